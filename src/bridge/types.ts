@@ -1,0 +1,153 @@
+/**
+ * The contract between adapters and the core. Adapters translate platform events into
+ * `InboundEvent`s and hand them to the `BridgeInbox`; the core calls back through the
+ * `ChatAdapter` interface. Nothing here knows a platform SDK.
+ */
+import type { RichReply, Visibility } from '../commands/reply.ts';
+import type { Platform } from '../store/types.ts';
+
+export type { Platform, RichReply, Visibility };
+
+/**
+ * Where a message lives. Ids are the platform's own, as opaque strings.
+ * - `workspace`: Slack team id, Discord guild id, `local` for the console.
+ * - `thread`: the id of the thread's root message (Slack `thread_ts`; on Discord a thread
+ *   started from a message has the message's id). Absent for the channel's top level.
+ */
+export interface ChatRef {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  thread?: string;
+}
+
+export type ChannelRef = Omit<ChatRef, 'thread'>;
+
+export interface ChatUser {
+  id: string;
+  name: string;
+  avatarUrl?: string;
+  /** Another bot or app. The bridge's own messages never reach the inbox at all. */
+  isBot?: boolean;
+}
+
+export interface Invoker extends ChatUser {
+  /** The platform says this person may administer the bridge (Slack admin/owner, Discord Manage Server). */
+  isPlatformAdmin: boolean;
+}
+
+interface EventBase {
+  /**
+   * Idempotency key, unique per platform occurrence: Slack `event_id` (or `ts` for messages),
+   * Discord message/interaction id, console sequence. A repeat of a key is dropped.
+   */
+  key: string;
+  ref: ChatRef;
+  /** The platform payload as received, for debugging only; the core never reads it. */
+  raw?: unknown;
+}
+
+export interface MessagePosted extends EventBase {
+  kind: 'message.posted';
+  messageId: string;
+  author: ChatUser;
+  /** Markdown (converted at the adapter edge). */
+  text: string;
+  /** Milliseconds since epoch, as the platform stamped it. */
+  at: number;
+  /** Files attached, mentioned by name and link (content is not copied). */
+  files?: { name: string; url?: string }[];
+}
+
+export interface MessageEdited extends EventBase {
+  kind: 'message.edited';
+  messageId: string;
+  author?: ChatUser;
+  text: string;
+  at: number;
+}
+
+export interface MessageDeleted extends EventBase {
+  kind: 'message.deleted';
+  messageId: string;
+  at: number;
+}
+
+/** Opaque handle an adapter needs to answer an interaction (response_url, interaction token…). */
+export type ReplyTarget = { platform: Platform } & Record<string, unknown>;
+
+export interface CommandInvoked extends EventBase {
+  kind: 'command.invoked';
+  invoker: Invoker;
+  /** Everything after `/ouro `, as typed (Discord options are joined back into this grammar). */
+  text: string;
+  replyTo: ReplyTarget;
+}
+
+export interface ButtonPressed extends EventBase {
+  kind: 'button.pressed';
+  invoker: Invoker;
+  actionId: string;
+  value: string;
+  /** The message carrying the button, so the core can update it. */
+  messageId?: string;
+  replyTo: ReplyTarget;
+}
+
+export interface LinkShared extends EventBase {
+  kind: 'link.shared';
+  messageId: string;
+  urls: string[];
+  replyTo: ReplyTarget;
+}
+
+export type InboundEvent = MessagePosted | MessageEdited | MessageDeleted | CommandInvoked | ButtonPressed | LinkShared;
+
+export type InboundKind = InboundEvent['kind'];
+
+/** What the adapter hands the core. Resolves once the event is durably recorded: that is the ack point. */
+export interface BridgeInbox {
+  receive(event: InboundEvent): Promise<{ accepted: boolean }>;
+}
+
+export interface OutboundMessage {
+  /** Markdown; the adapter converts it to platform markup. */
+  text: string;
+  /** Shown as the sender where the platform allows (Slack `username`/`icon_url`, Discord webhook). */
+  author?: { name: string; avatarUrl?: string };
+  rich?: RichReply;
+}
+
+export interface PostedMessage {
+  messageId: string;
+  /** Set when posting created a thread whose id differs from the message id. */
+  thread?: string;
+}
+
+export interface AdapterHealth {
+  connected: boolean;
+  detail?: string;
+}
+
+/**
+ * Required part: every platform can do this. Optional members are capabilities the core
+ * checks before use (`if (adapter.uploadFile)`), degrading gracefully when absent.
+ */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  start(inbox: BridgeInbox): Promise<void>;
+  stop(): Promise<void>;
+  health(): AdapterHealth;
+  /** Post at `ref` (in `ref.thread` when set). */
+  post(ref: ChatRef, message: OutboundMessage): Promise<PostedMessage>;
+  edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void>;
+  delete(ref: ChatRef, messageId: string): Promise<void>;
+  /** Answer a command or button press, to the channel or to the invoker alone. */
+  reply(target: ReplyTarget, reply: RichReply, visibility: Visibility): Promise<void>;
+
+  uploadFile?(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void>;
+  unfurl?(target: ReplyTarget, previews: Record<string, RichReply>): Promise<void>;
+  react?(ref: ChatRef, messageId: string, emoji: string): Promise<void>;
+  /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
+  channelName?(ref: ChannelRef): Promise<string | undefined>;
+}

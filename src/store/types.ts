@@ -1,0 +1,167 @@
+/**
+ * The store contract. One schema, two engines (embedded SQLite, PostgreSQL) behind this
+ * interface; the same contract test suite runs against both. Every mapping the bridge
+ * needs to survive a restart or a `kill -9` lives here.
+ *
+ * Key conventions: `platform`, `workspace`, `channel` are the ChatRef parts; `thread` is
+ * the thread root id, or '' for a channel's top level (SQL keys cannot be NULL).
+ */
+
+export type Platform = 'slack' | 'discord' | 'console';
+export type MirrorMode = 'off' | 'threads' | 'channel';
+
+export interface ChannelKey {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+}
+
+export interface ThreadKey extends ChannelKey {
+  /** '' = the channel's top level. */
+  thread: string;
+}
+
+export interface ChannelLink extends ChannelKey {
+  orgId: string | null;
+  orgName: string | null;
+  teamId: string | null;
+  teamName: string | null;
+  mirrorMode: MirrorMode;
+  updatedBy: string | null;
+  updatedAt: number;
+}
+
+export interface ThreadLink extends ThreadKey {
+  conversationId: string;
+  createdAt: number;
+}
+
+/** One chat message ↔ the Ouro message(s) it became (a list: a long message may be split). */
+export interface MessageMapping extends ThreadKey {
+  chatMessageId: string;
+  conversationId: string;
+  ouroMessageIds: string[];
+  /** Which side wrote it first: the loop guard relies on this. */
+  origin: 'chat' | 'ouro';
+  createdAt: number;
+}
+
+export type JobState = 'pending' | 'running' | 'done' | 'dead';
+
+export interface NewJob {
+  /** Jobs in one lane run one at a time, in enqueue order (a lane per thread). */
+  lane: string;
+  kind: string;
+  payload: unknown;
+  /** Unique: enqueueing a key twice is a no-op that returns the first job. */
+  idempotencyKey: string;
+  /** Earliest run time (ms since epoch); default now. */
+  runAt?: number;
+}
+
+export interface Job {
+  id: number;
+  lane: string;
+  kind: string;
+  payload: unknown;
+  idempotencyKey: string;
+  state: JobState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lockedBy: string | null;
+  lockedUntil: number | null;
+}
+
+export interface Watch extends ChannelKey {
+  questId: string;
+  /** Entry statuses that notify: any of submitted, accepted, rejected. */
+  statuses: string[];
+  /** The channel's parent card for this quest, once posted. */
+  cardMessageId: string | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export interface EntrySnapshot {
+  questId: string;
+  entryId: string;
+  status: string;
+  updatedAt: string | null;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  /** Throws when the store cannot be reached (for /readyz and doctor). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // Channel links: channel → Ouro org/team and mirror mode.
+  getChannelLink(key: ChannelKey): Promise<ChannelLink | undefined>;
+  upsertChannelLink(link: Omit<ChannelLink, 'updatedAt'>): Promise<ChannelLink>;
+  deleteChannelLink(key: ChannelKey): Promise<boolean>;
+
+  // Thread links: many chat threads ↔ one conversation.
+  getThreadLink(key: ThreadKey): Promise<ThreadLink | undefined>;
+  /** Inserts unless the thread is linked already; returns the link that stands. */
+  linkThread(link: Omit<ThreadLink, 'createdAt'>): Promise<ThreadLink>;
+  unlinkThread(key: ThreadKey): Promise<boolean>;
+  threadsOfConversation(conversationId: string): Promise<ThreadLink[]>;
+  /** Every conversation with at least one linked thread (reconciliation). */
+  linkedConversations(): Promise<string[]>;
+
+  // Per-conversation cursor of the last Ouro message relayed to chat.
+  getRelayCursor(conversationId: string): Promise<{ createdAt: string; messageId: string } | undefined>;
+  setRelayCursor(conversationId: string, cursor: { createdAt: string; messageId: string }): Promise<void>;
+
+  // Message map.
+  putMessage(mapping: Omit<MessageMapping, 'createdAt'>): Promise<void>;
+  getMessageByChat(key: ThreadKey & { chatMessageId: string }): Promise<MessageMapping | undefined>;
+  /** Every chat copy of an Ouro message (one per linked thread). */
+  getMessagesByOuro(ouroMessageId: string): Promise<MessageMapping[]>;
+
+  // Dedupe keys with expiry.
+  /** True when the key was not held (now claimed until `ttlMs` from now); false for a repeat. */
+  claimKey(key: string, ttlMs: number): Promise<boolean>;
+  purgeExpiredKeys(now?: number): Promise<number>;
+
+  // Durable job queue.
+  enqueue(job: NewJob): Promise<{ job: Job; created: boolean }>;
+  /**
+   * Claims up to `limit` runnable jobs for `worker`, at most one per lane: the oldest
+   * unfinished job of a lane, only when it is due and not leased by another worker.
+   */
+  claimJobs(worker: string, limit: number, leaseMs: number): Promise<Job[]>;
+  completeJob(id: number): Promise<void>;
+  /** Records a failure; `retryAt` null makes the job dead. */
+  failJob(id: number, error: string, retryAt: number | null): Promise<void>;
+  getJob(id: number): Promise<Job | undefined>;
+  listJobs(filter?: { state?: JobState; lane?: string; limit?: number }): Promise<Job[]>;
+  /** Dead (or pending) job → pending, attempts reset, due now. */
+  retryJob(id: number): Promise<boolean>;
+  /** Removes a job for good (operator's decision). */
+  dropJob(id: number): Promise<boolean>;
+  countJobs(): Promise<Record<JobState, number>>;
+  /** Deletes done jobs older than `olderThanMs`; their idempotency keys are then forgotten. */
+  purgeDoneJobs(olderThanMs: number): Promise<number>;
+
+  // Quest watches and entry snapshots.
+  addWatch(watch: Omit<Watch, 'createdAt' | 'cardMessageId'>): Promise<Watch>;
+  removeWatch(key: ChannelKey & { questId: string }): Promise<boolean>;
+  listWatches(filter?: Partial<ChannelKey> & { questId?: string }): Promise<Watch[]>;
+  setWatchCard(key: ChannelKey & { questId: string }, cardMessageId: string): Promise<void>;
+  getSnapshots(questId: string): Promise<EntrySnapshot[]>;
+  /** Replaces/updates the given entries' snapshots in one transaction. */
+  putSnapshots(snapshots: EntrySnapshot[]): Promise<void>;
+
+  // Processed Ouro webhook deliveries.
+  /** True the first time a delivery id is seen. */
+  recordDelivery(deliveryId: string): Promise<boolean>;
+
+  // Small key/value state (e.g. the bridge's own identities, leader election later).
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
+}
