@@ -13,43 +13,38 @@ export interface CliCommand {
 
 type Loader = () => Promise<{ command: CliCommand }>;
 
-const COMMANDS: Record<string, Loader> = {
-  start: () => import('./commands/start.ts'),
-  sandbox: () => import('./commands/sandbox.ts'),
-  demo: () => import('./commands/demo.ts'),
-  migrate: () => import('./commands/migrate.ts'),
-  jobs: () => import('./commands/jobs.ts'),
-  'register-commands': () => import('./commands/register-commands.ts'),
-  doctor: () => import('./commands/doctor.ts'),
-  manifest: () => import('./commands/manifest.ts'),
+/** Summaries live here so `--help` does not load every module (start pulls in discord.js). */
+const COMMANDS: Record<string, { summary: string; load: Loader }> = {
+  start: { summary: 'run the bridge (default)', load: () => import('./commands/start.ts') },
+  demo: { summary: 'try it with no accounts: seeded Ouro sandbox + terminal chat', load: () => import('./commands/demo.ts') },
+  sandbox: { summary: 'serve a local stand-in of the Ouro API', load: () => import('./commands/sandbox.ts') },
+  migrate: { summary: 'create or upgrade the store schema', load: () => import('./commands/migrate.ts') },
+  jobs: { summary: 'list, retry or drop queued and dead jobs', load: () => import('./commands/jobs.ts') },
+  'register-commands': { summary: 'register the /ouro command with Discord', load: () => import('./commands/register-commands.ts') },
+  manifest: { summary: 'print the Slack app manifest', load: () => import('./commands/manifest.ts') },
 };
 
-export async function usage(): Promise<string> {
+export function usage(): string {
   const lines = ['Usage: ouro-bridge <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(COMMANDS)) {
-    const summary = await load()
-      .then((m) => m.command.summary)
-      .catch(() => '(not available in this build)');
-    lines.push(`  ${name.padEnd(18)} ${summary}`);
-  }
-  lines.push('', 'Run `ouro-bridge <command> --help` for a command\'s options.');
+  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(18)} ${summary}`);
+  lines.push('', "Run `ouro-bridge <command> --help` for a command's options.");
   return lines.join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name = 'start', ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${await usage()}\n`);
+    process.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const load = COMMANDS[name];
-  if (!load) {
-    process.stderr.write(`ouro-bridge: unknown command "${name}"\n\n${await usage()}\n`);
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`ouro-bridge: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
   let command: CliCommand;
   try {
-    ({ command } = await load());
+    ({ command } = await entry.load());
   } catch (err) {
     process.stderr.write(`ouro-bridge ${name}: not available: ${(err as Error).message}\n`);
     return 1;
