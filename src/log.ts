@@ -56,16 +56,19 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const options = {
     level: opts.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
-    hooks: secrets.length
+    // pino crashes on `hooks: undefined`, so the key is present only with secrets to scrub.
+    ...(secrets.length
       ? {
-          logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-            method.apply(
-              this,
-              args.map((a) => (typeof a === 'string' ? scrub(a) : a)),
-            );
+          hooks: {
+            logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+              method.apply(
+                this,
+                args.map((a) => (typeof a === 'string' ? scrub(a) : a)),
+              );
+            },
           },
         }
-      : undefined,
+      : {}),
   };
   if (pretty && !opts.destination) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } } });

@@ -1,0 +1,206 @@
+/**
+ * Core → Discord for messages in channels and threads.
+ * - A message with an author (a relayed Ouro message) goes through the channel's webhook
+ *   with `username`/`avatar_url`, into the thread with `thread_id`; edits and deletes of it go
+ *   through the same webhook. Anything else (cards, notices, messages with buttons) is a plain
+ *   bot message.
+ * - A ref whose thread does not exist yet names the message to start it from (a thread
+ *   started from a message has the message's id), so the thread is created first.
+ * - Every send carries `allowed_mentions: {parse: []}`: text from Ouro never pings anyone.
+ * Which path wrote a message is remembered in memory; after a restart an edit falls back
+ * from one path to the other on Discord's "not your message" answers.
+ */
+import type { REST } from 'discord.js';
+import type { ChatRef, OutboundMessage, PostedMessage } from '../../bridge/types.ts';
+import type { Logger } from '../../log.ts';
+import { toDiscordTarget } from './ids.ts';
+import { renderReply, renderText, type DiscordMessageBody } from './render.ts';
+import { DiscordCode, isCode } from './rest-errors.ts';
+import type { WebhookRegistry } from './webhooks.ts';
+
+const NO_PINGS = { parse: [] as string[] };
+/** Discord's cap on a thread name. */
+const THREAD_NAME_MAX = 100;
+/** Remembered message paths; old entries fall back to trial and error, so the cap only bounds memory. */
+const REMEMBER = 10_000;
+
+type Path = { via: 'webhook'; webhookId: string; token: string } | { via: 'bot' };
+
+interface ApiMessage {
+  id: string;
+  content?: string;
+}
+
+export class Outbound {
+  private readonly paths = new Map<string, Path>();
+  private readonly knownThreads = new Set<string>();
+  /** Ids of messages we deleted, so their MESSAGE_DELETE echo is not reported as a user's delete. */
+  readonly deletedByUs = new Set<string>();
+
+  constructor(
+    private readonly rest: REST,
+    private readonly webhooks: WebhookRegistry,
+    private readonly logger: Logger,
+    private readonly threadExists: (id: string) => boolean,
+  ) {}
+
+  async post(ref: ChatRef, message: OutboundMessage): Promise<PostedMessage> {
+    const target = toDiscordTarget(ref);
+    if (target.threadId) await this.ensureThread(target.parentId, target.threadId);
+    const bodies = this.bodies(message);
+    const viaWebhook = message.author !== undefined && bodies.every((b) => b.components.length === 0);
+    let first: string | undefined;
+    for (const body of bodies) {
+      const id = viaWebhook
+        ? await this.executeWebhook(target.parentId, target.threadId, body, message.author!)
+        : await this.botSend(target.channelId, body, message.author?.name);
+      first ??= id;
+    }
+    return { messageId: first! };
+  }
+
+  async edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void> {
+    const target = toDiscordTarget(ref);
+    const [body] = this.bodies(message, true);
+    const payload = { ...wire(body!), allowed_mentions: NO_PINGS };
+    const known = this.paths.get(messageId);
+    const viaWebhook = async () => {
+      const hook = known?.via === 'webhook' ? { id: known.webhookId, token: known.token } : await this.webhooks.forChannel(target.parentId);
+      await this.rest.patch(`/webhooks/${hook.id}/${hook.token}/messages/${messageId}`, { body: payload, auth: false, query: threadQuery(target.threadId), files: body!.files });
+    };
+    const viaBot = () => this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: payload, files: body!.files });
+    const webhookFirst = known ? known.via === 'webhook' : message.author !== undefined;
+    try {
+      await (webhookFirst ? viaWebhook() : viaBot());
+    } catch (err) {
+      if (known || !isCode(err, DiscordCode.CannotEditOthersMessage, DiscordCode.UnknownMessage, DiscordCode.MissingPermissions)) throw err;
+      await (webhookFirst ? viaBot() : viaWebhook());
+    }
+  }
+
+  async delete(ref: ChatRef, messageId: string): Promise<void> {
+    const target = toDiscordTarget(ref);
+    const known = this.paths.get(messageId);
+    this.deletedByUs.add(messageId);
+    trim(this.deletedByUs, REMEMBER);
+    try {
+      if (known?.via === 'webhook') {
+        await this.rest.delete(`/webhooks/${known.webhookId}/${known.token}/messages/${messageId}`, { auth: false, query: threadQuery(target.threadId) });
+      } else {
+        // The bot deletes any message in channels where it has Manage Messages; without it, only its webhook's.
+        try {
+          await this.rest.delete(`/channels/${target.channelId}/messages/${messageId}`);
+        } catch (err) {
+          if (!isCode(err, DiscordCode.MissingPermissions)) throw err;
+          const hook = await this.webhooks.forChannel(target.parentId);
+          await this.rest.delete(`/webhooks/${hook.id}/${hook.token}/messages/${messageId}`, { auth: false, query: threadQuery(target.threadId) });
+        }
+      }
+    } catch (err) {
+      // Already gone is what the caller wanted.
+      if (!isCode(err, DiscordCode.UnknownMessage)) throw err;
+    }
+    this.paths.delete(messageId);
+  }
+
+  async uploadFile(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void> {
+    const target = toDiscordTarget(ref);
+    if (target.threadId) await this.ensureThread(target.parentId, target.threadId);
+    const data = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+    await this.botSend(target.channelId, { content: file.title ?? '', embeds: [], components: [], files: [{ name: file.name, contentType: file.mime, data }] });
+  }
+
+  private bodies(message: OutboundMessage, single = false): DiscordMessageBody[] {
+    if (message.rich) return [renderReply(message.rich)];
+    const parts = renderText(message.text);
+    if (single && parts.length > 1) {
+      const note = '\n-# (cut to fit Discord; the full text is on Ouro)';
+      return [{ content: parts[0]!.slice(0, 2000 - note.length) + note, embeds: [], components: [], files: [] }];
+    }
+    return parts.map((content) => ({ content, embeds: [], components: [], files: [] }));
+  }
+
+  private async executeWebhook(channelId: string, threadId: string | undefined, body: DiscordMessageBody, author: NonNullable<OutboundMessage['author']>): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const hook = await this.webhooks.forChannel(channelId);
+      try {
+        const query = threadQuery(threadId);
+        query.set('wait', 'true'); // without it Discord answers 204 and we would not learn the message id
+        const msg = (await this.rest.post(`/webhooks/${hook.id}/${hook.token}`, {
+          body: { ...wire(body), username: webhookName(author.name), avatar_url: author.avatarUrl, allowed_mentions: NO_PINGS },
+          files: body.files,
+          auth: false,
+          query,
+        })) as ApiMessage;
+        this.remember(msg.id, { via: 'webhook', webhookId: hook.id, token: hook.token });
+        return msg.id;
+      } catch (err) {
+        // Someone deleted our webhook: make a new one, once.
+        if (attempt === 0 && isCode(err, DiscordCode.UnknownWebhook)) {
+          this.logger.warn({ channelId }, 'discord: channel webhook is gone; creating a new one');
+          this.webhooks.forget(channelId);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async botSend(channelId: string, body: DiscordMessageBody, authorName?: string): Promise<string> {
+    const content = authorName && body.content ? `**${authorName}**: ${body.content}`.slice(0, 2000) : body.content;
+    const msg = (await this.rest.post(`/channels/${channelId}/messages`, {
+      body: { ...wire(body), content, allowed_mentions: NO_PINGS },
+      files: body.files,
+    })) as ApiMessage;
+    this.remember(msg.id, { via: 'bot' });
+    return msg.id;
+  }
+
+  /** Makes sure thread `threadId` exists, starting it from message `threadId` in `parentId` if not. */
+  private async ensureThread(parentId: string, threadId: string): Promise<void> {
+    if (this.knownThreads.has(threadId) || this.threadExists(threadId)) return;
+    try {
+      await this.rest.get(`/channels/${threadId}`);
+    } catch (err) {
+      if (!isCode(err, DiscordCode.UnknownChannel)) throw err;
+      const root = (await this.rest.get(`/channels/${parentId}/messages/${threadId}`)) as ApiMessage;
+      try {
+        await this.rest.post(`/channels/${parentId}/messages/${threadId}/threads`, {
+          body: { name: threadName(root.content), auto_archive_duration: 1440 },
+        });
+      } catch (e) {
+        if (!isCode(e, DiscordCode.ThreadAlreadyCreated)) throw e;
+      }
+    }
+    this.knownThreads.add(threadId);
+  }
+
+  private remember(messageId: string, path: Path): void {
+    this.paths.set(messageId, path);
+    trim(this.paths, REMEMBER);
+  }
+}
+
+function wire(body: DiscordMessageBody): Record<string, unknown> {
+  return { content: body.content, embeds: body.embeds, components: body.components };
+}
+
+function threadQuery(threadId: string | undefined): URLSearchParams {
+  return new URLSearchParams(threadId ? { thread_id: threadId } : {});
+}
+
+/** Discord rejects webhook usernames over 80 characters or containing "discord"/"clyde". */
+export function webhookName(name: string): string {
+  const safe = name.replace(/discord/gi, 'Dlscord').replace(/clyde/gi, 'Clyd3').trim() || 'Ouro';
+  return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
+}
+
+export function threadName(rootContent: string | undefined): string {
+  const line = (rootContent ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
+  const name = line || 'Ouro conversation';
+  return name.length > THREAD_NAME_MAX ? `${name.slice(0, THREAD_NAME_MAX - 1)}…` : name;
+}
+
+function trim<T>(c: Set<T> | Map<T, unknown>, max: number): void {
+  while (c.size > max) c.delete(c.keys().next().value as T);
+}

@@ -1,0 +1,187 @@
+/**
+ * The Slack adapter: a bolt App behind one of two receivers.
+ * - HTTP mode: bolt's HTTPReceiver answers `POST /slack/events` on the bridge's one port
+ *   (its requestListener is mounted on our server; bolt never opens a port of its own).
+ * - Socket Mode when an app token is given: bolt's SocketModeReceiver.
+ * `apiUrl` (SLACK_API_URL) points the Web API and Socket Mode's apps.connections.open at
+ * another host (GovSlack, tests).
+ */
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import type { AdapterHealth, BridgeInbox, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
+import type { RichReply, Visibility } from '../../commands/reply.ts';
+import type { HttpServer } from '../../http/server.ts';
+import { silentLogger, type Logger } from '../../log.ts';
+import { createDirectory } from './admin.ts';
+import { registerInbound, type SelfIds } from './inbound.ts';
+import { questCreateModal } from './modal.ts';
+import * as out from './outbound.ts';
+import { createPacer } from './pacing.ts';
+import { OURO_UNFURL_DOMAINS } from './manifest.ts';
+
+export type { SlackReplyTarget } from './outbound.ts';
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  signingSecret?: string;
+  /** Socket Mode when set (xapp-…). */
+  appToken?: string;
+  /** Web API base, e.g. https://slack-gov.com/api/ (default Slack's). */
+  apiUrl?: string;
+  /** The bridge's HTTP server; required in HTTP mode. */
+  http?: HttpServer;
+  bridgeAdmins?: readonly string[];
+  /** Drop messages of other bots and apps (default true). */
+  ignoreOtherBots?: boolean;
+  logger?: Logger;
+  /** Web API retries on network/5xx errors (429 is handled by the pacer). Default 2. */
+  clientOptions?: { retries?: number };
+  /** Gap between posts in one channel; default 1,000 ms. Tests shorten it. */
+  postIntervalMs?: number;
+  /** Hosts whose shared links become link.shared events; default Ouro's. */
+  unfurlDomains?: readonly string[];
+}
+
+export type SlackAdapter = ChatAdapter & {
+  readonly mode: 'http' | 'socket';
+  /** The bot's own user id (from auth.test), known after start. */
+  readonly botUserId?: string;
+};
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+function boltLogger(logger: Logger): BoltLogger {
+  const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m) => logger.debug(line(m)),
+    info: (...m) => logger.info(line(m)),
+    warn: (...m) => logger.warn(line(m)),
+    error: (...m) => logger.error(line(m)),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+/** Web API base with the trailing slash the client needs ("…/api/"). */
+export function normaliseApiUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
+  const logger = (opts.logger ?? silentLogger).child({ platform: 'slack' });
+  const socket = Boolean(opts.appToken);
+  if (!socket && !opts.signingSecret) throw new Error('Slack HTTP mode needs a signing secret (or an app token for Socket Mode)');
+  if (!socket && !opts.http) throw new Error('Slack HTTP mode needs the bridge HTTP server to mount /slack/events on');
+  const slackApiUrl = normaliseApiUrl(opts.apiUrl);
+  const clientOptions = {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: opts.clientOptions?.retries ?? 2 },
+    // A 429 comes back as an error with retryAfter; the pacer holds the channel and retries.
+    rejectRateLimitedCalls: true,
+  };
+  const blog = boltLogger(logger);
+  const receiver = socket
+    ? new SocketModeReceiver({ appToken: opts.appToken!, logger: blog, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: opts.signingSecret!, logger: blog, processBeforeResponse: true, endpoints: [SLACK_EVENTS_PATH] });
+  const app = new App({ token: opts.botToken, receiver, clientOptions, logger: blog, deferInitialization: true });
+  const self: SelfIds = {};
+  const directory = createDirectory({ client: app.client, bridgeAdmins: opts.bridgeAdmins });
+  const pacer = createPacer({
+    intervalMs: opts.postIntervalMs,
+    onRateLimited: (channel, sec) => logger.warn({ channel, retryAfterSec: sec }, 'slack rate limit; holding the channel'),
+  });
+  const o: out.Outbound = { client: app.client, pacer, logger };
+  let inbox: BridgeInbox | undefined;
+  let state: 'new' | 'running' | 'stopped' = 'new';
+  let socketState = 'disconnected';
+  let routed = false;
+
+  registerInbound(app, {
+    inbox: () => {
+      if (!inbox) throw new Error('slack adapter received an event before start()');
+      return inbox;
+    },
+    self,
+    ignoreOtherBots: opts.ignoreOtherBots ?? true,
+    directory,
+    logger,
+    unfurlDomains: opts.unfurlDomains ?? OURO_UNFURL_DOMAINS,
+    openQuestModal: (triggerId, origin) => out.openView(o, triggerId, questCreateModal(origin)),
+  });
+  app.error(async (err) => {
+    logger.error({ err }, 'slack listener failed');
+    throw err;
+  });
+
+  async function identify(): Promise<void> {
+    const auth = await app.client.auth.test();
+    self.userId = auth.user_id;
+    self.botId = auth.bot_id;
+    self.appId = (auth as { app_id?: string }).app_id;
+    if (!self.appId && self.botId) {
+      // auth.test does not name the app; bots.info does. Without it, bot_id still guards loops.
+      const info = await app.client.bots.info({ bot: self.botId }).catch(() => undefined);
+      self.appId = info?.bot?.app_id;
+    }
+  }
+
+  const adapter: SlackAdapter = {
+    platform: 'slack',
+    mode: socket ? 'socket' : 'http',
+    get botUserId() {
+      return self.userId;
+    },
+    async start(box) {
+      if (state === 'running') throw new Error('slack adapter already started');
+      inbox = box;
+      await identify();
+      await app.init();
+      if (socket) {
+        const client = (receiver as SocketModeReceiver).client;
+        for (const s of ['connecting', 'connected', 'reconnecting', 'disconnecting', 'disconnected']) client.on(s, () => (socketState = s));
+        await app.start();
+      } else if (!routed) {
+        routed = true;
+        const http = receiver as HTTPReceiver;
+        opts.http!.route('POST', SLACK_EVENTS_PATH, (req, res) => {
+          if (state !== 'running') {
+            res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end('{"error":"slack adapter not running"}');
+            return;
+          }
+          http.requestListener(req, res);
+        });
+      }
+      state = 'running';
+      logger.info({ mode: adapter.mode, botUserId: self.userId }, 'slack adapter started');
+    },
+    async stop() {
+      if (state !== 'running') return;
+      state = 'stopped';
+      if (socket) {
+        // Wait for the WebSocket close handshake, or its timer keeps the process alive ~30 s.
+        await (receiver as SocketModeReceiver).client.disconnect();
+        await app.stop().catch(() => undefined);
+      }
+    },
+    health(): AdapterHealth {
+      if (state !== 'running') return { connected: false, detail: state === 'new' ? 'not started' : 'stopped' };
+      if (socket) return { connected: socketState === 'connected', detail: `socket mode: ${socketState}` };
+      return { connected: true, detail: `http mode on ${SLACK_EVENTS_PATH}` };
+    },
+    post: (ref: ChatRef, message: OutboundMessage) => out.post(o, ref, message),
+    edit: (ref: ChatRef, messageId: string, message: OutboundMessage) => out.edit(o, ref, messageId, message),
+    delete: (ref: ChatRef, messageId: string) => out.remove(o, ref, messageId),
+    reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),
+    uploadFile: (ref, file) => out.uploadFile(o, ref, file),
+    unfurl: (target, previews) => out.unfurl(o, target, previews),
+    async channelName(ref) {
+      const res = await app.client.conversations.info({ channel: ref.channel }).catch((err: unknown) => {
+        logger.warn({ err, channel: ref.channel }, 'slack conversations.info failed');
+        return undefined;
+      });
+      return res?.channel?.name;
+    },
+  };
+  return adapter;
+}

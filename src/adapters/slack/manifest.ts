@@ -1,0 +1,76 @@
+/**
+ * The Slack app manifest (pure): what `ouro-bridge manifest slack` prints, to paste into
+ * "Create app → From a manifest". Scopes are the least the adapter uses; each is listed with
+ * the call or event that needs it.
+ */
+
+/** Links to these hosts are previewed (link_shared / chat.unfurl). */
+export const OURO_UNFURL_DOMAINS: readonly string[] = ['ouro.foundation'];
+
+export const BOT_SCOPES: readonly string[] = [
+  'app_mentions:read', // app_mention → help
+  'channels:history', // message.channels: mirror public channels
+  'channels:read', // conversations.info: channel names for conversations
+  'chat:write', // chat.postMessage / update / delete / postEphemeral
+  'chat:write.customize', // username + icon_url: the Ouro author's name and avatar
+  'commands', // /ouro
+  'files:write', // CSV results (files.getUploadURLExternal / completeUploadExternal)
+  'groups:history', // message.groups: mirror private channels the app is invited to
+  'groups:read', // conversations.info on private channels
+  'im:write', // conversations.open: invoker-only files go to a DM
+  'links:read', // link_shared
+  'links:write', // chat.unfurl
+  'users:read', // users.info: names, avatars, admin check
+];
+
+export const BOT_EVENTS: readonly string[] = ['app_mention', 'link_shared', 'message.channels', 'message.groups'];
+
+export interface ManifestOptions {
+  socketMode: boolean;
+  /** Public base URL of the bridge (HTTP mode), e.g. https://bridge.example.org. */
+  url?: string;
+  name?: string;
+}
+
+export class ManifestError extends Error {}
+
+export function slackManifest(opts: ManifestOptions): Record<string, unknown> {
+  const name = opts.name ?? 'Ouro';
+  let requestUrl: string | undefined;
+  if (opts.socketMode && opts.url) throw new ManifestError('--url is not used in Socket Mode (Slack needs no URL then); give one or the other');
+  if (!opts.socketMode) {
+    if (!opts.url) throw new ManifestError('HTTP mode needs the bridge\'s public URL (--url https://…), or use --socket-mode');
+    if (!/^https:\/\/[^\s/]+/.test(opts.url)) throw new ManifestError(`--url must be an https:// URL Slack can reach, got ${JSON.stringify(opts.url)}`);
+    requestUrl = `${opts.url.replace(/\/+$/, '')}/slack/events`;
+  }
+  const at = requestUrl ? { request_url: requestUrl } : {};
+  return {
+    _metadata: { major_version: 1, minor_version: 1 },
+    display_information: {
+      name,
+      description: 'Mirror threads to Ouro conversations, query datasets and run quests from Slack.',
+      background_color: '#1d1d1f',
+    },
+    features: {
+      bot_user: { display_name: name, always_online: true },
+      slash_commands: [
+        {
+          command: '/ouro',
+          description: 'Ouro: query datasets, quests, mirroring (try /ouro help)',
+          usage_hint: 'help | query <dataset> [SQL] | quest … | mirror … | search <terms>',
+          should_escape: false,
+          ...at,
+        },
+      ],
+      unfurl_domains: [...OURO_UNFURL_DOMAINS],
+    },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    settings: {
+      event_subscriptions: { ...at, bot_events: [...BOT_EVENTS] },
+      interactivity: { is_enabled: true, ...at },
+      org_deploy_enabled: false,
+      socket_mode_enabled: opts.socketMode,
+      token_rotation_enabled: false,
+    },
+  };
+}

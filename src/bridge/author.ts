@@ -1,0 +1,71 @@
+/**
+ * How relayed text names its author and platform. Every message the bridge writes is
+ * authored by its own account (on Ouro, the bot user; on chat, the bot with a display-name
+ * override), so the real author must travel inside the text or the display name.
+ */
+import type { Platform } from '../store/types.ts';
+import type { ChatUser } from './types.ts';
+import type { OuroMessageLike } from './ports.ts';
+
+const LABELS: Record<Platform, string> = { slack: 'Slack', discord: 'Discord', console: 'Console' };
+
+export const platformLabel = (platform: Platform): string => LABELS[platform];
+
+/** Backslash-escapes Markdown punctuation so a name like `_ada_` stays literal inside `**…**`. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+}
+
+function fileLines(files: readonly { name: string; url?: string }[] | undefined): string {
+  if (!files?.length) return '';
+  const lines = files.map((f) => (f.url ? `📎 [${escapeMarkdown(f.name)}](${f.url})` : `📎 ${escapeMarkdown(f.name)}`));
+  return `\n${lines.join('\n')}`;
+}
+
+/** `**Ada Lovelace** (Slack): hello` — the text of a chat message as written to Ouro. */
+export function ouroTextFor(
+  author: Pick<ChatUser, 'name'> | undefined,
+  platform: Platform,
+  text: string,
+  opts: { edited?: boolean; files?: readonly { name: string; url?: string }[] } = {},
+): string {
+  const who = author?.name?.trim() ? `**${escapeMarkdown(author.name.trim())}**` : `**${LABELS[platform]} user**`;
+  const where = opts.edited ? `(${LABELS[platform]}, edited)` : `(${LABELS[platform]})`;
+  return `${who} ${where}: ${text}${fileLines(opts.files)}`;
+}
+
+/** Ouro has no delete: the message keeps its place and says it is gone. */
+export function deletedText(platform: Platform): string {
+  return `_(message deleted on ${LABELS[platform]})_`;
+}
+
+/** The display name and avatar a copy posted into another chat thread carries. */
+export function chatCopyAuthor(author: ChatUser | undefined, platform: Platform): { name: string; avatarUrl?: string } {
+  const name = author?.name?.trim() || `${LABELS[platform]} user`;
+  return author?.avatarUrl ? { name: `${name} (${LABELS[platform]})`, avatarUrl: author.avatarUrl } : { name: `${name} (${LABELS[platform]})` };
+}
+
+/** Text of a chat copy: the body plus attachments, since the author is in the display name. */
+export function chatCopyText(text: string, files?: readonly { name: string; url?: string }[]): string {
+  return `${text}${fileLines(files)}`;
+}
+
+/** The id of whoever wrote an Ouro message (the top-level field first, then the profile). */
+export function ouroAuthorId(message: OuroMessageLike): string | undefined {
+  return message.user_id || field(message.user, 'id') || field(message.user, 'user_id');
+}
+
+function field(obj: Record<string, unknown> | null | undefined, key: string): string | undefined {
+  const v = obj?.[key];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/**
+ * An Ouro author as shown on chat: `Alice Chen (Ouro)`. `avatar_path` is only used when it
+ * is already an absolute URL (a storage path needs a host the core does not know).
+ */
+export function ouroAuthor(message: OuroMessageLike): { name: string; avatarUrl?: string } {
+  const name = field(message.user, 'name') ?? field(message.user, 'username') ?? 'Ouro user';
+  const avatar = field(message.user, 'avatar_path');
+  return avatar && /^https?:\/\//.test(avatar) ? { name: `${name} (Ouro)`, avatarUrl: avatar } : { name: `${name} (Ouro)` };
+}

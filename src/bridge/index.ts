@@ -1,0 +1,170 @@
+/**
+ * The bridge core's public API. `createBridge` wires the inbox (ack path), the durable
+ * worker (chat → Ouro and Ouro → chat jobs), the webhook handler and the reconciliation
+ * timer. Adapters are started by the runtime, which hands them `bridge.inbox`.
+ */
+import { randomUUID } from 'node:crypto';
+import { silentLogger, type Logger } from '../log.ts';
+import type { Job, Platform } from '../store/types.ts';
+import type { BridgeContext } from './context.ts';
+import { createInbox } from './inbox.ts';
+import { createInteractive, type LinkSharedHook } from './interactive.ts';
+import { JOB, type DeletedPayload, type EditedPayload, type PostedPayload, type SyncPayload } from './jobs.ts';
+import { noopMetrics, type BridgeOptions as CoreOptions, type RetryPolicy } from './ports.ts';
+import { createReconciler } from './reconcile.ts';
+import { PermanentError } from './retry.ts';
+import { createThreads } from './threads.ts';
+import { createToChat } from './to-chat.ts';
+import { createToOuro } from './to-ouro.ts';
+import type { BridgeInbox, ChatAdapter } from './types.ts';
+import { createWebhookHandler } from './webhook.ts';
+import { createWorker } from './worker.ts';
+
+export type { BridgeMetrics, OuroMessageLike, OuroPort, RetryPolicy } from './ports.ts';
+export { noopMetrics } from './ports.ts';
+export { decodeChatRef, encodeChatRef } from './chat-ref.ts';
+export { InvalidEventError } from './inbox.ts';
+export type { LinkSharedHook } from './interactive.ts';
+
+export interface BridgeOptions extends CoreOptions {
+  /** How long a claimed job is ours before another worker may take it (default 30 s). */
+  leaseMs?: number;
+  /** Fills link previews on `link.shared`; default: none (debug log). */
+  onLinkShared?: LinkSharedHook;
+}
+
+export interface Bridge {
+  /** What adapters call. */
+  inbox: BridgeInbox;
+  /** The runtime's HTTP route calls this after checking the secret. */
+  handleOuroWebhook(body: unknown): Promise<{ status: number; body: unknown }>;
+  /** whoami, then the worker loop and the reconciliation timer (adapters are the runtime's). */
+  start(): Promise<void>;
+  /** Stops taking jobs and waits (bounded) for running ones; the rest stays durable. */
+  stop(): Promise<void>;
+  /** Tests/bench: resolves when no pending or running job remains (and commands have answered). */
+  drain(timeoutMs?: number): Promise<void>;
+  /** One reconciliation pass (also on a timer). */
+  reconcile(): Promise<void>;
+  health(): { ouro: boolean; worker: boolean };
+  botUserId(): string | undefined;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, maxMs: 60_000, maxAttempts: 12 };
+/** Lanes in parallel: enough to hide Ouro's round trip, few enough for a 2-core host. */
+const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_POLL_MS = 250;
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_RECONCILE_MS = 60_000;
+/** A stopping bridge waits this long for running jobs; their leases make them run again later. */
+const STOP_WAIT_MS = 10_000;
+
+export function createBridge(opts: BridgeOptions): Bridge {
+  const logger: Logger = (opts.logger ?? silentLogger).child({ part: 'bridge' });
+  const metrics = opts.metrics ?? noopMetrics;
+  const now = opts.now ?? Date.now;
+  const adapters = new Map<Platform, ChatAdapter>();
+  for (const a of opts.adapters) {
+    if (adapters.has(a.platform)) throw new Error(`two adapters for platform ${a.platform}`);
+    adapters.set(a.platform, a);
+  }
+  let bot: string | undefined;
+  let ouroOk = false;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+
+  const ctx: BridgeContext = {
+    store: opts.store,
+    ouro: opts.ouro,
+    adapters,
+    logger,
+    metrics,
+    now,
+    botUserId() {
+      if (!bot) throw new Error('the bridge has not started: its Ouro identity is unknown');
+      return bot;
+    },
+  };
+  const threads = createThreads(ctx);
+  const toOuro = createToOuro(ctx, threads);
+  const toChat = createToChat(ctx);
+
+  async function handle(job: Job): Promise<void> {
+    try {
+      switch (job.kind) {
+        case JOB.posted:
+          await toOuro.posted(job, job.payload as PostedPayload);
+          break;
+        case JOB.edited:
+          await toOuro.edited(job, job.payload as EditedPayload);
+          break;
+        case JOB.deleted:
+          await toOuro.deleted(job, job.payload as DeletedPayload);
+          break;
+        case JOB.sync:
+          await toChat.sync(job.payload as SyncPayload);
+          break;
+        default:
+          throw new PermanentError(`unknown job kind ${JSON.stringify(job.kind)}`);
+      }
+      ouroOk = true;
+    } catch (err) {
+      const status = (err as { status?: unknown } | null)?.status;
+      if (status === 0 || status === 401 || (typeof status === 'number' && status >= 500)) ouroOk = false;
+      throw err;
+    }
+  }
+
+  const worker = createWorker({
+    store: opts.store,
+    logger,
+    metrics,
+    workerId: opts.workerId ?? `bridge-${randomUUID().slice(0, 8)}`,
+    concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+    retry: opts.retry ?? DEFAULT_RETRY,
+    pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
+    leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+    now,
+    handle,
+  });
+  const interactive = createInteractive({
+    adapters,
+    commands: opts.commands,
+    logger,
+    bridgeAdmins: opts.bridgeAdmins ?? [],
+    onLinkShared: opts.onLinkShared,
+  });
+  const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, interactive: interactive.handle });
+  const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
+  const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
+
+  return {
+    inbox,
+    handleOuroWebhook,
+    reconcile,
+    async start() {
+      const me = await opts.ouro.auth.whoami();
+      bot = me.id;
+      ouroOk = true;
+      logger.info({ ouroUser: me.username ?? me.id }, 'bridge started');
+      worker.start();
+      const every = opts.reconcileEveryMs ?? DEFAULT_RECONCILE_MS;
+      if (every > 0) {
+        reconcileTimer = setInterval(() => {
+          reconcile().catch((err: unknown) => logger.error({ err }, 'reconciliation pass failed'));
+        }, every);
+        reconcileTimer.unref();
+      }
+    },
+    async stop() {
+      if (reconcileTimer) clearInterval(reconcileTimer);
+      reconcileTimer = undefined;
+      await Promise.all([worker.stop(STOP_WAIT_MS), interactive.settle(STOP_WAIT_MS)]);
+    },
+    async drain(timeoutMs = 10_000) {
+      await worker.drain(timeoutMs);
+      await interactive.settle(timeoutMs);
+    },
+    health: () => ({ ouro: ouroOk, worker: worker.running() && worker.healthy() }),
+    botUserId: () => bot,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The core's view of its collaborators that are not adapters: the Ouro client (a structural
+ * subset of `createOuroClient(...)`, so the core never imports the HTTP client) and the
+ * metrics sink (prom-client lives with the runtime). Re-exported by `./index.ts`.
+ */
+import type { CommandRunner } from '../commands/types.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/types.ts';
+import type { ChatAdapter } from './types.ts';
+
+/** A message as `messages.list` returns it; only the fields the core reads. */
+export interface OuroMessageLike {
+  id: string;
+  conversation_id?: string;
+  user_id?: string | null;
+  /** The author's profile: `id`/`user_id`, `username`, `name`, `avatar_path` are read when they are strings. */
+  user?: Record<string, unknown> | null;
+  /** `message` for people; agents also persist `reasoning` / `tool_call` rows, never relayed. */
+  type?: string | null;
+  text?: string | null;
+  json?: unknown;
+  created_at: string;
+}
+
+export interface OuroPort {
+  auth: { whoami(signal?: AbortSignal): Promise<{ id: string; username?: string }> };
+  conversations: {
+    create(
+      input: { name?: string; summary?: string; orgId: string; teamId?: string; members: string[] },
+      signal?: AbortSignal,
+    ): Promise<{ id: string }>;
+    get(
+      id: string,
+      signal?: AbortSignal,
+    ): Promise<{
+      id: string;
+      name?: string | null;
+      metadata?: { members?: string[] } | null;
+      org_id?: string;
+      team_id?: string;
+    }>;
+  };
+  messages: {
+    create(
+      conversationId: string,
+      input: { id?: string; text: string; json?: unknown; type?: string },
+      signal?: AbortSignal,
+    ): Promise<{ id: string; created_at: string }>;
+    update(
+      conversationId: string,
+      messageId: string,
+      input: { text: string; json?: unknown },
+      signal?: AbortSignal,
+    ): Promise<unknown>;
+    /** One page, ascending by `created_at`; `nextBefore` pages further back. */
+    list(
+      conversationId: string,
+      opts: { limit?: number; before?: string },
+      signal?: AbortSignal,
+    ): Promise<{ messages: OuroMessageLike[]; hasMore: boolean; nextBefore?: string }>;
+  };
+}
+
+/** Implemented with prom-client by the runtime; `noopMetrics` is the default. */
+export interface BridgeMetrics {
+  eventReceived(kind: string, platform: string): void;
+  duplicateDropped(source: string): void;
+  relayed(direction: 'to_ouro' | 'to_chat', platform: string): void;
+  retried(kind: string): void;
+  dead(kind: string): void;
+  queueDepth(n: number): void;
+  latency(direction: string, seconds: number): void;
+}
+
+export const noopMetrics: BridgeMetrics = {
+  eventReceived() {},
+  duplicateDropped() {},
+  relayed() {},
+  retried() {},
+  dead() {},
+  queueDepth() {},
+  latency() {},
+};
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** Runs in total, the first included; the job is dead after the last one fails. */
+  maxAttempts: number;
+}
+
+export interface BridgeOptions {
+  store: Store;
+  ouro: OuroPort;
+  adapters: ChatAdapter[];
+  commands?: CommandRunner;
+  logger?: Logger;
+  metrics?: BridgeMetrics;
+  /** Names this process's job leases; unique per replica (default: random). */
+  workerId?: string;
+  /** Lanes (threads/conversations) worked on in parallel. */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  reconcileEveryMs?: number;
+  /** Idle poll interval of the worker (jobs enqueued in-process wake it at once). */
+  pollMs?: number;
+  now?: () => number;
+  bridgeAdmins?: readonly string[];
+}

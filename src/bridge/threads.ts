@@ -1,0 +1,144 @@
+/**
+ * Which Ouro conversation a chat message belongs to, creating it when the mirror mode says
+ * so. Rules, in order:
+ *  1. A thread link (made here, or by `mirror attach`) wins, whatever the channel's mode.
+ *  2. No channel link, or mode `off`: not mirrored.
+ *  3. Mode `channel`: the channel's top level ↔ one conversation (thread key ''); replies in
+ *     threads are not mirrored unless attached.
+ *  4. Mode `threads`: a top-level message is remembered as a possible thread root (in the
+ *     store's state, keyed by the thread it would start); the thread's first reply creates
+ *     the conversation, and the root goes in first.
+ */
+import type { ChannelLink, ThreadKey } from '../store/types.ts';
+import { platformLabel } from './author.ts';
+import { channelKeyOf, encodeChatRef, threadKeyOf } from './chat-ref.ts';
+import type { BridgeContext } from './context.ts';
+import { RetryLaterError } from './retry.ts';
+import type { ChatRef, ChatUser } from './types.ts';
+
+/** Ouro's global org (named `all`): where assets land when a channel is linked to no org. */
+export const GLOBAL_ORG_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * A thread's root and its reply travel in different lanes (channel vs thread), so the reply
+ * may run first. It waits this many runs for the root to be recorded, then goes ahead
+ * without it (the root may predate the bridge, or mirroring).
+ */
+export const ROOT_WAIT_RUNS = 3;
+export const ROOT_WAIT_MS = 200;
+
+/** A remembered top-level message of a `threads` channel. */
+export interface StoredRoot {
+  messageId: string;
+  author: ChatUser;
+  text: string;
+  at: number;
+  files?: { name: string; url?: string }[];
+  ouroMessageId: string;
+  edited?: boolean;
+  deleted?: boolean;
+  /** Set once the root is in its conversation; from then on the message map is the truth. */
+  relayed?: boolean;
+}
+
+export type Resolution =
+  | { action: 'skip'; reason: string }
+  /** A `threads` channel's top-level message: remember it, do not send it (yet). */
+  | { action: 'remember-root' }
+  | { action: 'relay'; conversationId: string; link: ChannelLink | undefined };
+
+/** State key of the root of the thread `rootId` would start in this channel. */
+export function rootStateKey(ref: ChatRef, rootId: string): string {
+  return `root:${encodeChatRef({ platform: ref.platform, workspace: ref.workspace, channel: ref.channel, thread: rootId })}`;
+}
+
+const MAX_NAME = 120;
+
+/** `#materials-lab (Slack) — Is the mae_ev column right?`, at most 120 characters. */
+export function conversationName(input: { channelName?: string; channel: string; platform: ChatRef['platform']; firstLine?: string }): string {
+  const ch = (input.channelName?.trim() || input.channel).replace(/^#?/, '#');
+  const base = `${ch} (${platformLabel(input.platform)})`;
+  const line = input.firstLine?.split('\n').find((l) => l.trim())?.trim();
+  const full = line ? `${base} — ${line}` : base;
+  return full.length <= MAX_NAME ? full : `${full.slice(0, MAX_NAME - 1).trimEnd()}…`;
+}
+
+export function createThreads(ctx: BridgeContext) {
+  const { store, ouro, adapters, logger } = ctx;
+
+  async function readRoot(ref: ChatRef, rootId: string): Promise<StoredRoot | undefined> {
+    const raw = await store.getState(rootStateKey(ref, rootId));
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as StoredRoot;
+    } catch {
+      logger.warn({ rootId }, 'unreadable stored thread root ignored');
+      return undefined;
+    }
+  }
+
+  async function writeRoot(ref: ChatRef, root: StoredRoot): Promise<void> {
+    await store.setState(rootStateKey(ref, root.messageId), JSON.stringify(root));
+  }
+
+  async function createConversation(key: ThreadKey, link: ChannelLink, firstLine: string | undefined): Promise<string> {
+    const adapter = adapters.get(key.platform);
+    let channelName: string | undefined;
+    try {
+      channelName = await adapter?.channelName?.(channelKeyOf(key));
+    } catch (err) {
+      logger.debug({ err }, 'channel name unavailable; using the channel id');
+    }
+    const name = conversationName({ channelName, channel: key.channel, platform: key.platform, firstLine });
+    const kind = key.thread ? 'thread' : 'channel';
+    const created = await ouro.conversations.create({
+      name,
+      summary: `Mirror of a ${platformLabel(key.platform)} ${kind}`,
+      orgId: link.orgId ?? GLOBAL_ORG_ID,
+      ...(link.teamId ? { teamId: link.teamId } : {}),
+      members: [ctx.botUserId()],
+    });
+    // linkThread keeps an existing link: if another replica won the race, its conversation stands.
+    const stood = await store.linkThread({ ...key, conversationId: created.id });
+    if (stood.conversationId !== created.id) {
+      logger.warn({ created: created.id, kept: stood.conversationId }, 'thread was linked meanwhile; new conversation left unused');
+    }
+    logger.info({ conversationId: stood.conversationId, name }, 'conversation created for mirroring');
+    return stood.conversationId;
+  }
+
+  return {
+    readRoot,
+    writeRoot,
+
+    /**
+     * Where a new message at `ref` goes. `runs` is how many times this job has run before
+     * (a reply whose root is not yet recorded waits a few runs for it).
+     */
+    async resolve(ref: ChatRef, runs: number): Promise<Resolution & { root?: StoredRoot }> {
+      const key = threadKeyOf(ref);
+      const existing = await store.getThreadLink(key);
+      const link = await store.getChannelLink(channelKeyOf(ref));
+      if (existing) {
+        const stored = ref.thread && link?.mirrorMode === 'threads' ? await readRoot(ref, ref.thread) : undefined;
+        const root = stored && !stored.relayed ? stored : undefined;
+        return { action: 'relay', conversationId: existing.conversationId, link, ...(root ? { root } : {}) };
+      }
+      if (!link || link.mirrorMode === 'off') return { action: 'skip', reason: 'channel not mirrored' };
+      if (link.mirrorMode === 'channel') {
+        if (ref.thread) return { action: 'skip', reason: 'thread replies are not mirrored in channel mode' };
+        return { action: 'relay', conversationId: await createConversation(key, link, undefined), link };
+      }
+      if (!ref.thread) return { action: 'remember-root' };
+      const root = await readRoot(ref, ref.thread);
+      if (!root && runs < ROOT_WAIT_RUNS) {
+        throw new RetryLaterError(`thread root ${ref.thread} not recorded yet`, ROOT_WAIT_MS);
+      }
+      const firstLine = root && !root.deleted ? root.text : undefined;
+      const conversationId = await createConversation(key, link, firstLine);
+      return { action: 'relay', conversationId, link, ...(root && !root.relayed ? { root } : {}) };
+    },
+  };
+}
+
+export type Threads = ReturnType<typeof createThreads>;

@@ -1,0 +1,120 @@
+/**
+ * Ouro → chat: the "sync conversation" job. Webhooks are unsigned and carry no message id,
+ * so nothing from a delivery is trusted: the job re-reads the conversation through the
+ * authenticated API and relays, oldest first, every message newer than the conversation's
+ * relay cursor that a person (not the bridge's own account) wrote, into every linked chat
+ * thread that has no copy yet. The message map, not the cursor, is what prevents a
+ * duplicate: the cursor only bounds how far back the job reads.
+ */
+import type { ThreadLink } from '../store/types.ts';
+import { docToMarkdown } from '../ouro/convert/doc-to-markdown.ts';
+import type { Doc } from '../ouro/types.ts';
+import { ouroAuthor, ouroAuthorId } from './author.ts';
+import { refOfThreadKey, sameThread } from './chat-ref.ts';
+import type { BridgeContext } from './context.ts';
+import type { SyncPayload } from './jobs.ts';
+import type { OuroMessageLike } from './ports.ts';
+
+/** Ouro's cap per page (ouro-api.md §2.4). */
+const PAGE = 200;
+/** A first sync (no cursor yet) reads only the newest page: older history predates the link anyway. */
+const FIRST_PAGE = 50;
+/** Bound on one job's reading; the rest is picked up by the next sync (the cursor moves on). */
+const MAX_PAGES = 20;
+/**
+ * A thread only receives messages written after it was linked, less this allowance for
+ * clock skew between this host and Ouro (their timestamps are compared).
+ */
+export const LINK_SKEW_MS = 60_000;
+
+type Cursor = { createdAt: string; messageId: string };
+
+/** Strictly after the cursor in (created_at, id) order. */
+export function isAfter(m: { created_at: string; id: string }, cursor: Cursor | undefined): boolean {
+  if (!cursor) return true;
+  const a = Date.parse(m.created_at);
+  const b = Date.parse(cursor.createdAt);
+  if (Number.isNaN(a) || Number.isNaN(b)) return m.created_at > cursor.createdAt;
+  return a > b || (a === b && m.id > cursor.messageId);
+}
+
+/** The Markdown to post: the doc when it is one, else the plain text. */
+export function chatTextOf(m: OuroMessageLike): string {
+  const json = m.json as Doc | null | undefined;
+  if (json && typeof json === 'object' && (json as { type?: unknown }).type === 'doc') {
+    try {
+      const md = docToMarkdown(json);
+      if (md.trim()) return md;
+    } catch {
+      // fall back to the text the server stored beside it
+    }
+  }
+  return m.text ?? '';
+}
+
+export function createToChat(ctx: BridgeContext) {
+  const { store, ouro, adapters, logger, metrics } = ctx;
+
+  /** Messages after the cursor, ascending. */
+  async function readNewer(conversationId: string, cursor: Cursor | undefined): Promise<OuroMessageLike[]> {
+    const out: OuroMessageLike[] = [];
+    let before: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const res = await ouro.messages.list(conversationId, { limit: cursor ? PAGE : FIRST_PAGE, ...(before ? { before } : {}) });
+      const fresh = res.messages.filter((m) => isAfter(m, cursor));
+      out.push(...fresh);
+      const reachedCursor = fresh.length < res.messages.length;
+      if (!cursor || reachedCursor || !res.hasMore || !res.nextBefore) return sortAsc(out);
+      before = res.nextBefore;
+    }
+    logger.warn({ conversationId, pages: MAX_PAGES }, 'conversation far ahead of its relay cursor; relaying the newest pages now, the rest next time');
+    return sortAsc(out);
+  }
+
+  function sortAsc(list: OuroMessageLike[]): OuroMessageLike[] {
+    const seen = new Set<string>();
+    return list
+      .filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)))
+      .sort((a, b) => (isAfter(a, { createdAt: b.created_at, messageId: b.id }) ? 1 : -1));
+  }
+
+  async function relayOne(conversationId: string, m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
+    const copies = await store.getMessagesByOuro(m.id);
+    const at = Date.parse(m.created_at);
+    const text = chatTextOf(m);
+    for (const link of links) {
+      if (!Number.isNaN(at) && at < link.createdAt - LINK_SKEW_MS) continue;
+      if (copies.some((c) => sameThread(c, link))) continue;
+      const adapter = adapters.get(link.platform);
+      if (!adapter) {
+        logger.warn({ platform: link.platform, conversationId }, 'linked thread on a platform that is not running: message not relayed there');
+        continue;
+      }
+      const posted = await adapter.post(refOfThreadKey(link), { text, author: ouroAuthor(m) });
+      await store.putMessage({ ...link, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [m.id], origin: 'ouro' });
+      metrics.relayed('to_chat', link.platform);
+    }
+  }
+
+  return {
+    async sync(p: SyncPayload): Promise<void> {
+      const conversationId = p.conversationId;
+      const links = await store.threadsOfConversation(conversationId);
+      if (links.length === 0) {
+        logger.debug({ conversationId }, 'conversation not linked to any chat thread; nothing to relay');
+        return;
+      }
+      const cursor = await store.getRelayCursor(conversationId);
+      const messages = await readNewer(conversationId, cursor);
+      const bot = ctx.botUserId();
+      for (const m of messages) {
+        const ownOrNotPerson = ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message');
+        if (!ownOrNotPerson) await relayOne(conversationId, m, links);
+        await store.setRelayCursor(conversationId, { createdAt: m.created_at, messageId: m.id });
+      }
+      if (p.reason === 'webhook' && messages.length) metrics.latency('to_chat', Math.max(0, ctx.now() - p.receivedAt) / 1000);
+    },
+  };
+}
+
+export type ToChat = ReturnType<typeof createToChat>;

@@ -1,0 +1,207 @@
+/**
+ * Chat → Ouro jobs. A new message becomes one Ouro message (text naming author and
+ * platform, the TipTap doc built locally: one Ouro call), mapped in the store, then copied
+ * into every other chat thread linked to the same conversation. Edits update it; deletes
+ * leave a visible marker (Ouro cannot delete a message). Each step checks the message map
+ * first, so a job that runs again after a crash repeats nothing that already happened.
+ */
+import type { Job, MessageMapping, ThreadKey } from '../store/types.ts';
+import { markdownToDoc } from '../ouro/convert/markdown-to-doc.ts';
+import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor } from './author.ts';
+import { encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
+import type { BridgeContext } from './context.ts';
+import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
+import { isDuplicateMessage } from './retry.ts';
+import type { StoredRoot, Threads } from './threads.ts';
+import type { ChatRef, ChatUser } from './types.ts';
+
+/** How far back a retried create looks for its own id (the message was created moments ago). */
+const RECENT_CHECK = 50;
+
+export function createToOuro(ctx: BridgeContext, threads: Threads) {
+  const { store, ouro, adapters, logger, metrics } = ctx;
+
+  /** Creates the message with the id chosen at enqueue time; a reused id means it exists already. */
+  async function createInOuro(conversationId: string, id: string, text: string, runs: number): Promise<string> {
+    if (runs > 0) {
+      const recent = await ouro.messages.list(conversationId, { limit: RECENT_CHECK });
+      if (recent.messages.some((m) => m.id === id)) return id;
+    }
+    try {
+      const created = await ouro.messages.create(conversationId, { id, text, json: markdownToDoc(text), type: 'message' });
+      return created.id;
+    } catch (err) {
+      if (isDuplicateMessage(err)) return id;
+      throw err;
+    }
+  }
+
+  /** Posts the Ouro message into each other thread of the conversation that lacks a copy. */
+  async function copyToOtherThreads(
+    conversationId: string,
+    source: ThreadKey,
+    ouroMessageId: string,
+    author: ChatUser | undefined,
+    text: string,
+    files?: { name: string; url?: string }[],
+  ): Promise<void> {
+    const others = (await store.threadsOfConversation(conversationId)).filter((t) => !sameThread(t, source));
+    if (others.length === 0) return;
+    const copies = await store.getMessagesByOuro(ouroMessageId);
+    for (const target of others) {
+      if (copies.some((c) => sameThread(c, target))) continue;
+      const adapter = adapters.get(target.platform);
+      if (!adapter) {
+        logger.warn({ platform: target.platform, conversationId }, 'linked thread on a platform that is not running: copy skipped');
+        continue;
+      }
+      const posted = await adapter.post(refOfThreadKey(target), {
+        text: chatCopyText(text, files),
+        author: chatCopyAuthor(author, source.platform),
+      });
+      await store.putMessage({ ...target, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [ouroMessageId], origin: 'ouro' });
+      metrics.relayed('to_chat', target.platform);
+    }
+  }
+
+  const rootText = (platform: ChatRef['platform'], root: StoredRoot) =>
+    root.deleted ? deletedText(platform) : ouroTextFor(root.author, platform, root.text, { edited: root.edited, files: root.files });
+
+  /**
+   * Sends a remembered root into its new conversation. The root's edits run in the channel
+   * lane, so one may land while this runs: the stored root is read again after mapping, and
+   * a changed text is applied (an edit landing later finds the mapping itself).
+   */
+  async function relayRoot(conversationId: string, ref: ChatRef, root: StoredRoot, runs: number): Promise<void> {
+    const key = { ...threadKeyOf(ref), thread: root.messageId };
+    const mapped = await store.getMessageByChat({ ...key, chatMessageId: root.messageId });
+    let latest = root;
+    if (!mapped) {
+      const text = rootText(ref.platform, root);
+      const id = await createInOuro(conversationId, root.ouroMessageId, text, runs);
+      await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
+      metrics.relayed('to_ouro', ref.platform);
+      if (!root.deleted) await copyToOtherThreads(conversationId, key, id, root.author, root.text, root.files);
+      latest = (await threads.readRoot(ref, root.messageId)) ?? root;
+      const now = rootText(ref.platform, latest);
+      if (now !== text) await ouro.messages.update(conversationId, id, { text: now, json: markdownToDoc(now) });
+    }
+    await threads.writeRoot(ref, { ...latest, relayed: true });
+  }
+
+  /** The mapping of a chat message; a top-level message may be mapped as the root of its own thread. */
+  async function findMapping(ref: ChatRef, messageId: string): Promise<MessageMapping | undefined> {
+    const key = threadKeyOf(ref);
+    const direct = await store.getMessageByChat({ ...key, chatMessageId: messageId });
+    if (direct || ref.thread) return direct;
+    return store.getMessageByChat({ ...key, thread: messageId, chatMessageId: messageId });
+  }
+
+  /** A remembered, not yet relayed root of a `threads` channel, when `messageId` is one. */
+  async function pendingRoot(ref: ChatRef, messageId: string): Promise<StoredRoot | undefined> {
+    if (ref.thread && ref.thread !== messageId) return undefined;
+    const root = await threads.readRoot(ref, messageId);
+    return root && !root.relayed ? root : undefined;
+  }
+
+  return {
+    async posted(job: Job, p: PostedPayload): Promise<void> {
+      const ev = p.event;
+      const key = threadKeyOf(ev.ref);
+      const mapped = await store.getMessageByChat({ ...key, chatMessageId: ev.messageId });
+      if (mapped?.origin === 'ouro') {
+        logger.debug({ messageId: ev.messageId }, 'loop guard: the bridge wrote this message; not relayed');
+        return;
+      }
+      const where = await threads.resolve(ev.ref, job.attempts);
+      if (where.action === 'skip') {
+        logger.debug({ ref: encodeChatRef(ev.ref), reason: where.reason }, 'message not mirrored');
+        return;
+      }
+      if (where.action === 'remember-root') {
+        const root: StoredRoot = { messageId: ev.messageId, author: ev.author, text: ev.text, at: ev.at, ouroMessageId: p.ouroMessageId };
+        if (ev.files?.length) root.files = ev.files;
+        await threads.writeRoot(ev.ref, root);
+        return;
+      }
+      const conversationId = where.conversationId;
+      if (where.root) await relayRoot(conversationId, ev.ref, where.root, job.attempts);
+      let ouroId = mapped?.ouroMessageIds[0];
+      if (!ouroId) {
+        const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { files: ev.files });
+        ouroId = await createInOuro(conversationId, p.ouroMessageId, text, job.attempts);
+        await store.putMessage({ ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' });
+        metrics.relayed('to_ouro', ev.ref.platform);
+        metrics.latency('to_ouro', Math.max(0, ctx.now() - p.receivedAt) / 1000);
+      }
+      await copyToOtherThreads(conversationId, key, ouroId, ev.author, ev.text, ev.files);
+    },
+
+    async edited(_job: Job, p: EditedPayload): Promise<void> {
+      const ev = p.event;
+      let mapping = await findMapping(ev.ref, ev.messageId);
+      if (!mapping) {
+        const root = await pendingRoot(ev.ref, ev.messageId);
+        if (!root) {
+          logger.debug({ messageId: ev.messageId }, 'edit of a message that is not mirrored');
+          return;
+        }
+        await threads.writeRoot(ev.ref, { ...root, text: ev.text, edited: true, author: ev.author ?? root.author });
+        // The thread's lane may have sent the root meanwhile (see relayRoot).
+        mapping = await findMapping(ev.ref, ev.messageId);
+        if (!mapping) return;
+      }
+      if (mapping.origin === 'ouro') {
+        logger.debug({ messageId: ev.messageId }, 'loop guard: edit of a bridge-written message; not relayed');
+        return;
+      }
+      const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { edited: true });
+      const json = markdownToDoc(text);
+      for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
+      metrics.relayed('to_ouro', ev.ref.platform);
+      for (const copy of await copiesOf(mapping)) {
+        const adapter = adapters.get(copy.platform);
+        await adapter?.edit(refOfThreadKey(copy), copy.chatMessageId, {
+          text: ev.text,
+          author: chatCopyAuthor(ev.author, ev.ref.platform),
+        });
+      }
+    },
+
+    async deleted(_job: Job, p: DeletedPayload): Promise<void> {
+      const ev = p.event;
+      let mapping = await findMapping(ev.ref, ev.messageId);
+      if (!mapping) {
+        const root = await pendingRoot(ev.ref, ev.messageId);
+        if (!root) {
+          logger.debug({ messageId: ev.messageId }, 'delete of a message that is not mirrored');
+          return;
+        }
+        await threads.writeRoot(ev.ref, { ...root, deleted: true });
+        mapping = await findMapping(ev.ref, ev.messageId);
+        if (!mapping) return;
+      }
+      if (mapping.origin === 'ouro') {
+        logger.debug({ messageId: ev.messageId }, 'loop guard: delete of a bridge-written message; not relayed');
+        return;
+      }
+      const text = deletedText(ev.ref.platform);
+      const json = markdownToDoc(text);
+      for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
+      metrics.relayed('to_ouro', ev.ref.platform);
+      for (const copy of await copiesOf(mapping)) {
+        await adapters.get(copy.platform)?.delete(refOfThreadKey(copy), copy.chatMessageId);
+      }
+    },
+  };
+
+  /** The bridge-written copies of a chat message in other threads. */
+  async function copiesOf(original: MessageMapping): Promise<MessageMapping[]> {
+    const first = original.ouroMessageIds[0];
+    if (!first) return [];
+    const all = await store.getMessagesByOuro(first);
+    return all.filter((m) => m.origin === 'ouro' && !(sameThread(m, original) && m.chatMessageId === original.chatMessageId));
+  }
+}
+
+export type ToOuro = ReturnType<typeof createToOuro>;

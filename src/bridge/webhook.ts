@@ -1,0 +1,62 @@
+/**
+ * Ouro webhook deliveries → "sync conversation" jobs. The route has already checked the
+ * path secret. Only `new-message` is acted on; a repeated `delivery_id` is dropped; events
+ * the bridge's own account caused are skipped. The delivery's text is never used: the job
+ * re-reads the conversation. Answers at once (Ouro does not wait for the relay).
+ */
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/types.ts';
+import { parseWebhook } from '../ouro/webhooks.ts';
+import { conversationLane } from './chat-ref.ts';
+import { JOB, type SyncPayload } from './jobs.ts';
+import type { BridgeMetrics } from './ports.ts';
+import { uuid7 } from '../ouro/uuid7.ts';
+
+export interface WebhookDeps {
+  store: Store;
+  logger: Logger;
+  metrics: BridgeMetrics;
+  now: () => number;
+  botUserId(): string | undefined;
+  wake(): void;
+}
+
+export type WebhookAnswer = { status: number; body: unknown };
+
+export function createWebhookHandler(deps: WebhookDeps) {
+  const { store, logger, metrics } = deps;
+  return async function handleOuroWebhook(body: unknown): Promise<WebhookAnswer> {
+    const parsed = parseWebhook(body);
+    if (!parsed.ok) {
+      logger.warn({ error: parsed.error }, 'malformed Ouro webhook rejected');
+      return { status: 400, body: { error: parsed.error } };
+    }
+    const d = parsed.delivery;
+    metrics.eventReceived(d.event, 'ouro');
+    if (d.event !== 'new-message') {
+      logger.debug({ event: d.event }, 'Ouro webhook event ignored');
+      return { status: 200, body: { status: 'ignored', event: d.event } };
+    }
+    if (!d.conversationId) {
+      logger.warn({ deliveryId: d.deliveryId }, 'new-message webhook without a conversation id ignored');
+      return { status: 200, body: { status: 'ignored', reason: 'no conversation_id' } };
+    }
+    if (d.deliveryId && !(await store.recordDelivery(d.deliveryId))) {
+      metrics.duplicateDropped('webhook');
+      logger.debug({ deliveryId: d.deliveryId }, 'repeated Ouro delivery dropped');
+      return { status: 200, body: { status: 'duplicate' } };
+    }
+    const bot = deps.botUserId();
+    if (bot && d.actor?.id === bot) {
+      logger.debug({ conversationId: d.conversationId }, 'webhook for the bridge\'s own message skipped');
+      return { status: 200, body: { status: 'skipped', reason: 'own message' } };
+    }
+    const payload: SyncPayload = { conversationId: d.conversationId, reason: 'webhook', receivedAt: deps.now() };
+    // Without a delivery id (older producers) every delivery syncs; the message map still
+    // keeps chat free of duplicates.
+    const key = `sync:${d.conversationId}:${d.deliveryId ?? uuid7(deps.now())}`;
+    await store.enqueue({ lane: conversationLane(d.conversationId), kind: JOB.sync, payload, idempotencyKey: key });
+    deps.wake();
+    return { status: 200, body: { status: 'accepted', event: d.event } };
+  };
+}

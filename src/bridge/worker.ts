@@ -1,0 +1,201 @@
+/**
+ * The claim loop. Claims up to `concurrency` jobs (the store hands out at most one per lane,
+ * the lane's oldest unfinished job, so a thread's jobs run in order while threads run in
+ * parallel), runs each through `handle`, and records the outcome: done; retry after an
+ * exponential backoff with jitter that honours the error's `retryAfterMs`; or dead once the
+ * budget is spent or the error is permanent. Nothing a job throws escapes this loop.
+ */
+import type { Logger } from '../log.ts';
+import type { Job, Store } from '../store/types.ts';
+import type { BridgeMetrics, RetryPolicy } from './ports.ts';
+import { backoffMs, classify } from './retry.ts';
+
+export interface WorkerDeps {
+  store: Store;
+  logger: Logger;
+  metrics: BridgeMetrics;
+  workerId: string;
+  concurrency: number;
+  retry: RetryPolicy;
+  pollMs: number;
+  /**
+   * How long a claimed job is ours. A job outliving it may be claimed again by another
+   * replica (or by us after a crash), so it must exceed the slowest job: Ouro calls time out
+   * well within this.
+   */
+  leaseMs: number;
+  now: () => number;
+  handle(job: Job): Promise<void>;
+}
+
+export interface Worker {
+  start(): void;
+  /** Stops claiming; waits up to `timeoutMs` for running jobs. Unfinished ones stay leased, then run again. */
+  stop(timeoutMs?: number): Promise<void>;
+  wake(): void;
+  /** Resolves when no pending or running job remains (dead ones do not count). */
+  drain(timeoutMs?: number): Promise<void>;
+  running(): boolean;
+  /** False after the store failed to hand out jobs, until it works again. */
+  healthy(): boolean;
+}
+
+/** Queue depth is sampled at most this often: it costs a COUNT over the jobs table. */
+const DEPTH_SAMPLE_MS = 1000;
+
+export function createWorker(deps: WorkerDeps): Worker {
+  const { store, logger, metrics, retry } = deps;
+  const inflight = new Map<number, Promise<void>>();
+  let started = false;
+  let pumping = false;
+  let again = false;
+  let healthy = true;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const retryTimers = new Set<NodeJS.Timeout>();
+  let lastDepthAt = 0;
+
+  const errorText = (err: unknown) =>
+    err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 2000) : String(err).slice(0, 2000);
+
+  async function run(job: Job): Promise<void> {
+    const log = logger.child({ job: job.id, kind: job.kind, lane: job.lane, attempt: job.attempts + 1 });
+    try {
+      await deps.handle(job);
+    } catch (err) {
+      await settleFailure(job, err, log);
+      return;
+    }
+    try {
+      await store.completeJob(job.id);
+    } catch (err) {
+      // The job ran; it will run again when its lease ends, and handlers are idempotent.
+      log.error({ err }, 'could not mark job done');
+    }
+  }
+
+  async function settleFailure(job: Job, err: unknown, log: Logger): Promise<void> {
+    const disposition = classify(err);
+    const runs = job.attempts + 1;
+    const message = errorText(err);
+    try {
+      if (!disposition.retry || runs >= retry.maxAttempts) {
+        await store.failJob(job.id, message, null);
+        metrics.dead(job.kind);
+        log.error({ err, runs }, disposition.retry ? 'job dead: retry budget spent' : 'job dead: permanent failure');
+        return;
+      }
+      const delay = backoffMs(runs, retry, disposition.retryAfterMs);
+      await store.failJob(job.id, message, deps.now() + delay);
+      metrics.retried(job.kind);
+      log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
+      const t = setTimeout(() => {
+        retryTimers.delete(t);
+        wake();
+      }, delay + 5);
+      t.unref();
+      retryTimers.add(t);
+    } catch (storeErr) {
+      log.error({ err: storeErr, jobError: message }, 'could not record job failure; the lease will expire and it runs again');
+    }
+  }
+
+  function track(job: Job): void {
+    const p = run(job).finally(() => {
+      inflight.delete(job.id);
+      wake();
+    });
+    inflight.set(job.id, p);
+  }
+
+  async function pump(): Promise<void> {
+    if (!started) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        while (started && inflight.size < deps.concurrency) {
+          const jobs = await store.claimJobs(deps.workerId, deps.concurrency - inflight.size, deps.leaseMs);
+          healthy = true;
+          let fresh = 0;
+          for (const job of jobs) {
+            if (inflight.has(job.id)) continue; // our own lease handed back: it is already running
+            fresh++;
+            track(job);
+          }
+          if (fresh === 0) break;
+        }
+      } while (again && started);
+      await sampleDepth();
+    } catch (err) {
+      healthy = false;
+      logger.error({ err }, 'claiming jobs failed');
+    } finally {
+      pumping = false;
+    }
+    scheduleIdle();
+  }
+
+  async function sampleDepth(): Promise<void> {
+    if (deps.now() - lastDepthAt < DEPTH_SAMPLE_MS) return;
+    lastDepthAt = deps.now();
+    const c = await store.countJobs();
+    metrics.queueDepth(c.pending + c.running);
+  }
+
+  function scheduleIdle(): void {
+    if (!started) return;
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      void pump();
+    }, deps.pollMs);
+    idleTimer.unref();
+  }
+
+  function wake(): void {
+    if (started) void pump();
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      void pump();
+    },
+    async stop(timeoutMs = 10_000) {
+      started = false;
+      if (idleTimer) clearTimeout(idleTimer);
+      for (const t of retryTimers) clearTimeout(t);
+      retryTimers.clear();
+      if (inflight.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inflight.values()]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      if (timer) clearTimeout(timer);
+      if (inflight.size) logger.warn({ running: inflight.size }, 'stopped with jobs still running; they stay durable');
+    },
+    wake,
+    async drain(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await store.countJobs();
+        if (c.pending + c.running === 0 && inflight.size === 0) return;
+        if (Date.now() > deadline) {
+          throw new Error(`drain timed out after ${timeoutMs} ms: ${c.pending} pending, ${c.running} running, ${c.dead} dead`);
+        }
+        wake();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    running: () => started,
+    healthy: () => healthy,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * `ouro-bridge migrate`: applies the store's pending migrations and says which ran.
+ * `start` migrates on open too; this command lets an operator do it ahead of a deploy.
+ */
+import { loadConfig, parseDatabaseUrl, type StoreTarget } from '../../config.ts';
+import { createLogger } from '../../log.ts';
+import { migrateStore } from '../../store/index.ts';
+import { parseFlags, UsageError, type CliCommand } from '../main.ts';
+
+const USAGE = `Usage: ouro-bridge migrate [--database-url URL] [--schema NAME]
+
+  --database-url URL  the store to migrate (default: DATABASE_URL, else ./data/ouro-bridge.db):
+                      postgres://… for PostgreSQL; a file path, sqlite:PATH or file:PATH for SQLite
+  --schema NAME       PostgreSQL only: the schema to migrate (created if missing)
+
+Idempotent: running it again applies nothing.`;
+
+/** What to print for a store: the SQLite path, or the PostgreSQL URL without credentials. */
+export function describeTarget(target: StoreTarget): string {
+  if (target.engine === 'sqlite') return `SQLite ${target.path}`;
+  try {
+    const u = new URL(target.url);
+    u.username = '';
+    u.password = '';
+    return `PostgreSQL ${u.toString()}`;
+  } catch {
+    return 'PostgreSQL (unparseable URL)';
+  }
+}
+
+export const command: CliCommand = {
+  summary: 'Apply pending store migrations (SQLite or PostgreSQL) and list what ran',
+  usage: USAGE,
+  async run(args) {
+    const { flags, positional } = parseFlags(args, { 'database-url': 'string', schema: 'string' });
+    if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+    const config = loadConfig();
+    const url = flags['database-url'] as string | undefined;
+    const target = url === undefined ? config.store : parseDatabaseUrl(url);
+    const schema = flags.schema as string | undefined;
+    if (schema !== undefined && target.engine !== 'postgres') throw new UsageError('--schema is for PostgreSQL only');
+    const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false });
+    const report = await migrateStore(target, { logger, ...(schema ? { schema } : {}) });
+    const where = `${describeTarget(target)}${schema ? ` (schema ${schema})` : ''}`;
+    const lines = report.applied.length
+      ? [`${where}: applied ${report.applied.length} migration(s):`, ...report.applied.map((m) => `  ${m}`)]
+      : [`${where}: up to date (${report.all.length} migration(s) applied earlier)`];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};

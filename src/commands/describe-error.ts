@@ -1,0 +1,55 @@
+/**
+ * Any failure → words for the person who ran the command. Ouro's typed errors carry status,
+ * code and hint (src/ouro/errors.ts); SQL errors keep the Postgres message and hint.
+ */
+import {
+  OuroConnectionError,
+  OuroError,
+  OuroNotFoundError,
+  OuroPermissionDeniedError,
+  OuroRateLimitError,
+  OuroTimeoutError,
+} from '../ouro/errors.ts';
+import { ParseError } from './parse.ts';
+import { UserError } from './spec.ts';
+
+// SQLSTATE 57014 = query_canceled: what Postgres (and Ouro) report when statement_timeout fires.
+const QUERY_CANCELED = '57014';
+
+export interface Described {
+  text: string;
+  /** Unexpected: worth an error log line. */
+  unexpected: boolean;
+}
+
+export function describeError(err: unknown, opts: { isQuery?: boolean } = {}): Described {
+  const noRetry = opts.isQuery ? ' The query was not retried.' : '';
+  if (err instanceof UserError || err instanceof ParseError) return { text: err.message, unexpected: false };
+  if (err instanceof OuroTimeoutError || (err instanceof OuroError && (err.code === QUERY_CANCELED || /statement timeout|canceling statement/i.test(err.message)))) {
+    const text = opts.isQuery
+      ? 'The query took longer than Ouro’s 10-second limit and was cancelled. Narrow it (a WHERE clause, an aggregate, a smaller LIMIT) and try again. It was not retried.'
+      : 'Ouro did not answer in time. Try again in a moment.';
+    return { text, unexpected: false };
+  }
+  if (err instanceof OuroConnectionError) {
+    return { text: `Ouro is unreachable right now (${err.message}). Try again in a moment.${noRetry}`, unexpected: false };
+  }
+  if (err instanceof OuroRateLimitError) {
+    const s = err.retryAfterMs ? ` Try again in ${Math.ceil(err.retryAfterMs / 1000)} s.` : ' Try again shortly.';
+    return { text: `Ouro is rate limiting the bridge.${s}`, unexpected: false };
+  }
+  if (err instanceof OuroNotFoundError) return { text: `Not found on Ouro: ${err.message}`, unexpected: false };
+  if (err instanceof OuroPermissionDeniedError) {
+    return { text: `Ouro refused: ${err.message} (the bridge's Ouro account lacks access).`, unexpected: false };
+  }
+  if (err instanceof OuroError && err.status >= 400 && err.status < 500) {
+    const hint = err.hint ? `\nHint: ${err.hint}` : '';
+    const code = err.code && /^[0-9A-Z]{5}$/.test(err.code) ? ` (SQLSTATE ${err.code})` : '';
+    return { text: `Ouro rejected it: ${err.message}${code}${hint}`, unexpected: false };
+  }
+  if (err instanceof OuroError) {
+    return { text: `Ouro failed (${err.status || 'no response'}): ${err.message}. Try again in a moment.${noRetry}`, unexpected: true };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { text: `Something went wrong inside the bridge: ${message}`, unexpected: true };
+}

@@ -1,0 +1,96 @@
+import type { Dataset } from '../ouro/index.ts';
+import { toCsv } from './render/csv.ts';
+import { fitTable } from './render/fit.ts';
+import { toTable } from './render/table.ts';
+import type { Block, FileAttachment, RichReply, Table } from './reply.ts';
+import { assetUrl, resolveAssetId } from './resolve.ts';
+import type { CommandSpec } from './spec.ts';
+
+/**
+ * `query <dataset> [SQL]`. Ouro runs the SQL read-only with a 10 s limit; a query is never
+ * retried (the client does not retry it, and neither do we). Without a LIMIT we add one,
+ * as Ouro documents no server-side cap, and say so.
+ */
+
+/** Rows fetched when the user gives no LIMIT: enough for a CSV, bounded for memory and the 10 s limit. */
+export const DEFAULT_LIMIT = 1000;
+/** Rows put in the reply's table block; the full result always goes in the CSV. */
+export const TABLE_ROWS = 50;
+/** Without SQL: the first rows shown under the columns. */
+export const PREVIEW_ROWS = 10;
+/** What "fits a chat message": Discord's 2,000 characters, the smaller of the two platforms. */
+const CHAT_CHARS = 2000;
+
+const HAS_LIMIT = /\b(limit|offset|fetch\s+first)\b/i;
+
+/** Adds `LIMIT n` when the statement has no LIMIT/OFFSET/FETCH; returns whether it did. */
+export function ensureLimit(sql: string, limit = DEFAULT_LIMIT): { sql: string; added: boolean } {
+  const trimmed = sql.trim().replace(/;+\s*$/, '');
+  if (HAS_LIMIT.test(trimmed)) return { sql: trimmed, added: false };
+  return { sql: `${trimmed} LIMIT ${limit}`, added: true };
+}
+
+const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+
+/** The reply for a result table: a capped table block, a fenced fallback text, a CSV when it does not fit. */
+export function resultReply(title: string, full: Table, notes: string[], fileBase: string): RichReply {
+  const shown: Table = { ...full, rows: full.rows.slice(0, TABLE_ROWS) };
+  const fitted = fitTable(shown, { maxChars: CHAT_CHARS - 200 });
+  const files: FileAttachment[] = [];
+  const overflow = fitted.truncated || full.rows.length > shown.rows.length;
+  if (overflow && full.rows.length > 0) {
+    files.push({ name: `${fileBase}.csv`, mime: 'text/csv', content: toCsv(full), title: `${title} (${plural(full.rows.length, 'row')})` });
+  }
+  const caption = `showing ${Math.min(shown.rows.length, full.totalRows)} of ${plural(full.totalRows, 'row')}${files.length ? ' — full result attached as CSV' : ''}`;
+  const blocks: Block[] = [{ type: 'heading', text: title }, { type: 'table', table: shown, caption }];
+  if (notes.length) blocks.push({ type: 'context', markdown: notes.join(' ') });
+  const text = [`**${title}**`, '```', fitted.text, '```', caption, ...notes].join('\n');
+  return files.length ? { text, blocks, files } : { text, blocks };
+}
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'result';
+
+export const querySpec: CommandSpec = {
+  name: 'query',
+  usage: 'query <dataset> [SQL]',
+  summary: 'Show a dataset’s columns, or run read-only SQL on it',
+  help: 'The dataset goes by id or name (this channel’s org/team is searched first; quote a name with spaces). Without SQL: its columns with types and the first 10 rows. With SQL: write `{{table}}` for the dataset’s table; a LIMIT is added when you give none. Ouro cancels a query after 10 seconds and refuses anything that writes. A result too big for a message comes as a CSV file too.',
+  example: '/ouro query "plate reads" SELECT plate, avg(signal) FROM {{table}} GROUP BY plate',
+  args: [
+    { name: 'dataset', required: true },
+    { name: 'SQL', required: false, rest: 'raw' },
+  ],
+  admin: false,
+  async handler({ args, link, deps }) {
+    const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link);
+    const dataset: Dataset = await deps.ouro.datasets.get(id);
+    const name = dataset.name ?? id;
+    const link_ = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
+    if (!args.SQL) {
+      const [schema, stats, page] = await Promise.all([
+        deps.ouro.datasets.schema(id),
+        deps.ouro.datasets.stats(id),
+        deps.ouro.datasets.data(id, { limit: PREVIEW_ROWS }),
+      ]);
+      const columns = schema.map((c) => ({ name: c.column_name, type: c.data_type }));
+      const colTable = toTable(columns.map((c) => ({ column: c.name, type: c.type })));
+      const rows = toTable(page.items, { columns, totalRows: stats.count });
+      const reply = resultReply(name, rows, [], slug(name));
+      const colText = columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');
+      const blocks: Block[] = [
+        { type: 'asset', asset: { id, type: 'dataset', name, url: assetUrl(deps.webBaseUrl, dataset), visibility: dataset.visibility }, summary: `${plural(stats.count, 'row')}, ${plural(columns.length, 'column')}` },
+        { type: 'table', table: colTable, caption: 'columns' },
+        ...reply.blocks.slice(1),
+      ];
+      return {
+        reply: { ...reply, text: `${link_}: ${plural(stats.count, 'row')}. Columns: ${colText}\n${reply.text}`, blocks },
+        shows: [dataset],
+      };
+    }
+    const { sql, added } = ensureLimit(args.SQL);
+    const rows = await deps.ouro.datasets.query(id, sql);
+    const table = toTable(rows);
+    const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added.`] : [];
+    return { reply: resultReply(name, table, notes, `${slug(name)}-query`), shows: [dataset] };
+  },
+};

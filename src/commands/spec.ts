@@ -1,0 +1,87 @@
+/**
+ * What one command is: a declarative spec the registry reads to parse, check permissions,
+ * validate, dispatch and generate help. Handlers never check permissions themselves and never
+ * decide that restricted content may go to the channel (see ./visibility.ts).
+ */
+import type { Logger } from '../log.ts';
+import type { OuroClient } from '../ouro/index.ts';
+import type { ChannelLink, Store } from '../store/types.ts';
+import type { FlagKind } from './parse.ts';
+import type { RichReply, Visibility } from './reply.ts';
+import type { CommandInput } from './types.ts';
+import type { AssetScope } from './visibility.ts';
+
+/** The parts of the Ouro client commands and quest notifications use (the real client fits). */
+export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations'>;
+
+export interface QuestPoller {
+  /** Polls one quest now (after a new watch), delivering what changed. */
+  pollNow(questId: string): Promise<void>;
+  /** Records the quest's current entries as seen, so a new watch does not replay history. */
+  baseline?(questId: string): Promise<void>;
+}
+
+export interface CommandDeps {
+  ouro: CommandOuro;
+  store: Store;
+  bridgeAdmins: readonly string[];
+  /** Where asset links point; default https://ouro.foundation. */
+  webBaseUrl: string;
+  notifier?: QuestPoller;
+  logger: Logger;
+}
+
+export interface ArgSpec {
+  name: string;
+  required: boolean;
+  /**
+   * Last argument only. `words`: every remaining word, quotes removed, joined by spaces.
+   * `raw`: the remaining text exactly as typed (SQL keeps its quotes); a command with a `raw`
+   * argument takes no --options, so `--` inside SQL stays SQL.
+   */
+  rest?: 'words' | 'raw';
+  /** Accepted values (case-insensitive); anything else gets the list. */
+  choices?: readonly string[];
+}
+
+export interface CommandContext {
+  input: CommandInput;
+  /** Positional arguments by spec name (absent when optional and not given). */
+  args: Record<string, string | undefined>;
+  /** Flag name → values given (a boolean flag holds `['true']`). */
+  flags: Map<string, string[]>;
+  /** The channel's link to an Ouro org/team, if any. */
+  link: ChannelLink | undefined;
+  isAdmin: boolean;
+  deps: CommandDeps;
+  log: Logger;
+}
+
+export interface HandlerResult {
+  reply: RichReply;
+  /** Default public. The registry narrows it to `invoker` when `shows` holds a restricted asset. */
+  visibility?: Visibility;
+  /** Every asset whose content or name the reply shows: the registry checks each against the channel's link. */
+  shows?: AssetScope[];
+}
+
+export interface CommandSpec {
+  /** One word, or `group sub` (`quest create`). */
+  name: string;
+  /** The grammar line of DESIGN.md, e.g. `query <dataset> [SQL]`. */
+  usage: string;
+  summary: string;
+  /** A paragraph or two of Markdown. */
+  help: string;
+  example: string;
+  args: readonly ArgSpec[];
+  flags?: Readonly<Record<string, FlagKind>>;
+  /** Changes Ouro or the channel: only bridge admins may run it. */
+  admin: boolean;
+  handler(ctx: CommandContext): Promise<HandlerResult>;
+}
+
+/** A failure the user caused or can fix; its message is shown as is. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}

@@ -1,0 +1,89 @@
+import { textReply } from './reply.ts';
+import { loadQuest } from './quest/common.ts';
+import { UserError, type CommandSpec } from './spec.ts';
+import { visibilityFor } from './visibility.ts';
+import { baselineQuest } from './watch-baseline.ts';
+
+export const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'] as const;
+
+/** `submitted,accepted` / `submitted accepted` → validated, deduplicated, in canonical order. */
+export function parseStatuses(raw: string | undefined): string[] {
+  if (!raw) return ['accepted'];
+  const given = raw.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = given.filter((s) => !(WATCH_STATUSES as readonly string[]).includes(s));
+  if (bad.length) throw new UserError(`Unknown status ${bad.map((b) => `“${b}”`).join(', ')}: choose from ${WATCH_STATUSES.join(', ')} (comma-separated).`);
+  return WATCH_STATUSES.filter((s) => given.includes(s));
+}
+
+export const watchSpec: CommandSpec = {
+  name: 'watch',
+  usage: 'watch <quest> [submitted,accepted,rejected]',
+  summary: 'Post a quest’s entries in this channel as they happen',
+  help: 'Default: accepted entries only. A card for the quest appears in the channel and is kept up to date; each new or reviewed entry goes in its thread. Existing entries are not replayed. The quest must be public or in this channel’s org/team.',
+  example: '/ouro watch "Measure Curie temperatures" submitted,accepted',
+  args: [
+    { name: 'quest', required: true },
+    { name: 'statuses', required: false, rest: 'words' },
+  ],
+  admin: false,
+  async handler(ctx) {
+    const { input, deps, link } = ctx;
+    const statuses = parseStatuses(ctx.args.statuses);
+    const quest = await loadQuest(ctx, ctx.args.quest!);
+    const name = quest.name ?? quest.id;
+    if (visibilityFor(quest, link) !== 'public') {
+      throw new UserError(`**${name}** is neither public nor in the org/team this channel is linked to, so its entries cannot be posted here.`);
+    }
+    const existing = await deps.store.listWatches({ ...input.channel, questId: quest.id });
+    await baselineQuest(deps, quest.id);
+    await deps.store.addWatch({ ...input.channel, questId: quest.id, statuses, createdBy: input.user.id });
+    if (deps.notifier) {
+      // The card appears now rather than at the next tick; a failure here is retried by the schedule.
+      await deps.notifier.pollNow(quest.id).catch((err: unknown) => ctx.log.warn({ err, questId: quest.id }, 'first poll after watch failed'));
+    }
+    const verb = existing.length ? 'Now watching' : 'Watching';
+    return { reply: textReply(`${verb} **${name}** here for ${statuses.join(', ')} entries.`), shows: [quest] };
+  },
+};
+
+export const unwatchSpec: CommandSpec = {
+  name: 'unwatch',
+  usage: 'unwatch <quest>',
+  summary: 'Stop posting a quest’s entries in this channel',
+  help: 'The quest goes by id or name. The card stays as it is.',
+  example: '/ouro unwatch "Measure Curie temperatures"',
+  args: [{ name: 'quest', required: true }],
+  admin: false,
+  async handler(ctx) {
+    const { input, deps } = ctx;
+    const watches = await deps.store.listWatches({ ...input.channel });
+    const ref = ctx.args.quest!;
+    // A watched quest's id is known here even if the quest was deleted or renamed on Ouro.
+    const direct = watches.find((w) => w.questId === ref);
+    const questId = direct?.questId ?? (await loadQuest(ctx, ref)).id;
+    const removed = await deps.store.removeWatch({ ...input.channel, questId });
+    if (!removed) throw new UserError(`This channel does not watch that quest. See \`/ouro watches\`.`);
+    return { reply: textReply(`Stopped watching quest \`${questId}\` here.`) };
+  },
+};
+
+export const watchesSpec: CommandSpec = {
+  name: 'watches',
+  usage: 'watches',
+  summary: 'List the quests this channel watches',
+  help: 'Shows each watched quest and the entry statuses that are posted.',
+  example: '/ouro watches',
+  args: [],
+  admin: false,
+  async handler(ctx) {
+    const { input, deps } = ctx;
+    const watches = await deps.store.listWatches({ ...input.channel });
+    if (!watches.length) return { reply: textReply('This channel watches no quests. Start with `/ouro watch <quest>`.') };
+    const quests = await Promise.all(watches.map((w) => deps.ouro.quests.get(w.questId).catch(() => undefined)));
+    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable)'} — ${w.statuses.join(', ')} · id \`${w.questId}\``);
+    return {
+      reply: textReply(`**Watched quests**\n${lines.join('\n')}`),
+      shows: quests.filter((q) => q !== undefined),
+    };
+  },
+};

@@ -1,0 +1,258 @@
+import type { ChannelKey, ChannelLink, MessageMapping, MirrorMode, ThreadKey, ThreadLink } from './types.ts';
+import { toChannelLink, toMessageMapping, toThreadLink } from './schema.ts';
+import { writeTx } from './engine.ts';
+import {
+  optionalText,
+  requirePlatform,
+  requireString,
+  requireText,
+  StoreInputError,
+  type StoreContext,
+} from './context.ts';
+
+/** Channel links, thread links, relay cursors and the message map. */
+
+const MIRROR_MODES: readonly MirrorMode[] = ['off', 'threads', 'channel'];
+
+function channelKey(k: ChannelKey): ChannelKey {
+  requirePlatform(k.platform);
+  return {
+    platform: k.platform,
+    workspace: requireText('workspace', k.workspace),
+    channel: requireText('channel', k.channel),
+  };
+}
+
+function threadKey(k: ThreadKey): ThreadKey {
+  return { ...channelKey(k), thread: requireString('thread', k.thread) };
+}
+
+export async function getChannelLink(ctx: StoreContext, key: ChannelKey): Promise<ChannelLink | undefined> {
+  const k = channelKey(key);
+  const row = await ctx.db
+    .selectFrom('channel_links')
+    .selectAll()
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .executeTakeFirst();
+  return row && toChannelLink(row);
+}
+
+export async function upsertChannelLink(
+  ctx: StoreContext,
+  link: Omit<ChannelLink, 'updatedAt'>,
+): Promise<ChannelLink> {
+  const k = channelKey(link);
+  if (!MIRROR_MODES.includes(link.mirrorMode)) {
+    throw new StoreInputError(`mirrorMode: expected off, threads or channel, got ${JSON.stringify(link.mirrorMode)}`);
+  }
+  const values = {
+    org_id: optionalText('orgId', link.orgId),
+    org_name: optionalText('orgName', link.orgName),
+    team_id: optionalText('teamId', link.teamId),
+    team_name: optionalText('teamName', link.teamName),
+    mirror_mode: link.mirrorMode,
+    updated_by: optionalText('updatedBy', link.updatedBy),
+    updated_at: ctx.now(),
+  };
+  const row = await ctx.db
+    .insertInto('channel_links')
+    .values({ ...k, ...values })
+    .onConflict((oc) => oc.columns(['platform', 'workspace', 'channel']).doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toChannelLink(row);
+}
+
+export async function deleteChannelLink(ctx: StoreContext, key: ChannelKey): Promise<boolean> {
+  const k = channelKey(key);
+  const r = await ctx.db
+    .deleteFrom('channel_links')
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function getThreadLink(ctx: StoreContext, key: ThreadKey): Promise<ThreadLink | undefined> {
+  const k = threadKey(key);
+  const row = await ctx.db
+    .selectFrom('thread_links')
+    .selectAll()
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .where('thread', '=', k.thread)
+    .executeTakeFirst();
+  return row && toThreadLink(row);
+}
+
+export async function linkThread(ctx: StoreContext, link: Omit<ThreadLink, 'createdAt'>): Promise<ThreadLink> {
+  const k = threadKey(link);
+  const conversationId = requireText('conversationId', link.conversationId);
+  await ctx.db
+    .insertInto('thread_links')
+    .values({ ...k, conversation_id: conversationId, created_at: ctx.now() })
+    .onConflict((oc) => oc.columns(['platform', 'workspace', 'channel', 'thread']).doNothing())
+    .execute();
+  // Whoever linked first wins; the caller sees the link that stands.
+  const standing = await getThreadLink(ctx, k);
+  if (!standing) throw new Error(`linkThread: the link of ${JSON.stringify(k)} vanished right after insert`);
+  return standing;
+}
+
+export async function unlinkThread(ctx: StoreContext, key: ThreadKey): Promise<boolean> {
+  const k = threadKey(key);
+  const r = await ctx.db
+    .deleteFrom('thread_links')
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .where('thread', '=', k.thread)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function threadsOfConversation(ctx: StoreContext, conversationId: string): Promise<ThreadLink[]> {
+  const rows = await ctx.db
+    .selectFrom('thread_links')
+    .selectAll()
+    .where('conversation_id', '=', requireText('conversationId', conversationId))
+    .orderBy('created_at')
+    .orderBy('platform')
+    .orderBy('workspace')
+    .orderBy('channel')
+    .orderBy('thread')
+    .execute();
+  return rows.map(toThreadLink);
+}
+
+export async function linkedConversations(ctx: StoreContext): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('thread_links')
+    .select('conversation_id')
+    .distinct()
+    .orderBy('conversation_id')
+    .execute();
+  return rows.map((r) => r.conversation_id);
+}
+
+export async function getRelayCursor(
+  ctx: StoreContext,
+  conversationId: string,
+): Promise<{ createdAt: string; messageId: string } | undefined> {
+  const row = await ctx.db
+    .selectFrom('relay_cursors')
+    .select(['message_created_at', 'message_id'])
+    .where('conversation_id', '=', requireText('conversationId', conversationId))
+    .executeTakeFirst();
+  return row && { createdAt: row.message_created_at, messageId: row.message_id };
+}
+
+export async function setRelayCursor(
+  ctx: StoreContext,
+  conversationId: string,
+  cursor: { createdAt: string; messageId: string },
+): Promise<void> {
+  const values = {
+    message_created_at: requireText('cursor.createdAt', cursor.createdAt),
+    message_id: requireText('cursor.messageId', cursor.messageId),
+    updated_at: ctx.now(),
+  };
+  await ctx.db
+    .insertInto('relay_cursors')
+    .values({ conversation_id: requireText('conversationId', conversationId), ...values })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet(values))
+    .execute();
+}
+
+/**
+ * Records a chat message ↔ Ouro message(s) mapping. A second put for the same chat message
+ * replaces its conversation and Ouro ids (e.g. an edit that re-split the message) but keeps
+ * the first `origin` and `createdAt`: which side wrote it first never changes.
+ */
+export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'createdAt'>): Promise<void> {
+  const k = threadKey(m);
+  const chatMessageId = requireText('chatMessageId', m.chatMessageId);
+  const conversationId = requireText('conversationId', m.conversationId);
+  if (!Array.isArray(m.ouroMessageIds)) throw new StoreInputError('ouroMessageIds: expected an array of ids');
+  m.ouroMessageIds.forEach((id, i) => requireText(`ouroMessageIds[${i}]`, id));
+  if (m.origin !== 'chat' && m.origin !== 'ouro') {
+    throw new StoreInputError(`origin: expected chat or ouro, got ${JSON.stringify(m.origin)}`);
+  }
+  const ouroIds = [...new Set(m.ouroMessageIds)];
+  const chatKey = { ...k, chat_message_id: chatMessageId };
+  await writeTx(ctx.db, ctx.engine, async (tx) => {
+    await tx
+      .insertInto('message_map')
+      .values({
+        ...chatKey,
+        conversation_id: conversationId,
+        ouro_message_ids: JSON.stringify(m.ouroMessageIds),
+        origin: m.origin,
+        created_at: ctx.now(),
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
+          .doUpdateSet({ conversation_id: conversationId, ouro_message_ids: JSON.stringify(m.ouroMessageIds) }),
+      )
+      .execute();
+    await tx
+      .deleteFrom('message_ouro_ids')
+      .where('platform', '=', k.platform)
+      .where('workspace', '=', k.workspace)
+      .where('channel', '=', k.channel)
+      .where('thread', '=', k.thread)
+      .where('chat_message_id', '=', chatMessageId)
+      .execute();
+    if (ouroIds.length > 0) {
+      await tx
+        .insertInto('message_ouro_ids')
+        .values(ouroIds.map((id) => ({ ouro_message_id: id, ...chatKey })))
+        .execute();
+    }
+  });
+}
+
+export async function getMessageByChat(
+  ctx: StoreContext,
+  key: ThreadKey & { chatMessageId: string },
+): Promise<MessageMapping | undefined> {
+  const k = threadKey(key);
+  const row = await ctx.db
+    .selectFrom('message_map')
+    .selectAll()
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .where('thread', '=', k.thread)
+    .where('chat_message_id', '=', requireText('chatMessageId', key.chatMessageId))
+    .executeTakeFirst();
+  return row && toMessageMapping(row);
+}
+
+export async function getMessagesByOuro(ctx: StoreContext, ouroMessageId: string): Promise<MessageMapping[]> {
+  const rows = await ctx.db
+    .selectFrom('message_ouro_ids as o')
+    .innerJoin('message_map as m', (join) =>
+      join
+        .onRef('m.platform', '=', 'o.platform')
+        .onRef('m.workspace', '=', 'o.workspace')
+        .onRef('m.channel', '=', 'o.channel')
+        .onRef('m.thread', '=', 'o.thread')
+        .onRef('m.chat_message_id', '=', 'o.chat_message_id'),
+    )
+    .selectAll('m')
+    .where('o.ouro_message_id', '=', requireText('ouroMessageId', ouroMessageId))
+    .orderBy('m.created_at')
+    .orderBy('m.platform')
+    .orderBy('m.workspace')
+    .orderBy('m.channel')
+    .orderBy('m.thread')
+    .orderBy('m.chat_message_id')
+    .execute();
+  return rows.map(toMessageMapping);
+}

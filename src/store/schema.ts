@@ -1,0 +1,216 @@
+import type { Generated, Kysely, Selectable } from 'kysely';
+import type {
+  ChannelLink,
+  EntrySnapshot,
+  Job,
+  JobState,
+  MessageMapping,
+  MirrorMode,
+  Platform,
+  ThreadLink,
+  Watch,
+} from './types.ts';
+
+/**
+ * The tables as Kysely sees them (snake_case columns) and the row → domain mappers.
+ * Conventions shared by both engines: timestamps are integer ms since epoch (`bigint` on
+ * PostgreSQL, parsed to number by the pool's int8 parser in engine.ts), JSON is text.
+ */
+
+export interface ChannelLinksTable {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  org_id: string | null;
+  org_name: string | null;
+  team_id: string | null;
+  team_name: string | null;
+  mirror_mode: MirrorMode;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface ThreadLinksTable {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  thread: string;
+  conversation_id: string;
+  created_at: number;
+}
+
+export interface RelayCursorsTable {
+  conversation_id: string;
+  /** Ouro's own created_at string of the last relayed message, kept verbatim. */
+  message_created_at: string;
+  message_id: string;
+  updated_at: number;
+}
+
+export interface MessageMapTable {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  thread: string;
+  chat_message_id: string;
+  conversation_id: string;
+  /** JSON array of Ouro message ids, in order. */
+  ouro_message_ids: string;
+  origin: 'chat' | 'ouro';
+  created_at: number;
+}
+
+/** One row per (Ouro message, chat copy): the index for lookups by Ouro message id. */
+export interface MessageOuroIdsTable {
+  ouro_message_id: string;
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  thread: string;
+  chat_message_id: string;
+}
+
+export interface DedupeKeysTable {
+  key: string;
+  expires_at: number;
+}
+
+export interface JobsTable {
+  // Generated on insert: AUTOINCREMENT on SQLite, bigserial on PostgreSQL.
+  id: Generated<number>;
+  lane: string;
+  kind: string;
+  payload: string;
+  idempotency_key: string;
+  state: JobState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+}
+
+export interface WatchesTable {
+  platform: Platform;
+  workspace: string;
+  channel: string;
+  quest_id: string;
+  /** JSON array of entry statuses. */
+  statuses: string;
+  card_message_id: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface EntrySnapshotsTable {
+  quest_id: string;
+  entry_id: string;
+  status: string;
+  updated_at: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  received_at: number;
+}
+
+export interface KvStateTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface Database {
+  channel_links: ChannelLinksTable;
+  thread_links: ThreadLinksTable;
+  relay_cursors: RelayCursorsTable;
+  message_map: MessageMapTable;
+  message_ouro_ids: MessageOuroIdsTable;
+  dedupe_keys: DedupeKeysTable;
+  jobs: JobsTable;
+  watches: WatchesTable;
+  entry_snapshots: EntrySnapshotsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  kv_state: KvStateTable;
+}
+
+export type Db = Kysely<Database>;
+
+export type JobRow = Selectable<JobsTable>;
+
+export function toChannelLink(r: ChannelLinksTable): ChannelLink {
+  return {
+    platform: r.platform,
+    workspace: r.workspace,
+    channel: r.channel,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    teamId: r.team_id,
+    teamName: r.team_name,
+    mirrorMode: r.mirror_mode,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function toThreadLink(r: ThreadLinksTable): ThreadLink {
+  return {
+    platform: r.platform,
+    workspace: r.workspace,
+    channel: r.channel,
+    thread: r.thread,
+    conversationId: r.conversation_id,
+    createdAt: r.created_at,
+  };
+}
+
+export function toMessageMapping(r: MessageMapTable): MessageMapping {
+  return {
+    platform: r.platform,
+    workspace: r.workspace,
+    channel: r.channel,
+    thread: r.thread,
+    chatMessageId: r.chat_message_id,
+    conversationId: r.conversation_id,
+    ouroMessageIds: JSON.parse(r.ouro_message_ids) as string[],
+    origin: r.origin,
+    createdAt: r.created_at,
+  };
+}
+
+export function toJob(r: JobRow): Job {
+  return {
+    id: r.id,
+    lane: r.lane,
+    kind: r.kind,
+    payload: JSON.parse(r.payload) as unknown,
+    idempotencyKey: r.idempotency_key,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lockedBy: r.locked_by,
+    lockedUntil: r.locked_until,
+  };
+}
+
+export function toWatch(r: WatchesTable): Watch {
+  return {
+    platform: r.platform,
+    workspace: r.workspace,
+    channel: r.channel,
+    questId: r.quest_id,
+    statuses: JSON.parse(r.statuses) as string[],
+    cardMessageId: r.card_message_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+export function toSnapshot(r: EntrySnapshotsTable): EntrySnapshot {
+  return { questId: r.quest_id, entryId: r.entry_id, status: r.status, updatedAt: r.updated_at };
+}

@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import type { Logger } from '../log.ts';
+import type { Store } from './types.ts';
+import type { Engine } from './engine.ts';
+import type { Db } from './schema.ts';
+import type { StoreContext } from './context.ts';
+import { runMigrations, type MigrationReport } from './migrations/index.ts';
+import * as jobs from './jobs.ts';
+import * as links from './links.ts';
+import * as quests from './quests.ts';
+import * as keys from './keys.ts';
+
+/**
+ * The one `Store` implementation: Kysely queries shared by both engines, one module per
+ * concern (jobs, links, quests, keys); this class only binds them to a database.
+ */
+export class SqlStore implements Store {
+  private readonly ctx: StoreContext;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    readonly engine: Engine,
+    log: Logger,
+    private readonly schema?: string,
+  ) {
+    this.ctx = { db, engine, log, now: () => Date.now() };
+  }
+
+  async migrate(): Promise<void> {
+    await this.migrateWithReport();
+  }
+
+  /** Like `migrate`, and says which migrations ran (the `migrate` CLI prints it). */
+  migrateWithReport(): Promise<MigrationReport> {
+    return runMigrations(this.db, this.engine, this.schema);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+
+  getChannelLink: Store['getChannelLink'] = (k) => links.getChannelLink(this.ctx, k);
+  upsertChannelLink: Store['upsertChannelLink'] = (l) => links.upsertChannelLink(this.ctx, l);
+  deleteChannelLink: Store['deleteChannelLink'] = (k) => links.deleteChannelLink(this.ctx, k);
+  getThreadLink: Store['getThreadLink'] = (k) => links.getThreadLink(this.ctx, k);
+  linkThread: Store['linkThread'] = (l) => links.linkThread(this.ctx, l);
+  unlinkThread: Store['unlinkThread'] = (k) => links.unlinkThread(this.ctx, k);
+  threadsOfConversation: Store['threadsOfConversation'] = (c) => links.threadsOfConversation(this.ctx, c);
+  linkedConversations: Store['linkedConversations'] = () => links.linkedConversations(this.ctx);
+  getRelayCursor: Store['getRelayCursor'] = (c) => links.getRelayCursor(this.ctx, c);
+  setRelayCursor: Store['setRelayCursor'] = (c, cur) => links.setRelayCursor(this.ctx, c, cur);
+  putMessage: Store['putMessage'] = (m) => links.putMessage(this.ctx, m);
+  getMessageByChat: Store['getMessageByChat'] = (k) => links.getMessageByChat(this.ctx, k);
+  getMessagesByOuro: Store['getMessagesByOuro'] = (id) => links.getMessagesByOuro(this.ctx, id);
+
+  claimKey: Store['claimKey'] = (k, ttl) => keys.claimKey(this.ctx, k, ttl);
+  purgeExpiredKeys: Store['purgeExpiredKeys'] = (now) => keys.purgeExpiredKeys(this.ctx, now);
+  recordDelivery: Store['recordDelivery'] = (id) => keys.recordDelivery(this.ctx, id);
+  getState: Store['getState'] = (k) => keys.getState(this.ctx, k);
+  setState: Store['setState'] = (k, v) => keys.setState(this.ctx, k, v);
+
+  enqueue: Store['enqueue'] = (j) => jobs.enqueue(this.ctx, j);
+  claimJobs: Store['claimJobs'] = (w, limit, lease) => jobs.claimJobs(this.ctx, w, limit, lease);
+  completeJob: Store['completeJob'] = (id) => jobs.completeJob(this.ctx, id);
+  failJob: Store['failJob'] = (id, err, retryAt) => jobs.failJob(this.ctx, id, err, retryAt);
+  getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);
+  listJobs: Store['listJobs'] = (f) => jobs.listJobs(this.ctx, f);
+  retryJob: Store['retryJob'] = (id) => jobs.retryJob(this.ctx, id);
+  dropJob: Store['dropJob'] = (id) => jobs.dropJob(this.ctx, id);
+  countJobs: Store['countJobs'] = () => jobs.countJobs(this.ctx);
+  purgeDoneJobs: Store['purgeDoneJobs'] = (ms) => jobs.purgeDoneJobs(this.ctx, ms);
+
+  addWatch: Store['addWatch'] = (w) => quests.addWatch(this.ctx, w);
+  removeWatch: Store['removeWatch'] = (k) => quests.removeWatch(this.ctx, k);
+  listWatches: Store['listWatches'] = (f) => quests.listWatches(this.ctx, f);
+  setWatchCard: Store['setWatchCard'] = (k, card) => quests.setWatchCard(this.ctx, k, card);
+  getSnapshots: Store['getSnapshots'] = (q) => quests.getSnapshots(this.ctx, q);
+  putSnapshots: Store['putSnapshots'] = (s) => quests.putSnapshots(this.ctx, s);
+}

@@ -1,0 +1,246 @@
+/**
+ * The adapter contract suite: one set of cases every ChatAdapter passes (console, Slack,
+ * Discord). Each platform supplies a harness: the adapter, wired to a loopback fake of its
+ * platform, plus the moves a person makes on that platform and a normalised view of what
+ * the fake received from the adapter.
+ *
+ * Lifecycle: `makeHarness()` returns the adapter NOT started; the suite starts it with its
+ * own recording inbox, and after each case calls `adapter.stop()` then `harness.close()`.
+ *
+ * Usage, in test/contract/adapter-<platform>.test.ts:
+ *   describeAdapterContract('slack', () => makeSlackHarness());
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  BridgeInbox,
+  ChannelRef,
+  ChatAdapter,
+  ChatRef,
+  CommandInvoked,
+  InboundEvent,
+} from '../../src/bridge/types.ts';
+import { textReply } from '../../src/commands/reply.ts';
+
+export interface ReceivedOp {
+  op: 'post' | 'edit' | 'delete' | 'reply';
+  thread?: string;
+  messageId?: string;
+  /** Platform markup as the fake received it (or the text content of a rich message). */
+  text?: string;
+  authorName?: string;
+  visibility?: 'public' | 'invoker';
+}
+
+export interface AdapterHarness {
+  adapter: ChatAdapter;
+  /** The channel the harness's user writes in; the adapter must report events with these ids. */
+  channel: ChannelRef;
+  /** Display name of the person the harness writes as. */
+  userName: string;
+  /** A person writes on the platform (top level, or in the thread whose root is `opts.thread`). */
+  sendUserMessage(text: string, opts?: { thread?: string }): Promise<{ messageId: string }>;
+  editUserMessage(messageId: string, text: string, opts?: { thread?: string }): Promise<void>;
+  deleteUserMessage(messageId: string, opts?: { thread?: string }): Promise<void>;
+  /** A person runs `/ouro <text>` in the channel. */
+  invokeCommand(text: string): Promise<void>;
+  /** What the platform (fake) received from the adapter, normalised, oldest first. */
+  received(): ReceivedOp[];
+  close(): Promise<void>;
+}
+
+/** An inbox that records every event and acks it, with a wait helper. */
+export class RecordingInbox implements BridgeInbox {
+  readonly events: InboundEvent[] = [];
+
+  async receive(event: InboundEvent): Promise<{ accepted: boolean }> {
+    this.events.push(event);
+    return { accepted: true };
+  }
+
+  async waitFor<K extends InboundEvent['kind']>(
+    kind: K,
+    match: (e: Extract<InboundEvent, { kind: K }>) => boolean = () => true,
+    timeoutMs = 5_000,
+  ): Promise<Extract<InboundEvent, { kind: K }>> {
+    let found: Extract<InboundEvent, { kind: K }> | undefined;
+    await waitUntil(
+      () => {
+        found = this.events.find(
+          (e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind && match(e as Extract<InboundEvent, { kind: K }>),
+        );
+        return found !== undefined;
+      },
+      timeoutMs,
+      () => `no ${kind} event matched; inbox holds: ${JSON.stringify(this.events.map((e) => summarise(e)))}`,
+    );
+    return found!;
+  }
+}
+
+function summarise(e: InboundEvent): unknown {
+  return { kind: e.kind, ref: e.ref, text: 'text' in e ? e.text : undefined };
+}
+
+/** Polls `check` every 10 ms until it is true or `timeoutMs` passes (then fails with `describe()`). */
+export async function waitUntil(check: () => boolean, timeoutMs = 5_000, describe: () => string = () => 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The word content of a text, independent of markup: what a round trip must keep. */
+export function words(text: string): string[] {
+  return (text.match(/[A-Za-z0-9]+/g) ?? []).sort();
+}
+
+export function describeAdapterContract(name: string, makeHarness: () => Promise<AdapterHarness>): void {
+  describe(`adapter contract: ${name}`, () => {
+    let h: AdapterHarness;
+    let inbox: RecordingInbox;
+
+    beforeEach(async () => {
+      h = await makeHarness();
+      inbox = new RecordingInbox();
+      await h.adapter.start(inbox);
+    });
+
+    afterEach(async () => {
+      await h.adapter.stop();
+      await h.close();
+    });
+
+    const at = (thread?: string): ChatRef => ({ ...h.channel, ...(thread ? { thread } : {}) });
+    const waitReceived = (match: (r: ReceivedOp) => boolean, what: string) =>
+      waitUntil(() => h.received().some(match), 5_000, () => `${what}; fake received ${JSON.stringify(h.received())}`);
+
+    it('reports a top-level user message as message.posted with ref, author and text', async () => {
+      const { messageId } = await h.sendUserMessage('hello from the lab');
+      const e = await inbox.waitFor('message.posted', (m) => m.messageId === messageId);
+      expect(e.ref).toEqual({ ...h.channel });
+      expect(e.ref.thread).toBeUndefined();
+      expect(e.author.name).toBe(h.userName);
+      expect(e.author.isBot ?? false).toBe(false);
+      expect(e.text).toBe('hello from the lab');
+      expect(e.key).toBeTruthy();
+      expect(typeof e.at).toBe('number');
+    });
+
+    it('reports a thread reply with ref.thread set to the root message id', async () => {
+      const root = await h.sendUserMessage('root of a thread');
+      const reply = await h.sendUserMessage('a reply in the thread', { thread: root.messageId });
+      const e = await inbox.waitFor('message.posted', (m) => m.messageId === reply.messageId);
+      expect(e.ref).toEqual(at(root.messageId));
+      expect(e.text).toBe('a reply in the thread');
+      const rootEvent = await inbox.waitFor('message.posted', (m) => m.messageId === root.messageId);
+      expect(rootEvent.key).not.toBe(e.key);
+    });
+
+    it('reports edits and deletes of a user message', async () => {
+      const { messageId } = await h.sendUserMessage('first version');
+      await inbox.waitFor('message.posted', (m) => m.messageId === messageId);
+      await h.editUserMessage(messageId, 'second version');
+      const edited = await inbox.waitFor('message.edited', (m) => m.messageId === messageId);
+      expect(edited.text).toBe('second version');
+      expect(edited.ref).toEqual(at());
+      await h.deleteUserMessage(messageId);
+      const deleted = await inbox.waitFor('message.deleted', (m) => m.messageId === messageId);
+      expect(deleted.ref).toEqual(at());
+      const keys = inbox.events.map((e) => e.key);
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+
+    it('reports edits of a thread reply with the thread in the ref', async () => {
+      const root = await h.sendUserMessage('thread root for edit');
+      const reply = await h.sendUserMessage('reply v1', { thread: root.messageId });
+      await inbox.waitFor('message.posted', (m) => m.messageId === reply.messageId);
+      await h.editUserMessage(reply.messageId, 'reply v2', { thread: root.messageId });
+      const edited = await inbox.waitFor('message.edited', (m) => m.messageId === reply.messageId);
+      expect(edited.ref).toEqual(at(root.messageId));
+      expect(edited.text).toBe('reply v2');
+    });
+
+    it('reports a command as command.invoked with its text and the invoker', async () => {
+      await h.invokeCommand('query sales select 1');
+      const e = await inbox.waitFor('command.invoked');
+      expect(e.text).toBe('query sales select 1');
+      expect(e.invoker.name).toBe(h.userName);
+      expect(e.ref.channel).toBe(h.channel.channel);
+      expect(e.ref.workspace).toBe(h.channel.workspace);
+      expect(e.replyTo.platform).toBe(h.adapter.platform);
+    });
+
+    it('posts in a thread with the author name', async () => {
+      const root = await h.sendUserMessage('a thread the bridge answers in');
+      const posted = await h.adapter.post(at(root.messageId), { text: 'an answer from Ouro', author: { name: 'Alice (Ouro)' } });
+      expect(posted.messageId).toBeTruthy();
+      await waitReceived((r) => r.op === 'post' && r.text?.includes('an answer from Ouro') === true, 'a post');
+      const got = h.received().find((r) => r.op === 'post' && r.text?.includes('an answer from Ouro'))!;
+      expect(got.thread).toBe(posted.thread ?? root.messageId);
+      expect(got.authorName).toContain('Alice');
+      expect(got.messageId).toBe(posted.messageId);
+    });
+
+    it('posts at the top level when the ref has no thread', async () => {
+      const posted = await h.adapter.post(at(), { text: 'top-level notice', author: { name: 'Ouro bridge' } });
+      await waitReceived((r) => r.op === 'post' && r.messageId === posted.messageId, 'a top-level post');
+      const got = h.received().find((r) => r.op === 'post' && r.messageId === posted.messageId)!;
+      expect(got.thread).toBeUndefined();
+      expect(got.text).toContain('top-level notice');
+    });
+
+    it('edits and deletes a message it posted', async () => {
+      const root = await h.sendUserMessage('thread for edit and delete');
+      const ref = at(root.messageId);
+      const posted = await h.adapter.post(ref, { text: 'version one', author: { name: 'Bob (Ouro)' } });
+      await h.adapter.edit(ref, posted.messageId, { text: 'version two', author: { name: 'Bob (Ouro)' } });
+      await waitReceived((r) => r.op === 'edit' && r.messageId === posted.messageId, 'an edit');
+      expect(h.received().find((r) => r.op === 'edit' && r.messageId === posted.messageId)!.text).toContain('version two');
+      await h.adapter.delete(ref, posted.messageId);
+      await waitReceived((r) => r.op === 'delete' && r.messageId === posted.messageId, 'a delete');
+    });
+
+    it('replies to a command publicly or to the invoker alone', async () => {
+      await h.invokeCommand('help');
+      const cmd: CommandInvoked = await inbox.waitFor('command.invoked', (c) => c.text === 'help');
+      await h.adapter.reply(cmd.replyTo, textReply('public answer'), 'public');
+      await h.adapter.reply(cmd.replyTo, textReply('private answer'), 'invoker');
+      await waitReceived((r) => r.op === 'reply' && r.text?.includes('private answer') === true, 'two replies');
+      const replies = h.received().filter((r) => r.op === 'reply');
+      expect(replies.find((r) => r.text?.includes('public answer'))?.visibility).toBe('public');
+      expect(replies.find((r) => r.text?.includes('private answer'))?.visibility).toBe('invoker');
+    });
+
+    it('never hands its own posts back to the inbox', async () => {
+      const root = await h.sendUserMessage('loop guard root');
+      await h.adapter.post(at(root.messageId), { text: 'written by the bridge', author: { name: 'Carol (Ouro)' } });
+      await h.adapter.post(at(), { text: 'also written by the bridge', author: { name: 'Carol (Ouro)' } });
+      // A later user message is the sentinel: once it arrives, anything echoed before it would have too.
+      const sentinel = await h.sendUserMessage('sentinel after the bridge posts');
+      await inbox.waitFor('message.posted', (m) => m.messageId === sentinel.messageId);
+      await new Promise((r) => setTimeout(r, 100));
+      const echoed = inbox.events.filter((e) => 'text' in e && e.text.includes('by the bridge'));
+      expect(echoed).toEqual([]);
+    });
+
+    it('round-trips the text content of Markdown through platform markup', async () => {
+      const cases = [
+        '**bold** and _italic_ and `code`',
+        'a [link to Ouro](https://ouro.foundation/posts/1) here',
+        '- first item\n- second item',
+        'line one\nline two',
+        '~~gone~~ but 3 < 4 & 5 > 2',
+      ];
+      for (const markdown of cases) {
+        const posted = await h.adapter.post(at(), { text: markdown, author: { name: 'Dana (Ouro)' } });
+        await waitReceived((r) => r.op === 'post' && r.messageId === posted.messageId, `the post of ${JSON.stringify(markdown)}`);
+        const markup = h.received().find((r) => r.op === 'post' && r.messageId === posted.messageId)!.text!;
+        // What the platform shows, written back by a person, must come back as the same words.
+        const { messageId } = await h.sendUserMessage(markup);
+        const back = await inbox.waitFor('message.posted', (m) => m.messageId === messageId);
+        expect({ markdown, words: words(back.text) }).toEqual({ markdown, words: words(markdown) });
+      }
+    });
+  });
+}

@@ -1,0 +1,379 @@
+/**
+ * A loopback fake of Slack for the real bolt App (shared/notes/real-libraries-on-loopback.md
+ * §1–2), on one port of 127.0.0.1:
+ * - Web API `POST /api/<method>` (form or JSON bodies; records every call; keeps messages);
+ * - response_url sink `POST /hooks/<n>` and file upload sink `POST /upload/<fileId>`;
+ * - Socket Mode: `apps.connections.open` hands out `ws://…/link`, where the fake says hello
+ *   and sends envelopes, waiting for the app's ack.
+ * It plays the people too: `userPosts`/`userEdits`/`userDeletes`, `command`, `press`,
+ * `submitView`, `shareLinks` deliver correctly signed requests (HTTP) or envelopes (socket).
+ * Like Slack, it echoes the bot's own posts, edits and deletes back as message events, so a
+ * loop guard is tested against real echoes.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const TEAM = 'T0LAB';
+export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0OURO' };
+
+export interface Call {
+  /** Order across calls and hooks. */
+  seq: number;
+  method: string;
+  args: Record<string, any>;
+  token?: string;
+}
+
+export interface Hook {
+  seq: number;
+  id: string;
+  body: any;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_bot?: boolean;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  username?: string;
+  blocks?: unknown[];
+}
+
+/** Slack request signing: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
+export function signSlack(secret: string, body: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const sig = createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex');
+  return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': `v0=${sig}` };
+}
+
+const JSON_ARGS = new Set(['blocks', 'attachments', 'unfurls', 'view', 'files', 'metadata']);
+
+function parseArgs(raw: string, contentType: string): Record<string, any> {
+  if (contentType.includes('application/json')) return raw ? JSON.parse(raw) : {};
+  const args: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(raw)) args[k] = JSON_ARGS.has(k) ? JSON.parse(v) : v;
+  return args;
+}
+
+const readAll = async (req: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
+
+export interface Delivery {
+  status: number;
+  /** HTTP: the response body; socket: the ack payload. */
+  body: any;
+}
+
+export class FakeSlack {
+  readonly calls: Call[] = [];
+  readonly hooks: Hook[] = [];
+  readonly uploads: { fileId: string; bytes: Buffer; contentType?: string }[] = [];
+  readonly messages = new Map<string, StoredMessage>();
+  readonly users = new Map<string, FakeUser>();
+  /** Envelopes the fake sent over Socket Mode and the acks it got. */
+  readonly acks: { envelope_id: string; payload: any }[] = [];
+  /** Echo the bot's writes back as message events, as Slack does. */
+  echo = true;
+  private server = createServer((req, res) => void this.handle(req, res));
+  private wss = new WebSocketServer({ noServer: true });
+  private sockets = new Set<WebSocket>();
+  private waiting = new Map<string, (payload: any) => void>();
+  private limits = new Map<string, { times: number; retryAfter: number }>();
+  private seq = 0;
+  private hookSeq = 0;
+  private envSeq = 0;
+  private order = 0;
+  /** Echo deliveries that failed (no app listening, app answered non-2xx). */
+  readonly echoFailures: string[] = [];
+  private http?: { url: string; secret: string };
+  port = 0;
+
+  constructor() {
+    this.users.set('U0ADA', { id: 'U0ADA', name: 'Ada Lovelace', is_admin: true });
+    this.users.set('U0BOB', { id: 'U0BOB', name: 'Bob Builder' });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/link')) return socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.sockets.add(ws);
+        ws.on('close', () => this.sockets.delete(ws));
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data));
+          if (msg.envelope_id) {
+            this.acks.push(msg);
+            this.waiting.get(msg.envelope_id)?.(msg.payload ?? {});
+          }
+        });
+        ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' } }));
+      });
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** Deliver to the app over HTTP at `url` (its /slack/events), signing with `secret`. */
+  deliverOverHttp(url: string, secret: string): void {
+    this.http = { url, secret };
+  }
+
+  /** The next `times` calls of `method` get HTTP 429 with Retry-After. */
+  rateLimit(method: string, times: number, retryAfterSec: number): void {
+    this.limits.set(method, { times, retryAfter: retryAfterSec });
+  }
+
+  callsOf(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  socketConnected(): boolean {
+    return this.sockets.size > 0;
+  }
+
+  nextTs(): string {
+    this.seq++;
+    return `${1_700_000_000 + Math.floor(this.seq / 1000)}.${String(this.seq % 1000).padStart(3, '0')}100`;
+  }
+
+  // ------------------------------------------------------------------ Web API
+
+  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const raw = await readAll(req);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
+      void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    if (path.startsWith('/hooks/')) {
+      this.hooks.push({ seq: ++this.order, id: path.slice(7), body: JSON.parse(raw.toString('utf8')) });
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    }
+    if (path.startsWith('/upload/')) {
+      this.uploads.push({ fileId: path.slice(8), bytes: raw, contentType: req.headers['content-type'] });
+      return void res.writeHead(200).end('OK - ' + raw.length);
+    }
+    if (!path.startsWith('/api/')) return json(404, { ok: false, error: 'not_found' });
+    const method = path.slice(5);
+    const args = parseArgs(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
+    this.calls.push({ seq: ++this.order, method, args, token });
+    const limit = this.limits.get(method);
+    if (limit && limit.times > 0) {
+      limit.times--;
+      return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
+    }
+    const after: (() => void)[] = [];
+    json(200, this.answer(method, args, after));
+    // Slack's echo events arrive after the API answered.
+    if (this.echo) for (const f of after) setTimeout(f, 5);
+  }
+
+  private echoEvent(event: Record<string, unknown>): void {
+    this.event(event).then(
+      (d) => void (d.status >= 300 && this.echoFailures.push(`HTTP ${d.status}`)),
+      (err: Error) => void this.echoFailures.push(err.message),
+    );
+  }
+
+  private answer(method: string, a: Record<string, any>, after: (() => void)[]): unknown {
+    const ok = (body: object = {}) => ({ ok: true, ...body });
+    switch (method) {
+      case 'auth.test':
+        return ok({ url: 'https://lab.slack.com/', team: 'Lab', user: 'ouro', team_id: TEAM, user_id: BOT.user_id, bot_id: BOT.bot_id });
+      case 'bots.info':
+        return ok({ bot: { id: a.bot, app_id: BOT.app_id, user_id: BOT.user_id, name: 'ouro' } });
+      case 'apps.connections.open':
+        return ok({ url: `ws://127.0.0.1:${this.port}/link` });
+      case 'users.info': {
+        const u = this.users.get(a.user);
+        if (!u) return { ok: false, error: 'user_not_found' };
+        return ok({ user: { id: u.id, name: u.name.toLowerCase().replace(/\s+/g, '.'), real_name: u.name, is_admin: !!u.is_admin, is_owner: !!u.is_owner, is_bot: !!u.is_bot, profile: { display_name: u.name, real_name: u.name, image_72: `https://avatars.example/${u.id}.png` } } });
+      }
+      case 'conversations.info':
+        return ok({ channel: { id: a.channel, name: `name-of-${String(a.channel).toLowerCase()}` } });
+      case 'conversations.open':
+        return ok({ channel: { id: `D${String(a.users).slice(1)}` } });
+      case 'chat.postMessage': {
+        const m: StoredMessage = { channel: a.channel, ts: this.nextTs(), text: a.text ?? '', thread_ts: a.thread_ts, bot_id: BOT.bot_id, app_id: BOT.app_id, username: a.username, blocks: a.blocks };
+        this.messages.set(`${m.channel}/${m.ts}`, m);
+        after.push(() => this.echoEvent({ type: 'message', subtype: 'bot_message', ...m }));
+        return ok({ channel: m.channel, ts: m.ts, message: { ...m, type: 'message' } });
+      }
+      case 'chat.update': {
+        const m = this.messages.get(`${a.channel}/${a.ts}`);
+        if (!m) return { ok: false, error: 'message_not_found' };
+        const prev = { ...m };
+        Object.assign(m, { text: a.text ?? m.text, blocks: a.blocks });
+        after.push(() => this.echoEvent({ type: 'message', subtype: 'message_changed', channel: m.channel, message: { type: 'message', ...m, edited: { user: BOT.user_id, ts: this.nextTs() } }, previous_message: prev, event_ts: this.nextTs(), ts: this.nextTs(), hidden: true }));
+        return ok({ channel: a.channel, ts: a.ts, text: m.text });
+      }
+      case 'chat.delete': {
+        const m = this.messages.get(`${a.channel}/${a.ts}`);
+        if (!m) return { ok: false, error: 'message_not_found' };
+        this.messages.delete(`${a.channel}/${a.ts}`);
+        after.push(() => this.echoEvent({ type: 'message', subtype: 'message_deleted', channel: m.channel, deleted_ts: m.ts, previous_message: m, event_ts: this.nextTs(), ts: this.nextTs(), hidden: true }));
+        return ok({ channel: a.channel, ts: a.ts });
+      }
+      case 'chat.postEphemeral':
+        return ok({ message_ts: this.nextTs() });
+      case 'chat.unfurl':
+        return ok();
+      case 'views.open':
+        return ok({ view: { ...a.view, id: `V${++this.seq}`, hash: `h${this.seq}` } });
+      case 'files.getUploadURLExternal': {
+        const id = `F${++this.seq}`;
+        return ok({ upload_url: `${this.url}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal':
+        return ok({ files: (a.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title })) });
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  // ------------------------------------------------------------------ delivery to the app
+
+  /** POSTs a signed request to the app (HTTP mode). `timestampSec`/`secret` let tests forge. */
+  async post(body: string, contentType: string, opts: { retryNum?: number; timestampSec?: number; secret?: string } = {}): Promise<Delivery> {
+    if (!this.http) throw new Error('fake-slack: deliverOverHttp() first');
+    const headers: Record<string, string> = { 'content-type': contentType, ...signSlack(opts.secret ?? this.http.secret, body, opts.timestampSec) };
+    if (opts.retryNum) Object.assign(headers, { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' });
+    const res = await fetch(this.http.url, { method: 'POST', headers, body });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* plain text answer */
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** Sends an envelope over Socket Mode and waits for the app's ack. */
+  async envelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown, retryAttempt = 0): Promise<Delivery> {
+    const ws = [...this.sockets][0];
+    if (!ws) throw new Error('fake-slack: no Socket Mode connection');
+    const envelope_id = `env-${++this.envSeq}`;
+    const acked = new Promise<any>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ack for ${type} ${envelope_id}`)), 5000);
+      this.waiting.set(envelope_id, (p) => {
+        clearTimeout(timer);
+        resolve(p);
+      });
+    });
+    ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retryAttempt, retry_reason: retryAttempt ? 'timeout' : '' }));
+    return { status: 200, body: await acked };
+  }
+
+  private get socketMode(): boolean {
+    return !this.http;
+  }
+
+  /** An Events API callback around `event`; the same `eventId` makes a retry. */
+  eventBody(event: Record<string, unknown>, eventId = `Ev${++this.seq}`): Record<string, unknown> {
+    return { token: 'legacy', team_id: TEAM, api_app_id: BOT.app_id, event: { event_ts: event.ts, ...event }, type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: TEAM, user_id: BOT.user_id, is_bot: true }] };
+  }
+
+  async event(event: Record<string, unknown>, opts: { eventId?: string; retryNum?: number; timestampSec?: number; secret?: string } = {}): Promise<Delivery> {
+    const body = this.eventBody(event, opts.eventId);
+    return this.sendBody(body, opts);
+  }
+
+  async sendBody(body: Record<string, unknown>, opts: { retryNum?: number; timestampSec?: number; secret?: string } = {}): Promise<Delivery> {
+    if (this.socketMode) return this.envelope('events_api', body, opts.retryNum ?? 0);
+    return this.post(JSON.stringify(body), 'application/json', opts);
+  }
+
+  // ------------------------------------------------------------------ people
+
+  async userPosts(text: string, o: { channel?: string; user?: string; thread_ts?: string; files?: unknown[]; blocks?: unknown[]; subtype?: string } = {}): Promise<StoredMessage & { delivery: Delivery }> {
+    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, user: o.user ?? 'U0ADA', thread_ts: o.thread_ts, blocks: o.blocks };
+    this.messages.set(`${m.channel}/${m.ts}`, m);
+    const delivery = await this.event({ type: 'message', ...(o.subtype ? { subtype: o.subtype } : {}), ...m, ...(o.files ? { files: o.files } : {}) });
+    return { ...m, delivery };
+  }
+
+  async userEdits(channel: string, ts: string, text: string): Promise<Delivery> {
+    const m = this.messages.get(`${channel}/${ts}`);
+    if (!m) throw new Error(`fake-slack: no message ${channel}/${ts}`);
+    const prev = { ...m };
+    m.text = text;
+    const editTs = this.nextTs();
+    return this.event({ type: 'message', subtype: 'message_changed', channel, hidden: true, ts: editTs, event_ts: editTs, message: { type: 'message', ...m, edited: { user: m.user, ts: editTs } }, previous_message: prev });
+  }
+
+  async userDeletes(channel: string, ts: string): Promise<Delivery> {
+    const m = this.messages.get(`${channel}/${ts}`);
+    if (!m) throw new Error(`fake-slack: no message ${channel}/${ts}`);
+    this.messages.delete(`${channel}/${ts}`);
+    const at = this.nextTs();
+    return this.event({ type: 'message', subtype: 'message_deleted', channel, hidden: true, ts: at, event_ts: at, deleted_ts: ts, previous_message: m });
+  }
+
+  /** `/ouro <text>`; the response_url points at this fake's hook sink. */
+  async command(text: string, o: { channel?: string; user?: string; timestampSec?: number; secret?: string } = {}): Promise<Delivery & { responseUrl: string; triggerId: string }> {
+    const user = this.users.get(o.user ?? 'U0ADA');
+    const responseUrl = `${this.url}/hooks/${++this.hookSeq}`;
+    const triggerId = `trig-${++this.seq}`;
+    const fields = { token: 'legacy', team_id: TEAM, team_domain: 'lab', channel_id: o.channel ?? 'C0LAB', channel_name: 'lab', user_id: user?.id ?? o.user ?? 'U0ADA', user_name: user?.name ?? 'someone', command: '/ouro', text, api_app_id: BOT.app_id, response_url: responseUrl, trigger_id: triggerId };
+    const d = this.socketMode ? await this.envelope('slash_commands', fields) : await this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', o);
+    return { ...d, responseUrl, triggerId };
+  }
+
+  private async interactive(payload: Record<string, unknown>): Promise<Delivery> {
+    if (this.socketMode) return this.envelope('interactive', payload);
+    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  }
+
+  /** A person presses a button (block_actions) on `message` in `channel`. */
+  async press(message: { channel: string; ts: string; thread_ts?: string }, action: { action_id: string; value: string }, user = 'U0ADA'): Promise<Delivery & { responseUrl: string }> {
+    const responseUrl = `${this.url}/hooks/${++this.hookSeq}`;
+    const payload = { type: 'block_actions', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false }, channel: { id: message.channel, name: 'lab' }, message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '' }, response_url: responseUrl, actions: [{ type: 'button', block_id: 'b', action_id: action.action_id, value: action.value, text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }] };
+    return { ...(await this.interactive(payload)), responseUrl };
+  }
+
+  /** A person submits a modal this fake opened (the last views.open), with `values`. */
+  async submitView(values: Record<string, Record<string, unknown>>, user = 'U0ADA'): Promise<Delivery> {
+    const opened = this.callsOf('views.open').at(-1);
+    if (!opened) throw new Error('fake-slack: no modal was opened');
+    const view = { ...opened.args.view, id: 'V0MODAL', hash: `h${++this.seq}`, team_id: TEAM, state: { values } };
+    return this.interactive({ type: 'view_submission', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, view });
+  }
+
+  async shareLinks(channel: string, messageTs: string, urls: string[], user = 'U0ADA'): Promise<Delivery> {
+    return this.event({ type: 'link_shared', channel, user, message_ts: messageTs, unfurl_id: `unf-${messageTs}`, source: 'conversations_history', links: urls.map((url) => ({ url, domain: new URL(url).hostname })), event_ts: messageTs });
+  }
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  return new FakeSlack().start();
+}
