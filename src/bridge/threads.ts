@@ -25,7 +25,7 @@ export const GLOBAL_ORG_ID = '00000000-0000-0000-0000-000000000000';
  * without it (the root may predate the bridge, or mirroring).
  */
 export const ROOT_WAIT_RUNS = 3;
-export const ROOT_WAIT_MS = 200;
+export const ROOT_WAIT_MS = 100;
 
 /** A remembered top-level message of a `threads` channel. */
 export interface StoredRoot {
@@ -45,7 +45,7 @@ export type Resolution =
   | { action: 'skip'; reason: string }
   /** A `threads` channel's top-level message: remember it, do not send it (yet). */
   | { action: 'remember-root' }
-  | { action: 'relay'; conversationId: string; link: ChannelLink | undefined };
+  | { action: 'relay'; conversationId: string };
 
 /** State key of the root of the thread `rootId` would start in this channel. */
 export function rootStateKey(ref: ChatRef, rootId: string): string {
@@ -63,8 +63,19 @@ export function conversationName(input: { channelName?: string; channel: string;
   return full.length <= MAX_NAME ? full : `${full.slice(0, MAX_NAME - 1).trimEnd()}…`;
 }
 
+/**
+ * Threads whose root question is settled (sent, or never remembered) need no state read per
+ * reply. Settled is final, so this cache is never stale; it is only bounded.
+ */
+const ROOTS_DONE_MAX = 10_000;
+
 export function createThreads(ctx: BridgeContext) {
   const { store, ouro, adapters, logger } = ctx;
+  const rootsDone = new Set<string>();
+  const remember = (laneKey: string) => {
+    if (rootsDone.size >= ROOTS_DONE_MAX) rootsDone.clear();
+    rootsDone.add(laneKey);
+  };
 
   async function readRoot(ref: ChatRef, rootId: string): Promise<StoredRoot | undefined> {
     const raw = await store.getState(rootStateKey(ref, rootId));
@@ -118,16 +129,22 @@ export function createThreads(ctx: BridgeContext) {
     async resolve(ref: ChatRef, runs: number): Promise<Resolution & { root?: StoredRoot }> {
       const key = threadKeyOf(ref);
       const existing = await store.getThreadLink(key);
-      const link = await store.getChannelLink(channelKeyOf(ref));
       if (existing) {
-        const stored = ref.thread && link?.mirrorMode === 'threads' ? await readRoot(ref, ref.thread) : undefined;
-        const root = stored && !stored.relayed ? stored : undefined;
-        return { action: 'relay', conversationId: existing.conversationId, link, ...(root ? { root } : {}) };
+        // A root still waiting to go in first (only `threads` channels remember roots).
+        const laneKey = encodeChatRef(ref);
+        let root: StoredRoot | undefined;
+        if (ref.thread && !rootsDone.has(laneKey)) {
+          const stored = await readRoot(ref, ref.thread);
+          if (stored && !stored.relayed) root = stored;
+          else remember(laneKey);
+        }
+        return { action: 'relay', conversationId: existing.conversationId, ...(root ? { root } : {}) };
       }
+      const link = await store.getChannelLink(channelKeyOf(ref));
       if (!link || link.mirrorMode === 'off') return { action: 'skip', reason: 'channel not mirrored' };
       if (link.mirrorMode === 'channel') {
         if (ref.thread) return { action: 'skip', reason: 'thread replies are not mirrored in channel mode' };
-        return { action: 'relay', conversationId: await createConversation(key, link, undefined), link };
+        return { action: 'relay', conversationId: await createConversation(key, link, undefined) };
       }
       if (!ref.thread) return { action: 'remember-root' };
       const root = await readRoot(ref, ref.thread);
@@ -136,7 +153,7 @@ export function createThreads(ctx: BridgeContext) {
       }
       const firstLine = root && !root.deleted ? root.text : undefined;
       const conversationId = await createConversation(key, link, firstLine);
-      return { action: 'relay', conversationId, link, ...(root && !root.relayed ? { root } : {}) };
+      return { action: 'relay', conversationId, ...(root && !root.relayed ? { root } : {}) };
     },
   };
 }

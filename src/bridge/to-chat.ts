@@ -29,11 +29,23 @@ export const LINK_SKEW_MS = 60_000;
 
 type Cursor = { createdAt: string; messageId: string };
 
+/**
+ * Microseconds since the epoch. Ouro stamps microseconds (`…41.591234+00:00`) and
+ * `Date.parse` keeps only milliseconds: messages written in the same millisecond would
+ * otherwise fall back on their ids, whose low bits are random.
+ */
+export function isoMicros(iso: string): number {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(.*)$/.exec(iso);
+  if (!m) return Date.parse(iso) * 1000;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  return seconds * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
+}
+
 /** Strictly after the cursor in (created_at, id) order. */
 export function isAfter(m: { created_at: string; id: string }, cursor: Cursor | undefined): boolean {
   if (!cursor) return true;
-  const a = Date.parse(m.created_at);
-  const b = Date.parse(cursor.createdAt);
+  const a = isoMicros(m.created_at);
+  const b = isoMicros(cursor.createdAt);
   if (Number.isNaN(a) || Number.isNaN(b)) return m.created_at > cursor.createdAt;
   return a > b || (a === b && m.id > cursor.messageId);
 }

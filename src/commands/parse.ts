@@ -29,6 +29,19 @@ const DOUBLE = new Set(['"', '“', '”', '„']);
 const SINGLE = new Set(["'", '‘', '’']);
 const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
 
+/** The index of the quote closing the group opened at `open`, or -1. */
+function closingQuote(text: string, open: number, family: Set<string>): number {
+  for (let j = open + 1; j < text.length; j++) {
+    if (family.has(text[j]!) && (j + 1 === text.length || isSpace(text[j + 1]))) return j;
+  }
+  return -1;
+}
+
+function unterminated(text: string, start: number): ParseError {
+  const preview = text.slice(start, start + 20);
+  return new ParseError(`Unterminated quote: ${preview}${text.length - start > 20 ? '…' : ''} — close it with a matching quote.`);
+}
+
 /** Splits `text` into words; with `limit`, stops after that many (the rest is not examined). */
 export function tokenize(text: string, limit = Infinity): Token[] {
   const tokens: Token[] = [];
@@ -41,23 +54,26 @@ export function tokenize(text: string, limit = Infinity): Token[] {
     const open = text[i]!;
     const family = DOUBLE.has(open) ? DOUBLE : SINGLE.has(open) ? SINGLE : undefined;
     if (family) {
-      let j = i + 1;
-      let close = -1;
-      for (; j < n; j++) {
-        if (family.has(text[j]!) && (j + 1 === n || isSpace(text[j + 1]))) {
-          close = j;
-          break;
-        }
-      }
-      if (close < 0) {
-        const preview = text.slice(start, start + 20);
-        throw new ParseError(`Unterminated quote: ${preview}${text.length - start > 20 ? '…' : ''} — close it with a matching quote.`);
-      }
+      const close = closingQuote(text, i, family);
+      if (close < 0) throw unterminated(text, start);
       tokens.push({ value: text.slice(i + 1, close), quoted: true, start, end: close + 1 });
       i = close + 1;
       continue;
     }
-    while (i < n && !isSpace(text[i])) i++;
+    while (i < n && !isSpace(text[i])) {
+      // `--flag="two words"`: a quote right after the `=` of an option groups its value.
+      const q = text[i]!;
+      const fam = DOUBLE.has(q) ? DOUBLE : SINGLE.has(q) ? SINGLE : undefined;
+      if (fam && text[i - 1] === '=' && text.startsWith('--', start)) {
+        const close = closingQuote(text, i, fam);
+        if (close < 0) throw unterminated(text, i);
+        tokens.push({ value: text.slice(start, i) + text.slice(i + 1, close), quoted: false, start, end: close + 1 });
+        i = close + 1;
+        break;
+      }
+      i++;
+    }
+    if (tokens.at(-1)?.start === start) continue;
     tokens.push({ value: text.slice(start, i), quoted: false, start, end: i });
   }
   return tokens;

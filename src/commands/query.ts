@@ -22,12 +22,19 @@ export const PREVIEW_ROWS = 10;
 const CHAT_CHARS = 2000;
 
 const HAS_LIMIT = /\b(limit|offset|fetch\s+first)\b/i;
+const READ_QUERY = /^\s*(\(\s*)*(select|with)\b/i;
+const COMMENTS = /\/\*[\s\S]*?\*\/|--[^\n]*/g;
 
-/** Adds `LIMIT n` when the statement has no LIMIT/OFFSET/FETCH; returns whether it did. */
+/**
+ * Adds `LIMIT n` to a SELECT/WITH that has no LIMIT/OFFSET/FETCH (on its own line, so a
+ * trailing `-- comment` cannot swallow it); returns whether it did. Anything else is left
+ * for Ouro to refuse in its own words.
+ */
 export function ensureLimit(sql: string, limit = DEFAULT_LIMIT): { sql: string; added: boolean } {
   const trimmed = sql.trim().replace(/;+\s*$/, '');
-  if (HAS_LIMIT.test(trimmed)) return { sql: trimmed, added: false };
-  return { sql: `${trimmed} LIMIT ${limit}`, added: true };
+  const code = trimmed.replace(COMMENTS, ' ');
+  if (!READ_QUERY.test(code) || HAS_LIMIT.test(code)) return { sql: trimmed, added: false };
+  return { sql: `${trimmed}\nLIMIT ${limit}`, added: true };
 }
 
 const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../log.ts';
 import type { OuroClient } from '../ouro/index.ts';
-import type { ChannelLink, Store } from '../store/types.ts';
+import type { ChannelKey, ChannelLink, Store } from '../store/types.ts';
 import type { FlagKind } from './parse.ts';
 import type { RichReply, Visibility } from './reply.ts';
 import type { CommandInput } from './types.ts';
@@ -17,8 +17,8 @@ export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'o
 export interface QuestPoller {
   /** Polls one quest now (after a new watch), delivering what changed. */
   pollNow(questId: string): Promise<void>;
-  /** Records the quest's current entries as seen, so a new watch does not replay history. */
-  baseline?(questId: string): Promise<void>;
+  /** Records the quest's current entries as told to `channel`, so a new watch does not replay history. */
+  baseline?(questId: string, channel: ChannelKey): Promise<void>;
 }
 
 export interface CommandDeps {

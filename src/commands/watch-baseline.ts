@@ -1,16 +1,34 @@
-import type { Store } from '../store/types.ts';
+import type { QuestEntry } from '../ouro/index.ts';
+import type { ChannelKey, EntrySnapshot, Store } from '../store/types.ts';
 import type { CommandOuro } from './spec.ts';
 
 /**
- * Takes a quest's current entries as seen, so a new watch reports only what happens next.
- * Only when no other channel watches the quest: otherwise the snapshots are being kept
- * current by the notifier, and overwriting them would swallow changes not yet delivered.
- * Call before `store.addWatch`. Returns the number of entries recorded.
+ * What a watching channel has been told, per entry, lives in the store's entry snapshots
+ * under a per-channel key (`<quest>@<platform>/<workspace>/<channel>`): a notice is recorded
+ * right after it is posted, so a restart repeats nothing and misses nothing (a crash between
+ * the post and the record can repeat that one notice; platforms offer no idempotent post).
  */
-export async function baselineQuest(deps: { ouro: Pick<CommandOuro, 'quests'>; store: Store }, questId: string): Promise<number> {
-  const watched = await deps.store.listWatches({ questId });
-  if (watched.length) return 0;
+export const deliveredKey = (questId: string, c: ChannelKey) => `${questId}@${c.platform}/${c.workspace}/${c.channel}`;
+
+export const snapshotOf = (key: string, e: Pick<QuestEntry, 'id' | 'status' | 'updated_at'>, status = String(e.status)): EntrySnapshot => ({
+  questId: key,
+  entryId: e.id,
+  status,
+  updatedAt: e.updated_at ?? null,
+});
+
+/**
+ * Takes a quest's current entries as already told to `channel`, so a new watch reports only
+ * what happens next (no flood of history). Call before `store.addWatch`. Returns the number
+ * of entries recorded.
+ */
+export async function baselineQuest(
+  deps: { ouro: Pick<CommandOuro, 'quests'>; store: Store },
+  questId: string,
+  channel: ChannelKey,
+): Promise<number> {
   const entries = await deps.ouro.quests.entries(questId);
-  await deps.store.putSnapshots(entries.map((e) => ({ questId, entryId: e.id, status: String(e.status), updatedAt: e.updated_at ?? null })));
+  const key = deliveredKey(questId, channel);
+  await deps.store.putSnapshots(entries.map((e) => snapshotOf(key, e)));
   return entries.length;
 }

@@ -35,7 +35,7 @@ export const watchSpec: CommandSpec = {
       throw new UserError(`**${name}** is neither public nor in the org/team this channel is linked to, so its entries cannot be posted here.`);
     }
     const existing = await deps.store.listWatches({ ...input.channel, questId: quest.id });
-    await baselineQuest(deps, quest.id);
+    await baselineQuest(deps, quest.id, input.channel);
     await deps.store.addWatch({ ...input.channel, questId: quest.id, statuses, createdBy: input.user.id });
     if (deps.notifier) {
       // The card appears now rather than at the next tick; a failure here is retried by the schedule.

@@ -26,7 +26,13 @@ export interface Where {
   path: string;
 }
 
+// Schemas are built once: constructing a zod schema per call costs more than the HTTP round trip on loopback.
 const withId = z.looseObject({ id: z.union([z.string().min(1), z.number()]).transform(String) });
+const anyArray = z.array(z.unknown());
+const profileSchema = z.looseObject({ id: z.string().optional(), user_id: z.string().optional(), username: z.string() });
+const profileNeedsId = z.object({ user_id: z.string() });
+const columnSchema = z.looseObject({ column_name: z.string().optional(), name: z.string().optional() });
+const columnNeedsName = z.object({ column_name: z.string() });
 
 export function check<T>(schema: z.ZodType<T>, value: unknown, where: Where, what: string): T {
   const r = schema.safeParse(value);
@@ -48,7 +54,7 @@ export function asObject<T>(value: unknown, where: Where, what = 'data'): T & { 
 }
 
 export function asArray(value: unknown, where: Where, what = 'data'): unknown[] {
-  return check(z.array(z.unknown()), value, where, what);
+  return check(anyArray, value, where, what);
 }
 
 export function isDoc(v: unknown): v is Doc {
@@ -71,9 +77,9 @@ export function richText(v: unknown): RichText | null {
 }
 
 export function profile(v: unknown, where: Where): OuroProfile {
-  const o = check(z.looseObject({ id: z.string().optional(), user_id: z.string().optional(), username: z.string() }), v, where, 'user');
+  const o = check(profileSchema, v, where, 'user');
   const id = o.user_id ?? o.id;
-  if (!id) check(z.object({ user_id: z.string() }), v, where, 'user');
+  if (!id) check(profileNeedsId, v, where, 'user');
   return { ...o, id: id!, user_id: id! } as OuroProfile;
 }
 
@@ -149,9 +155,9 @@ export function entry(v: unknown, where: Where): QuestEntry {
 }
 
 export function column(v: unknown, where: Where): DatasetColumn {
-  const o = check(z.looseObject({ column_name: z.string().optional(), name: z.string().optional() }), v, where, 'column');
+  const o = check(columnSchema, v, where, 'column');
   const name = o.column_name ?? o.name;
-  if (!name) check(z.object({ column_name: z.string() }), v, where, 'column');
+  if (!name) check(columnNeedsName, v, where, 'column');
   const type = String(o.data_type ?? o.type ?? '');
   return { ...o, column_name: name!, name: o.name ?? name!, data_type: type, type: String(o.type ?? type) } as DatasetColumn;
 }

@@ -46,9 +46,10 @@ const optionalIds = z.array(z.unknown()).nullish().catch(undefined);
 const envelopeSchema = z.looseObject({
   event: z.string({ error: 'expected a string naming the event' }).trim().min(1, 'expected a non-empty event name'),
   data: z.record(z.string(), z.unknown(), { error: 'expected an object' }),
-  delivery_id: id.nullish(),
+  // Optional envelope fields of an unexpected type are treated as absent, not as a bad delivery.
+  delivery_id: id.nullish().catch(undefined),
   timestamp: optionalString,
-  user_id: id.nullish(),
+  user_id: id.nullish().catch(undefined),
   notification_id: z.unknown().optional(),
   notification_ids: optionalIds,
 });

@@ -10,7 +10,7 @@ import type { ColumnRec, Row } from './state.ts';
 export function snakeCase(name: string): string {
   const s = name
     .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z][a-z])/g, '$1_$2') // camelCase words split; unit suffixes like eV stay whole
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');

@@ -97,23 +97,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (!u) throw new Error('sandbox state has no bot user');
     return u;
   };
+  const webhooks = new Webhooks(state, {
+    url: () => webhookUrl,
+    retryDelaysMs: opts.webhookRetryDelaysMs,
+    logger,
+    changed: () => persister.changed(),
+  });
   const app: App = {
     state,
     clock: new Clock(),
     engine,
+    webhooks,
     convert,
     logger,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
     bot,
     changed: () => persister.changed(),
-    webhooks: undefined as unknown as Webhooks,
   };
-  app.webhooks = new Webhooks(state, {
-    url: () => webhookUrl,
-    retryDelaysMs: opts.webhookRetryDelaysMs,
-    logger,
-    changed: app.changed,
-  });
 
   const faults = new Faults();
   const requests: Sandbox['requests'] = [];
@@ -187,7 +187,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     async close() {
       if (closed) return;
       closed = true;
-      app.webhooks.close();
+      webhooks.close();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -10,6 +10,11 @@ import type { DatasetRec, Row } from './state.ts';
  * on close; tables are materialised from the sandbox state the first time a dataset is used,
  * so state JSON stays the one source of truth.
  *
+ * Isolation: each dataset table gets its own NOLOGIN role with SELECT on that table only,
+ * and queries run as that role, so SQL on one dataset cannot read another (Ouro lets a query
+ * see its own table alone). Roles are cluster-wide, named after the schema and dropped on
+ * close. Without the privilege to create roles the engine logs a warning and runs unisolated.
+ *
  * PGlite runs single-threaded in WebAssembly and does not enforce `statement_timeout`;
  * timeout behaviour is only faithful on PostgreSQL.
  */
@@ -22,8 +27,8 @@ interface Result {
 interface Backend {
   exec(sql: string): Promise<void>;
   query(sql: string, params: unknown[]): Promise<Result>;
-  /** Runs one statement in a read-only transaction with a statement timeout. */
-  readOnly(sql: string, timeoutMs: number): Promise<Result>;
+  /** Runs one statement in a read-only transaction with a statement timeout, as `role` when given. */
+  readOnly(sql: string, timeoutMs: number, role?: string): Promise<Result>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,9 @@ export class SqlEngine {
   readonly schema = `sandbox_${randomBytes(5).toString('hex')}`;
   private backend?: Promise<Backend>;
   private readonly tables = new Map<string, Promise<void>>();
+  /** dataset id → the role that may read its table */
+  private readonly roles = new Map<string, string>();
+  private isolation = true;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: SqlEngineOptions) {
@@ -64,7 +72,7 @@ export class SqlEngine {
     const text = sql.replace(/\{\{\s*table\s*\}\}/g, this.qualified(ds));
     const backend = await this.getBackend();
     try {
-      const r = await backend.readOnly(text, this.timeoutMs);
+      const r = await backend.readOnly(text, this.timeoutMs, this.roles.get(ds.id));
       return normalise(r);
     } catch (err) {
       throw toApiError(err, 'Query failed');
@@ -99,7 +107,13 @@ export class SqlEngine {
   async drop(ds: DatasetRec): Promise<void> {
     if (!this.tables.has(ds.id)) return;
     this.tables.delete(ds.id);
-    await (await this.getBackend()).exec(`DROP TABLE IF EXISTS ${this.qualified(ds)}`);
+    const backend = await this.getBackend();
+    await backend.exec(`DROP TABLE IF EXISTS ${this.qualified(ds)}`);
+    const role = this.roles.get(ds.id);
+    if (role) {
+      this.roles.delete(ds.id);
+      await backend.exec(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -108,6 +122,7 @@ export class SqlEngine {
     if (!backend) return;
     try {
       await backend.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(this.schema)} CASCADE`);
+      for (const role of this.roles.values()) await backend.exec(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
     } finally {
       await backend.close();
     }
@@ -133,6 +148,21 @@ export class SqlEngine {
         [JSON.stringify(rows)],
       );
     }
+    if (this.isolation) await this.createRole(backend, ds);
+  }
+
+  private async createRole(backend: Backend, ds: DatasetRec): Promise<void> {
+    const role = `${this.schema}_r${this.roles.size + 1}_${ds.id.slice(-8)}`;
+    try {
+      await backend.exec(
+        `CREATE ROLE ${quoteIdent(role)} NOLOGIN; GRANT USAGE ON SCHEMA ${quoteIdent(this.schema)} TO ${quoteIdent(role)}; ` +
+          `GRANT SELECT ON ${this.qualified(ds)} TO ${quoteIdent(role)}`,
+      );
+      this.roles.set(ds.id, role);
+    } catch (err) {
+      this.isolation = false;
+      this.opts.logger.warn({ err }, 'sandbox: cannot create roles; dataset queries are not isolated from each other');
+    }
   }
 
   private getBackend(): Promise<Backend> {
@@ -143,6 +173,10 @@ export class SqlEngine {
           return b;
         },
       );
+      // A failed start (database down, bad URL) is retried on the next use instead of sticking.
+      this.backend.catch(() => {
+        this.backend = undefined;
+      });
     }
     return this.backend;
   }
@@ -159,11 +193,12 @@ async function pgBackend(url: string): Promise<Backend> {
     async query(sql, params) {
       return (await pool.query(sql, params)) as unknown as Result;
     },
-    async readOnly(sql, timeoutMs) {
+    async readOnly(sql, timeoutMs, role) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN READ ONLY');
         await client.query(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+        if (role) await client.query(`SET LOCAL ROLE ${quoteIdent(role)}`);
         // Extended protocol: PostgreSQL then refuses several statements in one string (42601).
         const r = await client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
         await client.query('COMMIT');
@@ -194,10 +229,11 @@ async function pgliteBackend(logger: Logger): Promise<Backend> {
     async query(sql, params) {
       return (await db.query(sql, params)) as unknown as Result;
     },
-    async readOnly(sql, timeoutMs) {
+    async readOnly(sql, timeoutMs, role) {
       return db.transaction(async (tx) => {
         await tx.exec('SET TRANSACTION READ ONLY');
         await tx.exec(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+        if (role) await tx.exec(`SET LOCAL ROLE ${quoteIdent(role)}`);
         return (await tx.query(sql)) as unknown as Result;
       });
     },

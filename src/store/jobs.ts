@@ -38,43 +38,80 @@ const STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
 const unfinished = (col: string) => sql<SqlBool>`${sql.ref(col)} in ('pending', 'running')`;
 const running = (col: string) => sql<SqlBool>`${sql.ref(col)} = 'running'`;
 
-export async function enqueue(ctx: StoreContext, job: NewJob): Promise<{ job: Job; created: boolean }> {
-  requireText('job.lane', job.lane);
-  requireText('job.kind', job.kind);
-  requireText('job.idempotencyKey', job.idempotencyKey);
+/** A validated NewJob, ready to be written by `enqueueMany`. */
+export interface JobToEnqueue {
+  lane: string;
+  kind: string;
+  payload: string;
+  idempotencyKey: string;
+  runAt: number | undefined;
+}
+
+export function checkNewJob(job: NewJob): JobToEnqueue {
+  return {
+    lane: requireText('job.lane', job.lane),
+    kind: requireText('job.kind', job.kind),
+    idempotencyKey: requireText('job.idempotencyKey', job.idempotencyKey),
+    runAt: job.runAt === undefined ? undefined : requireInt('job.runAt', job.runAt, 0),
+    payload: JSON.stringify(job.payload ?? null),
+  };
+}
+
+/**
+ * Enqueues jobs in one statement (see Batcher), insert-or-ignore on the idempotency key,
+ * then reads the jobs that already held their keys. Within one batch a repeated key is
+ * created by its first item only, exactly as consecutive calls would behave.
+ */
+export async function enqueueMany(
+  ctx: StoreContext,
+  items: JobToEnqueue[],
+): Promise<{ job: Job; created: boolean }[]> {
   const now = ctx.now();
-  const runAt = job.runAt === undefined ? now : requireInt('job.runAt', job.runAt, 0);
-  const payload = JSON.stringify(job.payload ?? null);
-  // Two tries: the first job with this key could be purged between our insert and read.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const inserted = await ctx.db
-      .insertInto('jobs')
-      .values({
-        lane: job.lane,
-        kind: job.kind,
-        payload,
-        idempotency_key: job.idempotencyKey,
-        state: 'pending',
+  const inserted = await ctx.db
+    .insertInto('jobs')
+    .values(
+      items.map((j) => ({
+        lane: j.lane,
+        kind: j.kind,
+        payload: j.payload,
+        idempotency_key: j.idempotencyKey,
+        state: 'pending' as const,
         attempts: 0,
-        next_attempt_at: runAt,
+        next_attempt_at: j.runAt ?? now,
         last_error: null,
         created_at: now,
         updated_at: now,
         locked_by: null,
         locked_until: null,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (inserted) return { job: toJob(inserted), created: true };
-    const existing = await ctx.db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('idempotency_key', '=', job.idempotencyKey)
-      .executeTakeFirst();
-    if (existing) return { job: toJob(existing), created: false };
+      })),
+    )
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returningAll()
+    .execute();
+  const fresh = new Map(inserted.map((r) => [r.idempotency_key, toJob(r)]));
+  const missing = [...new Set(items.map((j) => j.idempotencyKey).filter((k) => !fresh.has(k)))];
+  const existing = new Map<string, Job>();
+  if (missing.length > 0) {
+    const rows = await ctx.db.selectFrom('jobs').selectAll().where('idempotency_key', 'in', missing).execute();
+    for (const r of rows) existing.set(r.idempotency_key, toJob(r));
   }
-  throw new Error(`enqueue ${job.idempotencyKey}: the key kept conflicting with a job that vanished`);
+  const results: ({ job: Job; created: boolean } | undefined)[] = items.map((j) => {
+    const created = fresh.get(j.idempotencyKey);
+    if (created) {
+      fresh.delete(j.idempotencyKey);
+      existing.set(j.idempotencyKey, created);
+      return { job: created, created: true };
+    }
+    const job = existing.get(j.idempotencyKey);
+    return job && { job, created: false };
+  });
+  // A key whose job was purged between our insert and read: enqueue those again.
+  const vanished = items.filter((_, i) => results[i] === undefined);
+  if (vanished.length > 0) {
+    const again = await enqueueMany(ctx, vanished);
+    return results.map((r) => r ?? again.shift()!);
+  }
+  return results as { job: Job; created: boolean }[];
 }
 
 /** Ids of claimable lane heads, oldest first. `lanes` narrows the search (PostgreSQL). */
@@ -146,15 +183,20 @@ export async function claimJobs(ctx: StoreContext, worker: string, limit: number
   return rows.map(toJob).sort((a, b) => a.id - b.id);
 }
 
-export async function completeJob(ctx: StoreContext, id: number): Promise<void> {
+/** Completes running jobs in one statement (see Batcher); the others are logged. */
+export async function completeMany(ctx: StoreContext, ids: number[]): Promise<void[]> {
+  ids.forEach((id) => requireInt('job id', id, 1));
   const now = ctx.now();
-  const r = await ctx.db
+  const rows = await ctx.db
     .updateTable('jobs')
     .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
-    .where('id', '=', requireInt('job id', id, 1))
+    .where('id', 'in', ids)
     .where(running('state'))
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) await warnNotRunning(ctx, id, 'complete');
+    .returning('id')
+    .execute();
+  const completed = new Set(rows.map((r) => r.id));
+  for (const id of new Set(ids)) if (!completed.has(id)) await warnNotRunning(ctx, id, 'complete');
+  return ids.map(() => undefined);
 }
 
 export async function failJob(ctx: StoreContext, id: number, error: string, retryAt: number | null): Promise<void> {

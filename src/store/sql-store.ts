@@ -3,7 +3,8 @@ import type { Logger } from '../log.ts';
 import type { Store } from './types.ts';
 import type { Engine } from './engine.ts';
 import type { Db } from './schema.ts';
-import type { StoreContext } from './context.ts';
+import { requireInt, type StoreContext } from './context.ts';
+import { Batcher } from './batcher.ts';
 import { runMigrations, type MigrationReport } from './migrations/index.ts';
 import * as jobs from './jobs.ts';
 import * as links from './links.ts';
@@ -17,6 +18,9 @@ import * as keys from './keys.ts';
 export class SqlStore implements Store {
   private readonly ctx: StoreContext;
   private closed = false;
+  // 500 rows × 12 columns stays well inside SQLite's 32,766 bound parameters a statement.
+  private readonly enqueues: Batcher<jobs.JobToEnqueue, Awaited<ReturnType<Store['enqueue']>>>;
+  private readonly completions: Batcher<number, void>;
 
   constructor(
     private readonly db: Db,
@@ -25,6 +29,8 @@ export class SqlStore implements Store {
     private readonly schema?: string,
   ) {
     this.ctx = { db, engine, log, now: () => Date.now() };
+    this.enqueues = new Batcher((items) => jobs.enqueueMany(this.ctx, items), 500);
+    this.completions = new Batcher((ids) => jobs.completeMany(this.ctx, ids), 500);
   }
 
   async migrate(): Promise<void> {
@@ -66,9 +72,9 @@ export class SqlStore implements Store {
   getState: Store['getState'] = (k) => keys.getState(this.ctx, k);
   setState: Store['setState'] = (k, v) => keys.setState(this.ctx, k, v);
 
-  enqueue: Store['enqueue'] = (j) => jobs.enqueue(this.ctx, j);
+  enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease) => jobs.claimJobs(this.ctx, w, limit, lease);
-  completeJob: Store['completeJob'] = (id) => jobs.completeJob(this.ctx, id);
+  completeJob: Store['completeJob'] = async (id) => this.completions.push(requireInt('job id', id, 1));
   failJob: Store['failJob'] = (id, err, retryAt) => jobs.failJob(this.ctx, id, err, retryAt);
   getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);
   listJobs: Store['listJobs'] = (f) => jobs.listJobs(this.ctx, f);

@@ -21,6 +21,8 @@ export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0OURO' };
 export interface Call {
   /** Order across calls and hooks. */
   seq: number;
+  /** When it arrived (ms since epoch), for pacing assertions. */
+  at: number;
   method: string;
   args: Record<string, any>;
   token?: string;
@@ -89,6 +91,8 @@ export class FakeSlack {
   readonly acks: { envelope_id: string; payload: any }[] = [];
   /** Echo the bot's writes back as message events, as Slack does. */
   echo = true;
+  /** Answer every response_url with 404 expired_url. */
+  expiredHooks = false;
   private server = createServer((req, res) => void this.handle(req, res));
   private wss = new WebSocketServer({ noServer: true });
   private sockets = new Set<WebSocket>();
@@ -98,6 +102,7 @@ export class FakeSlack {
   private hookSeq = 0;
   private envSeq = 0;
   private order = 0;
+  private postTs = new WeakMap<Call, string>();
   /** Echo deliveries that failed (no app listening, app answered non-2xx). */
   readonly echoFailures: string[] = [];
   private http?: { url: string; secret: string };
@@ -153,6 +158,11 @@ export class FakeSlack {
     this.limits.set(method, { times, retryAfter: retryAfterSec });
   }
 
+  /** The ts the fake gave a chat.postMessage call. */
+  tsOfPost(call: Call): string | undefined {
+    return this.postTs.get(call);
+  }
+
   callsOf(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -175,6 +185,8 @@ export class FakeSlack {
       void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     if (path.startsWith('/hooks/')) {
       this.hooks.push({ seq: ++this.order, id: path.slice(7), body: JSON.parse(raw.toString('utf8')) });
+      // Slack answers 404 "expired_url" once a response_url is older than 30 min or used 5 times.
+      if (this.expiredHooks) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url');
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     }
     if (path.startsWith('/upload/')) {
@@ -185,14 +197,16 @@ export class FakeSlack {
     const method = path.slice(5);
     const args = parseArgs(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
-    this.calls.push({ seq: ++this.order, method, args, token });
+    this.calls.push({ seq: ++this.order, at: Date.now(), method, args, token });
     const limit = this.limits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;
       return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
     }
     const after: (() => void)[] = [];
-    json(200, this.answer(method, args, after));
+    const answer = this.answer(method, args, after) as { ts?: string };
+    if (method === 'chat.postMessage' && answer.ts) this.postTs.set(this.calls.at(-1)!, answer.ts);
+    json(200, answer);
     // Slack's echo events arrive after the API answered.
     if (this.echo) for (const f of after) setTimeout(f, 5);
   }

@@ -43,11 +43,11 @@ export interface Mirror {
   close(): Promise<void>;
 }
 
-export async function startMirror(opts: Partial<BridgeOptions> = {}): Promise<Mirror> {
+export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engine?: 'sqlite' | 'postgres' } = {}): Promise<Mirror> {
   const sandbox = await startSandbox({ webhookRetryDelaysMs: [50, 200] });
   // No client-side retries: the bridge's own worker retries are what these tests exercise.
   const ouro = createOuroClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, retries: 0, timeoutMs: 5_000 });
-  const testStore = await makeTestStore('sqlite');
+  const testStore = await makeTestStore(env.engine ?? 'sqlite');
   const slack = new TestAdapter('slack', 'T1', { C1: 'materials-lab', C2: 'general' });
   const discord = new TestAdapter('discord', 'G1', { D1: 'lab-chat' });
   const bridge = createBridge({

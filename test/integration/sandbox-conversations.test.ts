@@ -117,6 +117,20 @@ describe('sandbox conversations and messages', () => {
     expect(orgChange.status).toBe(400);
   });
 
+  it('DELETE leaves a shared conversation and deletes it when the last member leaves', async () => {
+    const conv = await call('POST', '/conversations/create', { conversation: { metadata: { members: [sandbox().bot.id, alice.id] } } });
+    const cid = conv.body.data.id;
+    await call('POST', `/conversations/${cid}/messages/create`, { message: { text: 'bye' } });
+    const left = await call('DELETE', `/conversations/${cid}`);
+    expect(left.body.data).toEqual({ id: cid, left: true, deleted: false });
+    expect((await call('GET', `/conversations/${cid}`)).status).toBe(404);
+    expect((await call('GET', `/conversations/${cid}`, undefined, aliceToken)).body.data.metadata.members).toEqual([alice.id]);
+    const gone = await call('DELETE', `/conversations/${cid}`, undefined, aliceToken);
+    expect(gone.body.data.deleted).toBe(true);
+    expect(sandbox().state.conversations.some((c) => c.id === cid)).toBe(false);
+    expect(sandbox().state.messages.some((m) => m.conversation_id === cid)).toBe(false);
+  });
+
   it('converts Markdown without the envelope', async () => {
     const res = await call('POST', '/utilities/convert/from-markdown', { markdown: 'one\n\ntwo' });
     expect(res.status).toBe(200);

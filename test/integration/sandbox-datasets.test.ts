@@ -35,10 +35,10 @@ describe.skipIf(!PG)('sandbox datasets on PostgreSQL (TEST_DATABASE_URL)', () =>
   });
 
   it('answers a bad column with 400, SQLSTATE 42703 and PostgreSQL’s hint', async () => {
-    const res = await sql('SELECT "MAE_eV" FROM {{table}}');
+    const res = await sql('SELECT mae_e FROM {{table}}');
     expect(res.status).toBe(400);
     expect(res.body.data).toBeNull();
-    expect(res.body.error).toMatchObject({ status: 400, code: '42703', message: 'Query failed: column "MAE_eV" does not exist' });
+    expect(res.body.error).toMatchObject({ status: 400, code: '42703', message: 'Query failed: column "mae_e" does not exist' });
     expect(res.body.error.hint).toMatch(/Perhaps you meant to reference the column .*mae_ev/);
   });
 
@@ -109,16 +109,26 @@ describe.skipIf(!PG)('sandbox datasets on PostgreSQL (TEST_DATABASE_URL)', () =>
     expect(sandbox().state.datasetRows[id]).toHaveLength(3);
   });
 
-  it('keeps its tables in its own schema on PostgreSQL', async () => {
+  it('keeps its tables in its own schema, and a query on one dataset cannot read another’s table', async () => {
+    expect((await sql('SELECT count(*) AS n FROM {{table}}', SEED_IDS.datasetPrivate)).status).toBe(200);
     const client = new pg.Client({ connectionString: PG });
     await client.connect();
+    let schemas: string[];
     try {
+      // Other test files' sandboxes may have their own schema with the same table names.
       const r = await client.query<{ table_schema: string }>(
-        "SELECT DISTINCT table_schema FROM information_schema.tables WHERE table_name = 'screening_runs' AND table_schema LIKE 'sandbox_%'",
+        "SELECT table_schema FROM information_schema.tables WHERE table_name = 'proprietary_alloys' AND table_schema LIKE 'sandbox_%'",
       );
-      expect(r.rows.length).toBeGreaterThanOrEqual(1);
+      schemas = r.rows.map((x) => x.table_schema);
     } finally {
       await client.end();
+    }
+    expect(schemas.length).toBeGreaterThanOrEqual(1);
+    for (const schema of schemas) {
+      const res = await sql(`SELECT * FROM "${schema}".proprietary_alloys`, SEED_IDS.datasetPenguins);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('42501');
+      expect(res.body.error.message).toMatch(/^Query failed: permission denied/);
     }
   });
 

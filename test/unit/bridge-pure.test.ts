@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvent } from '../../src/bridge/inbox.ts';
 import { conversationName } from '../../src/bridge/threads.ts';
-import { chatTextOf, isAfter } from '../../src/bridge/to-chat.ts';
+import { chatTextOf, isAfter, isoMicros } from '../../src/bridge/to-chat.ts';
 
 describe('conversation names', () => {
   const cases: [Parameters<typeof conversationName>[0], string][] = [
@@ -32,6 +32,20 @@ describe('relay cursor order', () => {
   ];
   it.each(cases)('%j after the cursor: %s', (m, expected) => {
     expect(isAfter(m, cursor)).toBe(expected);
+  });
+  it('orders by microseconds, not only milliseconds', () => {
+    const c = { createdAt: '2026-05-05T14:06:02.118500+00:00', messageId: 'zzz' };
+    expect(isAfter({ created_at: '2026-05-05T14:06:02.118501+00:00', id: 'aaa' }, c)).toBe(true);
+    expect(isAfter({ created_at: '2026-05-05T14:06:02.118499+00:00', id: 'zzzz' }, c)).toBe(false);
+  });
+  const micros: [string, number][] = [
+    ['2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:00:00Z') * 1000],
+    ['2026-01-01T00:00:00.5Z', Date.parse('2026-01-01T00:00:00Z') * 1000 + 500_000],
+    ['2026-01-01T02:00:00.000123+02:00', Date.parse('2026-01-01T00:00:00Z') * 1000 + 123],
+    ['2026-01-01T00:00:00.1234567Z', Date.parse('2026-01-01T00:00:00Z') * 1000 + 123_456],
+  ];
+  it.each(micros)('isoMicros(%s) = %d', (iso, expected) => {
+    expect(isoMicros(iso)).toBe(expected);
   });
   it('everything is after no cursor', () => {
     expect(isAfter({ created_at: '2000-01-01T00:00:00Z', id: 'x' }, undefined)).toBe(true);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { docToMarkdown } from '../../src/ouro/convert/doc-to-markdown.ts';
 import { htmlToMarkdown } from '../../src/ouro/convert/html-to-markdown.ts';
@@ -52,7 +53,7 @@ describe('markdownToDoc', () => {
   });
 
   it('lifts an image out of a paragraph (TipTap images are blocks)', () => {
-    expect(markdownToDoc('before ![i](u) after')).toEqual(doc(p(text('before ')), { type: 'image', attrs: { src: 'u', alt: 'i', title: null } }, p(text(' after'))));
+    expect(markdownToDoc('before ![i](u) after')).toEqual(doc(p(text('before')), { type: 'image', attrs: { src: 'u', alt: 'i', title: null } }, p(text('after'))));
   });
 });
 
@@ -113,4 +114,22 @@ describe('htmlToMarkdown', () => {
     ['code block', '<pre><code class="language-py">x = 1\n</code></pre>', '```py\nx = 1\n```'],
     ['link and image', '<p><a href="https://h">t</a> <img src="s.png" alt="a"></p>', '[t](https://h) ![a](s.png)'],
   ])('%s', (_name, html, want) => expect(htmlToMarkdown(html)).toBe(want));
+});
+
+describe('properties (fast-check)', () => {
+  // Markdown-heavy alphabet, so generated strings hit lists, marks, tables and fences.
+  const md = fc
+    .array(fc.constantFrom('a', 'b', ' ', '\n', '*', '_', '~', '`', '#', '-', '1.', '>', '|', '[', ']', '(', ')', '!', '{@u}', '[ ]', 'http://x.y'), { maxLength: 40 })
+    .map((parts) => parts.join(''));
+
+  it('markdownToDoc never emits an empty text node and docToMarkdown never throws', () => {
+    fc.assert(
+      fc.property(md, (s) => {
+        const d = markdownToDoc(s);
+        expect(emptyTextNodes(d as DocNode)).toBe(0);
+        expect(typeof docToMarkdown(d)).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -24,6 +24,7 @@ describe('parseWebhook: accepted shapes', () => {
     ['new-message: data.id is the message, not the conversation', { event: 'new-message', data: { id: 'm1', asset: { id: CONV, type: 'conversation' } } }, { conversationId: CONV, messageId: 'm1' }],
     ['comment: no conversation id from asset', { event: 'comment', data: { asset: { id: 'c1', type: 'comment' }, text: 'What?' } }, { event: 'comment', conversationId: undefined, text: 'What?' }],
     ['numeric delivery id', { event: 'follow', delivery_id: 42, data: {} }, { deliveryId: '42' }],
+    ['odd optional envelope fields count as absent', { event: 'follow', delivery_id: { x: 1 }, user_id: '', timestamp: 5, data: {} }, { event: 'follow', deliveryId: undefined, recipientId: undefined, timestamp: undefined }],
     ['asset.deleted keeps its dot', { event: 'Asset.Deleted', data: { actor: { id: 'a' }, asset: { id: 'x', type: 'post' } } }, { event: 'asset.deleted' }],
   ])('%s', (_name, body, want) => {
     const r = parseWebhook(body);

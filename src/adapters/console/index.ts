@@ -25,7 +25,16 @@ export { CONSOLE_CHANNEL, CONSOLE_WORKSPACE };
 /** A host-provided `!name …` line (the demo's `!ouro alice 3 text`). */
 export interface ConsoleExtra {
   usage: string;
-  run(args: string, ctx: { thread?: string; print(line: string): void }): Promise<void>;
+  run(
+    args: string,
+    ctx: {
+      /** The thread root when typed as `>N !name …`. */
+      thread?: string;
+      print(line: string): void;
+      /** The thread root of message N (itself for a top-level message); undefined if unknown. */
+      rootOf(n: number): string | undefined;
+    },
+  ): Promise<void>;
 }
 
 export interface ConsoleAdapterOptions {
@@ -191,7 +200,11 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
         const root = action.thread === undefined ? undefined : threadRoot(action.thread);
         if (typeof root === 'string') return print(`! ${root}`);
         try {
-          await extra.run(action.args, { ...(root === undefined ? {} : { thread: String(root) }), print });
+          const rootOf = (n: number) => {
+            const r = threadRoot(n);
+            return typeof r === 'number' ? String(r) : undefined;
+          };
+          await extra.run(action.args, { ...(root === undefined ? {} : { thread: String(root) }), print, rootOf });
         } catch (err) {
           print(`! !${action.name} failed: ${(err as Error).message}`);
         }

@@ -26,10 +26,10 @@ const T = { sub: 1, group: 2, string: 3, integer: 4, boolean: 5 } as const;
  * free text that ends the line (SQL, a note: never quoted, so it may hold quotes itself),
  * `flag` `--name value`, `bool` `--name`, `items` a `;`-separated list → `--item "…"` each.
  */
-type Render = 'word' | 'rest' | 'flag' | 'bool' | 'items';
+export type Render = 'word' | 'rest' | 'flag' | 'bool' | 'items';
 type Complete = 'dataset' | 'quest';
 
-interface Opt {
+export interface Opt {
   name: string;
   description: string;
   render: Render;
@@ -42,7 +42,7 @@ interface Opt {
   max?: number;
 }
 
-interface Sub {
+export interface Sub {
   /** Path in the grammar: `['query']`, `['quest', 'create']`. */
   path: [string] | [string, string];
   description: string;
@@ -143,6 +143,11 @@ const ADMIN: Sub[] = [
 const GROUP_DESCRIPTIONS: Record<string, string> = { quest: 'Quests, items and entries', mirror: 'Thread mirroring' };
 
 const SPECS: Record<string, Sub[]> = { [COMMAND_NAMES.user]: USER, [COMMAND_NAMES.admin]: ADMIN };
+
+/** The spec table of a top-level command (read-only; for tests that play a person typing). */
+export function subcommandSpecs(commandName: string): readonly Sub[] {
+  return SPECS[commandName] ?? [];
+}
 
 function optionJson(o: Opt): Record<string, unknown> {
   return {

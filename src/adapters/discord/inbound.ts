@@ -141,7 +141,7 @@ export function skipReason(d: Pick<InboundDeps, 'client' | 'relayBots' | 'applic
   return undefined;
 }
 
-function refOf(m: AnyMessage | Interaction): ChatRef {
+function refOf(m: AnyMessage | Message | Interaction): ChatRef {
   const channel = m.channel;
   const guildId = m.guildId!;
   if (channel && 'isThread' in channel && channel.isThread() && channel.parentId) return discordRef(guildId, channel.id, { parentId: channel.parentId });

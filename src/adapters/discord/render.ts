@@ -15,7 +15,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { Block, Button, RichReply } from '../../commands/reply.ts';
 import { encodeCustomId } from './ids.ts';
-import { fitTableBlock, showingLine, tableToCsv } from './table.ts';
+import { fitTableBlock, tableToCsv } from './table.ts';
 import { toDiscord } from './to-discord.ts';
 
 export const LIMITS = {
@@ -69,17 +69,17 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
   for (const i of tables) {
     const b = blocks[i] as Extract<Block, { type: 'table' }>;
     const caption = b.caption ? `${toDiscord(b.caption)}\n` : '';
-    const share = Math.floor(room / tables.length) - caption.length - 40; // 40: the "showing N of M rows" line
+    const share = Math.floor(room / tables.length) - caption.length - 80; // 80: the "showing N of M rows (… CSV)" line
     const fit = fitTableBlock(b.table, Math.max(0, share));
     let text = caption + fit.block;
+    if (fit.footer) text += `${fit.block ? '\n' : ''}-# ${fit.footer}`;
     if (fit.cut) {
-      text += `${fit.block ? '\n' : ''}-# ${showingLine(fit)}`;
       files.push({
         name: `${slug(b.caption ?? 'table')}${tables.length > 1 ? `-${i + 1}` : ''}.csv`,
         contentType: 'text/csv',
         data: Buffer.from(tableToCsv(b.table), 'utf8'),
       });
-      text += ' (full table attached as CSV)';
+      text += `${fit.footer ? ' ' : '\n-# '}(full table attached as CSV)`;
     }
     parts[i] = text;
   }

@@ -1,62 +1,47 @@
 /**
- * A neutral Table as a monospaced code block that fits a character budget, plus the same
- * table as CSV for when it does not fit. Pure.
- * (The commands layer is writing a shared `fitTable`; this is the Discord adapter's own until
- * that lands, shaped so it can be swapped for it.)
+ * A neutral Table as a monospaced code block within a character budget (the shared
+ * `fitTable` of the commands layer inside a fence), plus the table as CSV for when it does
+ * not fit. Pure.
  */
 import type { Table } from '../../commands/reply.ts';
+import { toCsv } from '../../commands/render/csv.ts';
+import { fitTable } from '../../commands/render/fit.ts';
 
 /** Widest a cell is drawn; wider cells end in `…`. Keeps one long text column from pushing every other column off a phone screen. */
 export const MAX_CELL = 40;
-const NULL_CELL = '∅';
+const FENCE = '```';
 
 export interface FittedTable {
   /** A fenced code block, or '' when not even the header fits. */
   block: string;
+  /** What was left out ("showing N of M rows; 2 more columns not shown"), to print under the block; '' when nothing. */
+  footer: string;
   shown: number;
-  /** Rows in the full result (table.totalRows, at least rows.length). */
   total: number;
-  /** True when rows were left out here or by the command: say "showing N of M". */
+  /** Rows, columns or cell text left out here or by the command: attach the CSV. */
   cut: boolean;
 }
 
-function cell(v: string | null): string {
-  const s = (v ?? NULL_CELL).replace(/\s+/g, ' ').replace(/```/g, 'ˋˋˋ');
-  return s.length > MAX_CELL ? `${s.slice(0, MAX_CELL - 1)}…` : s;
-}
+/** A cell holding a fence would end the code block early; a look-alike keeps the text readable. */
+const defuse = (v: string | null) => (v === null ? null : v.replace(/```/g, 'ˋˋˋ'));
 
-/** Lays out as many leading rows as fit in `maxChars` (fences included). */
 export function fitTableBlock(table: Table, maxChars: number): FittedTable {
+  const safe: Table = {
+    ...table,
+    columns: table.columns.map((c) => ({ ...c, name: defuse(c.name) ?? '' })),
+    rows: table.rows.map((r) => r.map(defuse)),
+  };
+  const inner = maxChars - 2 * (FENCE.length + 1);
   const total = Math.max(table.totalRows, table.rows.length);
-  const head = table.columns.map((c) => cell(c.name));
-  const body = table.rows.map((r) => table.columns.map((_, k) => cell(r[k] ?? null)));
-  for (let shown = body.length; shown >= 0; shown--) {
-    const block = layout(table, head, body.slice(0, shown));
-    if (block.length <= maxChars) return { block, shown, total, cut: shown < total };
-    // Halve quickly when far over budget: a 1,000-row result should not be laid out 1,000 times.
-    if (block.length > 2 * maxChars && shown > 1) shown = Math.ceil(shown / 2) + 1;
+  if (inner <= 0) return { block: '', footer: `showing 0 of ${total} rows`, shown: 0, total, cut: total > 0 };
+  const fit = fitTable(safe, { maxChars: inner, maxCellWidth: MAX_CELL });
+  const lines = fit.text.split('\n');
+  const footer = fit.truncated && lines.length > 2 && /rows|not shown/.test(lines.at(-1)!) ? lines.pop()! : '';
+  if (fit.shownRows === 0 && lines.length < 2) {
+    return { block: '', footer: fit.text, shown: 0, total, cut: fit.truncated };
   }
-  return { block: '', shown: 0, total, cut: total > 0 };
+  return { block: `${FENCE}\n${lines.join('\n')}\n${FENCE}`, footer, shown: fit.shownRows, total, cut: fit.truncated };
 }
 
-function layout(table: Table, head: string[], rows: string[][]): string {
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, k) => (table.columns[k]!.align === 'right' ? c.padStart(widths[k]!) : c.padEnd(widths[k]!)))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return ['```', line(head), rule, ...rows.map(line), '```'].join('\n');
-}
-
-/** RFC 4180 CSV of every row the table holds; SQL NULL is an empty field. */
-export function tableToCsv(table: Table): string {
-  const field = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [table.columns.map((c) => field(c.name)), ...table.rows.map((r) => table.columns.map((_, k) => field(r[k] ?? null)))];
-  return `${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
-}
-
-export function showingLine(f: FittedTable): string {
-  return `showing ${f.shown} of ${f.total} rows`;
-}
+/** RFC 4180 CSV of every row the table holds. */
+export const tableToCsv = toCsv;

@@ -36,7 +36,7 @@ function convertProse(s: string): string {
 }
 
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
-const TABLE_SEP = /^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$/;
+const TABLE_SEP = /^\s*\|(?:\s*:?-+:?\s*\|)+\s*$/;
 
 /**
  * Finds pipe tables (a header row, a `|---|` separator, then rows) outside code and turns

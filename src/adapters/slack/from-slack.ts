@@ -52,9 +52,12 @@ export function mrkdwnToMarkdown(text: string, names: NameLookup = {}): string {
   let s = text.replace(/[\uE000\uE001]/g, '');
 
   // Code first: nothing inside is formatting. Slack escapes & < > inside code as well.
-  s = s.replace(/```([\s\S]*?)```[ \t]*/g, (_w, code: string) => {
+  // A fence must stand on its own lines in Markdown; Slack allows ```code``` mid-line.
+  s = s.replace(/```([\s\S]*?)```[ \t]*/g, (whole, code: string, at: number, all: string) => {
     const body = unescapeSlack(code).replace(/^\n/, '').replace(/\n$/, '');
-    return `\n${hold(`\`\`\`\n${body}\n\`\`\``)}\n`;
+    const before = at === 0 || all[at - 1] === '\n' ? '' : '\n';
+    const after = at + whole.length >= all.length || all[at + whole.length] === '\n' ? '' : '\n';
+    return `${before}${hold(`\`\`\`\n${body}\n\`\`\``)}${after}`;
   });
   s = s.replace(/`([^`\n]+)`/g, (_w, code: string) => hold(`\`${unescapeSlack(code)}\``));
   // Angle-bracket tokens: mentions, channels, links, specials.

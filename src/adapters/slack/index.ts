@@ -185,3 +185,5 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   };
   return adapter;
 }
+
+export { createOuroUnfurler, parseOuroUrl, type UnfurlDeps, type UnfurlOuro } from './unfurl.ts';

@@ -1,41 +1,22 @@
 /**
- * Delivery of quest notifications to one watching channel: the quest's parent card (posted
- * once, then edited in place) and, in the card's thread, one notice per queued entry event.
- * Jobs are taken from the store queue in order and completed one by one, so a crash repeats
- * at most the one notice in flight and loses none.
+ * Bringing one watching channel up to date for one quest: the quest's parent card (posted
+ * once, then edited in place) and, in the card's thread, one notice per entry change the
+ * channel watches. Each notice is recorded as told (the channel's entry snapshots) right
+ * after it is posted; a failed post stops the channel's run so the thread stays in order,
+ * and the next tick tries again from there.
  */
 import type { Logger } from '../../log.ts';
 import type { Quest, QuestEntry } from '../../ouro/index.ts';
 import type { CommandOuro } from '../../commands/spec.ts';
+import { itemOf, userName } from '../../commands/quest/common.ts';
 import { entryNotice, questCard, type EntryCounts } from '../../commands/render/quest.ts';
 import { visibilityFor } from '../../commands/visibility.ts';
-import type { Job, Store, Watch } from '../../store/types.ts';
+import { deliveredKey, snapshotOf } from '../../commands/watch-baseline.ts';
+import type { EntrySnapshot, Store, Watch } from '../../store/types.ts';
 import type { ChatAdapter, ChatRef } from '../types.ts';
-import { itemOf, userName } from '../../commands/quest/common.ts';
-
-/**
- * Notification jobs are parked: due in the year 9999, so the core's general worker (which
- * claims any lane's due jobs) never takes them; this module is their only consumer and
- * lists them by lane. A failed delivery stays parked for the next tick.
- */
-export const PARKED_AT = Date.UTC(9999, 0, 1);
-export const NOTIFY_KIND = 'quest.notify';
-/** Deliveries tried before a notification goes dead (visible in `ouro-bridge jobs list`). */
-export const MAX_ATTEMPTS = 5;
-/** Pending notifications read per channel per tick; the rest wait for the next tick. */
-const BATCH = 100;
-
-export interface NotifyPayload {
-  questId: string;
-  entryId: string;
-  status: string;
-  entry: QuestEntry;
-}
+import type { EntryEvent } from './diff.ts';
 
 export const channelId = (w: Pick<Watch, 'platform' | 'workspace' | 'channel'>) => `${w.platform}/${w.workspace}/${w.channel}`;
-export const laneOf = (w: Pick<Watch, 'platform' | 'workspace' | 'channel' | 'questId'>) => `quest:${w.questId}:${channelId(w)}`;
-export const notifyKey = (entryId: string, status: string, w: Pick<Watch, 'platform' | 'workspace' | 'channel'>) =>
-  `quest:${entryId}:${status}:${channelId(w)}`;
 
 export interface DeliverContext {
   ouro: Pick<CommandOuro, 'users'>;
@@ -43,46 +24,49 @@ export interface DeliverContext {
   adapters: readonly ChatAdapter[];
   webBaseUrl: string;
   logger: Logger;
-  /** Ouro user id → display name, for this tick. */
+  /** Ouro user id → display name, shared by the channels of one poll. */
   names: Map<string, string>;
 }
 
 export interface DeliverResult {
   delivered: number;
+  /** Notices not sent because the channel may not see the quest. */
   skipped: number;
-  failed: number;
+  /** A post failed: the rest waits for the next tick. */
+  failed: boolean;
 }
 
 /**
- * Brings one channel up to date for one quest. `quest` is fetched by the caller at send
- * time (visibility is judged on it now, not when the watch was made); `changed` says the
- * quest's counts moved this tick, so the card needs an edit even without notices here.
+ * `events` are this channel's unseen changes (diffed against its own snapshots), oldest
+ * first. `quest` was fetched now, at send time, so visibility is judged on the quest as it
+ * is, not as it was when the watch was made.
  */
 export async function deliverToWatch(
   ctx: DeliverContext,
   watch: Watch,
   quest: Quest,
   counts: EntryCounts,
-  changed: boolean,
+  events: readonly EntryEvent[],
 ): Promise<DeliverResult> {
-  const result: DeliverResult = { delivered: 0, skipped: 0, failed: 0 };
+  const result: DeliverResult = { delivered: 0, skipped: 0, failed: false };
   const log = ctx.logger.child({ questId: watch.questId, channel: channelId(watch) });
-  const jobs = (await ctx.store.listJobs({ state: 'pending', lane: laneOf(watch), limit: BATCH })).sort((a, b) => a.id - b.id);
-  if (!jobs.length && watch.cardMessageId && !changed) return result;
+  const key = deliveredKey(watch.questId, watch);
+  const record = (evs: readonly EntryEvent[]) => ctx.store.putSnapshots(evs.map((e) => snapshotOf(key, e.entry, e.status)));
+  const wanted = events.filter((e) => watch.statuses.includes(e.status));
 
   const link = await ctx.store.getChannelLink(watch);
   if (visibilityFor(quest, link) !== 'public') {
     log.warn(
-      { visibility: quest.visibility, questOrg: quest.org_id, questTeam: quest.team_id, linkOrg: link?.orgId ?? null, linkTeam: link?.teamId ?? null, notices: jobs.length },
-      'quest notification not sent: the quest is neither public nor in the org/team this channel is linked to',
+      { visibility: quest.visibility, questOrg: quest.org_id, questTeam: quest.team_id, linkOrg: link?.orgId ?? null, linkTeam: link?.teamId ?? null, notices: wanted.length },
+      'quest notifications not sent: the quest is neither public nor in the org/team this channel is linked to',
     );
-    for (const job of jobs) await ctx.store.completeJob(job.id);
-    result.skipped += jobs.length;
+    await record(events);
+    result.skipped = wanted.length;
     return result;
   }
   const adapter = ctx.adapters.find((a) => a.platform === watch.platform);
   if (!adapter) {
-    log.warn({ platform: watch.platform, notices: jobs.length }, 'quest notifications wait: no adapter for this platform is running');
+    log.warn({ platform: watch.platform, notices: wanted.length }, 'quest notifications wait: no adapter for this platform is running');
     return result;
   }
 
@@ -93,35 +77,32 @@ export async function deliverToWatch(
     const posted = await adapter.post(channel, { text: card.text, rich: card });
     cardId = posted.thread ?? posted.messageId;
     await ctx.store.setWatchCard(watch, cardId);
-  } else if (changed || jobs.length) {
+  } else if (events.length) {
     await adapter.edit(channel, cardId, { text: card.text, rich: card }).catch((err: unknown) => log.warn({ err }, 'quest card edit failed'));
   }
 
-  for (const job of jobs) {
-    const ok = await deliverOne(ctx, adapter, { ...channel, thread: cardId }, quest, job, log);
-    if (!ok) {
-      result.failed++;
-      break; // keep the thread in order: later notices wait for this one
+  // Changes the channel does not watch are recorded as seen without a notice.
+  const quiet: EntryEvent[] = events.filter((e) => !watch.statuses.includes(e.status));
+  for (const ev of wanted) {
+    try {
+      await postNotice(ctx, adapter, { ...channel, thread: cardId }, quest, ev.entry, ev.status);
+    } catch (err) {
+      log.warn({ err, entryId: ev.entry.id, status: ev.status }, 'quest notice failed; retrying next tick');
+      result.failed = true;
+      break;
     }
+    await record([ev]);
     result.delivered++;
   }
+  if (quiet.length) await record(quiet);
   return result;
 }
 
-async function deliverOne(ctx: DeliverContext, adapter: ChatAdapter, ref: ChatRef, quest: Quest, job: Job, log: Logger): Promise<boolean> {
-  const p = job.payload as NotifyPayload;
-  try {
-    const submitter = await userName(ctx, p.entry.user_id, ctx.names);
-    const entry = { ...p.entry, status: p.status };
-    const notice = entryNotice({ quest, entry, ...itemOf(quest, entry), submitter, webBaseUrl: ctx.webBaseUrl });
-    await adapter.post(ref, { text: notice.text, rich: notice });
-    await ctx.store.completeJob(job.id);
-    return true;
-  } catch (err) {
-    const attempts = job.attempts + 1;
-    const dead = attempts >= MAX_ATTEMPTS;
-    log.warn({ err, jobId: job.id, attempts, dead }, 'quest notification failed');
-    await ctx.store.failJob(job.id, err instanceof Error ? err.message : String(err), dead ? null : PARKED_AT);
-    return false;
-  }
+async function postNotice(ctx: DeliverContext, adapter: ChatAdapter, ref: ChatRef, quest: Quest, entry: QuestEntry, status: string): Promise<void> {
+  const submitter = await userName(ctx, entry.user_id, ctx.names);
+  const shown = { ...entry, status };
+  const notice = entryNotice({ quest, entry: shown, ...itemOf(quest, shown), submitter, webBaseUrl: ctx.webBaseUrl });
+  await adapter.post(ref, { text: notice.text, rich: notice });
 }
+
+export type { EntrySnapshot };

@@ -31,7 +31,3 @@ export function diffEntries(snapshots: readonly EntrySnapshot[], entries: readon
 }
 
 const stamp = (e: QuestEntry) => String(e.updated_at ?? e.created_at ?? '');
-
-export function snapshotsOf(questId: string, events: readonly EntryEvent[]): EntrySnapshot[] {
-  return events.map((e) => ({ questId, entryId: e.entry.id, status: e.status, updatedAt: e.entry.updated_at ?? null }));
-}

@@ -1,29 +1,26 @@
 /**
  * The quest notifier. Ouro has no webhook for quest entries (ouro-api.md §9.6), so a
- * node-cron schedule polls every watched quest once per tick, however many channels watch
- * it, and tells each channel what changed.
+ * node-cron schedule polls every watched quest once per tick (all pages of its entries),
+ * however many channels watch it, and tells each channel what changed.
  *
- * Durability (a restart repeats nothing and misses nothing), per quest and tick:
- *   1. fetch all entries (every page) and diff them against the stored snapshots;
- *   2. enqueue one notification job per change and watching channel, with the idempotency
- *      key `quest:<entry>:<status>:<channel>` (a repeat enqueue is a no-op);
- *   3. only then write the snapshots;
- *   4. deliver the channel's pending jobs from the queue, completing each after posting.
- * A crash before 3 re-diffs the same changes next tick and the keys drop the repeats; a crash
- * after 3 leaves the jobs queued for the next tick. The one thing that can repeat is a
- * notice posted just before a crash and not yet marked complete (platforms offer no
- * idempotent post).
+ * Durability: each channel's view of a quest is its own set of entry snapshots in the store
+ * (`<quest>@<channel>`, see commands/watch-baseline.ts). A tick diffs the one fetch against
+ * each channel's snapshots, posts a notice, then records it — so a restart repeats nothing
+ * already recorded and misses nothing not yet recorded. Only a crash between a post and its
+ * record can repeat that one notice (chat platforms offer no idempotent post). The store's
+ * job queue was not used: its jobs complete only through the core worker's claim, which
+ * serves every lane, and a second consumer would take the core's jobs.
  */
 import { schedule as cronSchedule } from 'node-cron';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { Quest } from '../../ouro/index.ts';
 import type { CommandOuro } from '../../commands/spec.ts';
 import { entryCounts } from '../../commands/render/quest.ts';
-import { baselineQuest } from '../../commands/watch-baseline.ts';
-import type { Store, Watch } from '../../store/types.ts';
+import { baselineQuest, deliveredKey } from '../../commands/watch-baseline.ts';
+import type { ChannelKey, Store, Watch } from '../../store/types.ts';
 import type { ChatAdapter } from '../types.ts';
-import { deliverToWatch, laneOf, notifyKey, NOTIFY_KIND, PARKED_AT, type NotifyPayload } from './deliver.ts';
-import { diffEntries, snapshotsOf } from './diff.ts';
+import { deliverToWatch } from './deliver.ts';
+import { diffEntries } from './diff.ts';
 
 export interface TickStats {
   /** Distinct quests polled (one entries fetch each). */
@@ -31,9 +28,8 @@ export interface TickStats {
   watches: number;
   /** Quests whose fetch failed this tick (retried next tick). */
   failed: number;
-  /** Entry changes found. */
+  /** Unseen entry changes found, summed over the watching channels. */
   changes: number;
-  enqueued: number;
   delivered: number;
   /** Notices not sent because the channel may not see the quest. */
   skipped: number;
@@ -45,7 +41,8 @@ export interface QuestNotifier {
   stop(): void;
   tick(): Promise<TickStats>;
   pollNow(questId: string): Promise<void>;
-  baseline(questId: string): Promise<void>;
+  /** Takes the current entries as told to `channel`, or to every channel watching the quest. */
+  baseline(questId: string, channel?: ChannelKey): Promise<void>;
 }
 
 export interface QuestNotifierOptions {
@@ -62,7 +59,7 @@ export interface QuestNotifierOptions {
   concurrency?: number;
 }
 
-const emptyStats = (): TickStats => ({ quests: 0, watches: 0, failed: 0, changes: 0, enqueued: 0, delivered: 0, skipped: 0, ms: 0 });
+const emptyStats = (): TickStats => ({ quests: 0, watches: 0, failed: 0, changes: 0, delivered: 0, skipped: 0, ms: 0 });
 
 export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   const log = (opts.logger ?? silentLogger).child({ component: 'quest-notifier' });
@@ -93,28 +90,17 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
       qlog.warn({ err }, 'quest poll failed; retrying next tick');
       return;
     }
-    const events = diffEntries(await opts.store.getSnapshots(questId), entries);
-    stats.changes += events.length;
-    for (const ev of events) {
-      for (const w of watches) {
-        if (!w.statuses.includes(ev.status)) continue;
-        const payload: NotifyPayload = { questId, entryId: ev.entry.id, status: ev.status, entry: ev.entry };
-        const { created } = await opts.store.enqueue({ lane: laneOf(w), kind: NOTIFY_KIND, payload, idempotencyKey: notifyKey(ev.entry.id, ev.status, w), runAt: PARKED_AT });
-        if (created) stats.enqueued++;
-      }
-    }
-    if (events.length) await opts.store.putSnapshots(snapshotsOf(questId, events));
-
-    let quest: Quest | undefined;
     const counts = entryCounts(entries);
     const names = new Map<string, string>();
+    let quest: Quest | undefined;
     for (const w of watches) {
       try {
+        const events = diffEntries(await opts.store.getSnapshots(deliveredKey(questId, w)), entries);
+        stats.changes += events.length;
+        if (!events.length && w.cardMessageId) continue;
         // Fetched at send time, once per quest, only when some channel has something to send.
-        const needs = !w.cardMessageId || events.length > 0 || (await hasPending(w));
-        if (!needs) continue;
         quest ??= await opts.ouro.quests.get(questId);
-        const r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, logger: qlog, names }, w, quest, counts, events.length > 0);
+        const r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, logger: qlog, names }, w, quest, counts, events);
         stats.delivered += r.delivered;
         stats.skipped += r.skipped;
       } catch (err) {
@@ -122,8 +108,6 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
       }
     }
   }
-
-  const hasPending = async (w: Watch) => (await opts.store.listJobs({ state: 'pending', lane: laneOf(w), limit: 1 })).length > 0;
 
   async function runTick(): Promise<TickStats> {
     const started = performance.now();
@@ -168,8 +152,9 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
       if (!watches.length) return;
       await withLock(questId, () => pollQuest(questId, watches, emptyStats()));
     },
-    async baseline(questId) {
-      await baselineQuest({ ouro: opts.ouro, store: opts.store }, questId);
+    async baseline(questId, channel) {
+      const channels = channel ? [channel] : await opts.store.listWatches({ questId });
+      for (const c of channels) await baselineQuest({ ouro: opts.ouro, store: opts.store }, questId, c);
     },
   };
 }

@@ -40,8 +40,15 @@ export const command: CliCommand = {
     const schema = flags.schema as string | undefined;
     if (schema !== undefined && target.engine !== 'postgres') throw new UsageError('--schema is for PostgreSQL only');
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false });
-    const report = await migrateStore(target, { logger, ...(schema ? { schema } : {}) });
     const where = `${describeTarget(target)}${schema ? ` (schema ${schema})` : ''}`;
+    let report;
+    try {
+      report = await migrateStore(target, { logger, ...(schema ? { schema } : {}) });
+    } catch (err) {
+      // An unreachable database or a failed migration is an operator's problem: one line.
+      process.stderr.write(`ouro-bridge migrate: ${where}: ${(err as Error).message}\n`);
+      return 1;
+    }
     const lines = report.applied.length
       ? [`${where}: applied ${report.applied.length} migration(s):`, ...report.applied.map((m) => `  ${m}`)]
       : [`${where}: up to date (${report.all.length} migration(s) applied earlier)`];

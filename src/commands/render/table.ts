@@ -33,7 +33,7 @@ export function cellText(value: unknown): string | null {
       return String(value);
     default:
       if (value instanceof Date) return value.toISOString();
-      return JSON.stringify(value);
+      return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   }
 }
 

@@ -116,7 +116,13 @@ function liftImages(inline: DocNode[]): DocNode[] {
   const flush = () => {
     while (run[0]?.type === 'hardBreak') run.shift();
     while (run.at(-1)?.type === 'hardBreak') run.pop();
-    if (run.some((n) => n.type !== 'text' || n.text!.trim() !== '')) out.push(paragraph(run));
+    // The spaces that separated text from the image would start/end the new paragraph.
+    const first = run[0];
+    if (first?.type === 'text') run[0] = { ...first, text: first.text!.trimStart() };
+    const last = run.at(-1);
+    if (last?.type === 'text') run[run.length - 1] = { ...last, text: last.text!.trimEnd() };
+    run = run.filter((n) => n.type !== 'text' || n.text !== '');
+    if (run.length) out.push(paragraph(run));
     run = [];
   };
   for (const n of inline) {

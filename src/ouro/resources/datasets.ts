@@ -15,6 +15,10 @@ const PREVIEW_ROWS = 12;
 /** Ouro stores column names lowercase snake_case. */
 const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 
+const insertedSchema = z.looseObject({ inserted: z.number() });
+const statsSchema = z.looseObject({ count: z.coerce.number() });
+const rowsSchema = z.array(z.record(z.string(), z.unknown()));
+
 export function datasetsResource(t: Transport): OuroClient['datasets'] {
   const dataset = (v: unknown, where: { method: string; path: string }) => asObject<Dataset>(v, where);
 
@@ -22,7 +26,7 @@ export function datasetsResource(t: Transport): OuroClient['datasets'] {
     const path = `/datasets/${seg(id)}/data`;
     try {
       const data = await t.call<unknown>({ method: 'POST', path, body: { rows, mode }, signal });
-      return Number(check(z.looseObject({ inserted: z.number() }), data, { method: 'POST', path }, 'data').inserted);
+      return Number(check(insertedSchema, data, { method: 'POST', path }, 'data').inserted);
     } catch (e) {
       // Payload too large: the SDK halves the batch and tries again (§4.3).
       if (e instanceof OuroError && e.status === 413 && rows.length > 1) {
@@ -45,20 +49,20 @@ export function datasetsResource(t: Transport): OuroClient['datasets'] {
     },
     async stats(id, signal) {
       const where = { method: 'GET', path: `/datasets/${seg(id)}/stats` };
-      const data = check(z.looseObject({ count: z.coerce.number() }), await t.call({ method: 'GET', path: where.path, signal }), where, 'data');
+      const data = check(statsSchema, await t.call({ method: 'GET', path: where.path, signal }), where, 'data');
       return { ...data, count: data.count };
     },
     async query(id, sql, signal) {
       const where = { method: 'POST', path: `/datasets/${seg(id)}/query-custom` };
       // Read-only on the server, so a 429/503 may be repeated; a timeout is not (the query may be heavy).
       const data = await t.call({ method: 'POST', path: where.path, body: { query: sql }, idempotent: true, noRetryOnTimeout: true, signal });
-      return check(z.array(z.record(z.string(), z.unknown())), data, where, 'data');
+      return check(rowsSchema, data, where, 'data');
     },
     async data(id, opts = {}, signal) {
       const where = { method: 'GET', path: `/datasets/${seg(id)}/data` };
       const query = { limit: opts.limit ?? 100, offset: opts.offset ?? 0 };
       const res = await t.send<unknown>({ method: 'GET', path: where.path, query, signal });
-      return page(check(z.array(z.record(z.string(), z.unknown())), res.data, where, 'data'), res.body, query);
+      return page(check(rowsSchema, res.data, where, 'data'), res.body, query);
     },
     async create(input, signal) {
       const rows = input.rows ?? [];

@@ -7,13 +7,15 @@ import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';
 import type { Doc, Post } from '../types.ts';
 
+const convertedSchema = z.looseObject({ json: z.custom<Doc>(isDoc, 'expected a TipTap doc'), markdown: z.string().optional() });
+
 export function utilitiesResource(t: Transport): OuroClient['utilities'] {
   return {
     async markdownToDoc(markdown, signal) {
       const where = { method: 'POST', path: '/utilities/convert/from-markdown' };
       // No envelope here; a pure conversion, so repeating it is harmless.
       const data = await t.call({ method: 'POST', path: where.path, body: { markdown }, envelope: false, idempotent: true, signal });
-      const out = check(z.looseObject({ json: z.custom<Doc>(isDoc, 'expected a TipTap doc'), markdown: z.string().optional() }), data, where, 'body');
+      const out = check(convertedSchema, data, where, 'body');
       return { json: out.json, markdown: out.markdown ?? markdown };
     },
   };

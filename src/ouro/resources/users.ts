@@ -5,13 +5,15 @@ import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';
 import { z } from 'zod';
 
+const userSchema = z.looseObject({ id: z.string().min(1), email: z.string().nullish(), username: z.string().nullish() });
+
 export function authResource(t: Transport): OuroClient['auth'] {
   return {
     async whoami(signal) {
       const where = { method: 'GET', path: '/user' };
       const data = await t.call<unknown>({ ...where, method: 'GET', signal });
       // An empty `data` means the token maps to no account (the SDK's reading, §1.2 step 3).
-      const u = check(z.looseObject({ id: z.string().min(1), email: z.string().nullish(), username: z.string().nullish() }), data, where, 'user');
+      const u = check(userSchema, data, where, 'user');
       return {
         id: u.id,
         ...(u.email ? { email: u.email } : {}),

@@ -169,6 +169,21 @@ export const conversationsRoutes: RouteModule = (r, app) => {
     return ok(presentAsset(s, conv));
   });
 
+  // Doubles as "leave": the last member leaving deletes the conversation and its messages.
+  r.add('DELETE', '/conversations/:id', (ctx) => {
+    const conv = getConversation(app, ctx.params.id!, ctx.user);
+    conv.metadata.members = conv.metadata.members.filter((m) => m !== ctx.user.id);
+    const deleted = conv.metadata.members.length === 0;
+    if (deleted) {
+      s.conversations.splice(s.conversations.indexOf(conv), 1);
+      for (let i = s.messages.length - 1; i >= 0; i--) if (s.messages[i]!.conversation_id === conv.id) s.messages.splice(i, 1);
+    } else {
+      conv.last_updated = app.clock.iso();
+    }
+    app.changed();
+    return ok({ id: conv.id, left: true, deleted });
+  });
+
   r.add('POST', '/conversations/:id/messages/create', async (ctx) => {
     const conv = getConversation(app, ctx.params.id!, ctx.user);
     const msg = createMessage(app, conv, ctx.user, messageInput(await ctx.body()));

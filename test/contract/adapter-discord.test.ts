@@ -1,0 +1,40 @@
+/**
+ * The adapter contract suite, run against the Discord adapter: the real discord.js Client
+ * talking to the loopback fake of Discord's REST API and gateway.
+ */
+import { createDiscordAdapter } from '../../src/adapters/discord/index.ts';
+import { interactionFor } from '../helpers/discord-command-options.ts';
+import { startFakeDiscord } from '../helpers/fake-discord.ts';
+import { describeAdapterContract, type AdapterHarness } from './adapter.contract.ts';
+
+async function makeDiscordHarness(): Promise<AdapterHarness> {
+  const fake = await startFakeDiscord();
+  const adapter = createDiscordAdapter({
+    token: 'fake.bot.token',
+    apiUrl: fake.apiUrl,
+    restOptions: { retries: 0, timeout: 5_000 },
+    waitGuildTimeout: 1_000,
+  });
+  return {
+    adapter,
+    channel: { platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel },
+    userName: fake.user.global_name,
+    async sendUserMessage(text, opts = {}) {
+      return { messageId: fake.userMessage(text, opts).id };
+    },
+    async editUserMessage(messageId, text) {
+      fake.editUserMessage(messageId, text);
+    },
+    async deleteUserMessage(messageId) {
+      fake.deleteUserMessage(messageId);
+    },
+    async invokeCommand(text) {
+      const { commandName, options } = interactionFor(text);
+      fake.chatInput(commandName, options);
+    },
+    received: () => fake.received(),
+    close: () => fake.close(),
+  };
+}
+
+describeAdapterContract('discord', makeDiscordHarness);

@@ -1,0 +1,133 @@
+/**
+ * Crash safety: the real `ouro-bridge start --console` process, fed a 500-message burst on
+ * stdin, is killed with SIGKILL part-way; a new process on the same SQLite store is fed the
+ * whole burst again (a platform redelivers what it cannot know was handled). The sandbox
+ * conversation must then hold exactly the 500 messages, each once, in order.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { openStore } from '../../src/store/index.ts';
+import { waitUntil } from '../contract/adapter.contract.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const N = 500;
+/** Killed once this many are in Ouro: mid-relay, with more queued behind them. */
+const KILL_AFTER_RELAYED = 40;
+const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-kill-'));
+const dbPath = join(dir, 'bridge.db');
+const lines = Array.from({ length: N }, (_, i) => `burst message ${String(i + 1).padStart(4, '0')}`);
+let sandbox: Sandbox;
+const children: ChildProcessWithoutNullStreams[] = [];
+
+function startBridge(): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; acks: () => number } {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/ouro-bridge.js'), 'start', '--console', '--console-session', 'kill-test'], {
+    cwd: ROOT,
+    env: {
+      OURO_API_KEY: sandbox.apiKey,
+      OURO_BASE_URL: sandbox.url,
+      DATABASE_URL: `sqlite:${dbPath}`,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  return {
+    child,
+    out: () => out,
+    err: () => err,
+    // An ack line is the console's echo "#N you › burst message …", printed once the event is recorded.
+    acks: () => (out.match(/^#\d+ \S+ › burst message \d{4}$/gm) ?? []).length,
+  };
+}
+
+let seeded = new Set<string>();
+/** The conversation the bridge created for #lab (the demo seed has conversations of its own). */
+const ours = () => sandbox.state.conversations.filter((c) => !seeded.has(c.id));
+const conversationMessages = () => {
+  const conv = ours()[0];
+  return conv ? sandbox.state.messages.filter((m) => m.conversation_id === conv.id) : [];
+};
+const numbers = () => conversationMessages().map((m) => Number(/burst message (\d{4})/.exec(m.text)?.[1] ?? -1));
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 'demo' });
+  seeded = new Set(sandbox.state.conversations.map((c) => c.id));
+  // #lab mirrors its top level into one conversation: the whole burst lands in one place.
+  const store = await openStore({ engine: 'sqlite', path: dbPath });
+  await store.upsertChannelLink({
+    platform: 'console',
+    workspace: 'local',
+    channel: 'lab',
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'channel',
+    updatedBy: 'kill-test',
+  });
+  await store.close();
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await sandbox?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kill -9 in the middle of a burst', () => {
+  it(`loses nothing and doubles nothing: exactly ${N} messages, in order`, { timeout: 120_000 }, async () => {
+    const first = startBridge();
+    // Typed at a steady pace (as people and platforms deliver), so that at the kill some
+    // messages are relayed, some only queued, and the rest not yet delivered at all.
+    let sent = 0;
+    const pace = setInterval(() => {
+      if (sent >= N || first.child.exitCode !== null || first.child.signalCode !== null) return;
+      first.child.stdin.write(`${lines.slice(sent, sent + 5).join('\n')}\n`);
+      sent += 5;
+    }, 40);
+    try {
+      await waitUntil(
+        () => conversationMessages().length >= KILL_AFTER_RELAYED,
+        60_000,
+        () => `relayed ${conversationMessages().length}, acks ${first.acks()}; stderr: ${first.err()}`,
+      );
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+    } finally {
+      clearInterval(pace);
+    }
+    const relayedAtKill = conversationMessages().length;
+    const acksAtKill = first.acks();
+    expect(relayedAtKill).toBeGreaterThanOrEqual(KILL_AFTER_RELAYED);
+    expect(relayedAtKill).toBeLessThan(N);
+    expect(acksAtKill).toBeGreaterThanOrEqual(relayedAtKill);
+
+    const second = startBridge();
+    second.child.stdin.write(`${lines.join('\n')}\n`);
+    await waitUntil(() => conversationMessages().length >= N, 90_000, () => `conversation holds ${conversationMessages().length}; stderr: ${second.err()}`);
+    // Let anything still in flight land, so a late duplicate would show.
+    await waitUntil(() => /burst message 0500$/m.test(second.out()), 30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    second.child.kill('SIGTERM');
+    const code = await new Promise((r) => second.child.once('exit', (c) => r(c)));
+
+    expect(ours()).toHaveLength(1);
+    const got = numbers();
+    expect(got).toHaveLength(N);
+    expect(got).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    // What the first process acked, the second recognised as repeats (not queued again).
+    expect((second.out().match(/already delivered earlier/g) ?? []).length).toBeGreaterThanOrEqual(acksAtKill);
+    expect(code).toBe(0);
+    console.info(`kill test: SIGKILL after ${acksAtKill} acks (${sent} lines typed), ${relayedAtKill} relayed; the restart finished the rest`);
+  });
+});

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQuestNotifier, type QuestNotifier } from '../../src/bridge/quests/index.ts';
+import { createCommandRunner } from '../../src/commands/index.ts';
+import type { Block, RichReply } from '../../src/commands/reply.ts';
+import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
+import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
+import { SEED_IDS } from '../../src/sandbox/seed.ts';
+import type { ChatRef, OutboundMessage, PostedMessage } from '../../src/bridge/types.ts';
+import type { ChannelKey, Store } from '../../src/store/types.ts';
+import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
+import { makeTestStore, type TestStore } from '../helpers/store.ts';
+import { TestAdapter } from '../helpers/test-adapter.ts';
+
+/**
+ * Quest notifications end to end: the real notifier and command runner, the real Ouro
+ * client against the seeded sandbox, a file-backed SQLite store (so a restart is a real
+ * reopen), and recording chat adapters. Ticks are driven by hand (the schedule is injected).
+ */
+
+const sandbox = withSandbox({ seed: 'demo' });
+const admin: CommandUser = { id: 'U_ADMIN', name: 'Ada', isPlatformAdmin: false };
+const member: CommandUser = { id: 'U_MEMBER', name: 'Max', isPlatformAdmin: false };
+const Q = SEED_IDS.quest;
+
+let ts: TestStore;
+let ouro: OuroClient;
+let slack: RichAdapter;
+let discord: RichAdapter;
+let notifier: QuestNotifier;
+let runner: CommandRunner;
+let aliceToken: string;
+const scheduled: { cron: string; stopped: boolean }[] = [];
+
+const C1: ChannelKey = { platform: 'slack', workspace: 'slack-ws', channel: 'C1' };
+const C2: ChannelKey = { platform: 'discord', workspace: 'discord-ws', channel: 'C2' };
+
+function makeNotifier(store: Store, adapters: TestAdapter[]) {
+  return createQuestNotifier({
+    ouro,
+    store,
+    adapters,
+    cron: '*/5 * * * *',
+    webBaseUrl: 'https://ouro.test',
+    schedule: (cron) => {
+      const s = { cron, stopped: false };
+      scheduled.push(s);
+      return { stop: () => void (s.stopped = true) };
+    },
+  });
+}
+
+beforeAll(async () => {
+  ts = await makeTestStore('sqlite', { file: true });
+  ouro = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0 });
+  slack = new RichAdapter('slack');
+  discord = new RichAdapter('discord');
+  notifier = makeNotifier(ts.store, [slack, discord]);
+  runner = createCommandRunner({ ouro, store: ts.store, bridgeAdmins: [admin.id], webBaseUrl: 'https://ouro.test', notifier });
+  for (const channel of [C1, C2]) await runner.run({ text: 'link "Ouro Lab" materials', user: admin, channel });
+  aliceToken = await sandboxToken(sandbox(), sandbox().userApiKeys.alice);
+});
+afterAll(async () => {
+  await ouro?.close();
+  await ts?.cleanup();
+});
+
+const entriesFetches = () => sandbox().requests.filter((r) => r.method === 'GET' && r.path === `/quests/${Q}/entries`).length;
+const buttonsOf = (reply: RichReply | undefined) => reply?.blocks.filter((b): b is Extract<Block, { type: 'buttons' }> => b.type === 'buttons') ?? [];
+
+async function aliceSubmits(itemIndex: number, note: string): Promise<string> {
+  const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${Q}/entries/create`, {
+    entry: { item_id: SEED_IDS.questItems[itemIndex], assets: { data: SEED_IDS.datasetPenguins }, description: note },
+  });
+  expect(res.status).toBe(200);
+  return res.body.data.id as string;
+}
+
+/** The core's TestAdapter, also keeping the rich content of what the bridge posted or edited. */
+class RichAdapter extends TestAdapter {
+  readonly richLog: { messageId: string; rich?: RichReply }[] = [];
+  override async post(ref: ChatRef, message: OutboundMessage): Promise<PostedMessage> {
+    const posted = await super.post(ref, message);
+    this.richLog.push({ messageId: posted.messageId, rich: message.rich });
+    return posted;
+  }
+  override async edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void> {
+    await super.edit(ref, messageId, message);
+    this.richLog.push({ messageId, rich: message.rich });
+  }
+}
+
+/** The last rich message the adapter posted or edited, by message id. */
+function richOf(adapter: RichAdapter, messageId: string): RichReply | undefined {
+  return adapter.richLog.filter((r) => r.messageId === messageId).at(-1)?.rich;
+}
+
+describe('quest notifications', () => {
+  let card = '';
+  let entryId = '';
+
+  it('start() schedules the cron; a new watch baselines (no flood) and posts the card at once', async () => {
+    notifier.start();
+    expect(scheduled.at(-1)).toEqual({ cron: '*/5 * * * *', stopped: false });
+    const r = await runner.run({ text: `watch "Measure Curie temperatures" submitted,accepted`, user: member, channel: C1 });
+    expect(r.reply.text).toBe('Watching **Measure Curie temperatures** here for submitted, accepted entries.');
+    const posts = slack.bridgePosts('C1');
+    expect(posts).toHaveLength(1); // the card only: the three seeded entries are history
+    expect(posts[0]!.text).toContain('Quest **Measure Curie temperatures** (open): 1 submitted · 1 accepted · 1 rejected');
+    card = posts[0]!.messageId;
+    expect((await ts.store.listWatches(C1))[0]!.cardMessageId).toBe(card);
+    expect(slack.bridgePosts('C1', card)).toHaveLength(0);
+  });
+
+  it('an entry submitted on Ouro → a notice in the card’s thread with Accept / Reject, and the card updated', async () => {
+    entryId = await aliceSubmits(2, 'Tc(Fe2Ni) = 866 K');
+    const stats = await notifier.tick();
+    expect(stats).toMatchObject({ quests: 1, watches: 1, failed: 0, changes: 1, enqueued: 1, delivered: 1 });
+    const notices = slack.bridgePosts('C1', card);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toBe(
+      `**Alice Chen** submitted [${SEED_IDS.datasetPenguins.slice(0, 8)}](https://ouro.test/assets/${SEED_IDS.datasetPenguins}) for item 3 (“Measure Tc of Fe2Ni”) of **Measure Curie temperatures**\nNote: Tc(Fe2Ni) = 866 K`,
+    );
+    expect(buttonsOf(richOf(slack, notices[0]!.messageId))[0]!.buttons.map((b) => [b.actionId, b.value])).toEqual([
+      ['entry.accept', `${Q}:${entryId}`],
+      ['entry.reject', `${Q}:${entryId}`],
+    ]);
+    const edits = slack.ops.filter((o) => o.op === 'edit' && o.messageId === card);
+    expect(edits.at(-1)!.text).toContain('2 submitted · 1 accepted · 1 rejected');
+  });
+
+  it('a tick with nothing new posts and edits nothing', async () => {
+    const before = slack.ops.length;
+    const stats = await notifier.tick();
+    expect(stats).toMatchObject({ changes: 0, enqueued: 0, delivered: 0 });
+    expect(slack.ops.length).toBe(before);
+  });
+
+  it('Accept pressed by a non-admin is refused and changes nothing on Ouro', async () => {
+    const r = await runner.press({ actionId: 'entry.accept', value: `${Q}:${entryId}`, user: member, channel: C1, messageId: 'x' });
+    expect(r.reply.text).toBe('Only bridge admins may review entries: Slack workspace admins and owners, and the people listed in BRIDGE_ADMINS.');
+    expect(r.updateMessage).toBeUndefined();
+    expect(sandbox().state.entries.find((e) => e.id === entryId)?.status).toBe('submitted');
+  });
+
+  it('Accept pressed by an admin accepts the entry on Ouro; the notice now says who decided', async () => {
+    const r = await runner.press({ actionId: 'entry.accept', value: `${Q}:${entryId}`, user: admin, channel: C1, messageId: 'x' });
+    expect(r.reply.text).toBe('Accepted the entry.');
+    const entry = sandbox().state.entries.find((e) => e.id === entryId)!;
+    expect(entry).toMatchObject({ status: 'accepted', reviewer_id: SEED_IDS.bot });
+    expect(entry.review?.text).toBe('Accepted by Ada from chat');
+    expect(r.updateMessage?.text).toContain('Accepted by Ada');
+    expect(buttonsOf(r.updateMessage)).toEqual([]);
+  });
+
+  it('accepted → the card is updated and a threaded notice says so', async () => {
+    const stats = await notifier.tick();
+    expect(stats).toMatchObject({ changes: 1, enqueued: 1, delivered: 1 });
+    const notices = slack.bridgePosts('C1', card);
+    expect(notices).toHaveLength(2);
+    expect(notices[1]!.text).toBe('Entry by **Alice Chen** for item 3 (“Measure Tc of Fe2Ni”) of **Measure Curie temperatures** was **accepted**\nNote: Tc(Fe2Ni) = 866 K');
+    expect(slack.ops.filter((o) => o.op === 'edit' && o.messageId === card).at(-1)!.text).toContain('1 submitted · 2 accepted · 1 rejected');
+  });
+
+  it('two channels watching one quest → one entries fetch per tick, a card and notices in each', async () => {
+    await runner.run({ text: `watch ${Q} submitted`, user: member, channel: C2 });
+    expect(discord.bridgePosts('C2')).toHaveLength(1);
+    const newEntry = await aliceSubmits(0, 'Second opinion on Fe2B');
+    const before = entriesFetches();
+    const stats = await notifier.tick();
+    expect(entriesFetches() - before).toBe(1);
+    expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 1, enqueued: 2, delivered: 2 });
+    const discordCard = discord.bridgePosts('C2')[0]!.messageId;
+    expect(discord.bridgePosts('C2', discordCard).map((m) => m.text.split('\n')[0])).toEqual([
+      expect.stringContaining('for item 1 (“Measure Tc of Fe2B”)'),
+    ]);
+    expect(slack.bridgePosts('C1', card)).toHaveLength(3);
+    expect(newEntry).toBeTruthy();
+  });
+
+  it('after a restart (store reopened, new notifier and adapters) nothing is repeated', async () => {
+    notifier.stop();
+    expect(scheduled.at(-1)!.stopped).toBe(true);
+    const store2 = await ts.reopen!();
+    const slack2 = new TestAdapter('slack');
+    const discord2 = new TestAdapter('discord');
+    const again = makeNotifier(store2, [slack2, discord2]);
+    const stats = await again.tick();
+    expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 0, enqueued: 0, delivered: 0 });
+    expect(slack2.ops).toEqual([]);
+    expect(discord2.ops).toEqual([]);
+  });
+
+  it('a failed post is retried next tick, in order, once; a channel no longer allowed to see the quest gets nothing', async () => {
+    await runner.run({ text: 'quest create "Anisotropy survey" --item "Fe2B film" --continuous', user: admin, channel: C1 });
+    const survey = sandbox().state.quests.find((q) => q.name === 'Anisotropy survey')!;
+    const C3: ChannelKey = { platform: 'slack', workspace: 'slack-ws', channel: 'C3' };
+    await runner.run({ text: 'link "Ouro Lab" materials', user: admin, channel: C3 });
+    for (const channel of [C1, C3]) await runner.run({ text: `watch "Anisotropy survey" submitted`, user: member, channel });
+    const surveyCard = (await ts.store.listWatches({ ...C1, questId: survey.id }))[0]!.cardMessageId!;
+    await ts.store.deleteChannelLink(C3); // C3 may no longer see an org-visible quest
+    const item = sandbox().state.questItems.find((i) => i.quest_id === survey.id)!;
+    for (const note of ['first', 'second']) {
+      const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${survey.id}/entries/create`, { entry: { item_id: item.id, description: note } });
+      expect(res.status).toBe(200);
+    }
+    slack.failPosts = 1;
+    const first = await notifier.tick();
+    expect(first).toMatchObject({ changes: 2, enqueued: 4, delivered: 0, skipped: 2 });
+    expect(slack.bridgePosts('C1', surveyCard)).toHaveLength(0);
+    const second = await notifier.tick();
+    expect(second).toMatchObject({ changes: 0, enqueued: 0, delivered: 2 });
+    expect(slack.bridgePosts('C1', surveyCard).map((m) => m.text.split('\n')[1])).toEqual(['Note: first', 'Note: second']);
+    expect(slack.bridgePosts('C3').length).toBe(1); // its card from before the unlink, nothing since
+    expect(await notifier.tick()).toMatchObject({ delivered: 0 });
+  });
+
+  it('a quest whose fetch fails is skipped this tick and caught up the next', async () => {
+    sandbox().faults.add({ route: `GET /quests/${Q}/entries`, mode: '500', times: 1 });
+    const failed = await notifier.tick();
+    expect(failed.failed).toBe(1);
+    const ok = await notifier.tick();
+    expect(ok.failed).toBe(0);
+  });
+});

@@ -1,0 +1,133 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_IDS } from '../../src/sandbox/index.ts';
+import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
+
+/** A local webhook receiver that fails the first `failFirst` POSTs with 500. */
+function receiver() {
+  const received: { body: Record<string, unknown>; at: number }[] = [];
+  let failFirst = 0;
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    req.on('end', () => {
+      received.push({ body: JSON.parse(text) as Record<string, unknown>, at: Date.now() });
+      if (failFirst > 0) {
+        failFirst--;
+        res.writeHead(500).end('boom');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"accepted"}');
+    });
+  });
+  return {
+    received,
+    failNext(n: number) {
+      failFirst = n;
+    },
+    async start() {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ouro/webhooks/secret`;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function until(cond: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('sandbox new-message webhooks', () => {
+  const rx = receiver();
+  const sandbox = withSandbox({ seed: 'demo', webhookRetryDelaysMs: [100, 200] });
+
+  beforeAll(async () => {
+    sandbox().setWebhookUrl(await rx.start());
+  });
+  afterAll(() => rx.close());
+
+  it('delivers postAs as a new-message envelope and retries after one failure with the same delivery_id', async () => {
+    rx.failNext(1);
+    const before = rx.received.length;
+    const { id } = await sandbox().postAs('alice', SEED_IDS.conversation, 'Tc of **MnBi** is 633 K');
+    expect(sandbox().state.messages.some((m) => m.id === id)).toBe(true);
+    await until(() => rx.received.length >= before + 2);
+    const [first, second] = rx.received.slice(before);
+    expect(second!.body).toEqual(first!.body);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(90);
+    expect(first!.body).toEqual({
+      delivery_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      event: 'new-message',
+      timestamp: expect.any(String),
+      user_id: sandbox().bot.id,
+      data: {
+        conversation_id: SEED_IDS.conversation,
+        text: 'Tc of **MnBi** is 633 K',
+        type: 'message',
+        user_id: SEED_IDS.alice,
+        user: { id: SEED_IDS.alice, username: 'alice', is_agent: false },
+        actor: { id: SEED_IDS.alice, username: 'alice', is_agent: false },
+      },
+    });
+    const delivery = sandbox().state.deliveries.find((d) => d.delivery_id === first!.body.delivery_id)!;
+    await until(() => delivery.status !== 'pending');
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, results: [500, 200] });
+  });
+
+  it('delivers a message a human writes through the API with their own key', async () => {
+    const before = rx.received.length;
+    const alice = await sandboxToken(sandbox(), sandbox().userApiKeys.alice);
+    const res = await ouroFetch(sandbox(), alice, 'POST', `/conversations/${SEED_IDS.conversation}/messages/create`, { message: { text: 'from the web' } });
+    expect(res.status).toBe(200);
+    await until(() => rx.received.length > before);
+    expect(rx.received[before]!.body).toMatchObject({ event: 'new-message', data: { text: 'from the web', user_id: SEED_IDS.alice } });
+  });
+
+  it('sends nothing for the bot’s own messages', async () => {
+    const before = rx.received.length;
+    const deliveries = sandbox().state.deliveries.length;
+    const bot = await sandboxToken(sandbox());
+    const res = await ouroFetch(sandbox(), bot, 'POST', `/conversations/${SEED_IDS.conversation}/messages/create`, { message: { text: 'relayed' } });
+    expect(res.status).toBe(200);
+    // A marker message from alice afterwards: once it arrives, anything for the bot's message would have too.
+    await sandbox().postAs('alice', SEED_IDS.conversation, 'marker');
+    await until(() => rx.received.length > before);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rx.received.slice(before).map((r) => (r.body.data as { text: string }).text)).toEqual(['marker']);
+    expect(sandbox().state.deliveries.length).toBe(deliveries + 1);
+  });
+
+  it('gives up after the bounded retries and marks the delivery failed, without blocking the writer', async () => {
+    rx.failNext(10);
+    const started = Date.now();
+    await sandbox().postAs('bob', SEED_IDS.conversation, 'doomed');
+    expect(Date.now() - started).toBeLessThan(100);
+    const rec = sandbox().state.deliveries.at(-1)!;
+    await until(() => rec.status !== 'pending');
+    expect(rec).toMatchObject({ status: 'failed', attempts: 3, results: [500, 500, 500] });
+    rx.failNext(0);
+  });
+
+  it('offers post-as over HTTP for the CLI and demo', async () => {
+    const before = rx.received.length;
+    const res = await fetch(`${sandbox().url}/_sandbox/post-as`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', conversation_id: SEED_IDS.conversation, markdown: 'over http' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: expect.any(String) });
+    await until(() => rx.received.length > before);
+    expect(rx.received[before]!.body).toMatchObject({ data: { text: 'over http', user: { username: 'bob' } } });
+    const unknown = await fetch(`${sandbox().url}/_sandbox/post-as`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'nobody', conversation_id: SEED_IDS.conversation, markdown: 'x' }),
+    });
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ensureLimit } from '../../src/commands/query.ts';
+import { closest, editDistance } from '../../src/commands/suggest.ts';
+
+describe('editDistance', () => {
+  it.each([
+    ['', '', 0],
+    ['', 'abc', 3],
+    ['query', 'query', 0],
+    ['qurey', 'query', 1],
+    ['qery', 'query', 1],
+    ['quer y', 'query', 1],
+    ['kitten', 'sitting', 3],
+    ['ab', 'ba', 1],
+  ])('%j ↔ %j = %i', (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
+    expect(editDistance(b, a)).toBe(d);
+  });
+});
+
+describe('closest', () => {
+  const commands = ['help', 'link', 'unlink', 'mirror', 'query', 'datasets', 'search', 'quest', 'watch', 'unwatch', 'watches'];
+  it.each([
+    ['qurey', 'query'],
+    ['QUERY', 'query'],
+    ['serch', 'search'],
+    ['wach', 'watch'],
+    ['dataset', 'datasets'],
+    ['hlep', 'help'],
+    ['mir', 'mirror'],
+    ['xyz', undefined],
+    ['frobnicate', undefined],
+    ['q', undefined],
+  ])('%j → %j', (word, expected) => {
+    expect(closest(word, commands)).toBe(expected);
+  });
+});
+
+describe('ensureLimit', () => {
+  it.each([
+    ['SELECT * FROM {{table}}', 'SELECT * FROM {{table}}\nLIMIT 1000', true],
+    ['select 1;', 'select 1\nLIMIT 1000', true],
+    ['SELECT 1 -- a note', 'SELECT 1 -- a note\nLIMIT 1000', true],
+    ['WITH t AS (SELECT 1) SELECT * FROM t', 'WITH t AS (SELECT 1) SELECT * FROM t\nLIMIT 1000', true],
+    ['(SELECT 1)', '(SELECT 1)\nLIMIT 1000', true],
+    ['SELECT * FROM {{table}} LIMIT 5', 'SELECT * FROM {{table}} LIMIT 5', false],
+    ['SELECT * FROM {{table}} OFFSET 5', 'SELECT * FROM {{table}} OFFSET 5', false],
+    ['SELECT * FROM {{table}} FETCH FIRST 3 ROWS ONLY', 'SELECT * FROM {{table}} FETCH FIRST 3 ROWS ONLY', false],
+    ['SELECT speed_limit FROM {{table}}', 'SELECT speed_limit FROM {{table}}\nLIMIT 1000', true],
+    ['SELECT 1 /* limit 5 */', 'SELECT 1 /* limit 5 */\nLIMIT 1000', true],
+    ['DELETE FROM {{table}}', 'DELETE FROM {{table}}', false],
+  ])('%j', (sql, expected, added) => {
+    expect(ensureLimit(sql)).toEqual({ sql: expected, added });
+  });
+});
