@@ -10,6 +10,7 @@ import type { BridgeContext } from './context.ts';
 import { createInbox } from './inbox.ts';
 import { createInteractive, type LinkSharedHook } from './interactive.ts';
 import { JOB, type DeletedPayload, type EditedPayload, type PostedPayload, type SyncPayload } from './jobs.ts';
+import { watchOuro } from './ouro-health.ts';
 import { noopMetrics, type BridgeOptions as CoreOptions, type RetryPolicy } from './ports.ts';
 import { createReconciler } from './reconcile.ts';
 import { PermanentError } from './retry.ts';
@@ -72,9 +73,12 @@ export function createBridge(opts: BridgeOptions): Bridge {
   let ouroOk = false;
   let reconcileTimer: NodeJS.Timeout | undefined;
 
+  const ouro = watchOuro(opts.ouro, (ok) => {
+    ouroOk = ok;
+  });
   const ctx: BridgeContext = {
     store: opts.store,
-    ouro: opts.ouro,
+    ouro,
     adapters,
     logger,
     metrics,
@@ -89,28 +93,17 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const toChat = createToChat(ctx);
 
   async function handle(job: Job): Promise<void> {
-    try {
-      switch (job.kind) {
-        case JOB.posted:
-          await toOuro.posted(job, job.payload as PostedPayload);
-          break;
-        case JOB.edited:
-          await toOuro.edited(job, job.payload as EditedPayload);
-          break;
-        case JOB.deleted:
-          await toOuro.deleted(job, job.payload as DeletedPayload);
-          break;
-        case JOB.sync:
-          await toChat.sync(job.payload as SyncPayload);
-          break;
-        default:
-          throw new PermanentError(`unknown job kind ${JSON.stringify(job.kind)}`);
-      }
-      ouroOk = true;
-    } catch (err) {
-      const status = (err as { status?: unknown } | null)?.status;
-      if (status === 0 || status === 401 || (typeof status === 'number' && status >= 500)) ouroOk = false;
-      throw err;
+    switch (job.kind) {
+      case JOB.posted:
+        return toOuro.posted(job, job.payload as PostedPayload);
+      case JOB.edited:
+        return toOuro.edited(job, job.payload as EditedPayload);
+      case JOB.deleted:
+        return toOuro.deleted(job, job.payload as DeletedPayload);
+      case JOB.sync:
+        return toChat.sync(job.payload as SyncPayload);
+      default:
+        throw new PermanentError(`unknown job kind ${JSON.stringify(job.kind)}`);
     }
   }
 
@@ -142,9 +135,8 @@ export function createBridge(opts: BridgeOptions): Bridge {
     handleOuroWebhook,
     reconcile,
     async start() {
-      const me = await opts.ouro.auth.whoami();
+      const me = await ouro.auth.whoami();
       bot = me.id;
-      ouroOk = true;
       logger.info({ ouroUser: me.username ?? me.id }, 'bridge started');
       worker.start();
       const every = opts.reconcileEveryMs ?? DEFAULT_RECONCILE_MS;

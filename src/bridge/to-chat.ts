@@ -119,11 +119,19 @@ export function createToChat(ctx: BridgeContext) {
       const cursor = await store.getRelayCursor(conversationId);
       const messages = await readNewer(conversationId, cursor);
       const bot = ctx.botUserId();
+      let skipped: OuroMessageLike | undefined;
       for (const m of messages) {
-        const ownOrNotPerson = ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message');
-        if (!ownOrNotPerson) await relayOne(conversationId, m, links);
+        // The bridge's own messages (chat → Ouro) and agents' reasoning/tool rows stay on Ouro.
+        if (ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message')) {
+          skipped = m;
+          continue;
+        }
+        await relayOne(conversationId, m, links);
         await store.setRelayCursor(conversationId, { createdAt: m.created_at, messageId: m.id });
+        skipped = undefined;
       }
+      // One cursor write for a run of skipped messages, not one each.
+      if (skipped) await store.setRelayCursor(conversationId, { createdAt: skipped.created_at, messageId: skipped.id });
       if (p.reason === 'webhook' && messages.length) metrics.latency('to_chat', Math.max(0, ctx.now() - p.receivedAt) / 1000);
     },
   };

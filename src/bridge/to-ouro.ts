@@ -8,11 +8,11 @@
 import type { Job, MessageMapping, ThreadKey } from '../store/types.ts';
 import { markdownToDoc } from '../ouro/convert/markdown-to-doc.ts';
 import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor } from './author.ts';
-import { encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
+import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
-import { isDuplicateMessage } from './retry.ts';
-import type { StoredRoot, Threads } from './threads.ts';
+import { isDuplicateMessage, RetryLaterError } from './retry.ts';
+import { ROOT_WAIT_MS, ROOT_WAIT_RUNS, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';
 
 /** How far back a retried create looks for its own id (the message was created moments ago). */
@@ -97,6 +97,21 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     return store.getMessageByChat({ ...key, thread: messageId, chatMessageId: messageId });
   }
 
+  /**
+   * An edit/delete of a message the map does not know. In a mirrored place its create may
+   * still be on its way in another lane (a thread root reported with its thread id, say), so
+   * it waits a few runs like a reply waiting for its root; then it is let go, logged.
+   */
+  async function notMirrored(job: Job, ref: ChatRef, messageId: string, what: 'edit' | 'delete'): Promise<void> {
+    const mirrored =
+      (await store.getThreadLink(threadKeyOf(ref))) !== undefined ||
+      ((await store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
+    if (mirrored && job.attempts < ROOT_WAIT_RUNS) {
+      throw new RetryLaterError(`${what} of ${messageId}: its message is not mirrored yet`, ROOT_WAIT_MS);
+    }
+    logger.info({ ref: encodeChatRef(ref), messageId, mirrored }, `${what} of a message that was never mirrored; nothing to change`);
+  }
+
   /** A remembered, not yet relayed root of a `threads` channel, when `messageId` is one. */
   async function pendingRoot(ref: ChatRef, messageId: string): Promise<StoredRoot | undefined> {
     if (ref.thread && ref.thread !== messageId) return undefined;
@@ -137,15 +152,12 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       await copyToOtherThreads(conversationId, key, ouroId, ev.author, ev.text, ev.files);
     },
 
-    async edited(_job: Job, p: EditedPayload): Promise<void> {
+    async edited(job: Job, p: EditedPayload): Promise<void> {
       const ev = p.event;
       let mapping = await findMapping(ev.ref, ev.messageId);
       if (!mapping) {
         const root = await pendingRoot(ev.ref, ev.messageId);
-        if (!root) {
-          logger.debug({ messageId: ev.messageId }, 'edit of a message that is not mirrored');
-          return;
-        }
+        if (!root) return notMirrored(job, ev.ref, ev.messageId, 'edit');
         await threads.writeRoot(ev.ref, { ...root, text: ev.text, edited: true, author: ev.author ?? root.author });
         // The thread's lane may have sent the root meanwhile (see relayRoot).
         mapping = await findMapping(ev.ref, ev.messageId);
@@ -168,15 +180,12 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       }
     },
 
-    async deleted(_job: Job, p: DeletedPayload): Promise<void> {
+    async deleted(job: Job, p: DeletedPayload): Promise<void> {
       const ev = p.event;
       let mapping = await findMapping(ev.ref, ev.messageId);
       if (!mapping) {
         const root = await pendingRoot(ev.ref, ev.messageId);
-        if (!root) {
-          logger.debug({ messageId: ev.messageId }, 'delete of a message that is not mirrored');
-          return;
-        }
+        if (!root) return notMirrored(job, ev.ref, ev.messageId, 'delete');
         await threads.writeRoot(ev.ref, { ...root, deleted: true });
         mapping = await findMapping(ev.ref, ev.messageId);
         if (!mapping) return;

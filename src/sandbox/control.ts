@@ -4,12 +4,14 @@ import { ApiError, json, type Router } from './router.ts';
 
 /**
  * The sandbox's own control surface under `/_sandbox/` (no auth, never faulted, not in the
- * request log): faults, a state dump, and `post-as` to simulate a human writing on Ouro.
+ * request log): faults, a state dump, the webhook URL, and `post-as` to simulate a human
+ * writing on Ouro.
  */
 export interface ControlDeps {
   faults: Faults;
   requests: { method: string; path: string; at: number }[];
   postAs(username: string, conversationId: string, markdown: string): Promise<{ id: string }>;
+  setWebhookUrl(url: string | undefined): void;
 }
 
 export function controlRoutes(r: Router, app: App, deps: ControlDeps): void {
@@ -47,6 +49,21 @@ export function controlRoutes(r: Router, app: App, deps: ControlDeps): void {
         requests: deps.requests.length,
         faults: deps.faults.list().map((f) => ({ ...f, route: String(f.route) })),
       });
+    },
+    open,
+  );
+
+  // Ouro registers webhook URLs in its web settings; this is the sandbox's equivalent.
+  r.add(
+    'PUT',
+    '/_sandbox/webhook-url',
+    async (ctx) => {
+      const { url } = await ctx.body();
+      if (url !== null && (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))) {
+        throw new ApiError(400, 'invalid_body', 'body must be {"url": "http(s)://…"} or {"url": null} to stop deliveries');
+      }
+      deps.setWebhookUrl(url ?? undefined);
+      return json({ ok: true, url });
     },
     open,
   );

@@ -4,7 +4,7 @@ import type { App } from './app.ts';
 import { newApiKey } from './auth.ts';
 import { controlRoutes } from './control.ts';
 import { Faults, type FaultControl } from './faults.ts';
-import { loadMarkdownToDoc } from './markdown.ts';
+import { markdownToDoc } from './markdown.ts';
 import { loadState, Persister } from './persist.ts';
 import { ApiError, Router } from './router.ts';
 import { conversationsRoutes, createMessage } from './routes/conversations.ts';
@@ -87,7 +87,7 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const logger = opts.logger ?? silentLogger;
-  const convert = await loadMarkdownToDoc();
+  const convert = markdownToDoc;
   const state = (opts.file ? loadState(opts.file) : undefined) ?? seedState(opts.seed ?? 'none', convert);
   const persister = new Persister(opts.file, state, logger);
   let webhookUrl = opts.webhookUrl;
@@ -154,7 +154,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, searchRoutes, orgsRoutes, utilitiesRoutes]) {
     mod(router, app);
   }
-  controlRoutes(router, app, { faults, requests, postAs });
+  controlRoutes(router, app, { faults, requests, postAs, setWebhookUrl: (url) => (webhookUrl = url) });
 
   const server = createSandboxServer(router, app, faults, requests);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { newApiKey } from './auth.ts';
 import type { MarkdownToDoc } from './markdown.ts';
 import { ALLOY_COLUMNS, PENGUIN_COLUMNS, SCREENING_COLUMNS, alloyRows, penguinRows, screeningRows } from './seed-data.ts';
-import { emptyState, GLOBAL_ID } from './state.ts';
+import { emptyState } from './state.ts';
 import type { AssetBase, EntryRec, ItemRec, MessageRec, RichText, SandboxState, UserRec } from './state.ts';
 
 /**
@@ -254,4 +254,3 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
   return s;
 }
 
-export { GLOBAL_ID };

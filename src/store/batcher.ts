@@ -10,7 +10,7 @@
  */
 export class Batcher<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
+  private draining: Promise<void> | undefined;
 
   /**
    * @param write writes the items and returns one result per item, in order.
@@ -24,11 +24,8 @@ export class Batcher<I, O> {
   push(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        // A microtask, so calls made in the same tick (Promise.all over a list) join in.
-        queueMicrotask(() => void this.drain());
-      }
+      // A microtask, so calls made in the same tick (Promise.all over a list) join in.
+      this.draining ??= Promise.resolve().then(() => this.drain());
     });
   }
 
@@ -45,6 +42,11 @@ export class Batcher<I, O> {
         for (const b of batch) b.reject(err);
       }
     }
-    this.running = false;
+    this.draining = undefined;
+  }
+
+  /** Resolves once every call made so far has been written (or has failed). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
   }
 }

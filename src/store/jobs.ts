@@ -1,4 +1,5 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
+import { LANE_LOCK_CLASS, running } from './claim.ts';
 import type { Job, JobState, NewJob } from './types.ts';
 import { toJob, type Db } from './schema.ts';
 import { requireInt, requireText, StoreInputError, type StoreContext } from './context.ts';
@@ -25,18 +26,10 @@ import { requireInt, requireText, StoreInputError, type StoreContext } from './c
  *   another worker reclaimed. Leases must outlive the longest job.
  */
 
-/** PostgreSQL advisory-lock class for lane locks (two-int form, so it cannot collide with
- * other advisory locks the bridge takes, e.g. leader election). 0x6f62 = "ob". */
-const LANE_LOCK_CLASS = 0x6f62;
 /** Error text is for operators; a full stack of a nested cause can run to megabytes. */
 const MAX_ERROR_CHARS = 4_000;
 const DEFAULT_LIST_LIMIT = 100;
 const STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
-
-// Written as literals, not parameters: SQLite only uses the partial indexes of migration
-// 0001 when the query's predicate visibly matches theirs.
-const unfinished = (col: string) => sql<SqlBool>`${sql.ref(col)} in ('pending', 'running')`;
-const running = (col: string) => sql<SqlBool>`${sql.ref(col)} = 'running'`;
 
 /** A validated NewJob, ready to be written by `enqueueMany`. */
 export interface JobToEnqueue {
@@ -112,75 +105,6 @@ export async function enqueueMany(
     return results.map((r) => r ?? again.shift()!);
   }
   return results as { job: Job; created: boolean }[];
-}
-
-/** Ids of claimable lane heads, oldest first. `lanes` narrows the search (PostgreSQL). */
-function claimable(db: Db, now: number, limit: number, lanes?: string[]) {
-  let heads = db
-    .selectFrom('jobs')
-    .select((eb) => ['lane', eb.fn.min('id').as('head_id')])
-    .where(unfinished('state'))
-    .groupBy('lane');
-  if (lanes) heads = heads.where('lane', 'in', lanes);
-  return db
-    .selectFrom('jobs as j')
-    .innerJoin(heads.as('h'), 'h.head_id', 'j.id')
-    .select('j.id')
-    .where(unfinished('j.state'))
-    .where('j.next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('j.locked_until', 'is', null), eb('j.locked_until', '<=', now)]))
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('jobs as r')
-            .select('r.id')
-            .whereRef('r.lane', '=', 'j.lane')
-            .where(running('r.state'))
-            .where('r.locked_until', '>', now),
-        ),
-      ),
-    )
-    .orderBy('j.id')
-    .limit(limit);
-}
-
-export async function claimJobs(ctx: StoreContext, worker: string, limit: number, leaseMs: number): Promise<Job[]> {
-  requireText('worker', worker);
-  requireInt('limit', limit, 1);
-  requireInt('leaseMs', leaseMs, 1);
-  const take = (tx: Db, lanes?: string[]) => {
-    const now = ctx.now();
-    return tx
-      .updateTable('jobs')
-      .set({ state: 'running', locked_by: worker, locked_until: now + leaseMs, updated_at: now })
-      .where('id', 'in', claimable(tx, now, limit, lanes))
-      .returningAll()
-      .execute();
-  };
-  const rows =
-    ctx.engine === 'sqlite'
-      ? // One process, one connection: a single UPDATE … RETURNING is atomic, and SQLite
-        // takes the write lock when a writing statement starts, so no explicit transaction.
-        await take(ctx.db)
-      : await ctx.db.transaction().execute(async (tx) => {
-          // Several processes: pick candidate lanes, lock each with a transaction-scoped
-          // advisory lock (skipping lanes another claimer holds), then re-select the heads
-          // of the locked lanes in a new statement. Under READ COMMITTED that statement
-          // sees every claim/retry committed by earlier lock holders, so two claimers
-          // never take the same job or two jobs of one lane.
-          const candidates = await claimable(tx, ctx.now(), limit).select('j.lane').execute();
-          if (candidates.length === 0) return [];
-          const { rows: locked } = await sql<{ lane: string }>`
-            select l as lane from unnest(${candidates.map((c) => c.lane)}::text[]) as l
-            where pg_try_advisory_xact_lock(${LANE_LOCK_CLASS}, hashtext(l))`.execute(tx);
-          if (locked.length === 0) return [];
-          return take(
-            tx,
-            locked.map((l) => l.lane),
-          );
-        });
-  return rows.map(toJob).sort((a, b) => a.id - b.id);
 }
 
 /** Completes running jobs in one statement (see Batcher); the others are logged. */

@@ -7,6 +7,7 @@ import { requireInt, type StoreContext } from './context.ts';
 import { Batcher } from './batcher.ts';
 import { runMigrations, type MigrationReport } from './migrations/index.ts';
 import * as jobs from './jobs.ts';
+import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import * as quests from './quests.ts';
 import * as keys from './keys.ts';
@@ -49,6 +50,7 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([this.enqueues.idle(), this.completions.idle()]);
     await this.db.destroy();
   }
 
@@ -73,7 +75,7 @@ export class SqlStore implements Store {
   setState: Store['setState'] = (k, v) => keys.setState(this.ctx, k, v);
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
-  claimJobs: Store['claimJobs'] = (w, limit, lease) => jobs.claimJobs(this.ctx, w, limit, lease);
+  claimJobs: Store['claimJobs'] = (w, limit, lease) => claimJobs(this.ctx, w, limit, lease);
   completeJob: Store['completeJob'] = async (id) => this.completions.push(requireInt('job id', id, 1));
   failJob: Store['failJob'] = (id, err, retryAt) => jobs.failJob(this.ctx, id, err, retryAt);
   getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);

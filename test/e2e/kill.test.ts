@@ -24,7 +24,7 @@ const lines = Array.from({ length: N }, (_, i) => `burst message ${String(i + 1)
 let sandbox: Sandbox;
 const children: ChildProcessWithoutNullStreams[] = [];
 
-function startBridge(): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; acks: () => number } {
+function startBridge() {
   const child = spawn(process.execPath, [join(ROOT, 'bin/ouro-bridge.js'), 'start', '--console', '--console-session', 'kill-test'], {
     cwd: ROOT,
     env: {
@@ -43,6 +43,11 @@ function startBridge(): { child: ChildProcessWithoutNullStreams; out: () => stri
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
   return {
     child,
+    /** Throws when the process ended by itself: waiting on it further is pointless. */
+    alive() {
+      if (child.exitCode !== null) throw new Error(`the bridge exited with ${child.exitCode}: ${err}`);
+      return true;
+    },
     out: () => out,
     err: () => err,
     // An ack line is the console's echo "#N you › burst message …", printed once the event is recorded.
@@ -94,10 +99,10 @@ describe('kill -9 in the middle of a burst', () => {
       if (sent >= N || first.child.exitCode !== null || first.child.signalCode !== null) return;
       first.child.stdin.write(`${lines.slice(sent, sent + 5).join('\n')}\n`);
       sent += 5;
-    }, 40);
+    }, 100);
     try {
       await waitUntil(
-        () => conversationMessages().length >= KILL_AFTER_RELAYED,
+        () => first.alive() && conversationMessages().length >= KILL_AFTER_RELAYED,
         60_000,
         () => `relayed ${conversationMessages().length}, acks ${first.acks()}; stderr: ${first.err()}`,
       );
@@ -114,7 +119,7 @@ describe('kill -9 in the middle of a burst', () => {
 
     const second = startBridge();
     second.child.stdin.write(`${lines.join('\n')}\n`);
-    await waitUntil(() => conversationMessages().length >= N, 90_000, () => `conversation holds ${conversationMessages().length}; stderr: ${second.err()}`);
+    await waitUntil(() => second.alive() && conversationMessages().length >= N, 90_000, () => `conversation holds ${conversationMessages().length}; stderr: ${second.err()}`);
     // Let anything still in flight land, so a late duplicate would show.
     await waitUntil(() => /burst message 0500$/m.test(second.out()), 30_000);
     await new Promise((r) => setTimeout(r, 1_000));

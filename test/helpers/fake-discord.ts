@@ -85,7 +85,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
   let sessionId = '';
   let seq = 0;
   let live: WebSocket | undefined;
-  const gateway = { identifies: 0, resumes: 0, heartbeats: 0 };
+  const gateway = { identifies: 0, resumes: 0, heartbeats: 0, /** `TYPE id` of every event replayed on a resume. */ replayed: [] as string[] };
 
   const state: FakeState = {
     ids,
@@ -171,6 +171,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
         live = ws;
         const from = Math.max(0, (msg.d.seq as number) - (opts.replayOverlap ?? 1));
         for (const e of events.filter((x) => x.s > from && x.t !== 'READY' && x.t !== 'GUILD_CREATE')) {
+          gateway.replayed.push(`${e.t} ${(e.d as { id?: string }).id ?? ''}`);
           send(ws, { op: 0, t: e.t, s: e.s, d: e.d });
         }
         send(ws, { op: 0, t: 'RESUMED', s: ++seq, d: {} });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ada, bob, startMirror, type Mirror } from './mirror-harness.ts';
+import { ada, bob, eventually, startMirror, type Mirror } from './mirror-harness.ts';
 
 let m: Mirror;
 afterEach(async () => {
@@ -26,7 +26,9 @@ describe('Ouro failing for a while', () => {
     // A second thread opened during the outage needs a conversation too.
     const root2 = await m.slack.say(bob, 'C1', 'second root');
     await m.slack.say(ada, 'C1', 'second reply', { thread: root2.messageId });
+    await eventually(() => expect(m.bridge.health()).toEqual({ ouro: false, worker: true }));
     await m.bridge.drain(15_000);
+    expect(m.bridge.health()).toEqual({ ouro: true, worker: true });
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     const texts = m.messagesOf(convId).map((x) => x.text.replace(/^\*\*.*?\*\* \(Slack\): /, ''));

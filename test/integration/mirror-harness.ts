@@ -28,6 +28,7 @@ export interface Mirror {
   sandbox: Sandbox;
   ouro: OuroClient;
   store: Store;
+  /** The running bridge (replaced by `restart`). */
   bridge: Bridge;
   slack: TestAdapter;
   discord: TestAdapter;
@@ -40,6 +41,8 @@ export interface Mirror {
   /** Messages of a conversation as the sandbox holds them, in order. */
   messagesOf(conversationId: string): { id: string; text: string; user_id: string }[];
   conversationOf(adapter: TestAdapter, channel: string, thread?: string): Promise<string>;
+  /** A new bridge process on the same store (what a restart keeps); `before` runs in between. */
+  restart(before?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,15 +53,17 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
   const testStore = await makeTestStore(env.engine ?? 'sqlite');
   const slack = new TestAdapter('slack', 'T1', { C1: 'materials-lab', C2: 'general' });
   const discord = new TestAdapter('discord', 'G1', { D1: 'lab-chat' });
-  const bridge = createBridge({
-    store: testStore.store,
-    ouro,
-    adapters: [slack, discord],
-    retry: { baseMs: 20, maxMs: 300, maxAttempts: 30 },
-    pollMs: 20,
-    reconcileEveryMs: 0,
-    ...opts,
-  });
+  const makeBridge = () =>
+    createBridge({
+      store: testStore.store,
+      ouro,
+      adapters: [slack, discord],
+      retry: { baseMs: 20, maxMs: 300, maxAttempts: 30 },
+      pollMs: 20,
+      reconcileEveryMs: 0,
+      ...opts,
+    });
+  let bridge = makeBridge();
 
   const webhooks: Webhook[] = [];
   const receiver: Server = createServer((req, res) => {
@@ -90,7 +95,7 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
   await slack.start(bridge.inbox);
   await discord.start(bridge.inbox);
 
-  return {
+  const mirror: Mirror = {
     sandbox,
     ouro,
     store: testStore.store,
@@ -126,6 +131,15 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
       if (!link) throw new Error(`no conversation linked to ${adapter.platform} ${channel}/${thread ?? ''}`);
       return link.conversationId;
     },
+    async restart(before) {
+      await bridge.stop();
+      await before?.();
+      bridge = makeBridge();
+      mirror.bridge = bridge;
+      await bridge.start();
+      await slack.start(bridge.inbox);
+      await discord.start(bridge.inbox);
+    },
     async close() {
       await bridge.stop();
       await slack.stop();
@@ -140,6 +154,7 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
       await testStore.cleanup();
     },
   };
+  return mirror;
 }
 
 /** Polls until `check` stops throwing (assertions inside), or fails with its last error. */

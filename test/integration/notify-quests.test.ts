@@ -67,9 +67,9 @@ afterAll(async () => {
 const entriesFetches = () => sandbox().requests.filter((r) => r.method === 'GET' && r.path === `/quests/${Q}/entries`).length;
 const buttonsOf = (reply: RichReply | undefined) => reply?.blocks.filter((b): b is Extract<Block, { type: 'buttons' }> => b.type === 'buttons') ?? [];
 
-async function aliceSubmits(itemIndex: number, note: string): Promise<string> {
+async function aliceSubmits(itemIndex: number, note: string, asset: string = SEED_IDS.datasetPenguins): Promise<string> {
   const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${Q}/entries/create`, {
-    entry: { item_id: SEED_IDS.questItems[itemIndex], assets: { data: SEED_IDS.datasetPenguins }, description: note },
+    entry: { item_id: SEED_IDS.questItems[itemIndex], assets: { data: asset }, description: note },
   });
   expect(res.status).toBe(200);
   return res.body.data.id as string;
@@ -114,7 +114,7 @@ describe('quest notifications', () => {
   it('an entry submitted on Ouro → a notice in the card’s thread with Accept / Reject, and the card updated', async () => {
     entryId = await aliceSubmits(2, 'Tc(Fe2Ni) = 866 K');
     const stats = await notifier.tick();
-    expect(stats).toMatchObject({ quests: 1, watches: 1, failed: 0, changes: 1, enqueued: 1, delivered: 1 });
+    expect(stats).toMatchObject({ quests: 1, watches: 1, failed: 0, changes: 1, delivered: 1 });
     const notices = slack.bridgePosts('C1', card);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.text).toBe(
@@ -131,7 +131,7 @@ describe('quest notifications', () => {
   it('a tick with nothing new posts and edits nothing', async () => {
     const before = slack.ops.length;
     const stats = await notifier.tick();
-    expect(stats).toMatchObject({ changes: 0, enqueued: 0, delivered: 0 });
+    expect(stats).toMatchObject({ changes: 0, delivered: 0 });
     expect(slack.ops.length).toBe(before);
   });
 
@@ -154,7 +154,7 @@ describe('quest notifications', () => {
 
   it('accepted → the card is updated and a threaded notice says so', async () => {
     const stats = await notifier.tick();
-    expect(stats).toMatchObject({ changes: 1, enqueued: 1, delivered: 1 });
+    expect(stats).toMatchObject({ changes: 1, delivered: 1 });
     const notices = slack.bridgePosts('C1', card);
     expect(notices).toHaveLength(2);
     expect(notices[1]!.text).toBe('Entry by **Alice Chen** for item 3 (“Measure Tc of Fe2Ni”) of **Measure Curie temperatures** was **accepted**\nNote: Tc(Fe2Ni) = 866 K');
@@ -164,17 +164,21 @@ describe('quest notifications', () => {
   it('two channels watching one quest → one entries fetch per tick, a card and notices in each', async () => {
     await runner.run({ text: `watch ${Q} submitted`, user: member, channel: C2 });
     expect(discord.bridgePosts('C2')).toHaveLength(1);
-    const newEntry = await aliceSubmits(0, 'Second opinion on Fe2B');
+    // Alice's seeded entry for item 2 is rejected, so she may submit that item again.
+    await runner.run({ text: `quest review ${Q} ${SEED_IDS.entrySubmitted} reject not Tc`, user: admin, channel: C1 });
+    await aliceSubmits(1, 'Tc(MnBi) = 628 K, remeasured', SEED_IDS.datasetScreening);
     const before = entriesFetches();
     const stats = await notifier.tick();
     expect(entriesFetches() - before).toBe(1);
-    expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 1, enqueued: 2, delivered: 2 });
+    // Each channel sees two changes (the rejection, watched by neither, and the new entry).
+    expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 4, delivered: 2 });
     const discordCard = discord.bridgePosts('C2')[0]!.messageId;
     expect(discord.bridgePosts('C2', discordCard).map((m) => m.text.split('\n')[0])).toEqual([
-      expect.stringContaining('for item 1 (“Measure Tc of Fe2B”)'),
+      expect.stringContaining('**Alice Chen** submitted'),
     ]);
+    expect(discord.bridgePosts('C2', discordCard)[0]!.text).toContain('for item 2 (“Measure Tc of MnBi”)');
     expect(slack.bridgePosts('C1', card)).toHaveLength(3);
-    expect(newEntry).toBeTruthy();
+    expect(discord.ops.filter((o) => o.op === 'edit' && o.messageId === discordCard).at(-1)!.text).toContain('1 submitted · 2 accepted · 2 rejected');
   });
 
   it('after a restart (store reopened, new notifier and adapters) nothing is repeated', async () => {
@@ -185,7 +189,7 @@ describe('quest notifications', () => {
     const discord2 = new TestAdapter('discord');
     const again = makeNotifier(store2, [slack2, discord2]);
     const stats = await again.tick();
-    expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 0, enqueued: 0, delivered: 0 });
+    expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 0, delivered: 0 });
     expect(slack2.ops).toEqual([]);
     expect(discord2.ops).toEqual([]);
   });
@@ -205,10 +209,10 @@ describe('quest notifications', () => {
     }
     slack.failPosts = 1;
     const first = await notifier.tick();
-    expect(first).toMatchObject({ changes: 2, enqueued: 4, delivered: 0, skipped: 2 });
+    expect(first).toMatchObject({ changes: 4, delivered: 0, skipped: 2 });
     expect(slack.bridgePosts('C1', surveyCard)).toHaveLength(0);
     const second = await notifier.tick();
-    expect(second).toMatchObject({ changes: 0, enqueued: 0, delivered: 2 });
+    expect(second).toMatchObject({ changes: 2, delivered: 2 });
     expect(slack.bridgePosts('C1', surveyCard).map((m) => m.text.split('\n')[1])).toEqual(['Note: first', 'Note: second']);
     expect(slack.bridgePosts('C3').length).toBe(1); // its card from before the unlink, nothing since
     expect(await notifier.tick()).toMatchObject({ delivered: 0 });

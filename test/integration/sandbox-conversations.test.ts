@@ -132,10 +132,13 @@ describe('sandbox conversations and messages', () => {
   });
 
   it('converts Markdown without the envelope', async () => {
-    const res = await call('POST', '/utilities/convert/from-markdown', { markdown: 'one\n\ntwo' });
+    const res = await call('POST', '/utilities/convert/from-markdown', { markdown: 'one **two**' });
     expect(res.status).toBe(200);
-    expect(res.body.markdown).toBe('one\n\ntwo');
-    expect(res.body.json.type).toBe('doc');
+    expect(res.body.markdown).toBe('one **two**');
+    expect(res.body.json).toEqual({
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one ' }, { type: 'text', text: 'two', marks: [{ type: 'bold' }] }] }],
+    });
     expect(res.body).not.toHaveProperty('data');
     expect((await call('POST', '/utilities/convert/from-markdown', {})).status).toBe(400);
   });

@@ -46,9 +46,9 @@ describe('sandbox fault injection and request log', () => {
   });
 
   it('expires a fault after forMs', async () => {
-    sandbox().faults.add({ route: 'GET /user', mode: '500', forMs: 150 });
+    sandbox().faults.add({ route: 'GET /user', mode: '500', forMs: 1_000 });
     expect((await user()).status).toBe(500);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1_100));
     expect((await user()).status).toBe(200);
   });
 

@@ -45,9 +45,11 @@ async function until(cond: () => boolean, ms = 5_000): Promise<void> {
 describe('sandbox new-message webhooks', () => {
   const rx = receiver();
   const sandbox = withSandbox({ seed: 'demo', webhookRetryDelaysMs: [100, 200] });
+  let url = '';
 
   beforeAll(async () => {
-    sandbox().setWebhookUrl(await rx.start());
+    url = await rx.start();
+    sandbox().setWebhookUrl(url);
   });
   afterAll(() => rx.close());
 
@@ -104,13 +106,28 @@ describe('sandbox new-message webhooks', () => {
 
   it('gives up after the bounded retries and marks the delivery failed, without blocking the writer', async () => {
     rx.failNext(10);
-    const started = Date.now();
     await sandbox().postAs('bob', SEED_IDS.conversation, 'doomed');
-    expect(Date.now() - started).toBeLessThan(100);
     const rec = sandbox().state.deliveries.at(-1)!;
+    // postAs has returned before the first attempt was even made.
+    expect(rec).toMatchObject({ status: 'pending', attempts: 0 });
     await until(() => rec.status !== 'pending');
     expect(rec).toMatchObject({ status: 'failed', attempts: 3, results: [500, 500, 500] });
     rx.failNext(0);
+  });
+
+  it('stops and resumes deliveries when the webhook URL is changed over HTTP', async () => {
+    const put = (url: string | null) =>
+      fetch(`${sandbox().url}/_sandbox/webhook-url`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+    expect((await put(null)).status).toBe(200);
+    const deliveries = sandbox().state.deliveries.length;
+    await sandbox().postAs('bob', SEED_IDS.conversation, 'unheard');
+    expect(sandbox().state.deliveries.length).toBe(deliveries);
+    expect((await put('not a url')).status).toBe(400);
+    expect((await put(url)).status).toBe(200);
+    const before = rx.received.length;
+    await sandbox().postAs('bob', SEED_IDS.conversation, 'heard');
+    await until(() => rx.received.length > before);
+    expect(rx.received.slice(before).map((r) => (r.body.data as { text: string }).text)).toEqual(['heard']);
   });
 
   it('offers post-as over HTTP for the CLI and demo', async () => {

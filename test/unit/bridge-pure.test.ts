@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvent } from '../../src/bridge/inbox.ts';
+import { usable } from '../../src/bridge/ouro-health.ts';
 import { conversationName } from '../../src/bridge/threads.ts';
 import { chatTextOf, isAfter, isoMicros } from '../../src/bridge/to-chat.ts';
 
@@ -95,5 +96,21 @@ describe('inbound event validation', () => {
   ];
   it.each(cases)('%s', (_name, event, expected) => {
     expect(checkEvent(event)).toBe(expected);
+  });
+});
+
+describe('Ouro health from a failure', () => {
+  const cases: [unknown, boolean][] = [
+    [{ status: 404 }, true],
+    [{ status: 409 }, true],
+    [{ status: 429 }, true],
+    [{ status: 401 }, false],
+    [{ status: 500 }, false],
+    [{ status: 0 }, false],
+    [new Error('socket hang up'), false],
+    [null, false],
+  ];
+  it.each(cases)('%o leaves Ouro usable: %s', (err, expected) => {
+    expect(usable(err)).toBe(expected);
   });
 });

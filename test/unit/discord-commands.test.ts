@@ -123,7 +123,7 @@ describe('autocomplete and deferral', () => {
   });
 
   it.each([
-    ['help is private', 'ouro', sub('help'), false, true],
+    ['help is public', 'ouro', sub('help'), false, false],
     ['query is public', 'ouro', sub('query', [str('dataset', 'x')]), false, false],
     ['an admin command by an admin is public', 'ouro-admin', sub('unlink'), true, false],
     ['an admin command by anyone else will be refused privately', 'ouro-admin', sub('unlink'), false, true],

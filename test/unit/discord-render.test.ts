@@ -104,7 +104,7 @@ describe('renderReply', () => {
 
   it('shows a small table whole, as a code block, with no attachment', () => {
     const b = renderReply(reply({ type: 'table', table: table(3), caption: 'Result' }));
-    expect(b.content).toBe('Result\n```\ncol0   col1  col2\n─────  ────  ────\nrow 0     0     0\nrow 1     1     2\nrow 2     2     4\n```');
+    expect(b.content).toBe('Result\n```\ncol0  | col1 | col2\n------+------+-----\nrow 0 |    0 |    0\nrow 1 |    1 |    2\nrow 2 |    2 |    4\n```');
     expect(b.files).toEqual([]);
   });
 
@@ -170,18 +170,23 @@ describe('renderText', () => {
 });
 
 describe('table', () => {
-  it('draws NULL, cuts wide cells and keeps code fences out of cells', () => {
+  it('draws NULL, cuts wide cells (so the CSV comes along) and keeps code fences out of cells', () => {
     const t: Table = { columns: [{ name: 'a', align: 'left' }, { name: 'b', align: 'left' }], rows: [[null, 'z'.repeat(60)], ['```', 'x\ny']], totalRows: 2 };
     const f = fitTableBlock(t, 1000);
-    expect(f).toMatchObject({ shown: 2, total: 2, cut: false });
-    expect(f.block).toContain('∅');
+    expect(f).toMatchObject({ shown: 2, total: 2, cut: true, footer: '' });
+    expect(f.block).toContain('NULL');
     expect(f.block).toContain(`${'z'.repeat(39)}…`);
     expect(f.block.match(/```/g)).toHaveLength(2);
     expect(f.block).toContain('x y');
   });
 
-  it('returns nothing when not even the header fits', () => {
-    expect(fitTableBlock(table(3), 5)).toEqual({ block: '', shown: 0, total: 3, cut: true });
+  it('returns no block, only a footer, when not even the header fits', () => {
+    expect(fitTableBlock(table(3), 5)).toEqual({ block: '', footer: 'showing 0 of 3 rows', shown: 0, total: 3, cut: true });
+    expect(fitTableBlock(table(3), 30)).toMatchObject({ block: '', shown: 0, cut: true });
+  });
+
+  it('keeps a fitting table whole with nothing to attach', () => {
+    expect(fitTableBlock(table(2), 500)).toMatchObject({ shown: 2, total: 2, cut: false, footer: '' });
   });
 
   it('writes RFC 4180 CSV', () => {

@@ -262,11 +262,12 @@ export function autocompleteKind(commandName: string, options: InteractionOption
 }
 
 /**
- * Whether to defer a command ephemerally, before the core has decided: `help` answers the
- * invoker alone by spec, and an admin command run by a non-admin will be refused privately.
- * The adapter fixes up a wrong guess with a follow-up of the right visibility.
+ * Whether to defer a command ephemerally, before the core has decided. The command layer
+ * answers in the channel unless it refuses or the answer shows a restricted asset; what we
+ * can foresee is the refusal of an admin command run by a non-admin. A wrong guess costs a
+ * follow-up of the right visibility (see replies.ts).
  */
 export function defersPrivately(commandName: string, options: InteractionOption[], isAdmin: boolean): boolean {
-  const { sub } = resolveCommand(commandName, options);
-  return sub.path[0] === 'help' || (commandName === COMMAND_NAMES.admin && !isAdmin);
+  resolveCommand(commandName, options);
+  return commandName === COMMAND_NAMES.admin && !isAdmin;
 }

@@ -72,8 +72,10 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     const share = Math.floor(room / tables.length) - caption.length - 80; // 80: the "showing N of M rows (… CSV)" line
     const fit = fitTableBlock(b.table, Math.max(0, share));
     let text = caption + fit.block;
-    if (fit.footer) text += `${fit.block ? '\n' : ''}-# ${fit.footer}`;
-    if (fit.cut) {
+    // Say what is left out unless the caption (written by the command, which capped the rows) already does.
+    const weCut = fit.shown < b.table.rows.length || (fit.cut && fit.shown === 0);
+    if (fit.footer && (weCut || !/showing/i.test(b.caption ?? ''))) text += `${fit.block ? '\n' : ''}-# ${fit.footer}`;
+    if (fit.cut && !files.some((f) => f.name.endsWith('.csv'))) {
       files.push({
         name: `${slug(b.caption ?? 'table')}${tables.length > 1 ? `-${i + 1}` : ''}.csv`,
         contentType: 'text/csv',

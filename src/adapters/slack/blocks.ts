@@ -73,7 +73,12 @@ export function tableSection(table: Table, caption?: string): { blocks: SlackBlo
       budget -= text.length - LIMITS.sectionText;
       continue;
     }
-    return { blocks: [{ type: 'section', text: mrkdwn(text) }], cut: fitted.truncated };
+    // A CSV helps only when this rendering lost something the reply holds (rows, columns or
+    // cell text); rows the command itself never fetched (totalRows > rows) are not in it either.
+    const lostHere =
+      fitted.shownRows < table.rows.length ||
+      (fitted.truncated && fitTable({ ...table, totalRows: table.rows.length }, { maxChars: Math.max(0, budget) }).truncated);
+    return { blocks: [{ type: 'section', text: mrkdwn(text) }], cut: lostHere };
   }
 }
 

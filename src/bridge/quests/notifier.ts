@@ -13,7 +13,7 @@
  */
 import { schedule as cronSchedule } from 'node-cron';
 import { silentLogger, type Logger } from '../../log.ts';
-import type { Quest } from '../../ouro/index.ts';
+import type { Quest, QuestEntry } from '../../ouro/index.ts';
 import type { CommandOuro } from '../../commands/spec.ts';
 import { entryCounts } from '../../commands/render/quest.ts';
 import { baselineQuest, deliveredKey } from '../../commands/watch-baseline.ts';
@@ -59,6 +59,25 @@ export interface QuestNotifierOptions {
   concurrency?: number;
 }
 
+/**
+ * Entries per request: 200 is the top of the range MCP documents for quest entries (the
+ * client's all-pages helper uses 100), halving a tick's requests for big quests. Paging
+ * follows `hasMore`, so a server that caps lower still yields every entry.
+ */
+const ENTRIES_PAGE = 200;
+/** A quest with more entries than this is cut off (and logged) rather than paged forever. */
+const MAX_PAGES = 100;
+
+async function allEntries(ouro: Pick<CommandOuro, 'quests'>, questId: string): Promise<QuestEntry[]> {
+  const all: QuestEntry[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const p = await ouro.quests.entriesPage(questId, { limit: ENTRIES_PAGE, offset: all.length });
+    all.push(...p.items);
+    if (!p.hasMore || p.items.length === 0) return all;
+  }
+  throw new Error(`quest ${questId} has more than ${MAX_PAGES * ENTRIES_PAGE} entries; not polled`);
+}
+
 const emptyStats = (): TickStats => ({ quests: 0, watches: 0, failed: 0, changes: 0, delivered: 0, skipped: 0, ms: 0 });
 
 export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
@@ -79,19 +98,18 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     return next;
   }
 
-  async function pollQuest(questId: string, watches: Watch[], stats: TickStats): Promise<void> {
+  async function pollQuest(questId: string, watches: Watch[], stats: TickStats, names: Map<string, string>): Promise<void> {
     const qlog = log.child({ questId });
     stats.quests++;
-    let entries;
+    let entries: QuestEntry[];
     try {
-      entries = await opts.ouro.quests.entries(questId);
+      entries = await allEntries(opts.ouro, questId);
     } catch (err) {
       stats.failed++;
       qlog.warn({ err }, 'quest poll failed; retrying next tick');
       return;
     }
     const counts = entryCounts(entries);
-    const names = new Map<string, string>();
     let quest: Quest | undefined;
     for (const w of watches) {
       try {
@@ -112,6 +130,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   async function runTick(): Promise<TickStats> {
     const started = performance.now();
     const stats = emptyStats();
+    const names = new Map<string, string>(); // Ouro display names, looked up once a tick
     const watches = await opts.store.listWatches();
     stats.watches = watches.length;
     const byQuest = new Map<string, Watch[]>();
@@ -120,7 +139,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [questId, ws] = next;
-        await withLock(questId, () => pollQuest(questId, ws, stats));
+        await withLock(questId, () => pollQuest(questId, ws, stats, names));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
@@ -150,7 +169,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     async pollNow(questId) {
       const watches = await opts.store.listWatches({ questId });
       if (!watches.length) return;
-      await withLock(questId, () => pollQuest(questId, watches, emptyStats()));
+      await withLock(questId, () => pollQuest(questId, watches, emptyStats(), new Map()));
     },
     async baseline(questId, channel) {
       const channels = channel ? [channel] : await opts.store.listWatches({ questId });

@@ -25,7 +25,8 @@ export const command: CliCommand = {
     '  --webhook-url URL   POST new-message webhooks here (e.g. http://127.0.0.1:3000/ouro/webhooks/<secret>)',
     '',
     'Dataset SQL runs in embedded PGlite, or in PostgreSQL when SANDBOX_DATABASE_URL is set.',
-    'Control routes: POST/DELETE /_sandbox/faults, GET /_sandbox/state, POST /_sandbox/post-as.',
+    'Control routes: POST/DELETE /_sandbox/faults, GET /_sandbox/state, POST /_sandbox/post-as,',
+    '                PUT /_sandbox/webhook-url.',
   ].join('\n'),
   async run(args) {
     const { flags, positional } = parseFlags(args, {
@@ -61,7 +62,9 @@ export const command: CliCommand = {
       databaseUrl: config.sandbox.databaseUrl,
       logger,
     });
-    const humans = Object.keys(sandbox.users);
+    const humans = Object.keys(sandbox.users).map((name) =>
+      sandbox.userApiKeys[name] ? `${name} (API key ${sandbox.userApiKeys[name]})` : name,
+    );
     process.stdout.write(
       [
         `Ouro sandbox listening on ${sandbox.url}`,

@@ -60,9 +60,16 @@ export function toTable(
     const cells = new Array<string | null>(names.length);
     for (let c = 0; c < names.length; c++) {
       const v = row[names[c]!];
+      if (typeof v === 'string') {
+        anyValue[c] = true;
+        // Once a column has shown text, it is text: skip the regex for its remaining cells.
+        if (allNumbers[c] && !NUMERIC_TEXT.test(v)) allNumbers[c] = false;
+        cells[c] = v;
+        continue;
+      }
       if (v !== null && v !== undefined) {
         anyValue[c] = true;
-        if (typeof v !== 'number' && typeof v !== 'bigint' && !(typeof v === 'string' && NUMERIC_TEXT.test(v))) allNumbers[c] = false;
+        if (typeof v !== 'number' && typeof v !== 'bigint') allNumbers[c] = false;
       }
       cells[c] = cellText(v);
     }

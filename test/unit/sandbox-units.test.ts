@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columnsFromDdl, columnsFromRows, pgType, snakeCase } from '../../src/sandbox/columns.ts';
 import { Faults } from '../../src/sandbox/faults.ts';
-import { markdownToDoc } from '../../src/sandbox/markdown.ts';
 import { Router, ok } from '../../src/sandbox/router.ts';
 import { Clock, formatMicros, parseMicros, uuidv7 } from '../../src/sandbox/state.ts';
 
@@ -116,14 +115,6 @@ describe('fault matching', () => {
     f.add({ route: /user/, mode: '429', times: 2 });
     expect([f.take('GET', '/user'), f.take('GET', '/user'), f.take('GET', '/user')].map((a) => a?.kind)).toEqual(['error', 'error', undefined]);
   });
-});
-
-describe('markdownToDoc fallback', () => {
-  it.each([
-    ['one', [{ type: 'paragraph', content: [{ type: 'text', text: 'one' }] }]],
-    ['a\n\nb\n', [{ type: 'paragraph', content: [{ type: 'text', text: 'a' }] }, { type: 'paragraph' }, { type: 'paragraph', content: [{ type: 'text', text: 'b' }] }]],
-    ['', []],
-  ])('%j', (md, content) => expect(markdownToDoc(md)).toEqual({ type: 'doc', content }));
 });
 
 describe('router', () => {

@@ -1,0 +1,159 @@
+/**
+ * Slack message events → neutral message events (posted, edited, deleted), for every
+ * subtype Slack sends. Keys are stable across Slack's retries: a post by channel + ts, an
+ * edit by the edit's ts, a delete by the deleted ts.
+ *
+ * Ignored on purpose (the reason is returned and logged at debug): our own bot's and app's
+ * messages, other bots' unless allowed, subtypes that are not conversation (channel_join,
+ * channel_topic, …), and message_changed events that do not change the text (Slack sends
+ * them when an unfurl or a reply count is added).
+ */
+import type { ChatUser, InboundEvent } from '../../bridge/types.ts';
+import type { Logger } from '../../log.ts';
+import type { Directory } from './admin.ts';
+import { fromSlack, mentionedUserIds } from './from-slack.ts';
+import { slackRef, threadOf, tsToMillis } from './ids.ts';
+
+export interface MessageDeps {
+  self: SelfIds;
+  ignoreOtherBots: boolean;
+  directory: Directory;
+  logger: Logger;
+}
+
+export interface SelfIds {
+  userId?: string;
+  botId?: string;
+  appId?: string;
+}
+
+/** The message fields we read; Slack sends many more. */
+export interface SlackMessage {
+  type?: string;
+  subtype?: string;
+  channel?: string;
+  team?: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  username?: string;
+  bot_profile?: { name?: string; app_id?: string; icons?: { image_72?: string } };
+  icons?: { image_72?: string; image_48?: string };
+  text?: string;
+  blocks?: unknown[];
+  ts?: string;
+  thread_ts?: string;
+  event_ts?: string;
+  edited?: { ts?: string; user?: string };
+  files?: { name?: string; title?: string; permalink?: string; url_private?: string }[];
+  message?: SlackMessage;
+  previous_message?: SlackMessage;
+  deleted_ts?: string;
+  hidden?: boolean;
+}
+
+const POSTED_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'bot_message', 'me_message']);
+
+export function isOwn(m: SlackMessage | undefined, self: SelfIds): boolean {
+  if (!m) return false;
+  return (
+    (!!self.botId && m.bot_id === self.botId) ||
+    (!!self.appId && (m.app_id === self.appId || m.bot_profile?.app_id === self.appId)) ||
+    (!!self.userId && m.user === self.userId)
+  );
+}
+
+export const isBotMessage = (m: SlackMessage) => Boolean(m.bot_id || m.subtype === 'bot_message' || m.bot_profile);
+
+type Translated = { event: InboundEvent } | { ignored: string };
+
+/** Message events (all subtypes) → an InboundEvent, or the reason it is not one. */
+export async function translateMessage(e: SlackMessage, team: string, deps: MessageDeps): Promise<Translated> {
+  const channel = e.channel;
+  if (!channel) return { ignored: 'message without channel' };
+  const refFor = (m: SlackMessage) => slackRef(team, channel, threadOf(m));
+  if (POSTED_SUBTYPES.has(e.subtype)) {
+    if (isOwn(e, deps.self)) return { ignored: 'own message' };
+    if (isBotMessage(e) && deps.ignoreOtherBots) return { ignored: 'other bot (ignoreOtherBots)' };
+    if (!e.ts) return { ignored: 'message without ts' };
+    return {
+      event: {
+        kind: 'message.posted',
+        key: `slack:${channel}:${e.ts}`,
+        ref: refFor(e),
+        messageId: e.ts,
+        author: await authorOf(e, deps),
+        text: await markdownOf(e, deps),
+        at: tsToMillis(e.ts),
+        ...(e.files?.length ? { files: e.files.map((f) => ({ name: f.name ?? f.title ?? 'file', url: f.permalink ?? f.url_private })) } : {}),
+        raw: e,
+      },
+    };
+  }
+  if (e.subtype === 'message_changed') {
+    const m = e.message;
+    const prev = e.previous_message;
+    if (!m?.ts) return { ignored: 'message_changed without message' };
+    if (isOwn(m, deps.self) || isOwn(prev, deps.self)) return { ignored: 'own message edited' };
+    if (isBotMessage(m) && deps.ignoreOtherBots) return { ignored: 'other bot edited (ignoreOtherBots)' };
+    // A thread root deleted while it has replies stays as a tombstone: for the bridge, a delete.
+    if (m.subtype === 'tombstone') {
+      return {
+        event: { kind: 'message.deleted', key: `slack:${channel}:${m.ts}:delete`, ref: refFor(m), messageId: m.ts, at: tsToMillis(e.event_ts ?? m.ts), raw: e },
+      };
+    }
+    if (prev && prev.text === m.text && JSON.stringify(prev.blocks ?? null) === JSON.stringify(m.blocks ?? null)) {
+      return { ignored: 'message_changed without a text change' };
+    }
+    const editTs = m.edited?.ts ?? e.event_ts ?? m.ts;
+    return {
+      event: {
+        kind: 'message.edited',
+        key: `slack:${channel}:${m.ts}:edit:${editTs}`,
+        ref: refFor(m),
+        messageId: m.ts,
+        author: await authorOf(m, deps),
+        text: await markdownOf(m, deps),
+        at: tsToMillis(editTs),
+        raw: e,
+      },
+    };
+  }
+  if (e.subtype === 'message_deleted') {
+    const ts = e.deleted_ts ?? e.previous_message?.ts;
+    if (!ts) return { ignored: 'message_deleted without deleted_ts' };
+    if (isOwn(e.previous_message, deps.self)) return { ignored: 'own message deleted' };
+    return {
+      event: {
+        kind: 'message.deleted',
+        key: `slack:${channel}:${ts}:delete`,
+        ref: refFor(e.previous_message ?? {}),
+        messageId: ts,
+        at: tsToMillis(e.event_ts ?? e.ts ?? ts),
+        raw: e,
+      },
+    };
+  }
+  return { ignored: `subtype ${e.subtype}` };
+}
+
+async function authorOf(m: SlackMessage, deps: MessageDeps): Promise<ChatUser> {
+  if (m.user && !m.bot_id) {
+    try {
+      const p = await deps.directory.person(m.user);
+      return { id: m.user, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), ...(p.isBot ? { isBot: true } : {}) };
+    } catch (err) {
+      deps.logger.warn({ err, user: m.user }, 'slack users.info failed; showing the user id as the name');
+      return { id: m.user, name: m.user };
+    }
+  }
+  const id = m.bot_id ?? m.user ?? 'unknown-bot';
+  const avatarUrl = m.icons?.image_72 ?? m.icons?.image_48 ?? m.bot_profile?.icons?.image_72;
+  return { id, name: m.username ?? m.bot_profile?.name ?? id, isBot: true, ...(avatarUrl ? { avatarUrl } : {}) };
+}
+
+async function markdownOf(m: SlackMessage, deps: MessageDeps): Promise<string> {
+  // Resolve mentioned users first so the pure converter can name them.
+  await Promise.all(mentionedUserIds(m).map((id) => deps.directory.person(id).catch(() => undefined)));
+  return fromSlack(m, { userName: deps.directory.cachedName });
+}

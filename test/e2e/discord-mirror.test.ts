@@ -1,0 +1,108 @@
+/**
+ * Thread mirroring end to end: a Discord thread (started from a message) ↔ an Ouro
+ * conversation, both ways, with edits and deletes, through the real discord.js Client, the
+ * Discord fake, the whole runtime and the Ouro sandbox. Then a gateway RECONNECT → RESUME
+ * whose replayed MESSAGE_CREATE must not reach Ouro twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
+import type { FakeMessage } from '../helpers/fake-discord.ts';
+
+let h: DiscordApp;
+beforeAll(async () => {
+  h = await startDiscordApp();
+  for (const text of ['link "Ouro Lab" materials', 'mirror threads']) {
+    const { token } = h.command(text, { admin: true });
+    await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000, text);
+  }
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const messagesOf = (conversationId: string) => h.sandbox.state.messages.filter((m) => m.conversation_id === conversationId);
+
+describe('discord thread mirroring end to end', () => {
+  let root: FakeMessage;
+  let reply: FakeMessage;
+  let conversationId = '';
+
+  it('a thread started from a message becomes one Ouro conversation holding the root and the reply', async () => {
+    root = h.fake.userMessage('Is the **mae_ev** column in eV?');
+    reply = h.fake.userMessage('I think so, see run 12', { thread: root.id });
+    expect(h.fake.channels.get(root.id)).toMatchObject({ type: 11, parent_id: h.fake.ids.channel });
+    await eventually(async () => {
+      const link = await h.app.store.getThreadLink({ platform: 'discord', workspace: h.fake.ids.guild, channel: h.fake.ids.channel, thread: root.id });
+      expect(link).toBeDefined();
+      conversationId = link!.conversationId;
+      expect(messagesOf(conversationId).map((m) => m.text)).toEqual([
+        expect.stringContaining('Is the **mae_ev** column in eV?'),
+        expect.stringContaining('I think so, see run 12'),
+      ]);
+    }, 10_000);
+    expect(h.sandbox.state.conversations.find((c) => c.id === conversationId)?.name).toContain('#lab');
+  });
+
+  it('an Ouro message arrives in the thread through the channel webhook, under its author', async () => {
+    await h.sandbox.postAs('alice', conversationId, 'Yes: **eV**, per atom. @everyone take note');
+    await eventually(() => {
+      const post = h.fake.received().find((r) => r.op === 'post' && r.text?.includes('per atom'));
+      expect(post).toBeDefined();
+      expect(post!.thread).toBe(root.id);
+      expect(post!.authorName?.toLowerCase()).toContain('alice');
+    }, 10_000);
+    const exec = h.fake.calls.find((c) => c.method === 'POST' && /^\/webhooks\/\d+\/whtoken-/.test(c.path) && c.body?.content?.includes('per atom'))!;
+    expect(exec.query).toMatchObject({ thread_id: root.id, wait: 'true' });
+    expect(exec.body.allowed_mentions).toEqual({ parse: [] });
+    expect(exec.body.content).toContain('@\u200beveryone');
+    expect(exec.auth).toBeUndefined(); // webhook executions carry their token in the path, not the bot's
+    const hook = [...h.fake.webhooks.values()][0]!;
+    expect(hook).toMatchObject({ channel_id: h.fake.ids.channel, application_id: h.fake.ids.app });
+    expect(h.fake.webhooks.size).toBe(1);
+  });
+
+  it('the echo of the relayed message is not sent back to Ouro', async () => {
+    const sentinel = h.fake.userMessage('sentinel after the relay', { thread: root.id });
+    await eventually(() => expect(messagesOf(conversationId).map((m) => m.text).some((t) => t.includes('sentinel'))).toBe(true), 10_000);
+    const texts = messagesOf(conversationId).map((m) => m.text);
+    expect(texts.filter((t) => t.includes('per atom'))).toHaveLength(1);
+    expect(sentinel.id).toBeTruthy();
+  });
+
+  it('a second Ouro message reuses the webhook', async () => {
+    await h.sandbox.postAs('alice', conversationId, 'One more thing');
+    await eventually(() => expect(h.fake.received().some((r) => r.op === 'post' && r.text === 'One more thing')).toBe(true), 10_000);
+    expect(h.fake.webhooks.size).toBe(1);
+    expect(h.fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/webhooks'))).toHaveLength(1);
+  });
+
+  it('an edit and a delete in Discord reach the Ouro conversation', async () => {
+    h.fake.editUserMessage(reply.id, 'I think so, see run 13');
+    await eventually(() => {
+      const texts = messagesOf(conversationId).map((m) => m.text);
+      expect(texts.some((t) => t.includes('run 13'))).toBe(true);
+      expect(texts.some((t) => t.includes('run 12'))).toBe(false);
+    }, 10_000);
+    h.fake.deleteUserMessage(reply.id);
+    await eventually(() => expect(messagesOf(conversationId).some((m) => m.text.includes('run 13'))).toBe(false), 10_000);
+  });
+
+  it('after a gateway RECONNECT the client resumes, and a replayed MESSAGE_CREATE is not doubled in Ouro', async () => {
+    const before = h.fake.userMessage('written just before the reconnect', { thread: root.id });
+    await eventually(() => expect(messagesOf(conversationId).filter((m) => m.text.includes('just before'))).toHaveLength(1), 10_000);
+    // Forget the message in discord.js's cache, so the replay reaches the bridge (discord.js alone would drop a cached one).
+    const thread = h.discord.client.channels.cache.get(root.id);
+    if (thread?.isTextBased()) thread.messages.cache.delete(before.id);
+    const identifies = h.fake.gateway.identifies;
+    h.fake.reconnect();
+    await eventually(() => expect(h.fake.gateway.resumes).toBe(1), 10_000);
+    expect(h.fake.gateway.identifies).toBe(identifies); // resumed, not a new session
+    expect(h.fake.gateway.replayed).toContain(`MESSAGE_CREATE ${before.id}`);
+    const after = h.fake.userMessage('written after the resume', { thread: root.id });
+    await eventually(() => expect(messagesOf(conversationId).filter((m) => m.text.includes('after the resume'))).toHaveLength(1), 10_000);
+    await h.app.bridge.drain(5_000);
+    expect(messagesOf(conversationId).filter((m) => m.text.includes('just before'))).toHaveLength(1);
+    expect(after.id).not.toBe(before.id);
+    expect(h.discord.health()).toEqual({ connected: true });
+  });
+});
