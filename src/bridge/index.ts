@@ -90,7 +90,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   };
   const threads = createThreads(ctx);
   const toOuro = createToOuro(ctx, threads);
-  const toChat = createToChat(ctx);
+  const toChat = createToChat(ctx, threads);
 
   async function handle(job: Job): Promise<void> {
     switch (job.kind) {
@@ -141,9 +141,12 @@ export function createBridge(opts: BridgeOptions): Bridge {
       worker.start();
       const every = opts.reconcileEveryMs ?? DEFAULT_RECONCILE_MS;
       if (every > 0) {
-        reconcileTimer = setInterval(() => {
+        const pass = () => {
           reconcile().catch((err: unknown) => logger.error({ err }, 'reconciliation pass failed'));
-        }, every);
+        };
+        // The first pass right away catches what was written on Ouro while we were down.
+        pass();
+        reconcileTimer = setInterval(pass, every);
         reconcileTimer.unref();
       }
     },

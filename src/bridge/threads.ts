@@ -1,7 +1,8 @@
 /**
  * Which Ouro conversation a chat message belongs to, creating it when the mirror mode says
  * so. Rules, in order:
- *  1. A thread link (made here, or by `mirror attach`) wins, whatever the channel's mode.
+ *  1. A thread link wins: one a person made (`mirror attach`) whatever the channel's mode;
+ *     one made here while the channel keeps the mode it was made for (see `carries`).
  *  2. No channel link, or mode `off`: not mirrored.
  *  3. Mode `channel`: the channel's top level ↔ one conversation (thread key ''); replies in
  *     threads are not mirrored unless attached.
@@ -9,9 +10,9 @@
  *     store's state, keyed by the thread it would start); the thread's first reply creates
  *     the conversation, and the root goes in first.
  */
-import type { ChannelLink, ThreadKey } from '../store/types.ts';
+import type { ChannelLink, ThreadKey, ThreadLink } from '../store/types.ts';
 import { platformLabel } from './author.ts';
-import { channelKeyOf, encodeChatRef, threadKeyOf } from './chat-ref.ts';
+import { channelKeyOf, chatLane, encodeChatRef, refOfThreadKey, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import { RetryLaterError } from './retry.ts';
 import type { ChatRef, ChatUser } from './types.ts';
@@ -21,8 +22,8 @@ export const GLOBAL_ORG_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * A thread's root and its reply travel in different lanes (channel vs thread), so the reply
- * may run first. It waits this many runs for the root to be recorded, then goes ahead
- * without it (the root may predate the bridge, or mirroring).
+ * may run first. While the channel's lane still has work it waits this many runs for the
+ * root, then goes ahead without it (the root may predate the bridge, or mirroring).
  */
 export const ROOT_WAIT_RUNS = 3;
 export const ROOT_WAIT_MS = 100;
@@ -63,19 +64,24 @@ export function conversationName(input: { channelName?: string; channel: string;
   return full.length <= MAX_NAME ? full : `${full.slice(0, MAX_NAME - 1).trimEnd()}…`;
 }
 
-/**
- * Threads whose root question is settled (sent, or never remembered) need no state read per
- * reply. Settled is final, so this cache is never stale; it is only bounded.
- */
-const ROOTS_DONE_MAX = 10_000;
+/** Bound on each in-memory cache below (entries are small; a full cache simply starts over). */
+const CACHE_MAX = 10_000;
+
+/** State key marking a thread link the bridge made itself: value `<mode>:<conversationId>`. */
+const madeKey = (key: ThreadKey) => `linked-by-mode:${encodeChatRef(refOfThreadKey(key))}`;
 
 export function createThreads(ctx: BridgeContext) {
   const { store, ouro, adapters, logger } = ctx;
+  // Threads whose root question is settled (sent, or never remembered) need no state read
+  // per reply. Settled is final, so this cache is never stale.
   const rootsDone = new Set<string>();
   const remember = (laneKey: string) => {
-    if (rootsDone.size >= ROOTS_DONE_MAX) rootsDone.clear();
+    if (rootsDone.size >= CACHE_MAX) rootsDone.clear();
     rootsDone.add(laneKey);
   };
+  // Who made each thread link (null: a person), per thread and conversation: fixed for a
+  // link's life, and a re-made link has its own entry.
+  const madeBy = new Map<string, string | null>();
 
   async function readRoot(ref: ChatRef, rootId: string): Promise<StoredRoot | undefined> {
     const raw = await store.getState(rootStateKey(ref, rootId));
@@ -109,6 +115,8 @@ export function createThreads(ctx: BridgeContext) {
       ...(link.teamId ? { teamId: link.teamId } : {}),
       members: [ctx.botUserId()],
     });
+    // Marked before linking: a link without its mark would count as attached by a person.
+    await store.setState(madeKey(key), `${link.mirrorMode}:${created.id}`);
     // linkThread keeps an existing link: if another replica won the race, its conversation stands.
     const stood = await store.linkThread({ ...key, conversationId: created.id });
     if (stood.conversationId !== created.id) {
@@ -118,9 +126,38 @@ export function createThreads(ctx: BridgeContext) {
     return stood.conversationId;
   }
 
+  /** Whether the channel's top-level lane still has work: the root may be in it. */
+  async function channelLaneBusy(ref: ChatRef): Promise<boolean> {
+    const lane = chatLane({ platform: ref.platform, workspace: ref.workspace, channel: ref.channel });
+    for (const state of ['running', 'pending'] as const) {
+      if ((await store.listJobs({ lane, state, limit: 1 })).length) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a thread link carries messages (both ways). A link the bridge made for a mirror
+   * mode lasts while the channel keeps that mode (`mirror off` stops it; switching back
+   * resumes it); a link a person made (`mirror attach`) lasts until it is detached.
+   */
+  async function carries(link: ThreadLink): Promise<boolean> {
+    const cacheKey = `${encodeChatRef(refOfThreadKey(link))}|${link.conversationId}`;
+    let made = madeBy.get(cacheKey);
+    if (made === undefined) {
+      made = (await store.getState(madeKey(link))) ?? null;
+      if (madeBy.size >= CACHE_MAX) madeBy.clear();
+      madeBy.set(cacheKey, made);
+    }
+    if (made === null) return true;
+    const [mode, conversationId] = made.split(':');
+    if (conversationId !== link.conversationId) return true; // re-attached by a person since
+    return (await store.getChannelLink(channelKeyOf(link)))?.mirrorMode === mode;
+  }
+
   return {
     readRoot,
     writeRoot,
+    carries,
 
     /**
      * Where a new message at `ref` goes. `runs` is how many times this job has run before
@@ -129,6 +166,7 @@ export function createThreads(ctx: BridgeContext) {
     async resolve(ref: ChatRef, runs: number): Promise<Resolution & { root?: StoredRoot }> {
       const key = threadKeyOf(ref);
       const existing = await store.getThreadLink(key);
+      if (existing && !(await carries(existing))) return { action: 'skip', reason: 'the channel left the mirror mode that linked this thread' };
       if (existing) {
         // A root still waiting to go in first (only `threads` channels remember roots).
         const laneKey = encodeChatRef(ref);
@@ -148,7 +186,7 @@ export function createThreads(ctx: BridgeContext) {
       }
       if (!ref.thread) return { action: 'remember-root' };
       const root = await readRoot(ref, ref.thread);
-      if (!root && runs < ROOT_WAIT_RUNS) {
+      if (!root && runs < ROOT_WAIT_RUNS && (await channelLaneBusy(ref))) {
         throw new RetryLaterError(`thread root ${ref.thread} not recorded yet`, ROOT_WAIT_MS);
       }
       const firstLine = root && !root.deleted ? root.text : undefined;

@@ -14,6 +14,7 @@ import { refOfThreadKey, sameThread } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { SyncPayload } from './jobs.ts';
 import type { OuroMessageLike } from './ports.ts';
+import type { Threads } from './threads.ts';
 
 /** Ouro's cap per page (ouro-api.md §2.4). */
 const PAGE = 200;
@@ -64,7 +65,7 @@ export function chatTextOf(m: OuroMessageLike): string {
   return m.text ?? '';
 }
 
-export function createToChat(ctx: BridgeContext) {
+export function createToChat(ctx: BridgeContext, threads: Threads) {
   const { store, ouro, adapters, logger, metrics } = ctx;
 
   /** Messages after the cursor, ascending. */
@@ -111,11 +112,16 @@ export function createToChat(ctx: BridgeContext) {
   return {
     async sync(p: SyncPayload): Promise<void> {
       const conversationId = p.conversationId;
-      const links = await store.threadsOfConversation(conversationId);
-      if (links.length === 0) {
+      const all = await store.threadsOfConversation(conversationId);
+      if (all.length === 0) {
         logger.debug({ conversationId }, 'conversation not linked to any chat thread; nothing to relay');
         return;
       }
+      // Threads paused by a mode change still move the cursor on: what was written on Ouro
+      // meanwhile is not replayed into them when mirroring resumes (as chat messages said
+      // meanwhile are not sent to Ouro).
+      const links: ThreadLink[] = [];
+      for (const link of all) if (await threads.carries(link)) links.push(link);
       const cursor = await store.getRelayCursor(conversationId);
       const messages = await readNewer(conversationId, cursor);
       const bot = ctx.botUserId();

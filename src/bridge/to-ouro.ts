@@ -47,6 +47,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
   ): Promise<void> {
     const others = (await store.threadsOfConversation(conversationId)).filter((t) => !sameThread(t, source));
     if (others.length === 0) return;
+    for (let i = others.length - 1; i >= 0; i--) if (!(await threads.carries(others[i]!))) others.splice(i, 1);
     const copies = await store.getMessagesByOuro(ouroMessageId);
     for (const target of others) {
       if (copies.some((c) => sameThread(c, target))) continue;

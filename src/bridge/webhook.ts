@@ -26,6 +26,16 @@ export type WebhookAnswer = { status: number; body: unknown };
 export function createWebhookHandler(deps: WebhookDeps) {
   const { store, logger, metrics } = deps;
   return async function handleOuroWebhook(body: unknown): Promise<WebhookAnswer> {
+    try {
+      return await handle(body);
+    } catch (err) {
+      // Not recorded: a non-2xx makes Ouro deliver it again (the sandbox retries; we assume Ouro does).
+      logger.error({ err }, 'Ouro webhook could not be recorded');
+      return { status: 503, body: { error: 'could not record the delivery; try again' } };
+    }
+  };
+
+  async function handle(body: unknown): Promise<WebhookAnswer> {
     const parsed = parseWebhook(body);
     if (!parsed.ok) {
       logger.warn({ error: parsed.error }, 'malformed Ouro webhook rejected');
@@ -41,22 +51,24 @@ export function createWebhookHandler(deps: WebhookDeps) {
       logger.warn({ deliveryId: d.deliveryId }, 'new-message webhook without a conversation id ignored');
       return { status: 200, body: { status: 'ignored', reason: 'no conversation_id' } };
     }
-    if (d.deliveryId && !(await store.recordDelivery(d.deliveryId))) {
+    const bot = deps.botUserId();
+    if (bot && d.actor?.id === bot) {
+      logger.debug({ conversationId: d.conversationId }, "webhook for the bridge's own message skipped");
+      return { status: 200, body: { status: 'skipped', reason: 'own message' } };
+    }
+    const payload: SyncPayload = { conversationId: d.conversationId, reason: 'webhook', receivedAt: deps.now() };
+    // The job is recorded before the delivery id: if recording the id fails, the redelivery
+    // finds the job (same key) instead of being lost. Without a delivery id (older
+    // producers) every delivery syncs; the message map still keeps chat free of duplicates.
+    const key = `sync:${d.conversationId}:${d.deliveryId ?? uuid7(deps.now())}`;
+    const { created } = await store.enqueue({ lane: conversationLane(d.conversationId), kind: JOB.sync, payload, idempotencyKey: key });
+    const firstTime = d.deliveryId ? await store.recordDelivery(d.deliveryId) : true;
+    if (!created || !firstTime) {
       metrics.duplicateDropped('webhook');
       logger.debug({ deliveryId: d.deliveryId }, 'repeated Ouro delivery dropped');
       return { status: 200, body: { status: 'duplicate' } };
     }
-    const bot = deps.botUserId();
-    if (bot && d.actor?.id === bot) {
-      logger.debug({ conversationId: d.conversationId }, 'webhook for the bridge\'s own message skipped');
-      return { status: 200, body: { status: 'skipped', reason: 'own message' } };
-    }
-    const payload: SyncPayload = { conversationId: d.conversationId, reason: 'webhook', receivedAt: deps.now() };
-    // Without a delivery id (older producers) every delivery syncs; the message map still
-    // keeps chat free of duplicates.
-    const key = `sync:${d.conversationId}:${d.deliveryId ?? uuid7(deps.now())}`;
-    await store.enqueue({ lane: conversationLane(d.conversationId), kind: JOB.sync, payload, idempotencyKey: key });
     deps.wake();
     return { status: 200, body: { status: 'accepted', event: d.event } };
-  };
+  }
 }

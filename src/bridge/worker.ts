@@ -8,7 +8,7 @@
 import type { Logger } from '../log.ts';
 import type { Job, Store } from '../store/types.ts';
 import type { BridgeMetrics, RetryPolicy } from './ports.ts';
-import { backoffMs, classify } from './retry.ts';
+import { backoffMs, classify, RetryLaterError } from './retry.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -87,7 +87,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       const delay = backoffMs(runs, retry, disposition.retryAfterMs);
       await store.failJob(job.id, message, deps.now() + delay);
       metrics.retried(job.kind);
-      log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
+      if (err instanceof RetryLaterError) log.debug({ reason: message, delayMs: delay }, 'job waits');
+      else log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
       const t = setTimeout(() => {
         retryTimers.delete(t);
         wake();

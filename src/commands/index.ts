@@ -15,7 +15,7 @@ import { questReviewSpec, reviewEntry, type Decision } from './quest/review.ts';
 import { questShowSpec } from './quest/show.ts';
 import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
-import { createRegistry, dispatch, finish, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
+import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
 import { textReply } from './reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
@@ -102,10 +102,9 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       try {
         const quest = await deps.ouro.quests.get(questId);
         const { notice } = await reviewEntry(deps, quest, entryId, decision, btn.user);
-        const link = await deps.store.getChannelLink(btn.channel);
-        const done = finish({ reply: textReply(`${decision === 'accept' ? 'Accepted' : 'Rejected'} the entry.`), shows: [quest] }, link);
-        // The card is in the channel already; updating it with the decision reveals nothing new.
-        return { ...done, visibility: 'invoker', updateMessage: notice };
+        // The notice is in the channel already (it passed the visibility rule when posted);
+        // adding who decided reveals nothing new. The confirmation goes to the reviewer only.
+        return { reply: textReply(`${decision === 'accept' ? 'Accepted' : 'Rejected'} the entry.`), visibility: 'invoker', updateMessage: notice };
       } catch (err) {
         const d = describeError(err);
         if (d.unexpected) log.error({ err }, 'button failed');

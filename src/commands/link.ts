@@ -26,7 +26,7 @@ export const linkSpec: CommandSpec = {
   usage: 'link <org> [team]',
   summary: 'Link this channel to an Ouro organization (and team)',
   help: 'Searches, `datasets`, `query` and new quests then use that org/team, and assets of that org/team may be shown to the whole channel. Org and team go by name or id. Keeps the channel’s mirror mode.',
-  example: '/ouro link "Materials Lab" screening',
+  example: '/ouro link "Ouro Lab" materials',
   args: [
     { name: 'org', required: true },
     { name: 'team', required: false },

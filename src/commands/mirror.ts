@@ -77,7 +77,7 @@ export const mirrorAttachSpec: CommandSpec = {
     const stands = await deps.store.linkThread({ ...key, conversationId: conversation.id });
     const name = conversation.name ?? conversation.id;
     if (stands.conversationId !== conversation.id) {
-      throw new UserError(`This ${input.thread ? 'thread' : 'channel'} is already attached to conversation \`${stands.conversationId}\`. Detach it first.`);
+      throw new UserError(`This ${input.thread ? 'thread' : 'channel’s top level'} is already attached to conversation \`${stands.conversationId}\`; a thread mirrors one conversation.`);
     }
     return { reply: textReply(`This ${input.thread ? 'thread' : 'channel’s top level'} is now attached to the Ouro conversation **${name}**.`), shows: [conversation] };
   },

@@ -1,10 +1,11 @@
+import { OuroError } from '../ouro/errors.ts';
 import type { Dataset } from '../ouro/index.ts';
 import { toCsv } from './render/csv.ts';
 import { fitTable } from './render/fit.ts';
 import { toTable } from './render/table.ts';
 import type { Block, FileAttachment, RichReply, Table } from './reply.ts';
 import { assetUrl, resolveAssetId } from './resolve.ts';
-import type { CommandSpec } from './spec.ts';
+import { UserError, type CommandSpec } from './spec.ts';
 
 /**
  * `query <dataset> [SQL]`. Ouro runs the SQL read-only with a 10 s limit; a query is never
@@ -39,16 +40,23 @@ export function ensureLimit(sql: string, limit = DEFAULT_LIMIT): { sql: string; 
 
 const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 
-/** The reply for a result table: a capped table block, a fenced fallback text, a CSV when it does not fit. */
-export function resultReply(title: string, full: Table, notes: string[], fileBase: string): RichReply {
+/**
+ * The reply for a result table: a capped table block, a fenced fallback text, and (unless
+ * `fileBase` is undefined) the full result as CSV when it does not fit a chat message.
+ */
+export function resultReply(title: string, full: Table, notes: string[], fileBase: string | undefined): RichReply {
   const shown: Table = { ...full, rows: full.rows.slice(0, TABLE_ROWS) };
   const fitted = fitTable(shown, { maxChars: CHAT_CHARS - 200 });
   const files: FileAttachment[] = [];
   const overflow = fitted.truncated || full.rows.length > shown.rows.length;
-  if (overflow && full.rows.length > 0) {
+  if (fileBase !== undefined && overflow && full.rows.length > 0) {
     files.push({ name: `${fileBase}.csv`, mime: 'text/csv', content: toCsv(full), title: `${title} (${plural(full.rows.length, 'row')})` });
   }
-  const caption = `showing ${Math.min(shown.rows.length, full.totalRows)} of ${plural(full.totalRows, 'row')}${files.length ? ' — full result attached as CSV' : ''}`;
+  const n = Math.min(shown.rows.length, full.totalRows);
+  const caption =
+    fileBase === undefined
+      ? `first ${n} of ${plural(full.totalRows, 'row')}`
+      : `showing ${n} of ${plural(full.totalRows, 'row')}${files.length ? ' — full result attached as CSV' : ''}`;
   const blocks: Block[] = [{ type: 'heading', text: title }, { type: 'table', table: shown, caption }];
   if (notes.length) blocks.push({ type: 'context', markdown: notes.join(' ') });
   const text = [`**${title}**`, '```', fitted.text, '```', caption, ...notes].join('\n');
@@ -62,7 +70,7 @@ export const querySpec: CommandSpec = {
   usage: 'query <dataset> [SQL]',
   summary: 'Show a dataset’s columns, or run read-only SQL on it',
   help: 'The dataset goes by id or name (this channel’s org/team is searched first; quote a name with spaces). Without SQL: its columns with types and the first 10 rows. With SQL: write `{{table}}` for the dataset’s table; a LIMIT is added when you give none. Ouro cancels a query after 10 seconds and refuses anything that writes. A result too big for a message comes as a CSV file too.',
-  example: '/ouro query "plate reads" SELECT plate, avg(signal) FROM {{table}} GROUP BY plate',
+  example: '/ouro query screening_runs SELECT method, avg(mae_ev) FROM {{table}} GROUP BY method',
   args: [
     { name: 'dataset', required: true },
     { name: 'SQL', required: false, rest: 'raw' },
@@ -72,7 +80,7 @@ export const querySpec: CommandSpec = {
     const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link);
     const dataset: Dataset = await deps.ouro.datasets.get(id);
     const name = dataset.name ?? id;
-    const link_ = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
+    const titleLink = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
     if (!args.SQL) {
       const [schema, stats, page] = await Promise.all([
         deps.ouro.datasets.schema(id),
@@ -82,7 +90,7 @@ export const querySpec: CommandSpec = {
       const columns = schema.map((c) => ({ name: c.column_name, type: c.data_type }));
       const colTable = toTable(columns.map((c) => ({ column: c.name, type: c.type })));
       const rows = toTable(page.items, { columns, totalRows: stats.count });
-      const reply = resultReply(name, rows, [], slug(name));
+      const reply = resultReply(name, rows, [], undefined); // a preview: run SQL for a full CSV
       const colText = columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');
       const blocks: Block[] = [
         { type: 'asset', asset: { id, type: 'dataset', name, url: assetUrl(deps.webBaseUrl, dataset), visibility: dataset.visibility }, summary: `${plural(stats.count, 'row')}, ${plural(columns.length, 'column')}` },
@@ -90,14 +98,23 @@ export const querySpec: CommandSpec = {
         ...reply.blocks.slice(1),
       ];
       return {
-        reply: { ...reply, text: `${link_}: ${plural(stats.count, 'row')}. Columns: ${colText}\n${reply.text}`, blocks },
+        reply: { ...reply, text: `${titleLink}: ${plural(stats.count, 'row')}. Columns: ${colText}\n${reply.text}`, blocks },
         shows: [dataset],
       };
     }
     const { sql, added } = ensureLimit(args.SQL);
-    const rows = await deps.ouro.datasets.query(id, sql);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await deps.ouro.datasets.query(id, sql);
+    } catch (err) {
+      // 42P01 undefined_table: most often the dataset's table was named instead of {{table}}.
+      if (err instanceof OuroError && err.code === '42P01' && !sql.includes('{{table}}')) {
+        throw new UserError(`Ouro rejected it: ${err.message}\nWrite \`{{table}}\` where the dataset’s table goes, e.g. \`SELECT * FROM {{table}}\`.`);
+      }
+      throw err;
+    }
     const table = toTable(rows);
-    const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added.`] : [];
+    const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added${rows.length >= DEFAULT_LIMIT ? '; there may be more rows' : ''}.`] : [];
     return { reply: resultReply(name, table, notes, `${slug(name)}-query`), shows: [dataset] };
   },
 };

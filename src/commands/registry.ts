@@ -42,7 +42,7 @@ export function whoMayAdmin(platform: string): string {
   const byPlatform: Record<string, string> = {
     slack: 'Slack workspace admins and owners',
     discord: 'Discord members with the Manage Server permission',
-    console: 'the console operator when listed',
+    console: 'the console operator',
   };
   return `${byPlatform[platform] ?? 'platform admins'}, and the people listed in BRIDGE_ADMINS`;
 }

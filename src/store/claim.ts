@@ -81,19 +81,17 @@ export async function claimJobs(ctx: StoreContext, worker: string, limit: number
       .execute();
   } else {
     rows = await ctx.db.transaction().execute(async (tx) => {
-      // Several processes: pick candidates, lock their lanes with transaction-scoped
+      // Several processes: pick candidates and lock their lanes with transaction-scoped
       // advisory locks (skipping lanes another claimer holds), then update only those
       // candidates that, re-checked by a new statement, are still claimable heads. Under
       // READ COMMITTED that statement sees every claim, completion and retry committed by
       // earlier holders of the lane lock, so two claimers never take the same job or two
       // jobs of one lane.
-      const found = await candidates(tx, ctx.now(), limit, ctx.engine).select('j.lane').execute();
-      if (found.length === 0) return [];
-      const { rows: locked } = await sql<{ lane: string }>`
-        select l as lane from unnest(${found.map((c) => c.lane)}::text[]) as l
-        where pg_try_advisory_xact_lock(${LANE_LOCK_CLASS}, hashtext(l))`.execute(tx);
-      const lockedLanes = new Set(locked.map((l) => l.lane));
-      const ids = found.filter((c) => lockedLanes.has(c.lane)).map((c) => c.id);
+      // The candidate query is a subquery with LIMIT, so each lock is tried once per row.
+      const { rows: found } = await sql<{ id: number; lane: string; locked: boolean }>`
+        select c.id, c.lane, pg_try_advisory_xact_lock(${LANE_LOCK_CLASS}, hashtext(c.lane)) as locked
+        from (${candidates(tx, ctx.now(), limit, ctx.engine).select('j.lane')}) as c`.execute(tx);
+      const ids = found.filter((c) => c.locked).map((c) => c.id);
       if (ids.length === 0) return [];
       const now = ctx.now();
       return tx

@@ -173,6 +173,12 @@ export async function listJobs(
   return rows.map(toJob);
 }
 
+/**
+ * Dead or pending → pending, attempts 0, due now; false for running/done/missing jobs.
+ * A revived dead job keeps its id. Its lane's newer jobs have usually run meanwhile, so it
+ * runs after them, i.e. out of its original order; it becomes the lane's head again, so it
+ * runs before the lane's still-pending newer jobs (and waits for a running one to finish).
+ */
 export async function retryJob(ctx: StoreContext, id: number): Promise<boolean> {
   requireInt('job id', id, 1);
   const revive = async (tx: Db) => {

@@ -6,8 +6,16 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createConsoleAdapter, type ConsoleAdapter } from '../../src/adapters/console/index.ts';
-import { parseTranscript, type TranscriptEntry } from '../../src/adapters/console/render.ts';
-import { textReply } from '../../src/commands/reply.ts';
+import { parseLine, type ConsoleAction } from '../../src/adapters/console/inbound.ts';
+import {
+  DEFAULT_LIMITS,
+  parseTranscript,
+  renderRich,
+  renderTable,
+  type RenderLimits,
+  type TranscriptEntry,
+} from '../../src/adapters/console/render.ts';
+import { textReply, type Table } from '../../src/commands/reply.ts';
 import { describeAdapterContract, RecordingInbox, waitUntil, type AdapterHarness, type ReceivedOp } from './adapter.contract.ts';
 
 export async function makeConsoleHarness(): Promise<
@@ -182,5 +190,97 @@ describe('console adapter specifics', () => {
     h.type('will not arrive');
     await waitUntil(() => h.transcript().includes('! not delivered, the bridge refused it: store unavailable'));
     await h.adapter.stop();
+  });
+});
+
+describe('console input grammar (parseLine)', () => {
+  it.each<[string, ConsoleAction]>([
+    ['', { type: 'empty' }],
+    ['   ', { type: 'empty' }],
+    ['hello lab', { type: 'message', text: 'hello lab' }],
+    ['hello lab   ', { type: 'message', text: 'hello lab' }],
+    ['a\nb', { type: 'message', text: 'a\nb' }],
+    ['>3 thanks', { type: 'message', text: 'thanks', thread: 3 }],
+    ['>#3 thanks', { type: 'message', text: 'thanks', thread: 3 }],
+    ['> 3 thanks', { type: 'message', text: 'thanks', thread: 3 }],
+    ['>3 /ouro mirror attach c-1', { type: 'command', text: 'mirror attach c-1', thread: 3 }],
+    ['>3 !ouro alice hi', { type: 'extra', name: 'ouro', args: 'alice hi', thread: 3 }],
+    ['>3', { type: 'error', message: 'nothing to say in thread #3: type ">3 your text"' }],
+    ['>3 !edit 4 x', { type: 'error', message: '"!edit" cannot be used inside a thread; type it on its own line' }],
+    ['>x hi', { type: 'error', message: 'a thread reply starts with ">N " where N is a message number, e.g. ">3 thanks"' }],
+    ['/ouro', { type: 'command', text: '' }],
+    ['/ouro query penguins "select 1"', { type: 'command', text: 'query penguins "select 1"' }],
+    ['/ouroboros', { type: 'error', message: 'unknown command /ouroboros: commands start with /ouro (type /help)' }],
+    ['/help', { type: 'help' }],
+    ['!HELP', { type: 'help' }],
+    ['!edit 4 new words here', { type: 'edit', id: 4, text: 'new words here' }],
+    ['!edit #4 x', { type: 'edit', id: 4, text: 'x' }],
+    ['!edit 4', { type: 'error', message: 'usage: !edit N new text' }],
+    ['!edit four x', { type: 'error', message: 'usage: !edit N new text' }],
+    ['!delete 7', { type: 'delete', id: 7 }],
+    ['!delete', { type: 'error', message: 'usage: !delete N' }],
+    ['!delete 7 8', { type: 'error', message: 'usage: !delete N' }],
+    ['!press 5 entry.accept', { type: 'press', id: 5, actionId: 'entry.accept' }],
+    ['!press 5', { type: 'error', message: 'usage: !press N action-id' }],
+    ['!ouro alice 1 hi', { type: 'extra', name: 'ouro', args: 'alice 1 hi' }],
+    ['!?', { type: 'error', message: 'unknown console command "!?" (type /help)' }],
+  ])('%j', (line, expected) => {
+    expect(parseLine(line)).toEqual(expected);
+  });
+});
+
+describe('console rendering', () => {
+  const table = (rows: (string | null)[][], totalRows: number): Table => ({
+    columns: [
+      { name: 'sample', align: 'left' },
+      { name: 'br_tesla', align: 'right' },
+    ],
+    rows,
+    totalRows,
+  });
+
+  it.each<[string, Table, RenderLimits, string[]]>([
+    ['all rows fit', table([['a', '1.4'], ['bb', '12.25']], 2), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', 'a            1.4', 'bb         12.25', '2 rows']],
+    ['NULL shown, one row', table([['a', null]], 1), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', 'a           NULL', '1 row']],
+    ['cut by the renderer', table([['a', '1'], ['b', '2'], ['c', '3']], 3), { maxRows: 2, maxCell: 40 }, ['sample  br_tesla', '------  --------', 'a              1', 'b              2', 'showing 2 of 3 rows']],
+    ['cut by the command', table([['a', '1']], 1200), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', 'a              1', 'showing 1 of 1200 rows']],
+    ['long cell and newline', table([['a very long sample name', 'x\ny']], 1), { maxRows: 5, maxCell: 8 }, ['sample    br_tesla', '--------  --------', 'a very …       x y', '1 row']],
+    ['no rows', table([], 0), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', '0 rows']],
+  ])('table: %s', (_name, t, limits, lines) => {
+    expect(renderTable(t, limits)).toEqual(lines);
+  });
+
+  it('renders every block kind as plain lines, and names attached files', () => {
+    const lines = renderRich(
+      {
+        text: 'summary',
+        blocks: [
+          { type: 'heading', text: 'Quest: magnets' },
+          { type: 'text', markdown: 'line one\nline two' },
+          { type: 'fields', fields: [{ label: 'Status', value: 'open' }, { label: 'Entries', value: '3' }] },
+          { type: 'asset', asset: { id: 'd1', type: 'dataset', name: 'penguins', url: 'https://ouro.foundation/datasets/d1', visibility: 'public' } },
+          { type: 'context', markdown: 'updated today' },
+          { type: 'divider' },
+          { type: 'buttons', buttons: [{ actionId: 'entry.accept', label: 'Accept', value: 'v' }] },
+        ],
+        files: [{ name: 'result.csv', mime: 'text/csv', content: 'a,b\n1,2\n' }],
+      },
+      DEFAULT_LIMITS,
+      9,
+    );
+    expect(lines).toEqual([
+      'Quest: magnets',
+      '==============',
+      'line one',
+      'line two',
+      'Status:  open',
+      'Entries: 3',
+      'penguins (dataset, public) https://ouro.foundation/datasets/d1',
+      '(updated today)',
+      '-'.repeat(24),
+      '[Accept] (!press 9 entry.accept)',
+      '(file result.csv, text/csv, 8 bytes)',
+    ]);
+    expect(renderRich({ text: 'just text\ntwo', blocks: [] })).toEqual(['just text', 'two']);
   });
 });

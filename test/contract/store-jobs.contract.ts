@@ -41,6 +41,19 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       expect((await store.countJobs()).pending).toBe(1);
     });
 
+    it('enqueues made in one tick get ids in call order; a bad one fails alone', async () => {
+      const { store } = get();
+      const calls = ['a', 'b', 'a', 'c'].map((k, i) => store.enqueue(job('L', k, { payload: { i } })));
+      const bad = expect(store.enqueue(job('L', '', {}))).rejects.toThrow(/idempotencyKey/);
+      const results = await Promise.all(calls);
+      await bad;
+      expect(results.map((r) => r.created)).toEqual([true, true, false, true]);
+      expect(results[2]!.job).toEqual(results[0]!.job);
+      const [a, b, , c] = results.map((r) => r.job.id);
+      expect(a! < b! && b! < c!).toBe(true);
+      expect((await store.listJobs()).map((j) => j.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 3 }]);
+    });
+
     it('claims a lane in enqueue order, one job at a time', async () => {
       const { store } = get();
       const jobs = [];

@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeTestStore, TEST_DATABASE_URL } from '../helpers/store.ts';
 import { describeStoreContract } from './store.contract.ts';
 
@@ -12,3 +12,17 @@ if (TEST_DATABASE_URL) {
     describeStoreContract('PostgreSQL', () => makeTestStore('postgres'));
   });
 }
+
+describe.skipIf(!TEST_DATABASE_URL)('Store on PostgreSQL: start-up', () => {
+  it('two processes opening a fresh schema at once both migrate and work', async () => {
+    const fx = await makeTestStore('postgres');
+    try {
+      const [a, b] = await Promise.all([fx.reopen!(), fx.reopen!()]);
+      await a.setState('k', 'from a');
+      expect(await b.getState('k')).toBe('from a');
+      await expect(fx.store.migrate()).resolves.toBeUndefined();
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});

@@ -95,7 +95,7 @@ describe('console ↔ Ouro through the running bridge', () => {
     expect(texts()).toHaveLength(3);
     expect(texts()[1]).toContain('first reply, corrected');
     expect(texts()[2]).not.toContain('second reply');
-    expect(texts()[2].toLowerCase()).toContain('deleted');
+    expect(texts()[2]!.toLowerCase()).toContain('deleted');
   });
 
   it("brings an Ouro user's message into the thread with their name, and never echoes its own", async () => {
@@ -116,6 +116,15 @@ describe('console ↔ Ouro through the running bridge', () => {
     // And the bridge's own Ouro messages never came back to the console.
     const fromOuro = parseTranscript(transcript).filter((e) => e.kind === 'message' && e.author !== 'ada');
     expect(fromOuro).toHaveLength(1);
+  });
+
+  it('counts what it relayed in /metrics, by direction', async () => {
+    const { body } = await app.metrics.render();
+    const value = (re: RegExp) => Number(re.exec(body)?.[1] ?? 0);
+    expect(value(/ouro_bridge_messages_relayed_total\{direction="to_ouro",platform="console"\} (\d+)/)).toBeGreaterThanOrEqual(3);
+    expect(value(/ouro_bridge_messages_relayed_total\{direction="to_chat",platform="console"\} (\d+)/)).toBe(1);
+    expect(value(/ouro_bridge_events_received_total\{kind="message.posted",platform="console"\} (\d+)/)).toBe(3);
+    expect(value(/ouro_bridge_relay_latency_seconds_count\{direction="to_ouro"\} (\d+)/)).toBeGreaterThan(0);
   });
 
   it('answers /ouro help with the command list', async () => {

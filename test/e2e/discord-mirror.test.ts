@@ -76,6 +76,21 @@ describe('discord thread mirroring end to end', () => {
     expect(h.fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/webhooks'))).toHaveLength(1);
   });
 
+  it('mirror attach typed in a second thread joins it to the same conversation, and Ouro reaches both', async () => {
+    const root2 = h.fake.userMessage('A second thread about the same question');
+    h.fake.startThread(root2.id);
+    const { token } = h.command(`mirror attach ${conversationId}`, { admin: true, channelId: root2.id });
+    const answer = await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000);
+    expect(answer.body.content).toContain('attached');
+    h.fake.userMessage('from the second thread', { thread: root2.id });
+    await eventually(() => expect(messagesOf(conversationId).some((m) => m.text.includes('from the second thread'))).toBe(true), 10_000);
+    await h.sandbox.postAs('alice', conversationId, 'Seen in both threads');
+    await eventually(() => {
+      const threads = h.fake.received().filter((r) => r.op === 'post' && r.text === 'Seen in both threads').map((r) => r.thread);
+      expect(threads.sort()).toEqual([root.id, root2.id].sort());
+    }, 10_000);
+  });
+
   it('an edit and a delete in Discord reach the Ouro conversation', async () => {
     h.fake.editUserMessage(reply.id, 'I think so, see run 13');
     await eventually(() => {

@@ -92,6 +92,9 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     expect(r.adapter.botUserId).toBe(BOT.user_id);
     expect(r.fake.callsOf('auth.test').length).toBeGreaterThan(0);
     expect(r.fake.callsOf('auth.test')[0]!.token).toBe('xoxb-e2e');
+    // SLACK_API_URL also points Socket Mode's connection call at the fake, with the app token.
+    if (mode === 'socket') expect(r.fake.callsOf('apps.connections.open').map((c) => c.token)).toEqual(['xapp-e2e']);
+    else expect(r.fake.callsOf('apps.connections.open')).toEqual([]);
   });
 
   it('translates message subtypes and ignores what is not conversation', async () => {
@@ -121,6 +124,15 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     expect(posted[0]!.kind === 'message.posted' && posted[0]!.author).toEqual({ id: 'U0ADA', name: 'Ada Lovelace', avatarUrl: 'https://avatars.example/U0ADA.png' });
   });
 
+  it('names the author even when users.info is rate limited once', async () => {
+    const r = await start(mode);
+    r.fake.rateLimit('users.info', 1, 1);
+    await r.fake.userPosts('hello', { user: 'U0BOB' });
+    const e = await r.inbox.waitFor('message.posted');
+    expect(e.author.name).toBe('Bob Builder');
+    expect(r.fake.callsOf('users.info').length).toBe(2);
+  });
+
   it('lets other bots through when ignoreOtherBots is false, marked as bots', async () => {
     const r = await start(mode, { ignoreOtherBots: false });
     await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0OTHER', username: 'CI bot', text: 'build passed', ts: r.fake.nextTs() });
@@ -140,7 +152,10 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
 
   it('turns /ouro into command.invoked and acks at once', async () => {
     const r = await start(mode);
+    const t0 = performance.now();
     const slow = await r.fake.command('query sales select 1', { user: 'U0BOB' });
+    // Slack gives up on a command after 3 s; the ack must not wait for the work.
+    expect(performance.now() - t0).toBeLessThan(3000);
     const help = await r.fake.command('help');
     expect(slow.body).toMatchObject({ response_type: 'ephemeral', text: 'Working on it…' });
     expect(help.body?.text).toBeUndefined();
@@ -259,6 +274,24 @@ describe('Slack adapter: outbound', () => {
     await r.adapter.reply(target, textReply('everyone'), 'public');
     expect(r.fake.callsOf('chat.postEphemeral')[0]!.args).toMatchObject({ channel: C, user: 'U0ADA', text: 'just you' });
     expect(r.fake.callsOf('chat.postMessage')[0]!.args).toMatchObject({ channel: C, text: 'everyone' });
+  });
+
+  it('posts a rich card as blocks with a text fallback, buttons included', async () => {
+    const r = await start('http');
+    const ref = { platform: 'slack' as const, workspace: TEAM, channel: C };
+    const card: RichReply = {
+      text: 'New entry on **Measure Tc**',
+      blocks: [
+        { type: 'heading', text: 'New entry' },
+        { type: 'fields', fields: [{ label: 'Item', value: '2. Measure Tc of MnBi' }] },
+        { type: 'buttons', buttons: [{ actionId: 'entry.accept', label: 'Accept', value: 'q:e', style: 'primary' }, { actionId: 'entry.reject', label: 'Reject', value: 'q:e', style: 'danger' }] },
+      ],
+    };
+    await r.adapter.post(ref, { text: card.text, rich: card, author: { name: 'Ouro quests' } });
+    const args = r.fake.callsOf('chat.postMessage')[0]!.args;
+    expect(args.text).toBe('New entry on *Measure Tc*');
+    expect(args.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section', 'actions']);
+    expect(args.blocks[2].elements.map((e: { action_id: string; style: string }) => [e.action_id, e.style])).toEqual([['entry.accept', 'primary'], ['entry.reject', 'danger']]);
   });
 
   it('edits and deletes, tolerating a message that is already gone', async () => {

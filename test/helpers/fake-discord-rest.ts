@@ -16,6 +16,8 @@ export interface FakeState {
   messages: Map<string, FakeMessage>;
   webhooks: Map<string, { id: string; token: string; channel_id: string; name: string; application_id: string; user: unknown; type: 1; guild_id: string }>;
   interactionFlags: Map<string, number>;
+  /** What the bot may do; tests switch permissions off to see the adapter cope. */
+  botCan: { manageWebhooks: boolean };
   autocompleteAnswers: { token: string; choices: unknown }[];
   dispatch(t: string, d: unknown): number;
 }
@@ -152,6 +154,7 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
   if ((r = m(/^\/channels\/(\d+)\/webhooks$/))) {
     const channelId = r[1]!;
     if (!s.channels.has(channelId)) return notFound(10003, 'Unknown Channel');
+    if (!s.botCan.manageWebhooks) return reply(403, { code: 50013, message: 'Missing Permissions' });
     if (method === 'GET') return reply(200, [...s.webhooks.values()].filter((w) => w.channel_id === channelId));
     if (method === 'POST') {
       const hook = { id: s.snowflake(), token: `whtoken-${s.snowflake()}`, channel_id: channelId, guild_id: s.ids.guild, name: body?.name ?? 'hook', application_id: s.ids.app, user: s.botUser, type: 1 as const };

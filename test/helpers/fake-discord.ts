@@ -98,6 +98,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     /** interaction token → the flags its deferral used (64 = ephemeral). */
     interactionFlags: new Map<string, number>(),
     autocompleteAnswers: [] as { token: string; choices: unknown }[],
+    botCan: { manageWebhooks: true },
     dispatch,
   };
 
@@ -244,6 +245,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     gateway,
     autocompleteAnswers: state.autocompleteAnswers,
     interactionFlags: state.interactionFlags,
+    botCan: state.botCan,
     dispatch,
 
     /** A person posts; `thread` is the root message id (the thread is started from it on first use). */

@@ -294,6 +294,8 @@ export class FakeSlack {
 
   /** Sends an envelope over Socket Mode and waits for the app's ack. */
   async envelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown, retryAttempt = 0): Promise<Delivery> {
+    // The client reconnects by itself after a missed ping (a busy event loop): wait for it.
+    for (let waited = 0; this.sockets.size === 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     const ws = [...this.sockets][0];
     if (!ws) throw new Error('fake-slack: no Socket Mode connection');
     const envelope_id = `env-${++this.envSeq}`;

@@ -64,6 +64,11 @@ describe('query errors', () => {
     expect(queries()).toBe(before + 1);
   });
 
+  it('naming the table instead of {{table}} gets told how to write it', async () => {
+    const r = await run('query screening_runs SELECT count(*) FROM screening_runs');
+    expect(r.reply.text).toMatch(/^Ouro rejected it: Query failed: relation "screening_runs" does not exist\nWrite `\{\{table\}\}` where the dataset’s table goes/);
+  });
+
   it('an unknown dataset id is not found; an unknown name suggests nothing it cannot find', async () => {
     const missing = '0193a5c0-0000-7000-8000-0000000000ff';
     expect((await run(`query ${missing}`)).reply.text).toMatch(/^Not found on Ouro: .*0193a5c0-0000-7000-8000-0000000000ff/);

@@ -71,6 +71,14 @@ describe('commands against the sandbox', () => {
     ]);
   });
 
+  it('mirror channel and mirror off switch the mode; the link stays', async () => {
+    expect((await run('mirror channel')).reply.text).toBe('Mirror mode is now **channel**: the channel’s top-level messages go to one Ouro conversation.');
+    expect((await ts.store.getChannelLink(channel))?.mirrorMode).toBe('channel');
+    expect((await run('mirror off')).reply.text).toBe('Mirror mode is now **off**: nothing is mirrored.');
+    expect(await ts.store.getChannelLink(channel)).toMatchObject({ mirrorMode: 'off', orgId: SEED_IDS.orgLab, teamId: SEED_IDS.teamMaterials });
+    await run('mirror threads');
+  });
+
   it('mirror attach links the current thread to an existing conversation', async () => {
     const before = requestsTo('GET', `/conversations/${SEED_IDS.conversation}`);
     const r = await run(`mirror attach ${SEED_IDS.conversation}`, admin, '1700000000.000100');
@@ -97,7 +105,8 @@ describe('commands against the sandbox', () => {
     expect(rows!.table.rows).toHaveLength(10);
     expect(rows!.table.totalRows).toBe(1200);
     expect(rows!.table.columns.find((c) => c.name === 'iterations')?.align).toBe('right');
-    expect(rows!.caption).toBe('showing 10 of 1,200 rows — full result attached as CSV');
+    expect(rows!.caption).toBe('first 10 of 1,200 rows');
+    expect(r.reply.files).toBeUndefined();
     expect(r.visibility).toBe('public');
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { commandSpecs } from '../../src/commands/index.ts';
 import { ensureLimit } from '../../src/commands/query.ts';
+import { bindArgs, createRegistry, locate, type Registry } from '../../src/commands/registry.ts';
 import { closest, editDistance } from '../../src/commands/suggest.ts';
 
 describe('editDistance', () => {
@@ -51,5 +53,30 @@ describe('ensureLimit', () => {
     ['DELETE FROM {{table}}', 'DELETE FROM {{table}}', false],
   ])('%j', (sql, expected, added) => {
     expect(ensureLimit(sql)).toEqual({ sql: expected, added });
+  });
+});
+
+describe('every command spec', () => {
+  let registry: Registry;
+  registry = createRegistry(commandSpecs(() => registry));
+
+  it.each(registry.specs.map((s) => [s.name, s] as const))('%s: usage, help and an example that parses to itself', (name, spec) => {
+    expect(spec.usage.startsWith(name)).toBe(true);
+    expect(spec.summary.length).toBeGreaterThan(10);
+    expect(spec.help.length).toBeGreaterThan(20);
+    expect(spec.example.startsWith(`/ouro ${name}`)).toBe(true);
+    const text = spec.example.slice('/ouro '.length);
+    const found = locate(registry, text);
+    expect(found.spec).toBe(spec);
+    expect(() => bindArgs(spec, text, found.nameTokens)).not.toThrow();
+    const rest = spec.args.filter((a) => a.rest);
+    expect(rest.length <= 1 && (rest.length === 0 || spec.args.at(-1)!.rest)).toBe(true);
+    if (spec.args.some((a) => a.rest === 'raw')) expect(spec.flags).toBeUndefined();
+  });
+
+  it('admin exactly for the commands that change Ouro or the channel', () => {
+    expect(registry.specs.filter((s) => s.admin).map((s) => s.name)).toEqual([
+      'link', 'unlink', 'mirror threads', 'mirror channel', 'mirror off', 'mirror attach', 'quest create', 'quest review', 'quest close',
+    ]);
   });
 });

@@ -118,13 +118,25 @@ describe('renderReply', () => {
     expect(b.content).toContain(`row ${shown - 1} `);
     expect(b.content).not.toContain(`row ${shown} `);
     expect(b.files).toHaveLength(1);
-    expect(b.files[0]!.name).toBe('band-gaps.csv');
+    expect(b.files[0]!.name).toBe('table.csv');
     expect(b.files[0]!.data.toString('utf8').trim().split('\r\n')).toHaveLength(501);
   });
 
-  it('says "showing N of M" when the command already capped the rows', () => {
+  it('says "showing N of M" when the command already capped the rows, attaching nothing it did not cut', () => {
     const b = renderReply(reply({ type: 'table', table: { ...table(5), totalRows: 9000 } }));
     expect(b.content).toContain('showing 5 of 9000 rows');
+    expect(b.files).toEqual([]);
+  });
+
+  it("does not repeat the command's own caption about capped rows, nor attach a second CSV", () => {
+    const b = renderReply({
+      text: 't',
+      blocks: [{ type: 'table', table: { ...table(500), totalRows: 5000 }, caption: 'showing 500 of 5,000 rows — full result attached as CSV' }],
+      files: [{ name: 'q.csv', mime: 'text/csv', content: 'x' }],
+    });
+    expectWithinLimits(b);
+    expect(b.content.match(/showing/g)).toHaveLength(2); // the caption's, and ours for the rows we cut to fit
+    expect(b.files.map((f) => f.name)).toEqual(['q.csv']);
   });
 
   it('passes files through as attachments', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer, retryAfterOf } from '../../src/adapters/slack/pacing.ts';
+import { createPacer, retryAfterOf, retryRateLimited } from '../../src/adapters/slack/pacing.ts';
 
 /** A virtual clock: sleep advances time instantly, and records what was waited. */
 function clock() {
@@ -83,5 +83,14 @@ describe('pacer', () => {
     expect(retryAfterOf(rateLimited(3))).toBe(3);
     expect(retryAfterOf(new Error('x'))).toBeUndefined();
     expect(retryAfterOf(null)).toBeUndefined();
+  });
+
+  it('retries a call outside any channel once after a short Retry-After', async () => {
+    const c = clock();
+    let calls = 0;
+    const value = await retryRateLimited(async () => (++calls === 1 ? Promise.reject(rateLimited(2)) : 'ok'), { sleep: c.sleep });
+    expect([value, calls, c.slept]).toEqual(['ok', 2, [2000]]);
+    await expect(retryRateLimited(async () => Promise.reject(rateLimited(60)), { sleep: c.sleep })).rejects.toThrow('rate limited');
+    await expect(retryRateLimited(async () => Promise.reject(rateLimited(1)), { sleep: c.sleep })).rejects.toThrow('rate limited');
   });
 });

@@ -52,7 +52,7 @@ export function renderButtons(buttons: Button[], messageNumber?: number): string
 function renderBlock(block: Block, limits: RenderLimits, messageNumber?: number): string[] {
   switch (block.type) {
     case 'heading':
-      return [block.text.toUpperCase()];
+      return [block.text, '='.repeat(Math.min(block.text.length, 60))];
     case 'text':
       return block.markdown.split('\n');
     case 'context':

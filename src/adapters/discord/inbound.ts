@@ -23,7 +23,7 @@ import {
   type PartialMessage,
   type OmitPartialGroupDMChannel,
 } from 'discord.js';
-import type { BridgeInbox, ChannelRef, ChatRef, InboundEvent, Invoker } from '../../bridge/types.ts';
+import type { BridgeInbox, ChannelRef, ChatRef, ChatUser, InboundEvent, Invoker } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
 import { isBridgeAdmin } from './admin.ts';
 import { autocompleteKind, COMMAND_NAMES, CommandShapeError, commandText, defersPrivately, type InteractionOption } from './commands.ts';
@@ -148,7 +148,7 @@ function refOf(m: AnyMessage | Message | Interaction): ChatRef {
   return discordRef(guildId, m.channelId!);
 }
 
-function authorOf(m: Message): Invoker | { id: string; name: string; avatarUrl?: string; isBot?: boolean } {
+function authorOf(m: Message): ChatUser {
   return {
     id: m.author.id,
     name: m.member?.displayName ?? m.author.globalName ?? m.author.username,

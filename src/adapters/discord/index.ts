@@ -114,6 +114,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     },
 
     health(): AdapterHealth {
+      if (!detach) return { connected: false, detail: 'not started' };
       const status = client.ws.status;
       if (status === Status.Ready) return { connected: true };
       return { connected: false, detail: `gateway ${Status[status] ?? status}${lastError ? `; last error: ${lastError}` : ''}` };

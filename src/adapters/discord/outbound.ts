@@ -34,6 +34,8 @@ interface ApiMessage {
 export class Outbound {
   private readonly paths = new Map<string, Path>();
   private readonly knownThreads = new Set<string>();
+  /** Channels where the bot may not manage webhooks (until restart: granting it later takes effect then). */
+  private readonly noWebhooks = new Set<string>();
   /** Ids of messages we deleted, so their MESSAGE_DELETE echo is not reported as a user's delete. */
   readonly deletedByUs = new Set<string>();
 
@@ -51,9 +53,18 @@ export class Outbound {
     const viaWebhook = message.author !== undefined && bodies.every((b) => b.components.length === 0);
     let first: string | undefined;
     for (const body of bodies) {
-      const id = viaWebhook
-        ? await this.executeWebhook(target.parentId, target.threadId, body, message.author!)
-        : await this.botSend(target.channelId, body, message.author?.name);
+      let id: string | undefined;
+      if (viaWebhook && !this.noWebhooks.has(target.parentId)) {
+        try {
+          id = await this.executeWebhook(target.parentId, target.threadId, body, message.author!);
+        } catch (err) {
+          if (!isCode(err, DiscordCode.MissingPermissions)) throw err;
+          // No Manage Webhooks here: still relay, as the bot, with the author's name in the text.
+          this.logger.warn({ channelId: target.parentId }, 'discord: missing Manage Webhooks; relaying as the bot with the author name in the text');
+          this.noWebhooks.add(target.parentId);
+        }
+      }
+      id ??= await this.botSend(target.channelId, body, message.author?.name);
       first ??= id;
     }
     return { messageId: first! };

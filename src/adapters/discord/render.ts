@@ -75,18 +75,22 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     // Say what is left out unless the caption (written by the command, which capped the rows) already does.
     const weCut = fit.shown < b.table.rows.length || (fit.cut && fit.shown === 0);
     if (fit.footer && (weCut || !/showing/i.test(b.caption ?? ''))) text += `${fit.block ? '\n' : ''}-# ${fit.footer}`;
-    if (fit.cut && !files.some((f) => f.name.endsWith('.csv'))) {
+    // Attach what was not shown here; rows the command already left out are not ours to attach.
+    const hidden = weCut || fit.block.includes('…') || /column/.test(fit.footer);
+    if (hidden && !files.some((f) => f.name.endsWith('.csv'))) {
       files.push({
-        name: `${slug(b.caption ?? 'table')}${tables.length > 1 ? `-${i + 1}` : ''}.csv`,
+        name: tables.length > 1 ? `table-${tables.indexOf(i) + 1}.csv` : 'table.csv', // captions are sentences, not names
         contentType: 'text/csv',
         data: Buffer.from(tableToCsv(b.table), 'utf8'),
       });
-      text += `${fit.footer ? ' ' : '\n-# '}(full table attached as CSV)`;
+      text += `${fit.footer ? ' ' : '\n-# '}(table attached as CSV)`;
     }
     parts[i] = text;
   }
   const text = [...parts.filter((p): p is string => !!p), ...notes].join('\n');
-  let { content, overflow } = splitContent(text);
+  const split = splitContent(text);
+  const overflow = split.overflow;
+  let content = split.content;
   const { embeds: more, lost } = overflow ? overflowEmbeds(overflow, fieldEmbeds) : { embeds: [], lost: 0 };
   if (lost > 0) {
     const keep = Math.min(content.length, LIMITS.content - 50); // 50: room for the note line
@@ -209,33 +213,4 @@ function renderButtons(blocks: Block[], notes: string[]): APIActionRowComponent<
   }
   if (row.length) rows.push({ type: 1, components: row });
   return rows;
-}
-
-function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'table';
-}
-
-/**
- * Markdown text → Discord content, split into messages of at most 2,000 characters at line
- * breaks (or spaces, or anywhere, in that order of preference). A code block cut in two is
- * closed at the cut and reopened in the next part, so neither half renders as prose.
- */
-export function renderText(markdown: string, max: number = LIMITS.content): string[] {
-  let rest = toDiscord(markdown);
-  const parts: string[] = [];
-  while (rest.length > max) {
-    const room = max - 4; // 4: a closing "\n```" if the cut lands inside a code block
-    let at = rest.lastIndexOf('\n', room);
-    if (at < room / 2) at = rest.lastIndexOf(' ', room);
-    if (at < room / 2) at = room;
-    let head = rest.slice(0, at);
-    rest = rest.slice(at).replace(/^[\n ]/, '');
-    if (((head.match(/```/g) ?? []).length & 1) === 1) {
-      head += '\n```';
-      rest = `\`\`\`\n${rest}`;
-    }
-    parts.push(head);
-  }
-  parts.push(rest);
-  return parts;
 }

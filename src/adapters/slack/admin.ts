@@ -5,6 +5,7 @@
  * A failed lookup is not cached: the next event asks again.
  */
 import type { App } from '@slack/bolt';
+import { retryRateLimited } from './pacing.ts';
 
 type WebClient = App['client'];
 
@@ -54,7 +55,7 @@ export function createDirectory(opts: {
   const cache = new Map<string, { at: number; person: Promise<SlackPerson> }>();
 
   async function fetchPerson(id: string): Promise<SlackPerson> {
-    const res = await opts.client.users.info({ user: id });
+    const res = await retryRateLimited(() => opts.client.users.info({ user: id }));
     const u = (res.user ?? {}) as RawUser;
     return {
       id,

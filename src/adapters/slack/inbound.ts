@@ -9,8 +9,6 @@
  */
 import type { App } from '@slack/bolt';
 import type { BridgeInbox, InboundEvent, Invoker } from '../../bridge/types.ts';
-import type { Logger } from '../../log.ts';
-import type { Directory } from './admin.ts';
 import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
 import { QUEST_MODAL_CALLBACK, questCommandFromView, type ModalOrigin } from './modal.ts';

@@ -9,7 +9,7 @@ import type { FileAttachment, RichReply, Visibility } from '../../commands/reply
 import type { Logger } from '../../log.ts';
 import { clip, clipMessage, toBlocks, type SlackBlock } from './blocks.ts';
 import { toSlackTarget } from './ids.ts';
-import type { Pacer } from './pacing.ts';
+import { retryRateLimited, type Pacer } from './pacing.ts';
 import { toSlack } from './to-slack.ts';
 
 type WebClient = App['client'];
@@ -123,7 +123,7 @@ export async function reply(o: Outbound, target: ReplyTarget, content: RichReply
       await uploadFile(o, { platform: 'slack', workspace: t.team, channel: t.channel, ...(t.thread ? { thread: t.thread } : {}) }, f);
     } else {
       // A file shared in a channel is seen by everyone there: an invoker-only file goes to a DM.
-      const dm = await o.client.conversations.open({ users: t.user });
+      const dm = await retryRateLimited(() => o.client.conversations.open({ users: t.user }));
       const channel = dm.channel?.id;
       if (!channel) throw new Error(`conversations.open gave no DM channel for ${t.user}`);
       await uploadFile(o, { platform: 'slack', workspace: t.team, channel }, f);
@@ -135,7 +135,7 @@ export async function reply(o: Outbound, target: ReplyTarget, content: RichReply
 export async function uploadFile(o: Outbound, ref: ChatRef, file: FileAttachment): Promise<void> {
   const target = toSlackTarget(ref);
   const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : file.content;
-  const ticket = await o.client.files.getUploadURLExternal({ filename: file.name, length: bytes.byteLength });
+  const ticket = await o.pacer.run(target.channel, () => o.client.files.getUploadURLExternal({ filename: file.name, length: bytes.byteLength }));
   if (!ticket.upload_url || !ticket.file_id) throw new Error('files.getUploadURLExternal returned no upload_url/file_id');
   const res = await (o.fetch ?? fetch)(ticket.upload_url, {
     method: 'POST',
@@ -161,7 +161,7 @@ export async function unfurl(o: Outbound, target: ReplyTarget, previews: Record<
   if (Object.keys(unfurls).length === 0) return;
   const where =
     t.unfurlId && t.source ? { unfurl_id: t.unfurlId, source: t.source as 'composer' | 'conversations_history' } : { channel: t.channel, ts: t.messageTs ?? '' };
-  await o.client.apiCall('chat.unfurl', { ...where, unfurls });
+  await retryRateLimited(() => o.client.apiCall('chat.unfurl', { ...where, unfurls }));
 }
 
 export async function openView(o: Outbound, triggerId: string, view: Record<string, unknown>): Promise<void> {

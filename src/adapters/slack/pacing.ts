@@ -80,3 +80,23 @@ export function createPacer(opts: PacerOptions = {}): Pacer {
     pending: () => pending,
   };
 }
+
+/**
+ * For calls outside a channel queue (users.info, conversations.open, chat.unfurl): wait out a
+ * short Retry-After and try again; a long one, or a second 429, is passed on.
+ */
+export async function retryRateLimited<T>(
+  fn: () => Promise<T>,
+  opts: { maxRetryAfterSec?: number; retries?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<T> {
+  const sleep = opts.sleep ?? realSleep;
+  for (let tries = 0; ; tries++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryAfter = retryAfterOf(err);
+      if (retryAfter === undefined || tries >= (opts.retries ?? 1) || retryAfter > (opts.maxRetryAfterSec ?? 10)) throw err;
+      await sleep(retryAfter * 1000);
+    }
+  }
+}

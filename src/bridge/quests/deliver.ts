@@ -12,7 +12,7 @@ import { itemOf, userName } from '../../commands/quest/common.ts';
 import { entryNotice, questCard, type EntryCounts } from '../../commands/render/quest.ts';
 import { visibilityFor } from '../../commands/visibility.ts';
 import { deliveredKey, snapshotOf } from '../../commands/watch-baseline.ts';
-import type { EntrySnapshot, Store, Watch } from '../../store/types.ts';
+import type { Store, Watch } from '../../store/types.ts';
 import type { ChatAdapter, ChatRef } from '../types.ts';
 import type { EntryEvent } from './diff.ts';
 
@@ -105,4 +105,3 @@ async function postNotice(ctx: DeliverContext, adapter: ChatAdapter, ref: ChatRe
   await adapter.post(ref, { text: notice.text, rich: notice });
 }
 
-export type { EntrySnapshot };

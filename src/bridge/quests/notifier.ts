@@ -148,24 +148,26 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     return stats;
   }
 
+  /** A tick already running is joined rather than doubled. */
+  function tick(): Promise<TickStats> {
+    running ??= runTick().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
   return {
     start() {
       if (task) return;
       task = schedule(opts.cron, () => {
-        void this.tick().catch((err: unknown) => log.error({ err }, 'quest tick failed'));
+        void tick().catch((err: unknown) => log.error({ err }, 'quest tick failed'));
       });
     },
     stop() {
       task?.stop();
       task = undefined;
     },
-    /** A tick already running is joined rather than doubled. */
-    tick() {
-      running ??= runTick().finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
+    tick,
     async pollNow(questId) {
       const watches = await opts.store.listWatches({ questId });
       if (!watches.length) return;

@@ -10,7 +10,7 @@ export const questCreateSpec: CommandSpec = {
   usage: 'quest create "<name>" [--item "<text>"]… [--continuous]',
   summary: 'Create an open quest in this channel’s org/team',
   help: 'Each `--item` adds an item, in order. A quest is *closable* (one active entry per person and item) unless `--continuous` is given. The quest is created in the org/team this channel is linked to, visible to that org.',
-  example: '/ouro quest create "Measure Curie temperatures" --item "Relax Fe2Ni" --item "Measure Tc"',
+  example: '/ouro quest create "Measure anisotropy" --item "Fe2B thin film" --item "MnBi bulk"',
   args: [{ name: 'name', required: true }],
   flags: { item: 'string', continuous: 'boolean' },
   admin: true,

@@ -7,7 +7,6 @@ import type { Engine } from '../engine.ts';
  */
 
 // Frozen: a migration describes the schema as it was, so it never imports ../schema.ts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
 
 export async function up(db: AnyDb, engine: Engine): Promise<void> {
