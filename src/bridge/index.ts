@@ -51,11 +51,24 @@ export interface Bridge {
   botUserId(): string | undefined;
 }
 
+/**
+ * 0.5 s doubling to a 60 s cap, 12 runs: about 6 minutes of trying (an Ouro deploy or a
+ * rate-limit window) before a job is dead and waits for an operator.
+ */
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, maxMs: 60_000, maxAttempts: 12 };
 /** Lanes in parallel: enough to hide Ouro's round trip, few enough for a 2-core host. */
 const DEFAULT_CONCURRENCY = 16;
+/** Idle poll: jobs enqueued in this process wake the worker at once; this catches the rest (retries, other replicas). */
 const DEFAULT_POLL_MS = 250;
+/**
+ * A job's lease: how long a crashed process's jobs wait before another process (or its
+ * restart) takes them. A job outliving it is not run twice by this process (the loop skips
+ * its own running jobs), but another replica could take it; its Ouro message is safe (same
+ * id), a chat copy could double. Replicas should keep the Ouro client's timeout × retries
+ * under it.
+ */
 const DEFAULT_LEASE_MS = 30_000;
+/** Webhooks are the fast path; this pass only catches the ones that never came. */
 const DEFAULT_RECONCILE_MS = 60_000;
 /** A stopping bridge waits this long for running jobs; their leases make them run again later. */
 const STOP_WAIT_MS = 10_000;

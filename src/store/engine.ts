@@ -72,7 +72,9 @@ export function openPostgres(url: string, schema: string | undefined, log: Logge
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
     throw new Error(`store schema "${schema}": expected a plain SQL identifier (letters, digits, _; max 63)`);
   }
-  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // connectionTimeoutMillis: pg's default is to wait forever for a connection, so an
+  // unreachable host would hang start-up and /readyz instead of failing with a reason.
+  const pool = new pg.Pool({ connectionString: url, types, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would
   // crash the process. The pool drops that client and the next query reconnects.
   pool.on('error', (err) => log.warn({ err }, 'store: idle PostgreSQL connection failed'));

@@ -127,6 +127,18 @@ describe('commands and replies', () => {
     expect(inbox.events.filter((e) => e.kind === 'command.invoked')).toEqual([]);
   });
 
+  it('an interaction replayed by the gateway runs once (Discord refuses its second acknowledgement)', async () => {
+    await start();
+    const { id, token, payload } = fake.chatInput('ouro', [{ type: 1, name: 'watches', options: [] }]);
+    await inbox.waitFor('command.invoked');
+    fake.dispatch('INTERACTION_CREATE', payload);
+    await waitUntil(() => fake.calls.filter((c) => c.path === `/interactions/${id}/${token}/callback`).length === 2, 3_000);
+    const sentinel = fake.userMessage('sentinel');
+    await inbox.waitFor('message.posted', (m) => m.messageId === sentinel.id);
+    expect(fake.calls.filter((c) => c.path === `/interactions/${id}/${token}/callback`).map((c) => c.status)).toEqual([204, 400]);
+    expect(inbox.events.filter((e) => e.kind === 'command.invoked')).toHaveLength(1);
+  });
+
   it('Manage Server in the member permissions makes the invoker a platform admin', async () => {
     await start();
     fake.chatInput('ouro-admin', [{ type: 1, name: 'unlink', options: [] }], { permissions: String(1 << 5) });

@@ -67,6 +67,12 @@ describe('Slack adapter, HTTP mode: requests Slack signs', () => {
     await r.inbox.waitFor('message.posted', (m) => m.text === 'forged');
   });
 
+  it("answers Slack's url_verification challenge (saving the request URL in the app settings)", async () => {
+    const r = await start('http');
+    const res = await r.fake.post(JSON.stringify({ token: 'legacy', challenge: 'c-123', type: 'url_verification' }), 'application/json');
+    expect(res).toEqual({ status: 200, body: { challenge: 'c-123' } });
+  });
+
   it('gives a retried event (X-Slack-Retry-Num) the same key every time', async () => {
     const r = await start('http');
     const event = { type: 'message', channel: C, user: 'U0ADA', text: 'said once', ts: '1700000002.000100' };
@@ -75,6 +81,24 @@ describe('Slack adapter, HTTP mode: requests Slack signs', () => {
     expect(answers).toEqual([200, 200, 200]);
     await waitUntil(() => r.inbox.events.length === 3);
     expect(new Set(r.inbox.events.map((e) => e.key)).size).toBe(1);
+  });
+
+  it('answers 500 when the inbox cannot record the event, so Slack delivers it again', async () => {
+    const r = await start('http');
+    let failures = 1;
+    const received: string[] = [];
+    await r.adapter.stop();
+    await r.adapter.start({
+      async receive(e) {
+        if (failures-- > 0) throw new Error('store is down');
+        received.push(e.key);
+        return { accepted: true };
+      },
+    });
+    const event = { type: 'message', channel: C, user: 'U0ADA', text: 'keep me', ts: '1700000004.000100' };
+    expect((await r.fake.event(event, { eventId: 'Ev-500' })).status).toBe(500);
+    expect((await r.fake.event(event, { eventId: 'Ev-500', retryNum: 1 })).status).toBe(200);
+    expect(received).toEqual([`slack:${C}:1700000004.000100`]);
   });
 
   it('answers 503 after stop, so Slack retries against a running replica', async () => {
@@ -131,6 +155,26 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const e = await r.inbox.waitFor('message.posted');
     expect(e.author.name).toBe('Bob Builder');
     expect(r.fake.callsOf('users.info').length).toBe(2);
+  });
+
+  it('ignores echoes of its own posts, edits and deletes even when other bots are let through', async () => {
+    const r = await start(mode, { ignoreOtherBots: false });
+    const ref = { platform: 'slack' as const, workspace: TEAM, channel: C };
+    const { messageId } = await r.adapter.post(ref, { text: 'bridge wrote this', author: { name: 'alice (Ouro)' } });
+    await r.adapter.edit(ref, messageId, { text: 'bridge edited this' });
+    await r.adapter.delete(ref, messageId);
+    // Same app, another bot id (a reinstalled app keeps its app_id).
+    await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0REINSTALL', app_id: BOT.app_id, username: 'Ouro', text: 'old install', ts: r.fake.nextTs() });
+    await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0OTHER', username: 'CI bot', text: 'from another bot', ts: r.fake.nextTs() });
+    await waitUntil(() => r.fake.callsOf('chat.delete').length === 1);
+    await settle();
+    const sentinel = await r.fake.userPosts('sentinel');
+    await r.inbox.waitFor('message.posted', (m) => m.messageId === sentinel.ts);
+    expect(r.fake.echoFailures).toEqual([]);
+    expect(r.inbox.events.map((e) => [e.kind, 'text' in e ? e.text : ''])).toEqual([
+      ['message.posted', 'from another bot'],
+      ['message.posted', 'sentinel'],
+    ]);
   });
 
   it('lets other bots through when ignoreOtherBots is false, marked as bots', async () => {

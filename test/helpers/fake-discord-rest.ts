@@ -42,11 +42,12 @@ async function readBody(req: IncomingMessage): Promise<{ body: any; files: Recor
 }
 
 export async function handleRest(s: FakeState, req: IncomingMessage, res: ServerResponse, gatewayUrl: string): Promise<void> {
+  const at = Date.now();
   const url = new URL(req.url ?? '/', 'http://fake');
   const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
   const query = Object.fromEntries(url.searchParams);
   const { body, files } = await readBody(req);
-  const call: RecordedCall = { method: req.method ?? 'GET', path, query, body, files, auth: req.headers.authorization, status: 200 };
+  const call: RecordedCall = { method: req.method ?? 'GET', path, query, body, files, auth: req.headers.authorization, status: 200, at };
   s.calls.push(call);
   const reply = (status: number, payload?: unknown) => {
     call.status = status;
@@ -114,6 +115,10 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
   }
   if ((r = m(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === 'POST') {
     const token = r[2]!;
+    // Discord accepts one initial response per interaction.
+    if (s.interactionFlags.has(token) || s.autocompleteAnswers.some((a) => a.token === token)) {
+      return reply(400, { code: 40060, message: 'Interaction has already been acknowledged.' });
+    }
     if (body?.type === 8) s.autocompleteAnswers.push({ token, choices: body.data?.choices });
     else s.interactionFlags.set(token, body?.data?.flags ?? 0);
     return reply(204);

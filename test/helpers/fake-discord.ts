@@ -25,6 +25,8 @@ export interface RecordedCall {
   auth: string | undefined;
   status: number;
   response?: unknown;
+  /** When the request arrived (ms since epoch). */
+  at: number;
 }
 
 /** What the adapter did, normalised (the adapter contract's `ReceivedOp`). */
@@ -296,8 +298,9 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     /** `/name` with an option tree; returns the interaction id and token. */
     chatInput(name: string, options: unknown[], o: { permissions?: string; channelId?: string } = {}) {
       const base = interactionBase(2, o.channelId ?? ids.channel, o.permissions ?? '0');
-      dispatch('INTERACTION_CREATE', { ...base, data: { id: snowflake(), name, type: 1, options } });
-      return { id: base.id, token: base.token };
+      const payload = { ...base, data: { id: snowflake(), name, type: 1, options } };
+      dispatch('INTERACTION_CREATE', payload);
+      return { id: base.id, token: base.token, payload };
     },
     button(customId: string, messageId: string, o: { permissions?: string } = {}) {
       const message = state.messages.get(messageId);

@@ -26,9 +26,12 @@ let runner: CommandRunner;
 
 beforeAll(async () => {
   ts = await makeTestStore('sqlite');
-  ouro = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0 });
+  // A long client timeout: without TEST_DATABASE_URL the sandbox boots embedded PGlite on the first query, slowly on a busy machine.
+  ouro = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0, timeoutMs: 55_000 });
   runner = createCommandRunner({ ouro, store: ts.store, bridgeAdmins: [admin.id] });
   await runner.run({ text: 'link "Ouro Lab" materials', user: admin, channel: lab });
+  // The sandbox starts its SQL engine (embedded PGlite without TEST_DATABASE_URL) on first use: do it here, under the hook timeout.
+  await ouro.datasets.query(SEED_IDS.datasetPenguins, 'SELECT 1 FROM {{table}} LIMIT 1');
 });
 afterAll(async () => {
   await ouro?.close();

@@ -158,7 +158,7 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
 }
 
 /** Polls until `check` stops throwing (assertions inside), or fails with its last error. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

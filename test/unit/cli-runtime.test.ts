@@ -3,16 +3,19 @@
  * the usage text, anything malformed exits 2 with one reason before anything starts.
  */
 import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = (...args: string[]) =>
+const cli = (...args: string[]) => run({}, ...args);
+const run = (env: Record<string, string>, ...args: string[]) =>
   spawnSync(process.execPath, [resolve(ROOT, 'bin/ouro-bridge.js'), ...args], {
     cwd: ROOT,
     // OURO_API_KEY is set so that a usage error, not the missing key, is what stops `start`.
-    env: { OURO_API_KEY: 'pat-unused', OURO_BASE_URL: 'http://127.0.0.1:9' },
+    env: { OURO_API_KEY: 'pat-unused', OURO_BASE_URL: 'http://127.0.0.1:9', ...env },
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -39,5 +42,19 @@ describe('ouro-bridge start/demo/jobs usage', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(line);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('ouro-bridge start when Ouro cannot be reached', () => {
+  it('exits 1 with one line saying why (after the client has retried)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-start-'));
+    try {
+      // Port 9 (discard) on loopback: nothing listens, so the connection is refused at once.
+      const r = run({ DATABASE_URL: `sqlite:${join(dir, 'b.db')}`, PORT: '0', LOG_LEVEL: 'silent' }, 'start');
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ouro-bridge start: cannot start: connection to Ouro failed/)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

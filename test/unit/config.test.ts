@@ -4,6 +4,7 @@
  * refusing a bad PORT with exit code 2.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -142,5 +143,17 @@ describe('ouro-bridge start with bad configuration (the real binary)', () => {
     const r = run({});
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/configuration error: OURO_API_KEY: required/)]);
+  });
+});
+
+describe('README', () => {
+  it('documents every variable that src/config.ts reads', () => {
+    const source = readFileSync(resolve(ROOT, 'src/config.ts'), 'utf8');
+    const schema = source.slice(source.indexOf('const schema = z.object({'), source.indexOf('});', source.indexOf('const schema = z.object({')));
+    const variables = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+    expect(variables.length).toBeGreaterThanOrEqual(17);
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]!);
+    expect(documented.sort()).toEqual([...variables].sort());
   });
 });

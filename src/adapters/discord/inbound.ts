@@ -30,6 +30,7 @@ import { autocompleteKind, COMMAND_NAMES, CommandShapeError, commandText, defers
 import { fromDiscord } from './from-discord.ts';
 import { decodeCustomId, discordRef } from './ids.ts';
 import type { DiscordReplyTarget } from './replies.ts';
+import { DiscordCode, discordCode, isCode } from './rest-errors.ts';
 
 export type AutocompleteLookup = (kind: 'dataset' | 'quest', query: string, channel: ChannelRef) => Promise<{ name: string; value: string }[]>;
 
@@ -218,7 +219,7 @@ async function onCommand(d: InboundDeps, i: ChatInputCommandInteraction, deliver
     // Commands registered by an older version: say so rather than guess.
     return void (await i.reply({ content: `${err.message}. Run \`ouro-bridge register-commands\` to update the commands.`, flags: MessageFlags.Ephemeral }));
   }
-  await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  if (!(await acknowledged(d, i, () => i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})))) return;
   await deliver({
     kind: 'command.invoked',
     key: i.id,
@@ -233,7 +234,7 @@ async function onCommand(d: InboundDeps, i: ChatInputCommandInteraction, deliver
 async function onButton(d: InboundDeps, i: ButtonInteraction, deliver: (e: InboundEvent) => Promise<unknown>): Promise<void> {
   if (!i.inGuild()) return;
   const { actionId, value } = decodeCustomId(i.customId);
-  await i.deferUpdate();
+  if (!(await acknowledged(d, i, () => i.deferUpdate()))) return;
   await deliver({
     kind: 'button.pressed',
     key: i.id,
@@ -245,6 +246,22 @@ async function onButton(d: InboundDeps, i: ButtonInteraction, deliver: (e: Inbou
     replyTo: replyTarget(i, 'update'),
     raw: { customId: i.customId },
   });
+}
+
+/**
+ * Acknowledges an interaction. False when Discord says it is already acknowledged (the
+ * gateway replayed it after a resume: the first delivery is being handled) or unknown (over
+ * 3 s old: nobody can answer it now, so it is not run either).
+ */
+async function acknowledged(d: InboundDeps, i: Interaction, ack: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await ack();
+    return true;
+  } catch (err) {
+    if (!isCode(err, DiscordCode.InteractionAlreadyAcknowledged, DiscordCode.UnknownInteraction)) throw err;
+    d.logger.warn({ interactionId: i.id, code: discordCode(err) }, 'discord: interaction not run: already acknowledged, or expired before we could');
+    return false;
+  }
 }
 
 async function onAutocomplete(d: InboundDeps, i: AutocompleteInteraction): Promise<void> {

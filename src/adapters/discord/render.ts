@@ -214,3 +214,28 @@ function renderButtons(blocks: Block[], notes: string[]): APIActionRowComponent<
   if (row.length) rows.push({ type: 1, components: row });
   return rows;
 }
+
+/**
+ * Markdown text → Discord content, split into messages of at most 2,000 characters at line
+ * breaks (or spaces, or anywhere, in that order of preference). A code block cut in two is
+ * closed at the cut and reopened in the next part, so neither half renders as prose.
+ */
+export function renderText(markdown: string, max: number = LIMITS.content): string[] {
+  let rest = toDiscord(markdown);
+  const parts: string[] = [];
+  while (rest.length > max) {
+    const room = max - 4; // 4: a closing "\n```" if the cut lands inside a code block
+    let at = rest.lastIndexOf('\n', room);
+    if (at < room / 2) at = rest.lastIndexOf(' ', room);
+    if (at < room / 2) at = room;
+    let head = rest.slice(0, at);
+    rest = rest.slice(at).replace(/^[\n ]/, '');
+    if (((head.match(/```/g) ?? []).length & 1) === 1) {
+      head += '\n```';
+      rest = `\`\`\`\n${rest}`;
+    }
+    parts.push(head);
+  }
+  parts.push(rest);
+  return parts;
+}

@@ -67,7 +67,10 @@ export function registerInbound(app: App, deps: InboundDeps): void {
 
   app.event('app_mention', async ({ event, body }) => {
     const e = event as SlackMessage & { user?: string };
-    if (!e.user || !e.channel || !e.ts || isOwn(e, deps.self)) return;
+    if (!e.user || !e.channel || !e.ts || isOwn(e, deps.self)) {
+      logger.debug({ ts: e.ts }, 'slack app_mention without user/channel, or our own: ignored');
+      return;
+    }
     const team = (body as { team_id?: string }).team_id ?? '';
     const thread = e.thread_ts ?? e.ts;
     const replyTo: SlackReplyTarget = { platform: 'slack', team, channel: e.channel, user: e.user, thread };
@@ -190,7 +193,10 @@ export function registerInbound(app: App, deps: InboundDeps): void {
   app.event('link_shared', async ({ event, body }) => {
     const e = event as { channel: string; user: string; message_ts: string; thread_ts?: string; links: { url: string }[]; unfurl_id?: string; source?: string };
     const urls = e.links.map((l) => l.url).filter((u) => isUnfurlable(u, deps.unfurlDomains));
-    if (urls.length === 0) return;
+    if (urls.length === 0) {
+      logger.debug({ urls: e.links.map((l) => l.url) }, 'slack link_shared with no Ouro link: ignored');
+      return;
+    }
     const team = (body as { team_id?: string }).team_id ?? '';
     const replyTo: SlackReplyTarget = {
       platform: 'slack',

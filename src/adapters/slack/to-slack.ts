@@ -15,6 +15,9 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Three backticks inside would close Slack's block early; zero-width spaces keep them apart. */
+const codeBlockBody = (code: string) => escapeSlack(code).replace(/```/g, '`\u200b`\u200b`');
+
 export function toSlack(markdown: string): string {
   const tokens = parser.parse(markdown, {});
   return renderBlocks(tokens, 0, undefined).text.replace(/\n{3,}/g, '\n\n').trim();
@@ -57,7 +60,7 @@ function renderBlocks(tokens: Token[], start: number, stop: string | undefined):
       }
       case 'fence':
       case 'code_block':
-        parts.push(`\`\`\`\n${escapeSlack(t.content.replace(/\n$/, ''))}\n\`\`\``);
+        parts.push(`\`\`\`\n${codeBlockBody(t.content.replace(/\n$/, ''))}\n\`\`\``);
         break;
       case 'hr':
         parts.push('──────────');
@@ -118,7 +121,7 @@ function renderTable(tokens: Token[], start: number): Rendered {
   const widths = rows[0]?.map((_c, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ').trimEnd());
   if (lines.length > 1) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('-+-'));
-  return { text: `\`\`\`\n${escapeSlack(lines.join('\n'))}\n\`\`\``, next: i + 1 };
+  return { text: `\`\`\`\n${codeBlockBody(lines.join('\n'))}\n\`\`\``, next: i + 1 };
 }
 
 function plainInline(children: Token[]): string {
@@ -136,7 +139,9 @@ function renderInline(children: Token[]): string {
     const t = children[i]!;
     switch (t.type) {
       case 'text':
-        out += escapeSlack(t.content);
+        // A literal backtick could pair with another into a Slack code span Markdown never
+        // had (showing raw link syntax); the look-alike ˋ cannot.
+        out += escapeSlack(t.content).replace(/`/g, 'ˋ');
         break;
       case 'softbreak':
       case 'hardbreak':
@@ -155,7 +160,8 @@ function renderInline(children: Token[]): string {
         out += '~';
         break;
       case 'code_inline':
-        out += `\`${escapeSlack(t.content)}\``;
+        // Slack's inline code cannot hold a backtick; the look-alike ˋ keeps the text.
+        out += `\`${escapeSlack(t.content).replace(/`/g, 'ˋ')}\``;
         break;
       case 'html_inline':
         out += escapeSlack(t.content);

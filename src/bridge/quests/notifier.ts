@@ -65,7 +65,7 @@ export interface QuestNotifierOptions {
  * follows `hasMore`, so a server that caps lower still yields every entry.
  */
 const ENTRIES_PAGE = 200;
-/** A quest with more entries than this is cut off (and logged) rather than paged forever. */
+/** A quest with more entries than this is not polled (logged as a failed poll) rather than paged forever. */
 const MAX_PAGES = 100;
 
 async function allEntries(ouro: Pick<CommandOuro, 'quests'>, questId: string): Promise<QuestEntry[]> {

@@ -45,8 +45,11 @@ DISCORD_TOKEN is set. Exit code 2 on bad configuration.
       const { url } = await app.start();
       process.stderr.write(`ouro-bridge listening on ${url}\n`);
     } catch (err) {
+      // Usually Ouro unreachable or the key refused: one line for the operator, the stack in the log.
+      app.logger.error({ err }, 'start-up failed');
       await app.stop();
-      throw err;
+      process.stderr.write(`ouro-bridge start: cannot start: ${(err as Error).message}\n`);
+      return 1;
     }
     const why = await Promise.race([untilSignal(), ended.then(() => 'end of console input')]);
     app.logger.info({ why }, 'shutting down');
