@@ -77,9 +77,11 @@ export class Outbound {
     const known = this.paths.get(messageId);
     const viaWebhook = async () => {
       const hook = known?.via === 'webhook' ? { id: known.webhookId, token: known.token } : await this.webhooks.forChannel(target.parentId);
-      await this.rest.patch(`/webhooks/${hook.id}/${hook.token}/messages/${messageId}`, { body: payload, auth: false, query: threadQuery(target.threadId), files: body!.files });
+      await this.rest.patch(`/webhooks/${hook.id}/${hook.token}/messages/${messageId}`, { body: payload, auth: false, query: threadQuery(target.threadId) });
     };
-    const viaBot = () => this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: payload, files: body!.files });
+    // No files on edits: a PATCH with files adds attachments, and the message keeps the ones it has.
+    const viaBot = () =>
+      this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: { ...payload, content: withAuthor(body!.content, message.author?.name) } });
     const webhookFirst = known ? known.via === 'webhook' : message.author !== undefined;
     try {
       await (webhookFirst ? viaWebhook() : viaBot());
@@ -158,9 +160,8 @@ export class Outbound {
   }
 
   private async botSend(channelId: string, body: DiscordMessageBody, authorName?: string): Promise<string> {
-    const content = authorName && body.content ? `**${authorName}**: ${body.content}`.slice(0, 2000) : body.content;
     const msg = (await this.rest.post(`/channels/${channelId}/messages`, {
-      body: { ...wire(body), content, allowed_mentions: NO_PINGS },
+      body: { ...wire(body), content: withAuthor(body.content, authorName), allowed_mentions: NO_PINGS },
       files: body.files,
     })) as ApiMessage;
     this.remember(msg.id, { via: 'bot' });
@@ -194,6 +195,11 @@ export class Outbound {
 
 function wire(body: DiscordMessageBody): Record<string, unknown> {
   return { content: body.content, embeds: body.embeds, components: body.components };
+}
+
+/** A bot message standing in for a webhook one names its author in the text. */
+function withAuthor(content: string, authorName: string | undefined): string {
+  return authorName && content ? `**${authorName}**: ${content}`.slice(0, 2000) : content;
 }
 
 function threadQuery(threadId: string | undefined): URLSearchParams {
