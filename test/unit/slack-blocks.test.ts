@@ -90,6 +90,13 @@ describe('toBlocks', () => {
     expect(JSON.stringify(r.blocks.at(-1))).toContain('Big-query.csv');
   });
 
+  it('adds no second CSV when the reply already attaches the full result', () => {
+    const full = { name: 'result.csv', mime: 'text/csv', content: 'id\r\n1\r\n' };
+    const r = toBlocks({ ...reply({ type: 'table', table: table(500) }), files: [full] });
+    expect(r.files).toEqual([full]);
+    expect(JSON.stringify(r.blocks)).toMatch(/showing \d+ of 500 rows/);
+  });
+
   it('leaves the CSV out where no file can follow (unfurls)', () => {
     const r = toBlocks(reply({ type: 'table', table: table(500) }), { csv: false });
     expect(r.files).toEqual([]);

@@ -148,12 +148,13 @@ function renderBlock(block: Block, files: FileAttachment[] | undefined, tableNo:
 
 /**
  * `csv: false` where no file can follow (link unfurls): a cut table then shows only its
- * "showing N of M rows" line.
+ * "showing N of M rows" line. A cut table gets a CSV only when the reply has no files.
  */
 export function toBlocks(reply: RichReply, opts: { csv?: boolean } = {}): RenderedReply {
   const files: FileAttachment[] = [...(reply.files ?? [])];
   let tables = 0;
-  const csvFiles = opts.csv === false ? undefined : files;
+  // A reply that carries files already has its full result attached (the query command does).
+  const csvFiles = opts.csv === false || files.length > 0 ? undefined : files;
   let blocks = reply.blocks.flatMap((b) => renderBlock(b, csvFiles, () => ++tables));
   if (blocks.length > LIMITS.blocksPerMessage) {
     const hidden = blocks.length - (LIMITS.blocksPerMessage - 1);
