@@ -23,6 +23,8 @@ import { createBridge, type Bridge } from './bridge/index.ts';
 import { createQuestNotifier } from './bridge/quests/index.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { createOuroClient } from './ouro/index.ts';
+// Pure (no Slack SDK): the link.shared hook that previews Ouro links through adapter.unfurl.
+import { createOuroUnfurler } from './adapters/slack/unfurl.ts';
 
 export interface BridgeTuning {
   concurrency?: number;
@@ -87,6 +89,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       metrics,
       bridgeAdmins: config.bridgeAdmins,
+      onLinkShared: createOuroUnfurler({ ouro, store, logger }),
       ...(opts.workerId ? { workerId: opts.workerId } : {}),
       ...opts.tuning,
     });

@@ -129,5 +129,27 @@ export function parseArgs(tokens: Token[], flagSpec: Readonly<Record<string, Fla
 
 /** The original text from a token onwards (for free text such as SQL, which keeps its quotes). */
 export function restFrom(text: string, token: Token): string {
-  return text.slice(token.start).trim();
+  return unwrapQuotes(text.slice(token.start).trim());
+}
+
+/** Pairs that may wrap a whole free-text argument (phones type the typographic ones). */
+const WRAPPERS: [string, string][] = [
+  ['"', '"'],
+  ['\u201c', '\u201d'],
+  ["'", "'"],
+  ['\u2018', '\u2019'],
+];
+
+/**
+ * Free text wrapped whole in one pair of quotes (`"SELECT … LIMIT 2"`) loses that pair, as
+ * people quote SQL out of habit. Only when the quote character does not occur inside, so
+ * SQL's own quoting (`'text'`, `"Column"`) is never touched.
+ */
+export function unwrapQuotes(text: string): string {
+  for (const [open, close] of WRAPPERS) {
+    if (text.length < 2 || !text.startsWith(open) || !text.endsWith(close)) continue;
+    const inner = text.slice(open.length, text.length - close.length);
+    if (!inner.includes(open) && !inner.includes(close)) return inner.trim();
+  }
+  return text;
 }

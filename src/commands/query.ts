@@ -54,9 +54,11 @@ export function resultReply(title: string, full: Table, notes: string[], fileBas
   }
   const n = Math.min(shown.rows.length, full.totalRows);
   const caption =
-    fileBase === undefined
-      ? `first ${n} of ${plural(full.totalRows, 'row')}`
-      : `showing ${n} of ${plural(full.totalRows, 'row')}${files.length ? ' — full result attached as CSV' : ''}`;
+    n === full.totalRows
+      ? plural(n, 'row')
+      : fileBase === undefined
+        ? `first ${n} of ${plural(full.totalRows, 'row')}`
+        : `showing ${n} of ${plural(full.totalRows, 'row')}${files.length ? ' — full result attached as CSV' : ''}`;
   const blocks: Block[] = [{ type: 'heading', text: title }, { type: 'table', table: shown, caption }];
   if (notes.length) blocks.push({ type: 'context', markdown: notes.join(' ') });
   const text = [`**${title}**`, '```', fitted.text, '```', caption, ...notes].join('\n');

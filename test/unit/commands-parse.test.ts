@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParseError, parseArgs, tokenize } from '../../src/commands/parse.ts';
+import { ParseError, parseArgs, tokenize, unwrapQuotes } from '../../src/commands/parse.ts';
 
 const words = (text: string) => tokenize(text).map((t) => t.value);
 
@@ -93,5 +93,22 @@ describe('parseArgs', () => {
 
   it('says when a command takes no options', () => {
     expect(() => parseArgs(tokenize('--x'), {})).toThrow('Unknown option --x. This command takes no options.');
+  });
+});
+
+describe('unwrapQuotes (free text such as SQL)', () => {
+  it.each([
+    ['"select * from {{table}} limit 2"', 'select * from {{table}} limit 2'],
+    ['\u201cselect 1\u201d', 'select 1'],
+    ["'select 1'", 'select 1'],
+    ['\u2018select 1\u2019', 'select 1'],
+    // SQL's own quoting stays: the wrapper character occurs inside.
+    ["select * from {{table}} where name = 'x'", "select * from {{table}} where name = 'x'"],
+    ["'a' || 'b'", "'a' || 'b'"],
+    ['"Col" = 1 and "Other"', '"Col" = 1 and "Other"'],
+    ['"', '"'],
+    ['select 1', 'select 1'],
+  ])('%s → %s', (input, expected) => {
+    expect(unwrapQuotes(input)).toBe(expected);
   });
 });
