@@ -58,6 +58,10 @@ export function checkEvent(e: unknown): string | undefined {
       if (ev.kind === 'message.posted' && (!author || !str(author.id) || typeof author.name !== 'string')) {
         return 'message.posted: author needs an id and a name';
       }
+      const files = ev.files;
+      if (files !== undefined && (!Array.isArray(files) || files.some((f) => !f || typeof f !== 'object' || !str((f as { name?: unknown }).name)))) {
+        return `${ev.kind}: files must be a list of { name, url? }`;
+      }
       return undefined;
     }
     case 'message.deleted':

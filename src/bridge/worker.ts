@@ -157,8 +157,15 @@ export function createWorker(deps: WorkerDeps): Worker {
     idleTimer.unref();
   }
 
+  // Jobs finishing in one turn of the event loop share one claim query.
+  let wakeQueued = false;
   function wake(): void {
-    if (started) void pump();
+    if (!started || wakeQueued) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
+      void pump();
+    });
   }
 
   return {

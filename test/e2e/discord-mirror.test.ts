@@ -109,7 +109,7 @@ describe('discord thread mirroring end to end', () => {
     const thread = h.discord.client.channels.cache.get(root.id);
     if (thread?.isTextBased()) thread.messages.cache.delete(before.id);
     const identifies = h.fake.gateway.identifies;
-    h.fake.reconnect();
+    h.fake.reconnect({ replayAlso: (t, d) => t === 'MESSAGE_CREATE' && d.id === before.id });
     await eventually(() => expect(h.fake.gateway.resumes).toBe(1), 10_000);
     expect(h.fake.gateway.identifies).toBe(identifies); // resumed, not a new session
     expect(h.fake.gateway.replayed).toContain(`MESSAGE_CREATE ${before.id}`);

@@ -234,6 +234,16 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     expect(r.inbox.events).toHaveLength(1);
   });
 
+  it('says how to type the command when the quest form cannot open', async () => {
+    const r = await start(mode);
+    r.fake.fail('views.open', 'expired_trigger_id');
+    const cmd = await r.fake.command('quest create');
+    await waitUntil(() => r.fake.hooks.length === 1);
+    expect(r.fake.hooks[0]!.id).toBe(cmd.responseUrl.split('/').pop());
+    expect(r.fake.hooks[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/ouro quest create "Name"') });
+    expect(r.inbox.events).toEqual([]);
+  });
+
   it('turns a button press into button.pressed with the card message', async () => {
     const r = await start(mode);
     await r.fake.press({ channel: C, ts: '1700000100.000100', thread_ts: '1700000050.000100' }, { action_id: 'entry.accept', value: 'q1:e1' }, 'U0BOB');

@@ -87,6 +87,8 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
   let sessionId = '';
   let seq = 0;
   let live: WebSocket | undefined;
+  /** Set by `reconnect()`: which already-delivered events the next RESUME replays. */
+  let replayAlso: ((t: string, d: unknown) => boolean) | undefined;
   const gateway = { identifies: 0, resumes: 0, heartbeats: 0, /** `TYPE id` of every event replayed on a resume. */ replayed: [] as string[] };
 
   const state: FakeState = {
@@ -172,8 +174,12 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
       } else if (msg.op === 6) {
         gateway.resumes++;
         live = ws;
-        const from = Math.max(0, (msg.d.seq as number) - (opts.replayOverlap ?? 1));
-        for (const e of events.filter((x) => x.s > from && x.t !== 'READY' && x.t !== 'GUILD_CREATE')) {
+        const seen = msg.d.seq as number;
+        const overlap = Math.max(0, seen - (opts.replayOverlap ?? 1));
+        const pick = replayAlso;
+        replayAlso = undefined;
+        const again = (x: { s: number; t: string; d: unknown }) => (pick ? x.s <= seen && pick(x.t, x.d) : x.s > overlap);
+        for (const e of events.filter((x) => (x.s > seen || again(x)) && x.t !== 'READY' && x.t !== 'GUILD_CREATE')) {
           gateway.replayed.push(`${e.t} ${(e.d as { id?: string }).id ?? ''}`);
           send(ws, { op: 0, t: e.t, s: e.s, d: e.d });
         }
@@ -349,8 +355,13 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
       return ops;
     },
 
-    /** Asks the client to reconnect and resume (gateway op 7). */
-    reconnect() {
+    /**
+     * Asks the client to reconnect and resume (gateway op 7). The resume replays what the
+     * client missed, plus the already-delivered events `replayAlso` picks (default: the
+     * last `replayOverlap` events).
+     */
+    reconnect(o: { replayAlso?: (t: string, d: any) => boolean } = {}) {
+      replayAlso = o.replayAlso;
       if (live) send(live, { op: 7, d: null });
     },
 

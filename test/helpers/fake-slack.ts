@@ -34,25 +34,10 @@ export interface Hook {
   body: any;
 }
 
-export interface FakeUser {
-  id: string;
-  name: string;
-  is_admin?: boolean;
-  is_owner?: boolean;
-  is_bot?: boolean;
-}
+export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
 
-export interface StoredMessage {
-  channel: string;
-  ts: string;
-  text: string;
-  thread_ts?: string;
-  user?: string;
-  bot_id?: string;
-  app_id?: string;
-  username?: string;
-  blocks?: unknown[];
-}
+/** A message the fake holds: a person's (`user`) or the bot's (`bot_id`, `username`). */
+export type StoredMessage = { channel: string; ts: string; text: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; username?: string; blocks?: unknown[] };
 
 /** Slack request signing: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
 export function signSlack(secret: string, body: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {
@@ -87,8 +72,6 @@ export class FakeSlack {
   readonly uploads: { fileId: string; bytes: Buffer; contentType?: string }[] = [];
   readonly messages = new Map<string, StoredMessage>();
   readonly users = new Map<string, FakeUser>();
-  /** Envelopes the fake sent over Socket Mode and the acks it got. */
-  readonly acks: { envelope_id: string; payload: any }[] = [];
   /** Echo the bot's writes back as message events, as Slack does. */
   echo = true;
   /** Answer every response_url with 404 expired_url. */
@@ -98,6 +81,7 @@ export class FakeSlack {
   private sockets = new Set<WebSocket>();
   private waiting = new Map<string, (payload: any) => void>();
   private limits = new Map<string, { times: number; retryAfter: number }>();
+  private failures = new Map<string, string>();
   private seq = 0;
   private hookSeq = 0;
   private envSeq = 0;
@@ -118,10 +102,7 @@ export class FakeSlack {
         ws.on('close', () => this.sockets.delete(ws));
         ws.on('message', (data) => {
           const msg = JSON.parse(String(data));
-          if (msg.envelope_id) {
-            this.acks.push(msg);
-            this.waiting.get(msg.envelope_id)?.(msg.payload ?? {});
-          }
+          if (msg.envelope_id) this.waiting.get(msg.envelope_id)?.(msg.payload ?? {});
         });
         ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' } }));
       });
@@ -131,6 +112,7 @@ export class FakeSlack {
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
+  /** SLACK_API_URL for the app. */
   get apiUrl(): string {
     return `${this.url}/api/`;
   }
@@ -153,6 +135,12 @@ export class FakeSlack {
     this.http = { url, secret };
   }
 
+  /** Every call of `method` answers `{ok: false, error}` (until set to undefined). */
+  fail(method: string, error: string | undefined): void {
+    if (error) this.failures.set(method, error);
+    else this.failures.delete(method);
+  }
+
   /** The next `times` calls of `method` get HTTP 429 with Retry-After. */
   rateLimit(method: string, times: number, retryAfterSec: number): void {
     this.limits.set(method, { times, retryAfter: retryAfterSec });
@@ -165,10 +153,6 @@ export class FakeSlack {
 
   callsOf(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
-  }
-
-  socketConnected(): boolean {
-    return this.sockets.size > 0;
   }
 
   nextTs(): string {
@@ -198,6 +182,8 @@ export class FakeSlack {
     const args = parseArgs(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || args.token;
     this.calls.push({ seq: ++this.order, at: Date.now(), method, args, token });
+    const failure = this.failures.get(method);
+    if (failure) return json(200, { ok: false, error: failure });
     const limit = this.limits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;
@@ -283,13 +269,8 @@ export class FakeSlack {
     if (opts.retryNum) Object.assign(headers, { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' });
     const res = await fetch(this.http.url, { method: 'POST', headers, body });
     const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* plain text answer */
-    }
-    return { status: res.status, body: parsed };
+    const isJson = (res.headers.get('content-type') ?? '').includes('json') && text !== '';
+    return { status: res.status, body: isJson ? JSON.parse(text) : text || undefined };
   }
 
   /** Sends an envelope over Socket Mode and waits for the app's ack. */

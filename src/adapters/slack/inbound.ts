@@ -85,12 +85,21 @@ export function registerInbound(app: App, deps: InboundDeps): void {
     });
   });
 
-  app.command('/ouro', async ({ command, ack }) => {
+  app.command('/ouro', async ({ command, ack, respond }) => {
     const text = command.text.trim();
     const origin: ModalOrigin = { team: command.team_id, channel: command.channel_id, responseUrl: command.response_url };
     if (isQuestCreateWithoutArgs(text)) {
       await ack();
-      await deps.openQuestModal(command.trigger_id, origin);
+      try {
+        await deps.openQuestModal(command.trigger_id, origin);
+      } catch (err) {
+        // The trigger id lives 3 s; a slow views.open loses it. Say so, with the typed form.
+        logger.warn({ err }, 'slack views.open failed for the quest form');
+        await respond({
+          response_type: 'ephemeral',
+          text: 'The quest form could not open. Type it instead: `/ouro quest create "Name" --item "first item" --item "second item"`',
+        });
+      }
       return;
     }
     const replyTo: SlackReplyTarget = {
