@@ -22,7 +22,8 @@ import type { ChatAdapter } from './bridge/types.ts';
 import { createBridge, type Bridge } from './bridge/index.ts';
 import { createQuestNotifier } from './bridge/quests/index.ts';
 import { createCommandRunner } from './commands/index.ts';
-import { createOuroClient } from './ouro/index.ts';
+import { suggestAssets } from './commands/autocomplete.ts';
+import { createOuroClient, type OuroClient } from './ouro/index.ts';
 // Pure (no Slack SDK): the link.shared hook that previews Ouro links through adapter.unfurl.
 import { createOuroUnfurler } from './adapters/slack/unfurl.ts';
 
@@ -78,7 +79,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const ouro = createOuroClient({ baseUrl: config.ouro.baseUrl, apiKey: config.ouro.apiKey, logger });
     cleanups.unshift(() => ouro.close());
     const http = createHttpServer(logger);
-    const adapters = [...(await platformAdapters(config, { logger, http })), ...(opts.adapters ?? [])];
+    const adapters = [...(await platformAdapters(config, { logger, http, ouro, store })), ...(opts.adapters ?? [])];
     const notifier = createQuestNotifier({ ouro, store, adapters, cron: config.questPollCron, logger });
     const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, notifier, logger });
     const bridge = createBridge({
@@ -167,17 +168,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
  * The platforms whose tokens are set, loaded on demand: a run without Slack never loads
  * bolt, one without Discord never loads discord.js.
  */
-async function platformAdapters(config: Config, deps: { logger: Logger; http: HttpServer }): Promise<ChatAdapter[]> {
+async function platformAdapters(
+  config: Config,
+  deps: { logger: Logger; http: HttpServer; ouro: OuroClient; store: Store },
+): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/slack/index.ts');
     adapters.push(createSlackAdapter({ ...config.slack, http: deps.http, bridgeAdmins: config.bridgeAdmins, logger: deps.logger }));
   }
   if (config.discord) {
-    // Held in a variable so a build without the Discord adapter still type-checks and starts without Discord.
-    const path = './adapters/discord/index.ts';
-    const mod = (await import(path)) as { createDiscordAdapter(o: unknown): ChatAdapter };
-    adapters.push(mod.createDiscordAdapter({ ...config.discord, bridgeAdmins: config.bridgeAdmins, logger: deps.logger }));
+    const { createDiscordAdapter } = await import('./adapters/discord/index.ts');
+    adapters.push(
+      createDiscordAdapter({
+        ...config.discord,
+        bridgeAdmins: config.bridgeAdmins,
+        logger: deps.logger,
+        autocomplete: (kind, query, channel) => suggestAssets(deps, kind, query, channel),
+      }),
+    );
   }
   return adapters;
 }
