@@ -62,7 +62,14 @@ function renderBlock(block: Block, limits: RenderLimits, messageNumber?: number)
       return block.fields.map((f) => `${`${f.label}:`.padEnd(width + 1)} ${oneLine(f.value)}`);
     }
     case 'table':
-      return [...(block.caption ? [block.caption] : []), ...renderTable(block.table, limits)];
+    {
+      const lines = renderTable(block.table, limits);
+      if (!block.caption) return lines;
+      // The command's caption replaces the plain row count; when this renderer cut rows
+      // itself, its own "showing N of M rows" stays as the last line.
+      const cutHere = lines[lines.length - 1]!.startsWith('showing');
+      return cutHere ? [block.caption, ...lines] : [...lines.slice(0, -1), block.caption];
+    }
     case 'buttons':
       return [renderButtons(block.buttons, messageNumber)];
     case 'asset':
