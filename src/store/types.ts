@@ -156,12 +156,20 @@ export interface Store {
   getSnapshots(questId: string): Promise<EntrySnapshot[]>;
   /** Replaces/updates the given entries' snapshots in one transaction. */
   putSnapshots(snapshots: EntrySnapshot[]): Promise<void>;
+  /** Deletes every snapshot kept under `questId` (a snapshot key); returns how many. */
+  deleteSnapshots(questId: string): Promise<number>;
 
   // Processed Ouro webhook deliveries.
   /** True the first time a delivery id is seen. */
   recordDelivery(deliveryId: string): Promise<boolean>;
+  /** Forgets deliveries received more than `olderThanMs` ago; returns how many. */
+  purgeDeliveries(olderThanMs: number): Promise<number>;
 
   // Small key/value state (e.g. the bridge's own identities, leader election later).
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
+  /** True when the key was there. */
+  deleteState(key: string): Promise<boolean>;
+  /** Deletes the keys starting with `prefix` last set more than `olderThanMs` ago; returns how many. */
+  purgeState(prefix: string, olderThanMs: number): Promise<number>;
 }

@@ -61,8 +61,7 @@ function renderBlock(block: Block, limits: RenderLimits, messageNumber?: number)
       const width = Math.max(0, ...block.fields.map((f) => f.label.length));
       return block.fields.map((f) => `${`${f.label}:`.padEnd(width + 1)} ${oneLine(f.value)}`);
     }
-    case 'table':
-    {
+    case 'table': {
       const lines = renderTable(block.table, limits);
       if (!block.caption) return lines;
       // The command's caption replaces the plain row count; when this renderer cut rows
