@@ -4,17 +4,10 @@
  * BridgeMetrics sink, plus Node's default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BridgeMetrics } from './bridge/ports.ts';
 
-/** Same shape as BridgeMetrics in src/bridge/ports.ts (structural: the core never imports prom-client). */
-export interface MetricsSink {
-  eventReceived(kind: string, platform: string): void;
-  duplicateDropped(source: string): void;
-  relayed(direction: 'to_ouro' | 'to_chat', platform: string): void;
-  retried(kind: string): void;
-  dead(kind: string): void;
-  queueDepth(n: number): void;
-  latency(direction: string, seconds: number): void;
-}
+/** The core's metrics port, implemented here with prom-client (the core never imports it). */
+export type MetricsSink = BridgeMetrics;
 
 export interface AppMetrics extends MetricsSink {
   readonly registry: Registry;

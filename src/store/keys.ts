@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { requireInt, requireString, requireText, type StoreContext } from './context.ts';
 
-/** Dedupe keys with expiry, processed webhook deliveries and small key/value state. */
+/** Dedupe keys with expiry, processed webhook deliveries and small key/value state, each purgeable. */
 
 export async function claimKey(ctx: StoreContext, key: string, ttlMs: number): Promise<boolean> {
   requireText('key', key);
@@ -37,6 +38,12 @@ export async function recordDelivery(ctx: StoreContext, deliveryId: string): Pro
   return row !== undefined;
 }
 
+export async function purgeDeliveries(ctx: StoreContext, olderThanMs: number): Promise<number> {
+  const cutoff = ctx.now() - requireInt('olderThanMs', olderThanMs, 0);
+  const r = await ctx.db.deleteFrom('webhook_deliveries').where('received_at', '<', cutoff).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function getState(ctx: StoreContext, key: string): Promise<string | undefined> {
   const row = await ctx.db
     .selectFrom('kv_state')
@@ -53,4 +60,28 @@ export async function setState(ctx: StoreContext, key: string, value: string): P
     .values({ key: requireText('key', key), ...values })
     .onConflict((oc) => oc.column('key').doUpdateSet(values))
     .execute();
+}
+
+export async function deleteState(ctx: StoreContext, key: string): Promise<boolean> {
+  const r = await ctx.db.deleteFrom('kv_state').where('key', '=', requireText('key', key)).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/**
+ * Deletes the state keys starting with `prefix` whose last write is older than `olderThanMs`.
+ * The prefix is compared with substr, not LIKE: SQLite's LIKE ignores ASCII case and both
+ * engines treat `_`/`%` as wildcards. An empty prefix is refused (it would take every key,
+ * the bridge's own identities included).
+ */
+export async function purgeState(ctx: StoreContext, prefix: string, olderThanMs: number): Promise<number> {
+  requireText('prefix', prefix);
+  const cutoff = ctx.now() - requireInt('olderThanMs', olderThanMs, 0);
+  // Both engines count substr positions in characters (code points), as the spread does.
+  const length = [...prefix].length;
+  const r = await ctx.db
+    .deleteFrom('kv_state')
+    .where('updated_at', '<', cutoff)
+    .where(sql<boolean>`substr(${sql.ref('key')}, 1, cast(${length} as integer)) = ${prefix}`)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

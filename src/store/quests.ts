@@ -131,3 +131,12 @@ export async function putSnapshots(ctx: StoreContext, snapshots: EntrySnapshot[]
     }
   });
 }
+
+/** Forgets every snapshot kept under `questId` (a quest id or a per-channel record key). */
+export async function deleteSnapshots(ctx: StoreContext, questId: string): Promise<number> {
+  const r = await ctx.db
+    .deleteFrom('entry_snapshots')
+    .where('quest_id', '=', requireText('questId', questId))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

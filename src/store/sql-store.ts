@@ -71,8 +71,11 @@ export class SqlStore implements Store {
   claimKey: Store['claimKey'] = (k, ttl) => keys.claimKey(this.ctx, k, ttl);
   purgeExpiredKeys: Store['purgeExpiredKeys'] = (now) => keys.purgeExpiredKeys(this.ctx, now);
   recordDelivery: Store['recordDelivery'] = (id) => keys.recordDelivery(this.ctx, id);
+  purgeDeliveries: Store['purgeDeliveries'] = (ms) => keys.purgeDeliveries(this.ctx, ms);
   getState: Store['getState'] = (k) => keys.getState(this.ctx, k);
   setState: Store['setState'] = (k, v) => keys.setState(this.ctx, k, v);
+  deleteState: Store['deleteState'] = (k) => keys.deleteState(this.ctx, k);
+  purgeState: Store['purgeState'] = (prefix, ms) => keys.purgeState(this.ctx, prefix, ms);
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease) => claimJobs(this.ctx, w, limit, lease);
@@ -91,4 +94,5 @@ export class SqlStore implements Store {
   setWatchCard: Store['setWatchCard'] = (k, card) => quests.setWatchCard(this.ctx, k, card);
   getSnapshots: Store['getSnapshots'] = (q) => quests.getSnapshots(this.ctx, q);
   putSnapshots: Store['putSnapshots'] = (s) => quests.putSnapshots(this.ctx, s);
+  deleteSnapshots: Store['deleteSnapshots'] = (q) => quests.deleteSnapshots(this.ctx, q);
 }

@@ -199,35 +199,16 @@ function sameMark(a: DocMark, b: DocMark): boolean {
   return a.type === b.type && JSON.stringify(a.attrs ?? {}) === JSON.stringify(b.attrs ?? {});
 }
 
-function opener(mark: DocMark): string {
-  switch (mark.type) {
-    case 'bold':
-      return '**';
-    case 'italic':
-      return '*';
-    case 'strike':
-      return '~~';
-    case 'link':
-      return '[';
-    default:
-      return '';
-  }
-}
+/** Markdown delimiters around a mark's text; unknown marks (e.g. `code` handled apart) add none. */
+const DELIMITERS: Record<string, (mark: DocMark) => [string, string]> = {
+  bold: () => ['**', '**'],
+  italic: () => ['*', '*'],
+  strike: () => ['~~', '~~'],
+  link: (mark) => ['[', `](${String(mark.attrs?.href ?? '')})`],
+};
 
-function closer(mark: DocMark): string {
-  switch (mark.type) {
-    case 'bold':
-      return '**';
-    case 'italic':
-      return '*';
-    case 'strike':
-      return '~~';
-    case 'link':
-      return `](${String(mark.attrs?.href ?? '')})`;
-    default:
-      return '';
-  }
-}
+const opener = (mark: DocMark): string => DELIMITERS[mark.type]?.(mark)[0] ?? '';
+const closer = (mark: DocMark): string => DELIMITERS[mark.type]?.(mark)[1] ?? '';
 
 function codeSpan(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
