@@ -48,9 +48,12 @@ export type Resolution =
   | { action: 'remember-root' }
   | { action: 'relay'; conversationId: string };
 
+/** Every stored root's state key starts with this (reconciliation purges old ones). */
+export const ROOT_STATE_PREFIX = 'root:';
+
 /** State key of the root of the thread `rootId` would start in this channel. */
 export function rootStateKey(ref: ChatRef, rootId: string): string {
-  return `root:${encodeChatRef({ platform: ref.platform, workspace: ref.workspace, channel: ref.channel, thread: rootId })}`;
+  return `${ROOT_STATE_PREFIX}${encodeChatRef({ platform: ref.platform, workspace: ref.workspace, channel: ref.channel, thread: rootId })}`;
 }
 
 const MAX_NAME = 120;
@@ -96,6 +99,11 @@ export function createThreads(ctx: BridgeContext) {
 
   async function writeRoot(ref: ChatRef, root: StoredRoot): Promise<void> {
     await store.setState(rootStateKey(ref, root.messageId), JSON.stringify(root));
+  }
+
+  /** Once the root is mapped in its conversation the message map answers for it; the stored root goes. */
+  async function forgetRoot(ref: ChatRef, rootId: string): Promise<void> {
+    await store.deleteState(rootStateKey(ref, rootId));
   }
 
   async function createConversation(key: ThreadKey, link: ChannelLink, firstLine: string | undefined): Promise<string> {
@@ -157,6 +165,7 @@ export function createThreads(ctx: BridgeContext) {
   return {
     readRoot,
     writeRoot,
+    forgetRoot,
     carries,
 
     /**

@@ -76,18 +76,19 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
   async function relayRoot(conversationId: string, ref: ChatRef, root: StoredRoot, runs: number): Promise<void> {
     const key = { ...threadKeyOf(ref), thread: root.messageId };
     const mapped = await store.getMessageByChat({ ...key, chatMessageId: root.messageId });
-    let latest = root;
     if (!mapped) {
       const text = rootText(ref.platform, root);
       const id = await createInOuro(conversationId, root.ouroMessageId, text, runs);
       await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
       metrics.relayed('to_ouro', ref.platform);
       if (!root.deleted) await copyToOtherThreads(conversationId, key, id, root.author, root.text, root.files);
-      latest = (await threads.readRoot(ref, root.messageId)) ?? root;
+      const latest = (await threads.readRoot(ref, root.messageId)) ?? root;
       const now = rootText(ref.platform, latest);
       if (now !== text) await ouro.messages.update(conversationId, id, { text: now, json: markdownToDoc(now) });
     }
-    await threads.writeRoot(ref, { ...latest, relayed: true });
+    // Mapped now: the message map answers for the root from here on (an edit landing after
+    // this finds the mapping); a root an edit re-writes meanwhile expires with the TTL purge.
+    await threads.forgetRoot(ref, root.messageId);
   }
 
   /** The mapping of a chat message; a top-level message may be mapped as the root of its own thread. */

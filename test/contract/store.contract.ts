@@ -163,6 +163,39 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       expect(await store.getState('empty')).toBe('');
     });
 
+    it('forgets webhook deliveries older than the retention, and only those', async () => {
+      await store.recordDelivery('d-old');
+      expect(await store.purgeDeliveries(60_000)).toBe(0);
+      // 300 ms apart with a 200 ms cut: far more margin than one round trip needs.
+      await sleep(300);
+      await store.recordDelivery('d-new');
+      expect(await store.purgeDeliveries(200)).toBe(1);
+      expect(await store.recordDelivery('d-new')).toBe(false);
+      expect(await store.recordDelivery('d-old')).toBe(true);
+      await expect(store.purgeDeliveries(-1)).rejects.toThrow(/olderThanMs/);
+    });
+
+    it('deletes state keys, and purges old ones by exact prefix', async () => {
+      for (const k of ['root:a', 'root:b', 'ROOT:c', 'rootx', 'identity', 'r%:d', 'ü:e']) await store.setState(k, 'v');
+      await sleep(300);
+      await store.setState('root:b', 'touched'); // a write restarts a key's age
+      await store.setState('root:new', 'v');
+      expect(await store.purgeState('root:', 200)).toBe(1);
+      // % and _ are plain characters, not wildcards; a non-ASCII prefix counts characters.
+      expect(await store.purgeState('r%:', 200)).toBe(1);
+      expect(await store.purgeState('ü:', 200)).toBe(1);
+      const left: Record<string, string | undefined> = {};
+      for (const k of ['root:a', 'root:b', 'ROOT:c', 'rootx', 'identity', 'r%:d', 'ü:e', 'root:new']) left[k] = await store.getState(k);
+      expect(left).toEqual({ 'root:a': undefined, 'root:b': 'touched', 'ROOT:c': 'v', rootx: 'v', identity: 'v', 'r%:d': undefined, 'ü:e': undefined, 'root:new': 'v' });
+      expect(await store.deleteState('root:b')).toBe(true);
+      expect(await store.deleteState('root:b')).toBe(false);
+      expect(await store.getState('root:b')).toBeUndefined();
+      await expect(store.purgeState('', 0)).rejects.toThrow(/prefix/);
+      await expect(store.purgeState('root:', -1)).rejects.toThrow(/olderThanMs/);
+      await expect(store.deleteState('')).rejects.toThrow(/key/);
+      expect(await store.getState('identity')).toBe('v');
+    });
+
     it('adds, updates, lists, cards and removes watches', async () => {
       const w = await store.addWatch({ ...slackChan, questId: 'q1', statuses: ['accepted'], createdBy: 'U1' });
       expect(w).toMatchObject({ ...slackChan, questId: 'q1', statuses: ['accepted'], cardMessageId: null, createdBy: 'U1' });
@@ -202,6 +235,21 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         { questId: 'q1', entryId: 'e2', status: 'accepted', updatedAt: '2026-01-02T00:00:00Z' },
       ]);
       expect(await store.getSnapshots('q3')).toEqual([]);
+    });
+
+    it('deletes the snapshots of one key only', async () => {
+      await store.putSnapshots([
+        { questId: 'q1@slack/T1/C1', entryId: 'e1', status: 'submitted', updatedAt: null },
+        { questId: 'q1@slack/T1/C1', entryId: 'e2', status: 'accepted', updatedAt: null },
+        { questId: 'q1@discord/G1/42', entryId: 'e1', status: 'submitted', updatedAt: null },
+        { questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: null },
+      ]);
+      expect(await store.deleteSnapshots('q1@slack/T1/C1')).toBe(2);
+      expect(await store.deleteSnapshots('q1@slack/T1/C1')).toBe(0);
+      expect(await store.getSnapshots('q1@slack/T1/C1')).toEqual([]);
+      expect((await store.getSnapshots('q1@discord/G1/42')).map((x) => x.entryId)).toEqual(['e1']);
+      expect((await store.getSnapshots('q1')).map((x) => x.entryId)).toEqual(['e1']);
+      await expect(store.deleteSnapshots('')).rejects.toThrow(/questId/);
     });
 
     it('writes a large snapshot batch in one call', async () => {

@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/log.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { interactionFor } from './discord-command-options.ts';
 import { startFakeDiscord, type FakeDiscord } from './fake-discord.ts';
+export { eventually } from './eventually.ts';
 
 const SECRET = 'discord-e2e-webhook-secret-0123';
 /** Manage Server, as a member permissions bitfield. */
@@ -74,16 +75,3 @@ export async function startDiscordApp(): Promise<DiscordApp> {
   };
 }
 
-/** Polls until `check` stops throwing, or rethrows its last error. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}

@@ -14,6 +14,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import type { MirrorMode, Platform, Store } from '../../src/store/types.ts';
 import { makeTestStore } from '../helpers/store.ts';
 import { TestAdapter } from '../helpers/test-adapter.ts';
+export { eventually } from '../helpers/eventually.ts';
 
 export const ada: ChatUser = { id: 'U-ADA', name: 'Ada Lovelace', avatarUrl: 'https://avatars.example/ada.png' };
 export const bob: ChatUser = { id: 'U-BOB', name: 'Bob' };
@@ -157,16 +158,3 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
   return mirror;
 }
 
-/** Polls until `check` stops throwing (assertions inside), or fails with its last error. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
