@@ -8,12 +8,30 @@ import type { Store } from '../store/types.ts';
 import { uuid7 } from '../ouro/uuid7.ts';
 import { conversationLane } from './chat-ref.ts';
 import { JOB, type SyncPayload } from './jobs.ts';
+import { ROOT_STATE_PREFIX } from './threads.ts';
 
 /**
  * Done jobs are kept this long because their idempotency keys die with them: platform
  * redeliveries come within minutes (Slack retries 3 times over ~5 min), a day is ample.
  */
 export const DONE_JOB_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Processed Ouro webhook deliveries are kept this long so a redelivered one is still
+ * recognised. Ouro does not document how long it redelivers; a week is far beyond any
+ * retry schedule we know of, and a webhook older than that is better applied twice (the
+ * message map makes a repeated sync harmless) than the table grown forever.
+ */
+export const DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * A `threads` channel remembers every top-level message as a possible thread root until its
+ * thread's first reply sends it. Slack and Discord threads can get that reply days later, so
+ * roots are kept 30 days (counted from their last edit): long past the life of a normal
+ * discussion, short enough that a busy channel's unanswered messages do not pile up. A reply
+ * to an older root still starts a conversation, only without the root in it.
+ */
+export const ROOT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface ReconcileDeps {
   store: Store;
@@ -43,6 +61,11 @@ export function createReconciler(deps: ReconcileDeps) {
     if (enqueued) deps.wake();
     const keys = await store.purgeExpiredKeys(deps.now());
     const jobs = await store.purgeDoneJobs(DONE_JOB_RETENTION_MS);
-    logger.debug({ conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs }, 'reconciliation pass');
+    const deliveries = await store.purgeDeliveries(DELIVERY_RETENTION_MS);
+    const roots = await store.purgeState(ROOT_STATE_PREFIX, ROOT_RETENTION_MS);
+    logger.debug(
+      { conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs, purgedDeliveries: deliveries, purgedRoots: roots },
+      'reconciliation pass',
+    );
   };
 }

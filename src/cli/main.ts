@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   jobs: { summary: 'list, retry or drop queued and dead jobs', load: () => import('./commands/jobs.ts') },
   'register-commands': { summary: 'register the /ouro command with Discord', load: () => import('./commands/register-commands.ts') },
   manifest: { summary: 'print the Slack app manifest', load: () => import('./commands/manifest.ts') },
+  doctor: { summary: 'check every configured part and say how to fix what fails', load: () => import('./commands/doctor.ts') },
 };
 
 export function usage(): string {

@@ -2,7 +2,7 @@ import { textReply } from './reply.ts';
 import { loadQuest } from './quest/common.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { visibilityFor } from './visibility.ts';
-import { baselineQuest } from './watch-baseline.ts';
+import { baselineQuest, deliveredKey } from './watch-baseline.ts';
 
 export const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'] as const;
 
@@ -62,6 +62,9 @@ export const unwatchSpec: CommandSpec = {
     const direct = watches.find((w) => w.questId === ref);
     const questId = direct?.questId ?? (await loadQuest(ctx, ref)).id;
     const removed = await deps.store.removeWatch({ ...input.channel, questId });
+    // The channel's record of what it was told goes too (a later watch baselines afresh);
+    // also when no watch stood, which clears a record an earlier unwatch left behind.
+    await deps.store.deleteSnapshots(deliveredKey(questId, input.channel));
     if (!removed) throw new UserError(`This channel does not watch that quest. See \`/ouro watches\`.`);
     return { reply: textReply(`Stopped watching quest \`${questId}\` here.`) };
   },

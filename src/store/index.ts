@@ -48,6 +48,17 @@ export async function migrateStore(
   }
 }
 
+/** Names of the migrations not yet applied at `target`, in order; applies nothing
+ * (`ouro-bridge doctor`). Opening a SQLite path that does not exist creates an empty file. */
+export async function pendingMigrations(target: StoreTarget, opts: Omit<OpenStoreOptions, 'migrate'> = {}): Promise<string[]> {
+  const store = await openSqlStore(target, opts);
+  try {
+    return await store.pendingMigrations();
+  } finally {
+    await store.close();
+  }
+}
+
 async function openSqlStore(target: StoreTarget, opts: OpenStoreOptions): Promise<SqlStore> {
   const log = opts.logger ?? silentLogger;
   if (target.engine === 'sqlite') {

@@ -206,15 +206,22 @@ export async function dropJob(ctx: StoreContext, id: number): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
+/**
+ * Counts by state without reading the table: each count is an index-only scan (the partial
+ * indexes of migration 0001 for unfinished, running and done jobs; any full index for the
+ * total), so the worker's periodic depth sample does not block the event loop on a
+ * SQLite file full of history (a GROUP BY over the rows took ~14 ms at 13k jobs).
+ * One statement, so the four counts come from one snapshot.
+ */
 export async function countJobs(ctx: StoreContext): Promise<Record<JobState, number>> {
-  const rows = await ctx.db
-    .selectFrom('jobs')
-    .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
-    .groupBy('state')
-    .execute();
-  const counts: Record<JobState, number> = { pending: 0, running: 0, done: 0, dead: 0 };
-  for (const r of rows) counts[r.state] = Number(r.n);
-  return counts;
+  const { rows } = await sql<{ total: number; unfinished: number; running: number; done: number }>`select
+    (select count(*) from jobs) as total,
+    (select count(*) from jobs where state in ('pending', 'running')) as unfinished,
+    (select count(*) from jobs where state = 'running') as running,
+    (select count(*) from jobs where state = 'done') as done`.execute(ctx.db);
+  const r = rows[0]!;
+  const [total, unfinished, run, done] = [r.total, r.unfinished, r.running, r.done].map(Number) as [number, number, number, number];
+  return { pending: unfinished - run, running: run, done, dead: total - unfinished - done };
 }
 
 export async function purgeDoneJobs(ctx: StoreContext, olderThanMs: number): Promise<number> {

@@ -185,6 +185,18 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
   const ouroIds = [...new Set(m.ouroMessageIds)];
   const chatKey = { ...k, chat_message_id: chatMessageId };
   await writeTx(ctx.db, ctx.engine, async (tx) => {
+    // The Ouro-id rows of a replaced mapping are found through the ids it listed: the
+    // table's primary key leads with the Ouro id, and it has no index on the chat key, so
+    // deleting by chat key alone scanned the whole table (~0.7 ms per message at 10k rows).
+    const before = await tx
+      .selectFrom('message_map')
+      .select('ouro_message_ids')
+      .where('platform', '=', k.platform)
+      .where('workspace', '=', k.workspace)
+      .where('channel', '=', k.channel)
+      .where('thread', '=', k.thread)
+      .where('chat_message_id', '=', chatMessageId)
+      .executeTakeFirst();
     await tx
       .insertInto('message_map')
       .values({
@@ -200,18 +212,23 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
           .doUpdateSet({ conversation_id: conversationId, ouro_message_ids: JSON.stringify(m.ouroMessageIds) }),
       )
       .execute();
-    await tx
-      .deleteFrom('message_ouro_ids')
-      .where('platform', '=', k.platform)
-      .where('workspace', '=', k.workspace)
-      .where('channel', '=', k.channel)
-      .where('thread', '=', k.thread)
-      .where('chat_message_id', '=', chatMessageId)
-      .execute();
+    const stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
+    if (stale.length > 0) {
+      await tx
+        .deleteFrom('message_ouro_ids')
+        .where('ouro_message_id', 'in', [...new Set(stale)])
+        .where('platform', '=', k.platform)
+        .where('workspace', '=', k.workspace)
+        .where('channel', '=', k.channel)
+        .where('thread', '=', k.thread)
+        .where('chat_message_id', '=', chatMessageId)
+        .execute();
+    }
     if (ouroIds.length > 0) {
       await tx
         .insertInto('message_ouro_ids')
         .values(ouroIds.map((id) => ({ ouro_message_id: id, ...chatKey })))
+        .onConflict((oc) => oc.doNothing())
         .execute();
     }
   });

@@ -5,7 +5,7 @@ import type { Engine } from './engine.ts';
 import type { Db } from './schema.ts';
 import { requireInt, type StoreContext } from './context.ts';
 import { Batcher } from './batcher.ts';
-import { runMigrations, type MigrationReport } from './migrations/index.ts';
+import { listPendingMigrations, runMigrations, type MigrationReport } from './migrations/index.ts';
 import * as jobs from './jobs.ts';
 import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
@@ -41,6 +41,11 @@ export class SqlStore implements Store {
   /** Like `migrate`, and says which migrations ran (the `migrate` CLI prints it). */
   migrateWithReport(): Promise<MigrationReport> {
     return runMigrations(this.db, this.engine, this.schema);
+  }
+
+  /** Migrations not yet applied (read-only). */
+  pendingMigrations(): Promise<string[]> {
+    return listPendingMigrations(this.db, this.engine, this.schema);
   }
 
   async ping(): Promise<void> {

@@ -162,7 +162,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
       conv = await conversationOf(C, root.ts);
       expect(messagesOf(conv).filter((t) => t.includes('said exactly once'))).toHaveLength(1);
     });
-    // Socket Mode acks before processing: give the later copies time to (not) arrive.
+    // An ack means recorded, not yet relayed: give the later copies time to (not) arrive.
     await new Promise((r) => setTimeout(r, 300));
     await s.bridge.drain();
     expect(messagesOf(conv).filter((t) => t.includes('said exactly once'))).toHaveLength(1);

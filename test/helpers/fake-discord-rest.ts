@@ -17,7 +17,11 @@ export interface FakeState {
   webhooks: Map<string, { id: string; token: string; channel_id: string; name: string; application_id: string; user: unknown; type: 1; guild_id: string }>;
   interactionFlags: Map<string, number>;
   /** What the bot may do; tests switch permissions off to see the adapter cope. */
-  botCan: { manageWebhooks: boolean };
+  botCan: {
+    manageWebhooks: boolean;
+    /** Sets GATEWAY_MESSAGE_CONTENT_LIMITED (1 << 19) in the application's `flags` (default off). */
+    messageContent?: boolean;
+  };
   autocompleteAnswers: { token: string; choices: unknown }[];
   dispatch(t: string, d: unknown): number;
 }
@@ -106,12 +110,18 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     return reply(200, { url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
   }
   if (method === 'GET' && (path === '/applications/@me' || path === '/oauth2/applications/@me')) {
-    return reply(200, { id: s.ids.app, name: 'Ouro Bridge', flags: 0, bot_public: false, description: '' });
+    return reply(200, { id: s.ids.app, name: 'Ouro Bridge', flags: s.botCan.messageContent ? 1 << 19 : 0, bot_public: false, description: '' });
   }
   if (method === 'GET' && path === '/users/@me') return reply(200, s.botUser);
   if ((r = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'PUT') {
     if (r[1] !== s.ids.app) return notFound(10002, 'Unknown Application');
     return reply(200, (body as any[]).map((c) => ({ ...c, id: s.snowflake(), application_id: s.ids.app, version: '1' })));
+  }
+  // The commands last put on the route (read back from the recorded calls), as Discord lists them.
+  if ((r = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'GET') {
+    if (r[1] !== s.ids.app) return notFound(10002, 'Unknown Application');
+    const put = s.calls.findLast((c) => c.method === 'PUT' && c.path === path && c.status === 200);
+    return reply(200, (put?.response as unknown[] | undefined) ?? []);
   }
   if ((r = m(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === 'POST') {
     const token = r[2]!;

@@ -14,6 +14,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { BOT_SCOPES } from '../../src/adapters/slack/manifest.ts';
 
 export const TEAM = 'T0LAB';
 export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0OURO' };
@@ -76,6 +77,9 @@ export class FakeSlack {
   echo = true;
   /** Answer every response_url with 404 expired_url. */
   expiredHooks = false;
+  /** The bot token's scopes, sent as `x-oauth-scopes` on every Web API answer as Slack does
+   * (default: the manifest's); `undefined` sends no header. */
+  grantedScopes: readonly string[] | undefined = BOT_SCOPES;
   private server = createServer((req, res) => void this.handle(req, res));
   private wss = new WebSocketServer({ noServer: true });
   private sockets = new Set<WebSocket>();
@@ -165,8 +169,9 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const raw = await readAll(req);
+    const scopes: Record<string, string> = path.startsWith('/api/') && this.grantedScopes ? { 'x-oauth-scopes': this.grantedScopes.join(',') } : {};
     const json = (status: number, body: unknown, headers: Record<string, string> = {}): void =>
-      void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      void res.writeHead(status, { 'content-type': 'application/json', ...scopes, ...headers }).end(JSON.stringify(body));
     if (path.startsWith('/hooks/')) {
       this.hooks.push({ seq: ++this.order, id: path.slice(7), body: JSON.parse(raw.toString('utf8')) });
       // Slack answers 404 "expired_url" once a response_url is older than 30 min or used 5 times.
@@ -273,15 +278,18 @@ export class FakeSlack {
     return { status: res.status, body: isJson ? JSON.parse(text) : text || undefined };
   }
 
-  /** Sends an envelope over Socket Mode and waits for the app's ack. */
-  async envelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown, retryAttempt = 0): Promise<Delivery> {
+  /** Sends an envelope over Socket Mode and waits for the app's ack (rejects after `ackTimeoutMs`). */
+  async envelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown, retryAttempt = 0, ackTimeoutMs = 5000): Promise<Delivery> {
     // The client reconnects by itself after a missed ping (a busy event loop): wait for it.
     for (let waited = 0; this.sockets.size === 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     const ws = [...this.sockets][0];
     if (!ws) throw new Error('fake-slack: no Socket Mode connection');
     const envelope_id = `env-${++this.envSeq}`;
     const acked = new Promise<any>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ack for ${type} ${envelope_id}`)), 5000);
+      const timer = setTimeout(() => {
+        this.waiting.delete(envelope_id);
+        reject(new Error(`no ack for ${type} ${envelope_id}`));
+      }, ackTimeoutMs);
       this.waiting.set(envelope_id, (p) => {
         clearTimeout(timer);
         resolve(p);

@@ -7,6 +7,7 @@ import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../src/bridge/types.ts';
 import type { ChannelKey, Store } from '../../src/store/types.ts';
+import { deliveredKey } from '../../src/commands/watch-baseline.ts';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
 import { TestAdapter } from '../helpers/test-adapter.ts';
@@ -216,6 +217,22 @@ describe('quest notifications', () => {
     expect(slack.bridgePosts('C1', surveyCard).map((m) => m.text.split('\n')[1])).toEqual(['Note: first', 'Note: second']);
     expect(slack.bridgePosts('C3').length).toBe(1); // its card from before the unlink, nothing since
     expect(await notifier.tick()).toMatchObject({ delivered: 0 });
+  });
+
+  it("unwatch forgets that channel's delivery record, and no other", async () => {
+    const survey = sandbox().state.quests.find((q) => q.name === 'Anisotropy survey')!;
+    const records = async () => ({
+      c1: (await ts.store.getSnapshots(deliveredKey(Q, C1))).length,
+      c2: (await ts.store.getSnapshots(deliveredKey(Q, C2))).length,
+      c1Survey: (await ts.store.getSnapshots(deliveredKey(survey.id, C1))).length,
+    });
+    const before = await records();
+    expect(before.c1).toBeGreaterThan(0);
+    expect(before.c2).toBeGreaterThan(0);
+    expect(before.c1Survey).toBeGreaterThan(0);
+    expect((await runner.run({ text: `unwatch ${Q}`, user: member, channel: C1 })).reply.text).toBe(`Stopped watching quest \`${Q}\` here.`);
+    expect(await records()).toEqual({ ...before, c1: 0 });
+    expect((await ts.store.listWatches(C1)).map((w) => w.questId)).toEqual([survey.id]);
   });
 
   it('a quest whose fetch fails is skipped this tick and caught up the next', async () => {

@@ -17,7 +17,7 @@ import {
   isRetryable,
 } from '../../src/ouro/errors.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../../../shared/fixtures/ouro/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/ouro/${name}`, import.meta.url), 'utf8');
 const res = (status: number, body: unknown) => ({
   status,
   text: typeof body === 'string' ? body : JSON.stringify(body),

@@ -5,7 +5,7 @@ import { byCreatedAt, column, conversation, entry, message, page, profile, quest
 
 const where = { method: 'GET', path: '/x' };
 const fixture = (name: string) =>
-  (JSON.parse(readFileSync(new URL(`../../../shared/fixtures/ouro/${name}`, import.meta.url), 'utf8')) as { data: unknown }).data;
+  (JSON.parse(readFileSync(new URL(`../fixtures/ouro/${name}`, import.meta.url), 'utf8')) as { data: unknown }).data;
 
 describe('richText', () => {
   const d = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'hi' }] }] };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normaliseEventName, parseWebhook, type WebhookDelivery } from '../../src/ouro/webhooks.ts';
 
-const registry = JSON.parse(readFileSync(new URL('../../../shared/fixtures/ouro/webhook_events.json', import.meta.url), 'utf8')) as string[];
+const registry = JSON.parse(readFileSync(new URL('../fixtures/ouro/webhook_events.json', import.meta.url), 'utf8')) as string[];
 const CONV = '019e2a0f-4c21-7b3e-9a10-5d2e8f7c1a01';
 const ALICE = { id: 'fab63291-9f4a-4437-a823-9a4bfcf52e27', username: 'alice', is_agent: false };
 

@@ -3,9 +3,9 @@
  * mentions, button presses, the quest modal and shared links, handed to the core's inbox.
  *
  * Keys are stable across Slack's retries (same payload → same key), so the core's dedupe
- * turns a retried delivery into a no-op. In HTTP mode the receiver answers only after the
- * inbox has the event (processBeforeResponse), so a failure yields HTTP 500 and Slack
- * delivers again. Raw payloads handed on lose Slack's legacy verification `token`.
+ * turns a retried delivery into a no-op. An event is acknowledged only after the inbox has
+ * it: in HTTP mode by processBeforeResponse (a failure yields HTTP 500), in Socket Mode by
+ * socket-ack.ts (a failure sends no ack); either way Slack delivers again. Raw payloads handed on lose Slack's legacy verification `token`.
  */
 import type { App } from '@slack/bolt';
 import type { BridgeInbox, InboundEvent, Invoker } from '../../bridge/types.ts';

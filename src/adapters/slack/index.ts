@@ -2,7 +2,8 @@
  * The Slack adapter: a bolt App behind one of two receivers.
  * - HTTP mode: bolt's HTTPReceiver answers `POST /slack/events` on the bridge's one port
  *   (its requestListener is mounted on our server; bolt never opens a port of its own).
- * - Socket Mode when an app token is given: bolt's SocketModeReceiver.
+ * - Socket Mode when an app token is given: bolt's SocketModeReceiver, acking an event only
+ *   after the inbox has it (socket-ack.ts).
  * `apiUrl` (SLACK_API_URL) points the Web API and Socket Mode's apps.connections.open at
  * another host (GovSlack, tests).
  */
@@ -17,6 +18,7 @@ import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
 import { createPacer } from './pacing.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
+import { AckAfterProcessingReceiver } from './socket-ack.ts';
 
 export type { SlackReplyTarget } from './outbound.ts';
 
@@ -82,7 +84,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   };
   const blog = boltLogger(logger);
   const receiver = socket
-    ? new SocketModeReceiver({ appToken: opts.appToken!, logger: blog, installerOptions: { clientOptions } })
+    ? new AckAfterProcessingReceiver({ appToken: opts.appToken!, logger: blog, installerOptions: { clientOptions } })
     : new HTTPReceiver({ signingSecret: opts.signingSecret!, logger: blog, processBeforeResponse: true, endpoints: [SLACK_EVENTS_PATH] });
   const app = new App({ token: opts.botToken, receiver, clientOptions, logger: blog, deferInitialization: true });
   const self: SelfIds = {};

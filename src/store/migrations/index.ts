@@ -21,17 +21,54 @@ export interface MigrationReport {
 }
 
 /**
- * Applies pending migrations; idempotent. On PostgreSQL the Migrator's own tables are
+ * The Migrator over the static list (`runMigrations` applies pending migrations, idempotent;
+ * `listPendingMigrations` only reads). On PostgreSQL the Migrator's own tables are
  * pinned to `schema` (default public): it checks for them across every schema it can see,
  * so without the pin a `kysely_migration` table in another schema would fool it.
  */
-export async function runMigrations(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
+function migratorFor(db: Db, engine: Engine, schema?: string): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(engine) };
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider,
     migrationTableSchema: engine === 'postgres' ? (schema ?? 'public') : undefined,
   });
+}
+
+/** Names of migrations not yet applied, in order; read-only (`ouro-bridge doctor`). */
+export async function listPendingMigrations(db: Db, engine: Engine, schema?: string): Promise<string[]> {
+  const infos = await migratorFor(db, engine, schema).getMigrations();
+  return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/**
+ * Kysely's Migrator looks for its table through the introspector, which reads every table
+ * of every schema (with `pg_get_serial_sequence` per column). When another client drops a
+ * schema at that moment (parallel tests, another app sharing the database), the scan fails
+ * with "schema … does not exist" (SQLSTATE 3F000) although nothing of ours is wrong. The
+ * migration runs in one transaction, so trying again is safe.
+ */
+const RACE_ATTEMPTS = 5;
+
+function lostSchemaRace(err: unknown, schema: string | undefined): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  const missing = /schema "([^"]+)" does not exist/.exec(e?.message ?? '')?.[1];
+  return (e?.code === '3F000' || missing !== undefined) && missing !== schema;
+}
+
+export async function runMigrations(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db, engine, schema);
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause ?? err;
+      if (engine !== 'postgres' || attempt >= RACE_ATTEMPTS || !lostSchemaRace(cause, schema)) throw err;
+    }
+  }
+}
+
+async function migrateOnce(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
+  const migrator = migratorFor(db, engine, schema);
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((r) => r.status === 'Error');
   if (error || failed) {
