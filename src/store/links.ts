@@ -1,6 +1,8 @@
 import type { ChannelKey, ChannelLink, MessageMapping, MirrorMode, ThreadKey, ThreadLink } from './types.ts';
 import { toChannelLink, toMessageMapping, toThreadLink } from './schema.ts';
 import { writeTx } from './engine.ts';
+import { precompiled } from './compiled.ts';
+import type { Platform } from './types.ts';
 import {
   optionalText,
   requirePlatform,
@@ -27,16 +29,45 @@ function threadKey(k: ThreadKey): ThreadKey {
   return { ...channelKey(k), thread: requireString('thread', k.thread) };
 }
 
+// The per-message reads and writes, built once (see compiled.ts).
+const selectChannelLink = precompiled((db, platform: Platform, workspace: string, channel: string) =>
+  db.selectFrom('channel_links').selectAll().where('platform', '=', platform).where('workspace', '=', workspace).where('channel', '=', channel),
+);
+const selectThreadLink = precompiled((db, platform: Platform, workspace: string, channel: string, thread: string) =>
+  db
+    .selectFrom('thread_links')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('workspace', '=', workspace)
+    .where('channel', '=', channel)
+    .where('thread', '=', thread),
+);
+const selectThreadsOf = precompiled((db, conversationId: string) =>
+  db
+    .selectFrom('thread_links')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('created_at')
+    .orderBy('platform')
+    .orderBy('workspace')
+    .orderBy('channel')
+    .orderBy('thread'),
+);
+const selectMessage = precompiled((db, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
+  db
+    .selectFrom('message_map')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('workspace', '=', workspace)
+    .where('channel', '=', channel)
+    .where('thread', '=', thread)
+    .where('chat_message_id', '=', chatMessageId),
+);
+
 export async function getChannelLink(ctx: StoreContext, key: ChannelKey): Promise<ChannelLink | undefined> {
   const k = channelKey(key);
-  const row = await ctx.db
-    .selectFrom('channel_links')
-    .selectAll()
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .executeTakeFirst();
-  return row && toChannelLink(row);
+  const { rows } = await ctx.db.executeQuery(selectChannelLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel));
+  return rows[0] && toChannelLink(rows[0]);
 }
 
 export async function upsertChannelLink(
@@ -78,15 +109,8 @@ export async function deleteChannelLink(ctx: StoreContext, key: ChannelKey): Pro
 
 export async function getThreadLink(ctx: StoreContext, key: ThreadKey): Promise<ThreadLink | undefined> {
   const k = threadKey(key);
-  const row = await ctx.db
-    .selectFrom('thread_links')
-    .selectAll()
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('thread', '=', k.thread)
-    .executeTakeFirst();
-  return row && toThreadLink(row);
+  const { rows } = await ctx.db.executeQuery(selectThreadLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread));
+  return rows[0] && toThreadLink(rows[0]);
 }
 
 export async function linkThread(ctx: StoreContext, link: Omit<ThreadLink, 'createdAt'>): Promise<ThreadLink> {
@@ -116,16 +140,7 @@ export async function unlinkThread(ctx: StoreContext, key: ThreadKey): Promise<b
 }
 
 export async function threadsOfConversation(ctx: StoreContext, conversationId: string): Promise<ThreadLink[]> {
-  const rows = await ctx.db
-    .selectFrom('thread_links')
-    .selectAll()
-    .where('conversation_id', '=', requireText('conversationId', conversationId))
-    .orderBy('created_at')
-    .orderBy('platform')
-    .orderBy('workspace')
-    .orderBy('channel')
-    .orderBy('thread')
-    .execute();
+  const { rows } = await ctx.db.executeQuery(selectThreadsOf(ctx.db, ctx.engine, requireText('conversationId', conversationId)));
   return rows.map(toThreadLink);
 }
 
@@ -188,15 +203,8 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
     // The Ouro-id rows of a replaced mapping are found through the ids it listed: the
     // table's primary key leads with the Ouro id, and it has no index on the chat key, so
     // deleting by chat key alone scanned the whole table (~0.7 ms per message at 10k rows).
-    const before = await tx
-      .selectFrom('message_map')
-      .select('ouro_message_ids')
-      .where('platform', '=', k.platform)
-      .where('workspace', '=', k.workspace)
-      .where('channel', '=', k.channel)
-      .where('thread', '=', k.thread)
-      .where('chat_message_id', '=', chatMessageId)
-      .executeTakeFirst();
+    const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+    const before = rows[0];
     await tx
       .insertInto('message_map')
       .values({
@@ -239,16 +247,9 @@ export async function getMessageByChat(
   key: ThreadKey & { chatMessageId: string },
 ): Promise<MessageMapping | undefined> {
   const k = threadKey(key);
-  const row = await ctx.db
-    .selectFrom('message_map')
-    .selectAll()
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('thread', '=', k.thread)
-    .where('chat_message_id', '=', requireText('chatMessageId', key.chatMessageId))
-    .executeTakeFirst();
-  return row && toMessageMapping(row);
+  const q = selectMessage(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread, requireText('chatMessageId', key.chatMessageId));
+  const { rows } = await ctx.db.executeQuery(q);
+  return rows[0] && toMessageMapping(rows[0]);
 }
 
 export async function getMessagesByOuro(ctx: StoreContext, ouroMessageId: string): Promise<MessageMapping[]> {

@@ -45,15 +45,19 @@ export async function listPendingMigrations(db: Db, engine: Engine, schema?: str
  * Kysely's Migrator looks for its table through the introspector, which reads every table
  * of every schema (with `pg_get_serial_sequence` per column). When another client drops a
  * schema at that moment (parallel tests, another app sharing the database), the scan fails
- * with "schema … does not exist" (SQLSTATE 3F000) although nothing of ours is wrong. The
- * migration runs in one transaction, so trying again is safe.
+ * with "schema … does not exist" (3F000) or "relation … does not exist" (42P01) although
+ * nothing of ours is wrong. The migration runs in one transaction, so trying again is safe.
  */
 const RACE_ATTEMPTS = 5;
 
 function lostSchemaRace(err: unknown, schema: string | undefined): boolean {
   const e = err as { code?: string; message?: string } | undefined;
-  const missing = /schema "([^"]+)" does not exist/.exec(e?.message ?? '')?.[1];
-  return (e?.code === '3F000' || missing !== undefined) && missing !== schema;
+  const message = e?.message ?? '';
+  const missingSchema = /schema "([^"]+)" does not exist/.exec(message)?.[1];
+  // 3F000: a schema vanished; 42P01: a table vanished (dropped with its schema) mid-scan.
+  // A real fault of ours repeats on every attempt and is thrown after the last one.
+  if (missingSchema !== undefined) return missingSchema !== schema;
+  return e?.code === '3F000' || e?.code === '42P01' || /relation "[^"]+" does not exist/.test(message);
 }
 
 export async function runMigrations(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
