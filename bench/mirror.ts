@@ -193,7 +193,7 @@ async function bridgeRelay(sandbox: { url: string; apiKey: string }, dir: string
   const ackSeconds = (wall() - t0) / 1000;
   await app.bridge.drain(300_000);
   const cpu = process.cpuUsage(cpu0);
-  const rss = process.memoryUsage().rss;
+  const { rss, heapUsed } = process.memoryUsage();
 
   await paced(PACED_N, PACED_RATE, (i, at) => send('paced', i % M, Math.floor(i / M), at));
   await app.bridge.drain(60_000);
@@ -224,6 +224,7 @@ async function bridgeRelay(sandbox: { url: string; apiKey: string }, dir: string
     dead: counts.dead,
     cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / N,
     rss,
+    heapUsed,
     ack: { flood: sorted(ack.flood), paced: sorted(ack.paced) },
     lat: { flood: sorted(lat.flood), paced: sorted(lat.paced) },
   };
@@ -243,7 +244,7 @@ export async function benchMirror(): Promise<Row[]> {
     return [
       { name: 'mirror: messages relayed', value: `${b.found.flood}/${N} + ${b.found.paced}/${PACED_N}`, note: `flood + paced, ${M} threads, SQLite; ${b.dead} dead jobs` },
       { name: 'mirror: flood bridge throughput', value: `${Math.round(N / b.floodSeconds)} msg/s`, note: `first offer → last created; target ≥ 1,000 (all acked after ${b.ackSeconds.toFixed(1)} s)` },
-      { name: 'mirror: flood bridge CPU per message', value: ms(b.cpuMsPerMessage), note: 'user+system of the bridge process over the flood; stabler than msg/s on a loaded machine' },
+      { name: 'mirror: flood bridge CPU per message', value: `${b.cpuMsPerMessage.toFixed(2)} ms`, note: 'user+system of the bridge process over the flood; stabler than msg/s on a loaded machine' },
       { name: 'mirror: flood raw relay throughput', value: `${Math.round(rawRate)} msg/s`, note: `${M} closed loops, one messages.create per message` },
       { name: 'mirror: flood bridge p50 / p99', value: p50p99(b.lat.flood), note: 'queueing time: offered far above capacity; not compared' },
       { name: 'mirror: flood raw relay p50 / p99', value: p50p99(raw.floodLat), note: 'closed loop' },
@@ -252,7 +253,7 @@ export async function benchMirror(): Promise<Row[]> {
       { name: 'mirror: paced p99 bridge / raw', value: `${ratio.toFixed(2)}×`, note: 'target ≤ 1.5×' },
       { name: 'mirror: ack path p50 / p99 (flood)', value: p50p99(b.ack.flood), note: 'inbox.receive; target p99 < 10 ms' },
       { name: 'mirror: ack path p50 / p99 (paced)', value: p50p99(b.ack.paced), note: 'inbox.receive; target p99 < 10 ms' },
-      { name: 'mirror: RSS after flood', value: `${Math.round(b.rss / 1024 / 1024)} MB`, note: `after ${N} messages; bridge process (sandbox runs apart); target < 200 MB` },
+      { name: 'mirror: RSS after flood', value: `${Math.round(b.rss / 1024 / 1024)} MB`, note: `after ${N} messages, JS heap ${Math.round(b.heapUsed / 1024 / 1024)} MB; bridge process (sandbox apart; the raw relay ran in it first); target < 200 MB` },
     ];
   } finally {
     await ouro.close();

@@ -130,7 +130,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       do {
         again = false;
         while (started && inflight.size < deps.concurrency) {
-          const jobs = await store.claimJobs(deps.workerId, deps.concurrency - inflight.size, deps.leaseMs);
+          const asked = deps.concurrency - inflight.size;
+          const jobs = await store.claimJobs(deps.workerId, asked, deps.leaseMs);
           healthy = true;
           let fresh = 0;
           for (const job of jobs) {
@@ -138,7 +139,9 @@ export function createWorker(deps: WorkerDeps): Worker {
             fresh++;
             track(job);
           }
-          if (fresh === 0) break;
+          // Fewer than asked: nothing else is claimable now (a job recorded meanwhile wakes
+          // us again), so a second claim would only come back empty.
+          if (fresh === 0 || jobs.length < asked) break;
         }
       } while (again && started);
       await sampleDepth();

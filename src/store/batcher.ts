@@ -15,17 +15,24 @@ export class Batcher<I, O> {
   /**
    * @param write writes the items and returns one result per item, in order.
    * @param maxBatch bound on items per batch (e.g. SQLite's limit on bound parameters).
+   * @param gather when the first call of an idle batcher is written: 'tick' after the
+   *   current microtasks (calls made in the same tick, e.g. a Promise.all over a list, join
+   *   in); 'io' after the event loop's current I/O phase, so calls made by separate I/O
+   *   callbacks (HTTP responses finishing jobs) join in too, at the cost of one loop turn.
    */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
     private readonly maxBatch: number,
+    private readonly gather: 'tick' | 'io' = 'tick',
   ) {}
 
   push(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      // A microtask, so calls made in the same tick (Promise.all over a list) join in.
-      this.draining ??= Promise.resolve().then(() => this.drain());
+      this.draining ??=
+        this.gather === 'tick'
+          ? Promise.resolve().then(() => this.drain())
+          : new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
     });
   }
 

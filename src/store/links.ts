@@ -63,6 +63,45 @@ const selectMessage = precompiled((db, platform: Platform, workspace: string, ch
     .where('thread', '=', thread)
     .where('chat_message_id', '=', chatMessageId),
 );
+const upsertMessage = precompiled(
+  (
+    db,
+    platform: Platform,
+    workspace: string,
+    channel: string,
+    thread: string,
+    chatMessageId: string,
+    conversationId: string,
+    ouroIds: string,
+    origin: 'chat' | 'ouro',
+    createdAt: number,
+  ) =>
+    db
+      .insertInto('message_map')
+      .values({
+        platform,
+        workspace,
+        channel,
+        thread,
+        chat_message_id: chatMessageId,
+        conversation_id: conversationId,
+        ouro_message_ids: ouroIds,
+        origin,
+        created_at: createdAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
+          .doUpdateSet({ conversation_id: conversationId, ouro_message_ids: ouroIds }),
+      ),
+);
+const insertOuroId = precompiled(
+  (db, ouroMessageId: string, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
+    db
+      .insertInto('message_ouro_ids')
+      .values({ ouro_message_id: ouroMessageId, platform, workspace, channel, thread, chat_message_id: chatMessageId })
+      .onConflict((oc) => oc.doNothing()),
+);
 
 export async function getChannelLink(ctx: StoreContext, key: ChannelKey): Promise<ChannelLink | undefined> {
   const k = channelKey(key);
@@ -205,21 +244,10 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
     // deleting by chat key alone scanned the whole table (~0.7 ms per message at 10k rows).
     const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
     const before = rows[0];
-    await tx
-      .insertInto('message_map')
-      .values({
-        ...chatKey,
-        conversation_id: conversationId,
-        ouro_message_ids: JSON.stringify(m.ouroMessageIds),
-        origin: m.origin,
-        created_at: ctx.now(),
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
-          .doUpdateSet({ conversation_id: conversationId, ouro_message_ids: JSON.stringify(m.ouroMessageIds) }),
-      )
-      .execute();
+    const ids = JSON.stringify(m.ouroMessageIds);
+    await tx.executeQuery(
+      upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, conversationId, ids, m.origin, ctx.now()),
+    );
     const stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
     if (stale.length > 0) {
       await tx
@@ -232,7 +260,9 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
         .where('chat_message_id', '=', chatMessageId)
         .execute();
     }
-    if (ouroIds.length > 0) {
+    if (ouroIds.length === 1) {
+      await tx.executeQuery(insertOuroId(tx, ctx.engine, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+    } else if (ouroIds.length > 0) {
       await tx
         .insertInto('message_ouro_ids')
         .values(ouroIds.map((id) => ({ ouro_message_id: id, ...chatKey })))

@@ -31,7 +31,9 @@ export class SqlStore implements Store {
   ) {
     this.ctx = { db, engine, log, now: () => Date.now() };
     this.enqueues = new Batcher((items) => jobs.enqueueMany(this.ctx, items), 500);
-    this.completions = new Batcher((ids) => jobs.completeMany(this.ctx, ids), 500);
+    // Jobs finish in separate HTTP callbacks: gathering over an I/O phase lets one
+    // statement and commit complete several (the bench measured one per job with 'tick').
+    this.completions = new Batcher((ids) => jobs.completeMany(this.ctx, ids), 500, 'io');
   }
 
   async migrate(): Promise<void> {
