@@ -54,7 +54,9 @@ const min = (xs: number[]) => Math.min(...xs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function benchRender(): BenchResult[] {
-  const rows = resultRows();
+  // Rows reach the renderer from JSON.parse (the Ouro client's envelope), which gives V8's fast
+  // object layout; rows built key by key in a loop do not, and would measure another shape.
+  const rows = JSON.parse(JSON.stringify(resultRows())) as Record<string, unknown>[];
   const runs = { table: [] as number[], csv: [] as number[], fit: [] as number[] };
   let bytes = 0;
   for (let i = 0; i < 11; i++) {

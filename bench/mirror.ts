@@ -15,8 +15,9 @@
  *    message's `created_at`, so a stalled producer cannot hide delay (no coordinated
  *    omission). The threads' conversations already exist: this is steady-state mirroring.
  * Ack path = `inbox.receive` (the event is durable when it resolves), timed in both phases.
- * The sandbox runs in a child process, so RSS measures the bridge alone and the two do not
- * share one event loop; both still share this machine's cores, so load skews both sides.
+ * The sandbox and the bridge each run in a child process (mirror-bridge.ts), so RSS
+ * measures the bridge alone (not the raw relay, which runs here) and no two share an event
+ * loop; all still share this machine's cores, so load skews every side.
  * Targets (issue #3): ≥ 1,000 msgs/s on SQLite, paced p99 ≤ 1.5× raw relay's, ack p99
  * < 10 ms, RSS < 200 MB after 10k messages.
  */
@@ -25,11 +26,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../src/app.ts';
-import type { BridgeInbox, ChatAdapter, ChatRef } from '../src/bridge/types.ts';
-import { loadConfig } from '../src/config.ts';
-import { silentLogger } from '../src/log.ts';
 import { createOuroClient, type OuroClient } from '../src/ouro/index.ts';
+import { bridgeProcess, STAGES } from './mirror-bridge.ts';
+import { M, micros, ms, N, p50p99, paced, PACED_N, PACED_RATE, PACED_SECONDS, pct, sorted, wall } from './mirror-common.ts';
 
 interface Row {
   name: string;
@@ -37,50 +36,7 @@ interface Row {
   note?: string;
 }
 
-/** Flood size: the issue's "RSS after 10k messages". */
-const N = 10_000;
-const M = 50;
-/**
- * The paced phase's offered rate: fixed (not derived from a measurement) so runs compare
- * across machines and loads; 6 msg/s per thread, well inside both sides' capacity here.
- */
-const PACED_RATE = 300;
-const PACED_SECONDS = 10;
-const PACED_N = PACED_RATE * PACED_SECONDS;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHANNEL = { platform: 'console' as const, workspace: 'local', channel: 'bench' };
-const TAG = /(flood|paced) t(\d+) m(\d+)/;
-
-/** A chat platform that exists only to hand messages to the inbox and count what comes back. */
-class BenchAdapter implements ChatAdapter {
-  readonly platform = 'console' as const;
-  inbox?: BridgeInbox;
-  posts = 0;
-  async start(inbox: BridgeInbox) {
-    this.inbox = inbox;
-  }
-  async stop() {}
-  health() {
-    return { connected: true };
-  }
-  async post() {
-    return { messageId: `bridge-${++this.posts}` };
-  }
-  async edit() {}
-  async delete() {}
-  async reply() {}
-}
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-const ms = (v: number) => `${v.toFixed(1)} ms`;
-const p50p99 = (v: number[]) => `${ms(pct(v, 50))} / ${ms(pct(v, 99))}`;
-const sorted = (v: number[]) => v.sort((a, b) => a - b);
-/** Wall clock with sub-millisecond resolution (the sandbox stamps µs from the same clock). */
-const wall = () => performance.timeOrigin + performance.now();
-const micros = (iso: string) => {
-  const m = /^(.+?T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?/.exec(iso)!;
-  return Date.parse(`${m[1]}Z`) + Number((m[2] ?? '0').padEnd(6, '0')) / 1000;
-};
 
 /** The sandbox in its own process; resolves with its URL and API key. */
 async function sandboxProcess(): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
@@ -99,34 +55,6 @@ process.stdin.resume();`;
     child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code}`)));
   });
   return { ...(JSON.parse(first) as { url: string; apiKey: string }), child };
-}
-
-/** Every message of a conversation, oldest first (the list pages backwards with `before`). */
-async function allMessages(ouro: OuroClient, conversationId: string) {
-  const out: { text: string; created_at: string }[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const page = await ouro.messages.list(conversationId, { limit: 100, ...(before ? { before } : {}) });
-    out.push(...page.messages.map((m) => ({ text: m.text ?? '', created_at: m.created_at })));
-    if (!page.hasMore || !page.nextBefore) return out;
-    before = page.nextBefore;
-  }
-}
-
-/**
- * Offers `count` messages at `rate` per second: message i is due at start + i/rate and is
- * sent then (late timers send the overdue ones at once), never waiting for earlier ones.
- */
-async function paced(count: number, rate: number, send: (i: number, offeredAt: number) => Promise<void>): Promise<void> {
-  const start = performance.now() + 20;
-  const due = (i: number) => start + (i * 1000) / rate;
-  const inflight: Promise<void>[] = [];
-  let i = 0;
-  while (i < count) {
-    for (const now = performance.now(); i < count && due(i) <= now; i++) inflight.push(send(i, performance.timeOrigin + due(i)));
-    if (i < count) await new Promise((r) => setTimeout(r, Math.max(0, due(i) - performance.now())));
-  }
-  await Promise.all(inflight);
 }
 
 /** Raw relay: inbound → one messages.create, no queue. Flood (closed loop per thread), then paced. */
@@ -156,79 +84,14 @@ async function rawRelay(ouro: OuroClient, botId: string) {
   return { floodSeconds, floodLat: sorted(floodLat), lat: sorted(lat) };
 }
 
-async function bridgeRelay(sandbox: { url: string; apiKey: string }, dir: string) {
-  const adapter = new BenchAdapter();
-  const config = loadConfig({
-    OURO_API_KEY: sandbox.apiKey,
-    OURO_BASE_URL: sandbox.url,
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-  });
-  const app = await createApp(config, { logger: silentLogger, adapters: [adapter], tuning: { reconcileEveryMs: 0 } });
-  await app.store.upsertChannelLink({ ...CHANNEL, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'bench' });
-  await app.start();
-  const inbox = adapter.inbox!;
-  const offered = new Map<string, number>();
-  const ack = { flood: [] as number[], paced: [] as number[] };
-  const send = async (phase: 'flood' | 'paced', t: number, k: number, at: number) => {
-    // Message 0 of a thread is its root (top level); the rest are replies in the thread.
-    const root = phase === 'flood' && k === 0;
-    const ref: ChatRef = root ? { ...CHANNEL } : { ...CHANNEL, thread: `r${t}` };
-    const messageId = root ? `r${t}` : `${phase}-t${t}m${k}`;
-    offered.set(`${phase} t${t} m${k}`, at);
-    const a0 = performance.now();
-    await inbox.receive({ kind: 'message.posted', key: `bench:${messageId}`, ref, messageId, author: { id: 'U1', name: 'bench' }, text: `${phase} t${t} m${k}`, at });
-    ack[phase].push(performance.now() - a0);
-  };
-
-  const cpu0 = process.cpuUsage();
-  const t0 = wall();
-  await Promise.all(
-    Array.from({ length: M }, async (_, t) => {
-      for (let k = 0; k < N / M; k++) await send('flood', t, k, wall());
-    }),
-  );
-  const ackSeconds = (wall() - t0) / 1000;
-  await app.bridge.drain(300_000);
-  const cpu = process.cpuUsage(cpu0);
-  const { rss, heapUsed } = process.memoryUsage();
-
-  await paced(PACED_N, PACED_RATE, (i, at) => send('paced', i % M, Math.floor(i / M), at));
-  await app.bridge.drain(60_000);
-
-  const lat = { flood: [] as number[], paced: [] as number[] };
-  let lastFlood = 0;
-  const links = await Promise.all(Array.from({ length: M }, (_, t) => app.store.getThreadLink({ ...CHANNEL, thread: `r${t}` })));
-  const ouro = createOuroClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
-  for (const link of links) {
-    if (!link) continue;
-    for (const m of await allMessages(ouro, link.conversationId)) {
-      const tag = TAG.exec(m.text);
-      const sent = tag ? offered.get(tag[0]) : undefined;
-      if (sent === undefined) continue;
-      const created = micros(m.created_at);
-      const phase = tag![1] as 'flood' | 'paced';
-      lat[phase].push(created - sent);
-      if (phase === 'flood') lastFlood = Math.max(lastFlood, created);
-    }
-  }
-  await ouro.close();
-  const counts = await app.store.countJobs();
-  await app.stop();
-  return {
-    floodSeconds: (lastFlood - t0) / 1000,
-    ackSeconds,
-    found: { flood: lat.flood.length, paced: lat.paced.length },
-    dead: counts.dead,
-    cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / N,
-    rss,
-    heapUsed,
-    ack: { flood: sorted(ack.flood), paced: sorted(ack.paced) },
-    lat: { flood: sorted(lat.flood), paced: sorted(lat.paced) },
-  };
-}
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const STAGE_NOTE: Record<(typeof STAGES)[number], string> = {
+  late: 'scheduled → handed to inbox.receive (event loop busy)',
+  ack: 'inbox.receive: validate + enqueue commit',
+  wake: 'acked → the claim that took it starts',
+  claim: 'the claim query',
+  ouro: 'claimed → Ouro created_at (handler reads + HTTP + sandbox)',
+};
 
 export async function benchMirror(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-bench-'));
@@ -237,7 +100,7 @@ export async function benchMirror(): Promise<Row[]> {
   try {
     const bot = await ouro.auth.whoami();
     const raw = await rawRelay(ouro, bot.id);
-    const b = await bridgeRelay(sandbox, dir);
+    const b = await bridgeProcess(sandbox, dir);
     const rawRate = N / raw.floodSeconds;
     const ratio = pct(b.lat.paced, 99) / pct(raw.lat, 99);
     const at = `offered ${PACED_RATE} msg/s over ${M} threads for ${PACED_SECONDS} s (${Math.round((100 * PACED_RATE) / rawRate)}% of raw capacity)`;
@@ -253,7 +116,14 @@ export async function benchMirror(): Promise<Row[]> {
       { name: 'mirror: paced p99 bridge / raw', value: `${ratio.toFixed(2)}×`, note: 'target ≤ 1.5×' },
       { name: 'mirror: ack path p50 / p99 (flood)', value: p50p99(b.ack.flood), note: 'inbox.receive; target p99 < 10 ms' },
       { name: 'mirror: ack path p50 / p99 (paced)', value: p50p99(b.ack.paced), note: 'inbox.receive; target p99 < 10 ms' },
-      { name: 'mirror: RSS after flood', value: `${Math.round(b.rss / 1024 / 1024)} MB`, note: `after ${N} messages, JS heap ${Math.round(b.heapUsed / 1024 / 1024)} MB; bridge process (sandbox apart; the raw relay ran in it first); target < 200 MB` },
+      ...STAGES.map((k) => ({
+        name: `mirror: paced stage ${k} p50 / p99`,
+        value: p50p99(b.stages[k]),
+        note: `${STAGE_NOTE[k]}; slowest 1%: ${ms(b.tail[k])} mean`,
+      })),
+      { name: 'mirror: paced event-loop delay p99 / max', value: `${ms(b.loop.p99)} / ${ms(b.loop.max)}`, note: `bridge process; GC ${ms(b.loop.gcMs)} in total, longest pause ${ms(b.loop.gcMaxMs)}` },
+      { name: 'mirror: RSS started / after flood + GC', value: `${mb(b.rssStarted)} / ${mb(b.rssAfterGc)} MB`, note: `bridge process; JS heap after GC ${mb(b.heapAfterGc)} MB` },
+      { name: 'mirror: RSS after flood', value: `${mb(b.rss)} MB`, note: `after ${N} messages, bridge process alone; JS heap ${mb(b.heapUsed)} MB, external ${mb(b.external)} MB; target < 200 MB` },
     ];
   } finally {
     await ouro.close();

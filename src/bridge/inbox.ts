@@ -31,8 +31,8 @@ export interface InboxDeps {
   metrics: BridgeMetrics;
   logger: Logger;
   now: () => number;
-  /** A job was recorded: the worker should look now rather than at its next poll. */
-  wake(): void;
+  /** A job was recorded in `lane`: the worker should look now rather than at its next poll. */
+  wake(lane?: string): void;
   interactive(event: InteractiveEvent): void;
 }
 
@@ -125,13 +125,14 @@ export function createInbox(deps: InboxDeps): BridgeInbox {
         kind = JOB.deleted;
         payload = { event: rest, receivedAt };
       }
-      const { created } = await store.enqueue({ lane: chatLane(event.ref), kind, payload, idempotencyKey: idem });
+      const lane = chatLane(event.ref);
+      const { created } = await store.enqueue({ lane, kind, payload, idempotencyKey: idem });
       if (!created) {
         metrics.duplicateDropped('chat');
         logger.debug({ key: event.key, ref: encodeChatRef(event.ref) }, 'repeat of a recorded event dropped');
         return { accepted: false };
       }
-      deps.wake();
+      deps.wake(lane);
       return { accepted: true };
     },
   };

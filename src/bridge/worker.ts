@@ -32,7 +32,11 @@ export interface Worker {
   start(): void;
   /** Stops claiming; waits up to `timeoutMs` for running jobs. Unfinished ones stay leased, then run again. */
   stop(timeoutMs?: number): Promise<void>;
-  wake(): void;
+  /**
+   * Something may be claimable now. With `lane` (a job of it was just recorded or finished
+   * here) the next claim looks at that lane only; without, at every lane.
+   */
+  wake(lane?: string): void;
   /** Resolves when no pending or running job remains (dead ones do not count). */
   drain(timeoutMs?: number): Promise<void>;
   running(): boolean;
@@ -53,6 +57,8 @@ const DEPTH_SAMPLE_MS = 1000;
  */
 const CLAIM_GATHER_MS = 4;
 const CLAIM_BATCH = 8;
+/** Woken lanes a claim names at most (a bound on its SQL parameters). */
+const CLAIM_LANES = 500;
 
 export function createWorker(deps: WorkerDeps): Worker {
   const { store, logger, metrics, retry } = deps;
@@ -64,6 +70,11 @@ export function createWorker(deps: WorkerDeps): Worker {
   let idleTimer: NodeJS.Timeout | undefined;
   const retryTimers = new Set<NodeJS.Timeout>();
   let lastDepthAt = 0;
+  // What the next claim must look at: every lane (start, poll, retries of unknown lanes,
+  // webhooks, other replicas' jobs) or only the lanes woken by this process. A woken lane
+  // stays listed until a claim has looked at it with room to spare.
+  let full = true;
+  const woken = new Set<string>();
 
   const errorText = (err: unknown) =>
     err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 2000) : String(err).slice(0, 2000);
@@ -102,7 +113,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       else log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
       const t = setTimeout(() => {
         retryTimers.delete(t);
-        wake();
+        wake(job.lane);
       }, delay + 5);
       t.unref();
       retryTimers.add(t);
@@ -114,7 +125,8 @@ export function createWorker(deps: WorkerDeps): Worker {
   function track(job: Job): void {
     const p = run(job).finally(() => {
       inflight.delete(job.id);
-      wake();
+      // The lane's next job (if any) is its head now.
+      wake(job.lane);
     });
     inflight.set(job.id, p);
   }
@@ -131,7 +143,21 @@ export function createWorker(deps: WorkerDeps): Worker {
         again = false;
         while (started && inflight.size < deps.concurrency) {
           const asked = deps.concurrency - inflight.size;
-          const jobs = await store.claimJobs(deps.workerId, asked, deps.leaseMs);
+          let lanes: string[] | undefined;
+          if (full) {
+            full = false;
+            woken.clear();
+          } else if (woken.size > 0) {
+            lanes = [...woken].slice(0, CLAIM_LANES);
+            for (const l of lanes) woken.delete(l);
+          } else break;
+          let jobs: Job[];
+          try {
+            jobs = await store.claimJobs(deps.workerId, asked, deps.leaseMs, lanes);
+          } catch (err) {
+            full = true; // the poll retries, looking everywhere
+            throw err;
+          }
           healthy = true;
           let fresh = 0;
           for (const job of jobs) {
@@ -139,9 +165,17 @@ export function createWorker(deps: WorkerDeps): Worker {
             fresh++;
             track(job);
           }
-          // Fewer than asked: nothing else is claimable now (a job recorded meanwhile wakes
-          // us again), so a second claim would only come back empty.
-          if (fresh === 0 || jobs.length < asked) break;
+          // As many as asked: more may be claimable, so what was looked at is looked at
+          // again when a slot frees. Fewer: nothing else there is claimable now (a job
+          // recorded or finished meanwhile wakes us again).
+          if (jobs.length >= asked) {
+            if (!lanes) full = true;
+            else {
+              const got = new Set(jobs.map((j) => j.lane));
+              for (const l of lanes) if (!got.has(l)) woken.add(l);
+            }
+          }
+          if (fresh === 0 && jobs.length >= asked) break;
         }
       } while (again && started);
       await sampleDepth();
@@ -166,6 +200,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       idleTimer = undefined;
+      full = true;
       void pump();
     }, deps.pollMs);
     idleTimer.unref();
@@ -174,8 +209,11 @@ export function createWorker(deps: WorkerDeps): Worker {
   // Jobs finishing in one turn of the event loop share one claim query.
   let wakeQueued = false;
   let gatherTimer: NodeJS.Timeout | undefined;
-  function wake(): void {
-    if (!started || wakeQueued) return;
+  function wake(lane?: string): void {
+    if (!started) return;
+    if (lane === undefined) full = true;
+    else woken.add(lane);
+    if (wakeQueued) return;
     const free = deps.concurrency - inflight.size;
     if (inflight.size >= deps.concurrency / 2 && free < Math.min(CLAIM_BATCH, deps.concurrency)) {
       gatherTimer ??= setTimeout(() => {

@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Job } from './types.ts';
 import { toJob, type Db } from './schema.ts';
-import { requireInt, requireText, type StoreContext } from './context.ts';
+import { requireInt, requireText, StoreInputError, type StoreContext } from './context.ts';
 
 /**
  * Claiming jobs: at most one per lane, the lane's head (its oldest unfinished job), when
@@ -35,6 +35,18 @@ const HEADS = sql<{ lane: string; head_id: number }>`(
   from lanes where lane is not null
 )`;
 
+/**
+ * The heads of the named lanes only: one `min(id)` probe of the unfinished-jobs index per
+ * lane. A worker woken by a job it just enqueued or finished knows the lane, and this costs
+ * O(named lanes) where HEADS walks every lane with unfinished jobs (the bench measured
+ * ~0.9 ms per full claim at 50 lanes, run once per message at a low rate).
+ */
+const laneHeads = (lanes: readonly string[]) => sql<{ lane: string; head_id: number }>`(
+  select f.lane, min(f.id) as head_id from jobs f
+  where f.state in ('pending', 'running') and f.lane in (${sql.join(lanes.map((l) => sql`${l}`))})
+  group by f.lane
+)`;
+
 /** The row `t` may be claimed now, head-ness aside. */
 const claimableRow = (t: 'j' | 'jobs', now: number) => sql<SqlBool>`
   ${sql.ref(`${t}.state`)} in ('pending', 'running')
@@ -52,21 +64,37 @@ const isHead = (t: 'jobs') => sql<SqlBool>`not exists (
 )`;
 
 /** Claimable heads, oldest first. */
-function candidates(db: Db, now: number, limit: number, engine: StoreContext['engine']) {
+function candidates(db: Db, now: number, limit: number, engine: StoreContext['engine'], lanes?: readonly string[]) {
+  const heads = lanes ? laneHeads(lanes) : HEADS;
   const q =
     engine === 'sqlite'
-      ? db.selectFrom(HEADS.as('h')).innerJoin('jobs as j', 'j.id', 'h.head_id')
+      ? db.selectFrom(heads.as('h')).innerJoin('jobs as j', 'j.id', 'h.head_id')
       : // PostgreSQL: an array of ids makes the plan a primary-key probe per head whatever
         // the statistics say; a join, with a freshly filled or churned queue's stale
         // statistics, became a merge join that sorted every unfinished job (~10x slower).
-        db.selectFrom('jobs as j').where(sql<SqlBool>`j.id = any(array(select h.head_id from ${HEADS} as h))`);
+        db.selectFrom('jobs as j').where(sql<SqlBool>`j.id = any(array(select h.head_id from ${heads} as h))`);
   return q.select('j.id').where(claimableRow('j', now)).orderBy('j.id').limit(limit);
 }
 
-export async function claimJobs(ctx: StoreContext, worker: string, limit: number, leaseMs: number): Promise<Job[]> {
+/** SQLite binds at most 32,766 parameters a statement; a worker names far fewer lanes. */
+const MAX_LANES = 1_000;
+
+/** `lanes`: look only at these lanes' heads (same rules); omitted: every lane. */
+export async function claimJobs(
+  ctx: StoreContext,
+  worker: string,
+  limit: number,
+  leaseMs: number,
+  lanes?: readonly string[],
+): Promise<Job[]> {
   requireText('worker', worker);
   requireInt('limit', limit, 1);
   requireInt('leaseMs', leaseMs, 1);
+  if (lanes !== undefined) {
+    if (lanes.length > MAX_LANES) throw new StoreInputError(`lanes: at most ${MAX_LANES} a claim, got ${lanes.length}`);
+    lanes.forEach((l, i) => requireText(`lanes[${i}]`, l));
+    if (lanes.length === 0) return [];
+  }
   const lease = (now: number) => ({ state: 'running' as const, locked_by: worker, locked_until: now + leaseMs, updated_at: now });
   let rows;
   if (ctx.engine === 'sqlite') {
@@ -76,7 +104,7 @@ export async function claimJobs(ctx: StoreContext, worker: string, limit: number
     rows = await ctx.db
       .updateTable('jobs')
       .set(lease(now))
-      .where('id', 'in', candidates(ctx.db, now, limit, ctx.engine))
+      .where('id', 'in', candidates(ctx.db, now, limit, ctx.engine, lanes))
       .returningAll()
       .execute();
   } else {
@@ -90,7 +118,7 @@ export async function claimJobs(ctx: StoreContext, worker: string, limit: number
       // The candidate query is a subquery with LIMIT, so each lock is tried once per row.
       const { rows: found } = await sql<{ id: number; lane: string; locked: boolean }>`
         select c.id, c.lane, pg_try_advisory_xact_lock(${LANE_LOCK_CLASS}, hashtext(c.lane)) as locked
-        from (${candidates(tx, ctx.now(), limit, ctx.engine).select('j.lane')}) as c`.execute(tx);
+        from (${candidates(tx, ctx.now(), limit, ctx.engine, lanes).select('j.lane')}) as c`.execute(tx);
       const ids = found.filter((c) => c.locked).map((c) => c.id);
       if (ids.length === 0) return [];
       const now = ctx.now();

@@ -85,7 +85,7 @@ export class SqlStore implements Store {
   purgeState: Store['purgeState'] = (prefix, ms) => keys.purgeState(this.ctx, prefix, ms);
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
-  claimJobs: Store['claimJobs'] = (w, limit, lease) => claimJobs(this.ctx, w, limit, lease);
+  claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);
   completeJob: Store['completeJob'] = async (id) => this.completions.push(requireInt('job id', id, 1));
   failJob: Store['failJob'] = (id, err, retryAt) => jobs.failJob(this.ctx, id, err, retryAt);
   getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);

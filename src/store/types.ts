@@ -133,8 +133,10 @@ export interface Store {
   /**
    * Claims up to `limit` runnable jobs for `worker`, at most one per lane: the oldest
    * unfinished job of a lane, only when it is due and not leased by another worker.
+   * `lanes`, when given, limits the search to those lanes (a worker that knows which lanes
+   * just became runnable); the rules are the same.
    */
-  claimJobs(worker: string, limit: number, leaseMs: number): Promise<Job[]>;
+  claimJobs(worker: string, limit: number, leaseMs: number, lanes?: readonly string[]): Promise<Job[]>;
   completeJob(id: number): Promise<void>;
   /** Records a failure; `retryAt` null makes the job dead. */
   failJob(id: number, error: string, retryAt: number | null): Promise<void>;
