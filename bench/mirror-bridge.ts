@@ -95,9 +95,9 @@ export async function runBridge(sandbox: { url: string; apiKey: string }, dir: s
   const app = await createApp(config, { logger: silentLogger, adapters: [adapter], tuning: { reconcileEveryMs: 0 } });
   const stamps = new Map<string, Stamps>();
   const claim = app.store.claimJobs.bind(app.store);
-  app.store.claimJobs = async (worker, limit, leaseMs) => {
+  app.store.claimJobs = async (worker, limit, leaseMs, lanes) => {
     const asked = wall();
-    const jobs = await claim(worker, limit, leaseMs);
+    const jobs = await claim(worker, limit, leaseMs, lanes);
     const got = wall();
     for (const job of jobs) {
       const s = stamps.get(tagOf(job) ?? '');

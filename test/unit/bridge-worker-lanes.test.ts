@@ -1,0 +1,97 @@
+/**
+ * Lane-targeted wakes: a job recorded (or a lane's job finished) in this process is claimed
+ * by a claim that looks at its lane only, without waiting for the poll. The poll is set to a
+ * minute here, so anything that runs ran because of a wake. Real in-memory SQLite store.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log.ts';
+import { noopMetrics } from '../../src/bridge/ports.ts';
+import { createWorker, type Worker } from '../../src/bridge/worker.ts';
+import type { Job, Store } from '../../src/store/types.ts';
+import { makeTestStore, type TestStore } from '../helpers/store.ts';
+
+let ts: TestStore;
+let store: Store;
+let worker: Worker | undefined;
+beforeEach(async () => {
+  ts = await makeTestStore('sqlite');
+  store = ts.store;
+});
+afterEach(async () => {
+  await worker?.stop(1000);
+  worker = undefined;
+  await ts.cleanup();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const enqueue = (lane: string, n: number) => store.enqueue({ lane, kind: 'test', payload: { n }, idempotencyKey: `${lane}:${n}` });
+async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+function start(concurrency: number, handle: (job: Job) => Promise<void>): Worker {
+  worker = createWorker({
+    store,
+    logger: silentLogger,
+    metrics: noopMetrics,
+    workerId: 'w1',
+    concurrency,
+    retry: { baseMs: 10, maxMs: 40, maxAttempts: 4 },
+    pollMs: 60_000,
+    leaseMs: 10_000,
+    now: Date.now,
+    handle,
+  });
+  worker.start();
+  return worker;
+}
+
+const tag = (job: Job) => `${job.lane}${(job.payload as { n: number }).n}`;
+
+describe('worker: lane-targeted wakes', () => {
+  it('a woken lane runs at once; a lane nobody woke waits for a full wake', async () => {
+    const ran: string[] = [];
+    const w = start(4, async (job) => {
+      ran.push(tag(job));
+    });
+    await sleep(20); // the start-up claim has found nothing
+    await enqueue('b', 0); // recorded without a wake, as by another process
+    await enqueue('a', 0);
+    w.wake('a');
+    await until(() => ran.includes('a0'));
+    await sleep(50);
+    expect(ran).toEqual(['a0']);
+    w.wake();
+    await until(() => ran.includes('b0'));
+  });
+
+  it("a finished job wakes its lane: the lane's next jobs run in order without a poll", async () => {
+    for (let n = 0; n < 5; n++) await enqueue('a', n);
+    const ran: string[] = [];
+    start(2, async (job) => {
+      ran.push(tag(job));
+    });
+    await until(() => ran.length === 5);
+    expect(ran).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    expect(await store.countJobs()).toMatchObject({ done: 5, pending: 0 });
+  });
+
+  it('woken lanes beyond the free slots are kept and claimed when a slot frees', async () => {
+    const ran: string[] = [];
+    const w = start(2, async (job) => {
+      await sleep(20);
+      ran.push(tag(job));
+    });
+    await sleep(20);
+    for (const lane of ['a', 'b', 'c', 'd']) {
+      await enqueue(lane, 0);
+      w.wake(lane);
+    }
+    await until(() => ran.length === 4);
+    expect([...ran].sort()).toEqual(['a0', 'b0', 'c0', 'd0']);
+  });
+});
