@@ -6,7 +6,8 @@
 import { createSlackAdapter } from '../../src/adapters/slack/index.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
-import { describeAdapterContract, type AdapterHarness, type ReceivedOp } from './adapter.contract.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeAdapterContract, RecordingInbox, type AdapterHarness, type ReceivedOp } from './adapter.contract.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 
 const SECRET = 'contract-signing-secret';
@@ -66,4 +67,25 @@ describeAdapterContract('slack (Socket Mode)', async () => {
   const fake = await startFakeSlack();
   const adapter = createSlackAdapter({ botToken: 'xoxb-contract', appToken: 'xapp-contract', apiUrl: fake.apiUrl, clientOptions: { retries: 0 }, postIntervalMs: 10 });
   return harness(fake, adapter, () => fake.close());
+});
+
+describe('slack adapter: identity before the first event', () => {
+  let stop: (() => Promise<void>) | undefined;
+  afterAll(async () => stop?.());
+
+  // The loop guard needs the bot's own user, bot and app ids; the Socket Mode connection
+  // must be opened with the app-level token, never the bot token.
+  it('asks auth.test with the bot token and opens Socket Mode with the app token', async () => {
+    const fake = await startFakeSlack();
+    const adapter = createSlackAdapter({ botToken: 'xoxb-contract', appToken: 'xapp-contract', apiUrl: fake.apiUrl, clientOptions: { retries: 0 }, postIntervalMs: 10 });
+    stop = async () => {
+      await adapter.stop();
+      await fake.close();
+    };
+    await adapter.start(new RecordingInbox());
+    const byMethod = (m: string) => fake.calls.filter((c) => c.method === m).map((c) => c.token);
+    expect(byMethod('auth.test')).toContain('xoxb-contract');
+    expect(byMethod('apps.connections.open')).toEqual(expect.arrayContaining(['xapp-contract']));
+    expect(byMethod('apps.connections.open')).not.toContain('xoxb-contract');
+  });
 });

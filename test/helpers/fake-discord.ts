@@ -89,7 +89,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
   let live: WebSocket | undefined;
   /** Set by `reconnect()`: which already-delivered events the next RESUME replays. */
   let replayAlso: ((t: string, d: unknown) => boolean) | undefined;
-  const gateway = { identifies: 0, resumes: 0, heartbeats: 0, /** `TYPE id` of every event replayed on a resume. */ replayed: [] as string[] };
+  const gateway = { identifies: 0, resumes: 0, heartbeats: 0, /** `intents` of the last IDENTIFY. */ intents: 0, /** `TYPE id` of every event replayed on a resume. */ replayed: [] as string[] };
 
   const state: FakeState = {
     ids,
@@ -159,6 +159,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
         send(ws, { op: 11 });
       } else if (msg.op === 2) {
         gateway.identifies++;
+        gateway.intents = Number(msg.d?.intents ?? 0);
         sessionId = `session-${gateway.identifies}`;
         live = ws;
         dispatch('READY', {
