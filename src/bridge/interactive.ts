@@ -116,9 +116,14 @@ export function createInteractive(deps: InteractiveDeps) {
   }
 
   return {
-    /** Starts handling; returns at once. */
+    /**
+     * Returns at once; the work starts on the next turn of the event loop, after the adapter
+     * has sent its ack, so a quick answer can never overtake the acknowledgement. Tracked
+     * from now, so `settle` waits for it too.
+     */
     handle(e: InteractiveEvent): void {
-      const p = dispatch(e)
+      const p = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => dispatch(e))
         .catch((err: unknown) => logger.error({ err }, 'interactive event failed'))
         .finally(() => running.delete(p));
       running.add(p);
