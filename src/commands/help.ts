@@ -1,4 +1,4 @@
-import type { Registry } from './registry.ts';
+import { slashCommand, type Registry } from './registry.ts';
 import { textReply } from './reply.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { closest } from './suggest.ts';
@@ -13,25 +13,30 @@ export function helpSpec(registry: () => Registry): CommandSpec {
     example: '/ouro help query',
     args: [{ name: 'command', required: false, rest: 'words' }],
     admin: false,
-    async handler({ args }) {
+    async handler({ args, input }) {
+      const platform = input.channel.platform;
       const reg = registry();
       const wanted = args.command?.toLowerCase().replace(/^\/?ouro\s+/, '');
       if (!wanted) {
-        const lines = reg.specs.map((s) => `• \`${s.usage}\` — ${s.summary}${s.admin ? ' _(admins)_' : ''}`);
+        // The list leaves out `/ouro`; a command typed under another one says which.
+        const typed = (s: CommandSpec) => (slashCommand(s, platform) === '/ouro' ? s.usage : `${slashCommand(s, platform)} ${s.usage}`);
+        const lines = reg.specs.map((s) => `• \`${typed(s)}\` — ${s.summary}${s.admin ? ' _(admins)_' : ''}`);
         const md = `**/ouro commands**\n${lines.join('\n')}\n\nType \`/ouro help <command>\` for details. Quotes (" " or “ ”) group words.`;
         return { reply: { text: md, blocks: [{ type: 'heading', text: '/ouro commands' }, { type: 'text', markdown: lines.join('\n') }, { type: 'context', markdown: 'Type `/ouro help <command>` for details. Quotes (" " or “ ”) group words.' }] } };
       }
       const spec = reg.get(wanted);
-      if (spec) return { reply: textReply(describe(spec)) };
+      if (spec) return { reply: textReply(describe(spec, platform)) };
       const members = reg.group(wanted);
-      if (members.length) return { reply: textReply(members.map(describe).join('\n\n')) };
+      if (members.length) return { reply: textReply(members.map((m) => describe(m, platform)).join('\n\n')) };
       const near = closest(wanted, [...reg.words, ...reg.specs.map((s) => s.name)]);
       throw new UserError(`No command \`${wanted}\`.${near ? ` Did you mean \`${near}\`?` : ''} Try \`/ouro help\`.`);
     },
   };
 }
 
-export function describe(spec: CommandSpec): string {
+export function describe(spec: CommandSpec, platform?: string): string {
   const who = spec.admin ? '\n_Bridge admins only._' : '';
-  return `**/ouro ${spec.usage}** — ${spec.summary}\n${spec.help}${who}\nExample: \`${spec.example}\``;
+  const slash = slashCommand(spec, platform);
+  const example = slash === '/ouro' ? spec.example : spec.example.replace(/^\/ouro /, `${slash} `);
+  return `**${slash} ${spec.usage}** — ${spec.summary}\n${spec.help}${who}\nExample: \`${example}\``;
 }

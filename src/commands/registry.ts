@@ -47,6 +47,15 @@ export function whoMayAdmin(platform: string): string {
   return `${byPlatform[platform] ?? 'platform admins'}, and the people listed in BRIDGE_ADMINS`;
 }
 
+/**
+ * The slash command a spec is typed under. Discord sets default permissions per top-level
+ * command only, so its adapter registers the admin commands under `/ouro-admin`
+ * (src/adapters/discord/commands.ts); help must name the command people can find there.
+ */
+export function slashCommand(spec: Pick<CommandSpec, 'admin'>, platform?: string): string {
+  return spec.admin && platform === 'discord' ? '/ouro-admin' : '/ouro';
+}
+
 export const usageLine = (spec: CommandSpec) => `Usage: \`/ouro ${spec.usage}\``;
 
 export interface Located {

@@ -59,6 +59,17 @@ describe('commands against the sandbox', () => {
     expect((await run('')).reply.text).toContain('/ouro commands');
   });
 
+  it('help on Discord names /ouro-admin for the admin commands, where its adapter registers them', async () => {
+    const onDiscord = (text: string) => runner.run({ text, user: admin, channel: { platform: 'discord', workspace: 'G1', channel: 'D1' } });
+    const all = (await onDiscord('help')).reply.text;
+    expect(all).toContain('• `/ouro-admin link <org> [team]`');
+    expect(all).toContain('• `query <dataset> [SQL]`');
+    expect((await onDiscord('help quest close')).reply.text).toContain('**/ouro-admin quest close <quest>**');
+    expect((await onDiscord('help quest close')).reply.text).toContain('Example: `/ouro-admin quest close');
+    expect((await onDiscord('help query')).reply.text).toContain('**/ouro query <dataset> [SQL]**');
+    expect((await run('help quest close')).reply.text).toContain('**/ouro quest close <quest>**');
+  });
+
   it('link stores the org and team by name; mirror sets and reports the mode', async () => {
     const r = await run('link "Ouro Lab" materials');
     expect(r.reply.text).toBe('This channel is now linked to **Ouro Lab** / **materials**. Mirror mode: off.');
