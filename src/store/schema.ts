@@ -122,6 +122,13 @@ export interface KvStateTable {
   updated_at: number;
 }
 
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  acquired_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   channel_links: ChannelLinksTable;
   thread_links: ThreadLinksTable;
@@ -134,6 +141,7 @@ export interface Database {
   entry_snapshots: EntrySnapshotsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   kv_state: KvStateTable;
+  leases: LeasesTable;
 }
 
 export type Db = Kysely<Database>;

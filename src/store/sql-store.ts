@@ -11,6 +11,7 @@ import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import * as quests from './quests.ts';
 import * as keys from './keys.ts';
+import * as leases from './leases.ts';
 
 /**
  * The one `Store` implementation: Kysely queries shared by both engines, one module per
@@ -83,6 +84,10 @@ export class SqlStore implements Store {
   setState: Store['setState'] = (k, v) => keys.setState(this.ctx, k, v);
   deleteState: Store['deleteState'] = (k) => keys.deleteState(this.ctx, k);
   purgeState: Store['purgeState'] = (prefix, ms) => keys.purgeState(this.ctx, prefix, ms);
+
+  acquireLease: Store['acquireLease'] = (n, h, ttl) => leases.acquireLease(this.ctx, n, h, ttl);
+  releaseLease: Store['releaseLease'] = (n, h) => leases.releaseLease(this.ctx, n, h);
+  leaseHolder: Store['leaseHolder'] = (n) => leases.leaseHolder(this.ctx, n);
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);

@@ -92,6 +92,15 @@ export interface EntrySnapshot {
   updatedAt: string | null;
 }
 
+/** A named lease's live holder (see Store.acquireLease). */
+export interface LeaseInfo {
+  holder: string;
+  /** When this holder took it (ms since epoch, on the clock that judges expiry). */
+  acquiredAt: number;
+  /** When it lapses unless renewed. */
+  expiresAt: number;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
@@ -167,7 +176,19 @@ export interface Store {
   /** Forgets deliveries received more than `olderThanMs` ago; returns how many. */
   purgeDeliveries(olderThanMs: number): Promise<number>;
 
-  // Small key/value state (e.g. the bridge's own identities, leader election later).
+  // Named leases: a duty that must run on one replica at a time (leader election).
+  /**
+   * Takes lease `name` for `holder` for `ttlMs` when it is free, expired, or already
+   * `holder`'s (then it is renewed); false when another holder's lease is live. Atomic:
+   * of several replicas asking at once, at most one gets true.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it; true when it did. */
+  releaseLease(name: string, holder: string): Promise<boolean>;
+  /** The live holder, or undefined (never taken, released or expired). */
+  leaseHolder(name: string): Promise<LeaseInfo | undefined>;
+
+  // Small key/value state (e.g. the bridge's own identities).
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   /** True when the key was there. */

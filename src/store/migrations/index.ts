@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from '../schema.ts';
 import type { Engine } from '../engine.ts';
 import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_leases.ts';
 
 /**
  * The migration list, static (no directory scan, so it works the same under tsx, vitest
@@ -10,6 +11,7 @@ import * as m0001 from './0001_initial.ts';
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_initial': { up: (db) => m0001.up(db, engine), down: (db) => m0001.down(db) },
+    '0002_leases': { up: (db) => m0002.up(db), down: (db) => m0002.down(db) },
   };
 }
 
