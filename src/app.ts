@@ -10,22 +10,32 @@
  *
  * Platform adapters load only when their tokens are set, so a console-only run never loads
  * discord.js or bolt.
+ *
+ * Several replicas (PostgreSQL): every replica takes Slack HTTP events, Ouro webhooks and
+ * queue jobs. Two duties run on one replica at a time, each behind a lease in the store
+ * (src/bridge/leader.ts): `scheduler` (the quest notifier and the reconciliation timer) and
+ * `discord-gateway:0` (the Discord gateway session; every replica keeps Discord REST). On
+ * SQLite the process is alone, so both are simply this process's.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ConfigError, type Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
-import { registerCoreRoutes } from './http/routes.ts';
+import { registerCoreRoutes, type LeaseView } from './http/routes.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 import type { ChatAdapter } from './bridge/types.ts';
 import { createBridge, type Bridge } from './bridge/index.ts';
+import { createLeader, createSoleLeader, runExclusive, type Leader } from './bridge/leader.ts';
 import { createQuestNotifier } from './bridge/quests/index.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { suggestAssets } from './commands/autocomplete.ts';
 import { createOuroClient, type OuroClient } from './ouro/index.ts';
 // Pure (no Slack SDK): the link.shared hook that previews Ouro links through adapter.unfurl.
 import { createOuroUnfurler } from './adapters/slack/unfurl.ts';
+import type { DiscordAdapter } from './adapters/discord/index.ts';
 
 export interface BridgeTuning {
   concurrency?: number;
@@ -46,7 +56,20 @@ export interface AppOptions {
   storeSchema?: string;
   /** How long `stop()` waits for queued jobs before leaving them for the next start. */
   drainTimeoutMs?: number;
+  /** Lease timing on PostgreSQL (tests use short ones); defaults in src/bridge/leader.ts. */
+  leases?: { ttlMs?: number; renewMs?: number };
 }
+
+/** The lease names, one per duty that must run on one replica. */
+export const SCHEDULER_LEASE = 'scheduler';
+/** One shard (shard 0 of 1) until sharding is configurable. */
+export const DISCORD_GATEWAY_LEASE = 'discord-gateway:0';
+/**
+ * How long one quest's poll may hold its cross-replica lock: far above a poll's duration
+ * (a whole tick of 100 quests × 200 entries took 0.6 s in the benchmark), and a crashed
+ * poller delays that quest's notices by two minutes at most.
+ */
+const QUEST_POLL_LOCK_MS = 120_000;
 
 export interface App {
   readonly config: Config;
@@ -56,6 +79,10 @@ export interface App {
   readonly metrics: AppMetrics;
   readonly adapters: readonly ChatAdapter[];
   readonly logger: Logger;
+  /** This replica's name as a lease holder (BRIDGE_INSTANCE_ID, or host:pid:random). */
+  readonly instanceId: string;
+  /** The leases this replica takes part in, and whether it holds each now. */
+  leases(): Record<string, LeaseView>;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
@@ -79,8 +106,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const ouro = createOuroClient({ baseUrl: config.ouro.baseUrl, apiKey: config.ouro.apiKey, logger });
     cleanups.unshift(() => ouro.close());
     const http = createHttpServer(logger);
-    const adapters = [...(await platformAdapters(config, { logger, http, ouro, store })), ...(opts.adapters ?? [])];
-    const notifier = createQuestNotifier({ ouro, store, adapters, cron: config.questPollCron, logger });
+    const replicated = store.engine === 'postgres';
+    const adapters = [...(await platformAdapters(config, { logger, http, ouro, store, replicated })), ...(opts.adapters ?? [])];
+    const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const notifier = createQuestNotifier({
+      ouro,
+      store,
+      adapters,
+      cron: config.questPollCron,
+      logger,
+      ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
+    });
     const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, notifier, logger });
     const bridge = createBridge({
       store,
@@ -93,7 +129,35 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       onLinkShared: createOuroUnfurler({ ouro, store, logger }),
       ...(opts.workerId ? { workerId: opts.workerId } : {}),
       ...opts.tuning,
+      reconcileOnStart: false,
     });
+
+    const lead = (name: string, onAcquired: () => void | Promise<void>, onLost: () => void | Promise<void>): Leader =>
+      replicated
+        ? createLeader({ leases: store, name, holder: instanceId, onAcquired, onLost, logger, ...opts.leases })
+        : createSoleLeader({ name, onAcquired, onLost });
+    const leaders: Leader[] = [
+      lead(
+        SCHEDULER_LEASE,
+        () => {
+          notifier.start();
+          bridge.startReconcileTimer();
+        },
+        () => {
+          // A tick already running finishes; no new one starts here.
+          notifier.stop();
+          bridge.stopReconcileTimer();
+        },
+      ),
+    ];
+    const discord = adapters.find((a): a is DiscordAdapter => a.platform === 'discord' && 'connectGateway' in a);
+    if (discord && replicated) leaders.push(lead(DISCORD_GATEWAY_LEASE, () => discord.connectGateway(), () => discord.disconnectGateway()));
+    const standby: Record<string, string> = {
+      [SCHEDULER_LEASE]: 'not held here: another replica polls quests and reconciles; this one takes over if that lease lapses',
+      [DISCORD_GATEWAY_LEASE]: 'not held here: another replica receives Discord events; this one posts over Discord REST and takes the gateway over if that lease lapses',
+    };
+    const leases = (): Record<string, LeaseView> =>
+      Object.fromEntries(leaders.map((l) => [l.name, l.isLeader() ? { held: true } : { held: false, detail: standby[l.name] }]));
 
     let accepting = true;
     registerCoreRoutes(http, {
@@ -103,6 +167,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
           accepting ? bridge.handleOuroWebhook(body) : Promise.resolve({ status: 503, body: { error: 'shutting down' } }),
         health: () => bridge.health(),
       },
+      leases,
       store,
       adapters,
       metrics,
@@ -123,6 +188,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       metrics,
       adapters,
       logger,
+      instanceId,
+      leases,
       async start() {
         if (started) return started;
         await bridge.start();
@@ -130,10 +197,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
           await a.start(bridge.inbox);
           startedAdapters.push(a);
         }
-        notifier.start();
+        // A lone replica has its duties (and the Discord gateway) running when start resolves.
+        for (const l of leaders) await l.start();
         const { url } = await http.listen(config.http.port, config.http.host);
         started = { url };
-        logger.info({ url, adapters: adapters.map((a) => a.platform), store: store.engine }, 'ouro-bridge started');
+        logger.info({ url, adapters: adapters.map((a) => a.platform), store: store.engine, instanceId, leases: leases() }, 'ouro-bridge started');
         return started;
       },
       stop() {
@@ -146,7 +214,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
               logger.error({ err }, `shutdown: ${what} failed`);
             }
           };
-          await step('quest notifier', async () => notifier.stop());
+          // Duties stop and their leases are released first, so another replica takes over at once.
+          for (const l of leaders) await step(`lease ${l.name}`, () => l.stop());
           for (const a of startedAdapters.reverse()) await step(`adapter ${a.platform}`, () => a.stop());
           await step('drain', () => bridge.drain(opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS));
           await step('bridge', () => bridge.stop());
@@ -170,7 +239,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
  */
 async function platformAdapters(
   config: Config,
-  deps: { logger: Logger; http: HttpServer; ouro: OuroClient; store: Store },
+  deps: { logger: Logger; http: HttpServer; ouro: OuroClient; store: Store; replicated: boolean },
 ): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
@@ -185,6 +254,8 @@ async function platformAdapters(
         bridgeAdmins: config.bridgeAdmins,
         logger: deps.logger,
         autocomplete: (kind, query, channel) => suggestAssets(deps, kind, query, channel),
+        // Replicas connect the gateway only while holding its lease (createApp).
+        connectGatewayOnStart: !deps.replicated,
       }),
     );
   }

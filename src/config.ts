@@ -65,6 +65,9 @@ const schema = z.object({
     .refine((v) => [5, 6].includes(v.split(/\s+/).length) && validateCron(v), {
       message: 'expected a node-cron expression of 5 or 6 fields, e.g. "* * * * *"',
     }),
+  BRIDGE_INSTANCE_ID: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{1,200}$/.test(v), {
+    message: 'expected 1 to 200 printable ASCII characters without spaces (this replica\'s name in leases and logs)',
+  }),
   SANDBOX_DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'expected a postgres:// URL (the sandbox keeps dataset tables there instead of embedded PGlite)',
   }),
@@ -92,6 +95,8 @@ export interface Config {
   readonly bridgeAdmins: readonly string[];
   readonly questPollCron: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** This replica's name as a lease holder (BRIDGE_INSTANCE_ID); unset: the runtime makes one (host:pid:random). */
+  readonly instanceId?: string;
   /** Only `ouro-bridge sandbox` and `demo` read this. */
   readonly sandbox: { readonly databaseUrl?: string };
 }
@@ -156,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     bridgeAdmins: Object.freeze(e.BRIDGE_ADMINS),
     questPollCron: e.QUEST_POLL_CRON,
     logLevel: e.LOG_LEVEL as Config['logLevel'],
+    ...(e.BRIDGE_INSTANCE_ID ? { instanceId: e.BRIDGE_INSTANCE_ID } : {}),
     sandbox: { databaseUrl: e.SANDBOX_DATABASE_URL },
   };
   return deepFreeze(config);

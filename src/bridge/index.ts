@@ -32,6 +32,12 @@ export interface BridgeOptions extends CoreOptions {
   leaseMs?: number;
   /** Fills link previews on `link.shared`; default: none (debug log). */
   onLinkShared?: LinkSharedHook;
+  /**
+   * False: `start()` leaves the reconciliation timer off, and the runtime runs it with
+   * `startReconcileTimer`/`stopReconcileTimer` only while this replica holds the scheduler
+   * lease (two replicas reconciling is harmless but doubles the work). Default true.
+   */
+  reconcileOnStart?: boolean;
 }
 
 export interface Bridge {
@@ -47,6 +53,9 @@ export interface Bridge {
   drain(timeoutMs?: number): Promise<void>;
   /** One reconciliation pass (also on a timer). */
   reconcile(): Promise<void>;
+  /** Starts the reconciliation timer (a first pass at once); idempotent. Off when `reconcileEveryMs` is 0. */
+  startReconcileTimer(): void;
+  stopReconcileTimer(): void;
   health(): { ouro: boolean; worker: boolean };
   botUserId(): string | undefined;
 }
@@ -143,29 +152,38 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
 
+  function startReconcileTimer(): void {
+    const every = opts.reconcileEveryMs ?? DEFAULT_RECONCILE_MS;
+    if (every <= 0 || reconcileTimer) return;
+    const pass = () => {
+      reconcile().catch((err: unknown) => logger.error({ err }, 'reconciliation pass failed'));
+    };
+    // The first pass right away catches what was written on Ouro while we were down.
+    pass();
+    reconcileTimer = setInterval(pass, every);
+    reconcileTimer.unref();
+  }
+
+  function stopReconcileTimer(): void {
+    if (reconcileTimer) clearInterval(reconcileTimer);
+    reconcileTimer = undefined;
+  }
+
   return {
     inbox,
     handleOuroWebhook,
     reconcile,
+    startReconcileTimer,
+    stopReconcileTimer,
     async start() {
       const me = await ouro.auth.whoami();
       bot = me.id;
       logger.info({ ouroUser: me.username ?? me.id }, 'bridge started');
       worker.start();
-      const every = opts.reconcileEveryMs ?? DEFAULT_RECONCILE_MS;
-      if (every > 0) {
-        const pass = () => {
-          reconcile().catch((err: unknown) => logger.error({ err }, 'reconciliation pass failed'));
-        };
-        // The first pass right away catches what was written on Ouro while we were down.
-        pass();
-        reconcileTimer = setInterval(pass, every);
-        reconcileTimer.unref();
-      }
+      if (opts.reconcileOnStart !== false) startReconcileTimer();
     },
     async stop() {
-      if (reconcileTimer) clearInterval(reconcileTimer);
-      reconcileTimer = undefined;
+      stopReconcileTimer();
       await Promise.all([worker.stop(STOP_WAIT_MS), interactive.settle(STOP_WAIT_MS)]);
     },
     async drain(timeoutMs = 10_000) {

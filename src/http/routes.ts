@@ -17,6 +17,8 @@ export interface WebhookSink {
 
 export interface ReadinessParts {
   bridge: WebhookSink;
+  /** The duties' leases as this replica sees them. Informational: a replica without a lease is ready (another one holds it). */
+  leases?: () => Record<string, LeaseView>;
   store: { ping(): Promise<void> };
   adapters: readonly { platform: string; health(): { connected: boolean; detail?: string } }[];
 }
@@ -40,10 +42,18 @@ export function secretMatches(given: string, expected: string): boolean {
 /** A readiness check must answer even when the database hangs: a load balancer is waiting. */
 const PING_TIMEOUT_MS = 2_000;
 
+/** One duty's lease: held by this replica, or what it means that it is not. */
+export interface LeaseView {
+  held: boolean;
+  detail?: string;
+}
+
 export interface Readiness {
   ready: boolean;
   notReady: string[];
   checks: Record<string, { ok: boolean; detail?: string }>;
+  /** Which duties this replica runs now; absent without leases. */
+  leases?: Record<string, LeaseView>;
 }
 
 export async function checkReadiness(parts: ReadinessParts): Promise<Readiness> {
@@ -72,7 +82,7 @@ export async function checkReadiness(parts: ReadinessParts): Promise<Readiness> 
   const notReady = Object.entries(checks)
     .filter(([, c]) => !c.ok)
     .map(([name]) => name);
-  return { ready: notReady.length === 0, notReady, checks };
+  return { ready: notReady.length === 0, notReady, checks, ...(parts.leases ? { leases: parts.leases() } : {}) };
 }
 
 export function registerCoreRoutes(http: HttpServer, opts: CoreRouteOptions): void {

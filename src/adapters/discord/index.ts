@@ -10,6 +10,12 @@
  *
  * discord.js reconnects and resumes by itself; a resume may replay events, which reach the
  * core with the same keys and are dropped there.
+ *
+ * Several replicas: Discord wants one gateway session per bot (per shard), so with
+ * `connectGatewayOnStart: false` the runtime calls `connectGateway`/`disconnectGateway` as
+ * this replica takes or loses the `discord-gateway:<shard>` lease. Every replica keeps REST
+ * (posts, edits, deletes, files, command answers), which needs no gateway: nothing on the
+ * outbound path relies on the gateway's cache (an unknown thread is looked up over REST).
  */
 import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
@@ -40,14 +46,30 @@ export interface DiscordAdapterOptions {
   relayBots?: boolean;
   /** How long ClientReady waits for each guild's GUILD_CREATE (discord.js default 15 s). */
   waitGuildTimeout?: number;
+  /**
+   * Default true: `start` logs in to the gateway. False: `start` only readies REST (and
+   * learns the bot's identity over it); the gateway connects on `connectGateway`.
+   */
+  connectGatewayOnStart?: boolean;
 }
 
 export type DiscordAdapter = ChatAdapter & {
   readonly platform: 'discord';
   /** Puts `/ouro` and `/ouro-admin`: in one guild (instant) or globally (may take up to an hour to show). */
   registerCommands(guildId?: string): Promise<void>;
+  /** Logs in to the gateway and waits for READY (this replica now receives Discord events). */
+  connectGateway(): Promise<void>;
+  /** Closes the gateway session; REST keeps working. */
+  disconnectGateway(): Promise<void>;
   readonly client: Client;
 };
+
+/**
+ * How long a login waits for READY before it counts as failed (and a replica gives the
+ * gateway lease back): discord.js waits up to 15 s for guilds, and Discord may hold an
+ * IDENTIFY back (one per 5 s per bot), so a minute only runs out when something is wrong.
+ */
+const READY_TIMEOUT_MS = 60_000;
 
 /** `https://x/api/v10/` → `https://x/api`: @discordjs/rest appends the version itself. */
 export function restBase(apiUrl: string): string {
@@ -56,65 +78,119 @@ export function restBase(apiUrl: string): string {
 
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
   const logger = opts.logger ?? silentLogger;
-  const rest = { ...opts.restOptions, ...(opts.apiUrl ? { api: restBase(opts.apiUrl) } : {}) };
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
-    // Edits and deletes of messages sent before we started (or evicted from the cache) still arrive.
-    partials: [Partials.Message],
-    rest,
-    ...(opts.waitGuildTimeout !== undefined ? { waitGuildTimeout: opts.waitGuildTimeout } : {}),
-  });
-  client.rest.setToken(opts.token);
-  let applicationId = opts.applicationId;
-  const identity = () => ({ applicationId: applicationId ?? client.application?.id, botUserId: client.user?.id });
-  const webhooks = new WebhookRegistry(client.rest, identity);
-  const outbound = new Outbound(client.rest, webhooks, logger, (id) => client.channels.cache.get(id)?.isThread() ?? false);
-  const replies = new Replies(client.rest);
-  let detach: (() => void) | undefined;
+  const restOptions = { ...opts.restOptions, ...(opts.apiUrl ? { api: restBase(opts.apiUrl) } : {}) };
   let lastError: string | undefined;
-
-  client.on(Events.Error, (err) => {
-    lastError = err.message;
-    logger.error({ err }, 'discord: client error');
-  });
-  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
+  const makeClient = () => {
+    const c = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      // Edits and deletes of messages sent before we started (or evicted from the cache) still arrive.
+      partials: [Partials.Message],
+      rest: restOptions,
+      ...(opts.waitGuildTimeout !== undefined ? { waitGuildTimeout: opts.waitGuildTimeout } : {}),
+    });
+    c.on(Events.Error, (err) => {
+      lastError = err.message;
+      logger.error({ err }, 'discord: client error');
+    });
+    c.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
+    return c;
+  };
+  // The gateway session's Client. A destroyed Client never logs in again (discord.js marks its
+  // WebSocketManager destroyed for good), so each new session after a lost lease gets a new one.
+  let client = makeClient();
+  let clientUsed = false;
+  // The first Client's REST serves every outbound call for the adapter's whole life.
+  const rest = client.rest;
+  rest.setToken(opts.token);
+  let applicationId = opts.applicationId;
+  // Learned over REST when this replica does not hold the gateway (no READY to learn it from).
+  let restBotUserId: string | undefined;
+  const identity = () => ({ applicationId: applicationId ?? client.application?.id, botUserId: client.user?.id ?? restBotUserId });
+  const webhooks = new WebhookRegistry(rest, identity);
+  const outbound = new Outbound(rest, webhooks, logger, (id) => client.channels.cache.get(id)?.isThread() ?? false);
+  const replies = new Replies(rest);
+  let inbox: BridgeInbox | undefined;
+  let detach: (() => void) | undefined;
+  let gatewayWanted = false;
 
   async function resolveApplicationId(): Promise<string> {
-    applicationId ??= client.application?.id ?? ((await client.rest.get('/applications/@me')) as { id: string }).id;
+    applicationId ??= client.application?.id ?? ((await rest.get('/applications/@me')) as { id: string }).id;
     return applicationId;
+  }
+
+  async function connectGateway(): Promise<void> {
+    if (!inbox) throw new Error('discord: connectGateway() before start()');
+    if (clientUsed) client = makeClient();
+    clientUsed = true;
+    gatewayWanted = true;
+    detach = attachInbound({
+      client,
+      inbox,
+      logger,
+      bridgeAdmins: opts.bridgeAdmins ?? [],
+      relayBots: opts.relayBots ?? false,
+      applicationId: () => identity().applicationId,
+      isOwnWebhook: (id) => webhooks.isOwn(id),
+      deletedByUs: outbound.deletedByUs,
+      autocomplete: opts.autocomplete,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      client.once(Events.ClientReady, () => resolve());
+      timer = setTimeout(() => reject(new Error(`discord: no READY within ${READY_TIMEOUT_MS / 1000} s of logging in`)), READY_TIMEOUT_MS);
+    });
+    ready.catch(() => undefined);
+    try {
+      await client.login(opts.token);
+      await ready;
+    } finally {
+      clearTimeout(timer);
+    }
+    applicationId ??= client.application?.id;
+    logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
+  }
+
+  async function closeGateway(): Promise<void> {
+    gatewayWanted = false;
+    detach?.();
+    detach = undefined;
+    await client.destroy();
+    // Destroying the first Client also cleared the token of the REST every outbound call uses.
+    rest.setToken(opts.token);
   }
 
   return {
     platform: 'discord',
-    client,
+    get client() {
+      return client;
+    },
 
-    async start(inbox: BridgeInbox) {
-      detach = attachInbound({
-        client,
-        inbox,
-        logger,
-        bridgeAdmins: opts.bridgeAdmins ?? [],
-        relayBots: opts.relayBots ?? false,
-        applicationId: () => identity().applicationId,
-        isOwnWebhook: (id) => webhooks.isOwn(id),
-        deletedByUs: outbound.deletedByUs,
-        autocomplete: opts.autocomplete,
-      });
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(opts.token);
-      await ready;
-      applicationId ??= client.application?.id;
-      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
+    async start(to: BridgeInbox) {
+      inbox = to;
+      if (opts.connectGatewayOnStart ?? true) {
+        await connectGateway();
+      } else {
+        // The webhook registry recognises our channel webhooks by application and bot user id.
+        await resolveApplicationId();
+        restBotUserId ??= ((await rest.get('/users/@me')) as { id: string }).id;
+        logger.info({ applicationId }, 'discord: REST ready; the gateway connects when this replica holds its lease');
+      }
     },
 
     async stop() {
-      detach?.();
-      detach = undefined;
-      await client.destroy();
+      inbox = undefined;
+      await closeGateway();
+    },
+
+    connectGateway,
+    async disconnectGateway() {
+      await closeGateway();
+      logger.info('discord: gateway closed; REST only');
     },
 
     health(): AdapterHealth {
-      if (!detach) return { connected: false, detail: 'not started' };
+      if (!inbox) return { connected: false, detail: 'not started' };
+      if (!gatewayWanted) return { connected: true, detail: 'REST only: this replica does not hold the Discord gateway lease' };
       const status = client.ws.status;
       if (status === Status.Ready) return { connected: true };
       return { connected: false, detail: `gateway ${Status[status] ?? status}${lastError ? `; last error: ${lastError}` : ''}` };
@@ -129,14 +205,14 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     async channelName(ref: ChannelRef) {
       const cached = client.channels.cache.get(ref.channel);
       if (cached && 'name' in cached && cached.name) return cached.name;
-      const c = (await client.rest.get(`/channels/${ref.channel}`).catch(() => undefined)) as { name?: string } | undefined;
+      const c = (await rest.get(`/channels/${ref.channel}`).catch(() => undefined)) as { name?: string } | undefined;
       return c?.name;
     },
 
     async registerCommands(guildId?: string) {
       const app = await resolveApplicationId();
       const route = guildId ? (`/applications/${app}/guilds/${guildId}/commands` as const) : (`/applications/${app}/commands` as const);
-      await client.rest.put(route, { body: commandDefinitions() });
+      await rest.put(route, { body: commandDefinitions() });
     },
   };
 }

@@ -17,7 +17,7 @@ import type { Quest, QuestEntry } from '../../ouro/index.ts';
 import type { CommandOuro } from '../../commands/spec.ts';
 import { entryCounts } from '../../commands/render/quest.ts';
 import { baselineQuest, deliveredKey } from '../../commands/watch-baseline.ts';
-import type { ChannelKey, Store, Watch } from '../../store/types.ts';
+import type { ChannelKey, Store } from '../../store/types.ts';
 import type { ChatAdapter } from '../types.ts';
 import { deliverToWatch } from './deliver.ts';
 import { diffEntries } from './diff.ts';
@@ -57,6 +57,13 @@ export interface QuestNotifierOptions {
   schedule?: (cron: string, fn: () => void) => { stop(): void };
   /** Quests polled at once; 4 keeps a tick quick without crowding Ouro's rate limit. */
   concurrency?: number;
+  /**
+   * Several replicas: runs `poll` only when no other process is polling `questId` (the
+   * scheduler's tick on one replica and a new watch's first poll on another could meet and
+   * both post the card); resolves false when it skipped, and the next tick polls it.
+   * Default: none (one process; polls of a quest are serialised in memory).
+   */
+  exclusive?: (questId: string, poll: () => Promise<void>) => Promise<boolean>;
 }
 
 /**
@@ -90,16 +97,26 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   // One poll of a quest at a time (a tick and a new watch's pollNow could meet).
   const locks = new Map<string, Promise<unknown>>();
 
-  function withLock<T>(questId: string, fn: () => Promise<T>): Promise<T> {
+  function withLock(questId: string, fn: () => Promise<void>): Promise<void> {
     const prev = locks.get(questId) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(fn);
+    const exclusive = opts.exclusive;
+    const run = exclusive
+      ? async () => {
+          if (!(await exclusive(questId, fn))) log.debug({ questId }, 'quest is being polled by another replica; skipped');
+        }
+      : fn;
+    const next = prev.catch(() => undefined).then(run);
     locks.set(questId, next);
     void next.finally(() => locks.get(questId) === next && locks.delete(questId)).catch(() => undefined);
     return next;
   }
 
-  async function pollQuest(questId: string, watches: Watch[], stats: TickStats, names: Map<string, string>): Promise<void> {
+  async function pollQuest(questId: string, stats: TickStats, names: Map<string, string>): Promise<void> {
     const qlog = log.child({ questId });
+    // Read under the quest's lock: a poll that ran just before (here or on another replica)
+    // may have posted the card, and a stale watch without it would post a second one.
+    const watches = await opts.store.listWatches({ questId });
+    if (!watches.length) return;
     stats.quests++;
     let entries: QuestEntry[];
     try {
@@ -133,13 +150,10 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     const names = new Map<string, string>(); // Ouro display names, looked up once a tick
     const watches = await opts.store.listWatches();
     stats.watches = watches.length;
-    const byQuest = new Map<string, Watch[]>();
-    for (const w of watches) byQuest.set(w.questId, [...(byQuest.get(w.questId) ?? []), w]);
-    const queue = [...byQuest.entries()];
+    const queue = [...new Set(watches.map((w) => w.questId))];
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [questId, ws] = next;
-        await withLock(questId, () => pollQuest(questId, ws, stats, names));
+      for (let questId = queue.shift(); questId; questId = queue.shift()) {
+        await withLock(questId, () => pollQuest(questId, stats, names));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
@@ -169,9 +183,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     },
     tick,
     async pollNow(questId) {
-      const watches = await opts.store.listWatches({ questId });
-      if (!watches.length) return;
-      await withLock(questId, () => pollQuest(questId, watches, emptyStats(), new Map()));
+      await withLock(questId, () => pollQuest(questId, emptyStats(), new Map()));
     },
     async baseline(questId, channel) {
       const channels = channel ? [channel] : await opts.store.listWatches({ questId });
