@@ -10,7 +10,7 @@
  *     store's state, keyed by the thread it would start); the thread's first reply creates
  *     the conversation, and the root goes in first.
  */
-import type { ChannelLink, ThreadKey, ThreadLink } from '../store/types.ts';
+import type { ChannelLink, Job, ThreadKey, ThreadLink } from '../store/types.ts';
 import { platformLabel } from './author.ts';
 import { channelKeyOf, chatLane, encodeChatRef, refOfThreadKey, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
@@ -22,11 +22,15 @@ export const GLOBAL_ORG_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * A thread's root and its reply travel in different lanes (channel vs thread), so the reply
- * may run first. While the channel's lane still has work it waits this many runs for the
- * root, then goes ahead without it (the root may predate the bridge, or mirroring).
+ * may run first. While the channel's lane still holds a job enqueued before the reply (the
+ * root, most likely) the reply waits for it: 5 runs, 100 ms doubling, 3.1 s in all, which
+ * covers a channel lane behind a busy replica. Then it goes ahead without the root (the root
+ * may predate the bridge, or mirroring). The runs count against the retry budget, which is
+ * 12 by default.
  */
-export const ROOT_WAIT_RUNS = 3;
+export const ROOT_WAIT_RUNS = 5;
 export const ROOT_WAIT_MS = 100;
+export const rootWaitMs = (runs: number) => ROOT_WAIT_MS * 2 ** runs;
 
 /** A remembered top-level message of a `threads` channel. */
 export interface StoredRoot {
@@ -134,11 +138,12 @@ export function createThreads(ctx: BridgeContext) {
     return stood.conversationId;
   }
 
-  /** Whether the channel's top-level lane still has work: the root may be in it. */
-  async function channelLaneBusy(ref: ChatRef): Promise<boolean> {
+  /** Whether the channel's top-level lane still holds a job older than `jobId`: the root may be in it. */
+  async function channelLaneHasOlder(ref: ChatRef, jobId: number): Promise<boolean> {
     const lane = chatLane({ platform: ref.platform, workspace: ref.workspace, channel: ref.channel });
     for (const state of ['running', 'pending'] as const) {
-      if ((await store.listJobs({ lane, state, limit: 1 })).length) return true;
+      const [oldest] = await store.listJobs({ lane, state, limit: 1 });
+      if (oldest && oldest.id < jobId) return true;
     }
     return false;
   }
@@ -169,10 +174,10 @@ export function createThreads(ctx: BridgeContext) {
     carries,
 
     /**
-     * Where a new message at `ref` goes. `runs` is how many times this job has run before
-     * (a reply whose root is not yet recorded waits a few runs for it).
+     * Where a new message at `ref` goes. `job` is the message's job: a reply whose root is not
+     * yet recorded waits a few of its runs for the older jobs of the channel's lane.
      */
-    async resolve(ref: ChatRef, runs: number): Promise<Resolution & { root?: StoredRoot }> {
+    async resolve(ref: ChatRef, job: Pick<Job, 'id' | 'attempts'>): Promise<Resolution & { root?: StoredRoot }> {
       const key = threadKeyOf(ref);
       const existing = await store.getThreadLink(key);
       if (existing && !(await carries(existing))) return { action: 'skip', reason: 'the channel left the mirror mode that linked this thread' };
@@ -195,8 +200,8 @@ export function createThreads(ctx: BridgeContext) {
       }
       if (!ref.thread) return { action: 'remember-root' };
       const root = await readRoot(ref, ref.thread);
-      if (!root && runs < ROOT_WAIT_RUNS && (await channelLaneBusy(ref))) {
-        throw new RetryLaterError(`thread root ${ref.thread} not recorded yet`, ROOT_WAIT_MS);
+      if (!root && job.attempts < ROOT_WAIT_RUNS && (await channelLaneHasOlder(ref, job.id))) {
+        throw new RetryLaterError(`thread root ${ref.thread} not recorded yet`, rootWaitMs(job.attempts));
       }
       const firstLine = root && !root.deleted ? root.text : undefined;
       const conversationId = await createConversation(key, link, firstLine);

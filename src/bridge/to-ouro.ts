@@ -12,7 +12,7 @@ import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } 
 import type { BridgeContext } from './context.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
-import { ROOT_WAIT_MS, ROOT_WAIT_RUNS, type StoredRoot, type Threads } from './threads.ts';
+import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';
 
 /** How far back a retried create looks for its own id (the message was created moments ago). */
@@ -109,7 +109,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       (await store.getThreadLink(threadKeyOf(ref))) !== undefined ||
       ((await store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
     if (mirrored && job.attempts < ROOT_WAIT_RUNS) {
-      throw new RetryLaterError(`${what} of ${messageId}: its message is not mirrored yet`, ROOT_WAIT_MS);
+      throw new RetryLaterError(`${what} of ${messageId}: its message is not mirrored yet`, rootWaitMs(job.attempts));
     }
     logger.info({ ref: encodeChatRef(ref), messageId, mirrored }, `${what} of a message that was never mirrored; nothing to change`);
   }
@@ -130,7 +130,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         logger.debug({ messageId: ev.messageId }, 'loop guard: the bridge wrote this message; not relayed');
         return;
       }
-      const where = await threads.resolve(ev.ref, job.attempts);
+      const where = await threads.resolve(ev.ref, job);
       if (where.action === 'skip') {
         logger.debug({ ref: encodeChatRef(ev.ref), reason: where.reason }, 'message not mirrored');
         return;
