@@ -17,11 +17,15 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 /** Errors a job throws on purpose to wait for something (e.g. a thread root not yet recorded). */
 export class RetryLaterError extends Error {
   override name = 'RetryLaterError';
+  /** False for a wait on other work (not a failure): the run is not counted against the retry budget. */
+  readonly countsAsAttempt: boolean;
   constructor(
     message: string,
     readonly retryAfterMs: number,
+    opts: { countsAsAttempt?: boolean } = {},
   ) {
     super(message);
+    this.countsAsAttempt = opts.countsAsAttempt ?? true;
   }
 }
 

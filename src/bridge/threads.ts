@@ -23,13 +23,17 @@ export const GLOBAL_ORG_ID = '00000000-0000-0000-0000-000000000000';
 /**
  * A thread's root and its reply travel in different lanes (channel vs thread), so the reply
  * may run first. While the channel's lane still holds a job enqueued before the reply (the
- * root, most likely) the reply waits for it: 5 runs, 100 ms doubling, 3.1 s in all, which
- * covers a channel lane behind a busy replica. Then it goes ahead without the root (the root
- * may predate the bridge, or mirroring). The runs count against the retry budget, which is
- * 12 by default.
+ * root, most likely) the reply waits for it, without spending retry attempts, for up to
+ * 60 s: twice the job lease, so a root held by a replica that died mid-job (its lease runs
+ * out after 30 s) still goes in first. Then the reply goes ahead without it; a root that is
+ * recorded later still goes in, late (`to-ouro`). Edits and deletes of a message not mapped
+ * yet wait `ROOT_WAIT_RUNS` counted runs, 100 ms doubling.
  */
+export const ROOT_WAIT_MAX_MS = 60_000;
 export const ROOT_WAIT_RUNS = 5;
 export const ROOT_WAIT_MS = 100;
+/** The reply's next look for its root: 100 ms at first, growing with its wait, at most 2 s. */
+export const rootPollMs = (waitedMs: number) => Math.min(2_000, Math.max(ROOT_WAIT_MS, Math.round(waitedMs / 2)));
 export const rootWaitMs = (runs: number) => ROOT_WAIT_MS * 2 ** runs;
 
 /** A remembered top-level message of a `threads` channel. */
@@ -175,9 +179,9 @@ export function createThreads(ctx: BridgeContext) {
 
     /**
      * Where a new message at `ref` goes. `job` is the message's job: a reply whose root is not
-     * yet recorded waits a few of its runs for the older jobs of the channel's lane.
+     * yet recorded waits for the older jobs of the channel's lane.
      */
-    async resolve(ref: ChatRef, job: Pick<Job, 'id' | 'attempts'>): Promise<Resolution & { root?: StoredRoot }> {
+    async resolve(ref: ChatRef, job: Pick<Job, 'id' | 'createdAt'>): Promise<Resolution & { root?: StoredRoot }> {
       const key = threadKeyOf(ref);
       const existing = await store.getThreadLink(key);
       if (existing && !(await carries(existing))) return { action: 'skip', reason: 'the channel left the mirror mode that linked this thread' };
@@ -200,8 +204,9 @@ export function createThreads(ctx: BridgeContext) {
       }
       if (!ref.thread) return { action: 'remember-root' };
       const root = await readRoot(ref, ref.thread);
-      if (!root && job.attempts < ROOT_WAIT_RUNS && (await channelLaneHasOlder(ref, job.id))) {
-        throw new RetryLaterError(`thread root ${ref.thread} not recorded yet`, rootWaitMs(job.attempts));
+      const waited = ctx.now() - job.createdAt;
+      if (!root && waited < ROOT_WAIT_MAX_MS && (await channelLaneHasOlder(ref, job.id))) {
+        throw new RetryLaterError(`thread root ${ref.thread} not recorded yet`, rootPollMs(waited), { countsAsAttempt: false });
       }
       const firstLine = root && !root.deleted ? root.text : undefined;
       const conversationId = await createConversation(key, link, firstLine);

@@ -139,6 +139,12 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         const root: StoredRoot = { messageId: ev.messageId, author: ev.author, text: ev.text, at: ev.at, ouroMessageId: p.ouroMessageId };
         if (ev.files?.length) root.files = ev.files;
         await threads.writeRoot(ev.ref, root);
+        // Its thread went ahead without it (the root came too late): it goes in now, late, not never.
+        const late = await store.getThreadLink({ ...key, thread: ev.messageId });
+        if (late && (await threads.carries(late))) {
+          logger.warn({ ref: encodeChatRef(ev.ref), messageId: ev.messageId }, 'thread root recorded after its thread started; relayed late');
+          await relayRoot(late.conversationId, { ...ev.ref, thread: ev.messageId }, root, job.attempts);
+        }
         return;
       }
       const conversationId = where.conversationId;

@@ -100,6 +100,13 @@ export function createWorker(deps: WorkerDeps): Worker {
     const runs = job.attempts + 1;
     const message = errorText(err);
     try {
+      if (err instanceof RetryLaterError && !err.countsAsAttempt) {
+        // Waiting on other work is not a failure: no attempt spent, the waiter bounds itself.
+        await store.failJob(job.id, message, deps.now() + err.retryAfterMs, { countAttempt: false });
+        log.debug({ reason: message, delayMs: err.retryAfterMs }, 'job waits');
+        wakeLater(job.lane, err.retryAfterMs);
+        return;
+      }
       if (!disposition.retry || runs >= retry.maxAttempts) {
         await store.failJob(job.id, message, null);
         metrics.dead(job.kind);
@@ -111,15 +118,19 @@ export function createWorker(deps: WorkerDeps): Worker {
       metrics.retried(job.kind);
       if (err instanceof RetryLaterError) log.debug({ reason: message, delayMs: delay }, 'job waits');
       else log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
-      const t = setTimeout(() => {
-        retryTimers.delete(t);
-        wake(job.lane);
-      }, delay + 5);
-      t.unref();
-      retryTimers.add(t);
+      wakeLater(job.lane, delay);
     } catch (storeErr) {
       log.error({ err: storeErr, jobError: message }, 'could not record job failure; the lease will expire and it runs again');
     }
+  }
+
+  function wakeLater(lane: string, delay: number): void {
+    const t = setTimeout(() => {
+      retryTimers.delete(t);
+      wake(lane);
+    }, delay + 5);
+    t.unref();
+    retryTimers.add(t);
   }
 
   function track(job: Job): void {

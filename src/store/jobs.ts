@@ -123,7 +123,13 @@ export async function completeMany(ctx: StoreContext, ids: number[]): Promise<vo
   return ids.map(() => undefined);
 }
 
-export async function failJob(ctx: StoreContext, id: number, error: string, retryAt: number | null): Promise<void> {
+export async function failJob(
+  ctx: StoreContext,
+  id: number,
+  error: string,
+  retryAt: number | null,
+  opts: { countAttempt?: boolean } = {},
+): Promise<void> {
   requireInt('job id', id, 1);
   if (retryAt !== null) requireInt('retryAt', retryAt, 0);
   const now = ctx.now();
@@ -131,7 +137,7 @@ export async function failJob(ctx: StoreContext, id: number, error: string, retr
     .updateTable('jobs')
     .set((eb) => ({
       state: retryAt === null ? 'dead' : 'pending',
-      attempts: eb('attempts', '+', 1),
+      attempts: eb('attempts', '+', opts.countAttempt === false ? 0 : 1),
       next_attempt_at: retryAt ?? eb.ref('next_attempt_at'),
       last_error: String(error).slice(0, MAX_ERROR_CHARS),
       locked_by: null,

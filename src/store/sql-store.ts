@@ -92,7 +92,7 @@ export class SqlStore implements Store {
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);
   completeJob: Store['completeJob'] = async (id) => this.completions.push(requireInt('job id', id, 1));
-  failJob: Store['failJob'] = (id, err, retryAt) => jobs.failJob(this.ctx, id, err, retryAt);
+  failJob: Store['failJob'] = (id, err, retryAt, opts) => jobs.failJob(this.ctx, id, err, retryAt, opts);
   getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);
   listJobs: Store['listJobs'] = (f) => jobs.listJobs(this.ctx, f);
   retryJob: Store['retryJob'] = (id) => jobs.retryJob(this.ctx, id);

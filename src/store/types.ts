@@ -148,7 +148,8 @@ export interface Store {
   claimJobs(worker: string, limit: number, leaseMs: number, lanes?: readonly string[]): Promise<Job[]>;
   completeJob(id: number): Promise<void>;
   /** Records a failure; `retryAt` null makes the job dead. */
-  failJob(id: number, error: string, retryAt: number | null): Promise<void>;
+  /** `countAttempt: false` postpones without spending an attempt (a wait, not a failure). */
+  failJob(id: number, error: string, retryAt: number | null, opts?: { countAttempt?: boolean }): Promise<void>;
   getJob(id: number): Promise<Job | undefined>;
   listJobs(filter?: { state?: JobState; lane?: string; limit?: number }): Promise<Job[]>;
   /** Dead (or pending) job → pending, attempts reset, due now. */

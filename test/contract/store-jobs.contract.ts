@@ -130,6 +130,16 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       expect(await store.getJob(j.id)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'HTTP 400: bad request' });
     });
 
+    it('failJob with countAttempt false postpones without spending an attempt', async () => {
+      const { store } = get();
+      const { job: j } = await store.enqueue(job('A', 'a'));
+      await store.claimJobs('w1', 1, LEASE);
+      const runAt = Date.now() + 60_000;
+      await store.failJob(j.id, 'waiting for the root', runAt, { countAttempt: false });
+      expect(await store.getJob(j.id)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: runAt, lastError: 'waiting for the root', lockedBy: null });
+      expect(await store.claimJobs('w1', 1, LEASE)).toEqual([]);
+    });
+
     it('a dead job does not block its lane; retryJob revives it', async () => {
       const { store } = get();
       const first = (await store.enqueue(job('A', 'a1'))).job;

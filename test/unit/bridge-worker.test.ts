@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { noopMetrics, type BridgeMetrics } from '../../src/bridge/ports.ts';
-import { PermanentError } from '../../src/bridge/retry.ts';
+import { PermanentError, RetryLaterError } from '../../src/bridge/retry.ts';
 import { createWorker, type Worker, type WorkerDeps } from '../../src/bridge/worker.ts';
 import type { Job, Store } from '../../src/store/types.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
@@ -100,6 +100,22 @@ describe('worker', () => {
     await w.drain(5000);
     expect(at).toHaveLength(2);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(295);
+  });
+
+  it('a wait on other work spends no attempt: it outlasts the retry budget and keeps its lane', async () => {
+    await enqueue('a', 1);
+    await enqueue('a', 2);
+    const runs: number[] = [];
+    const w = start(async (job) => {
+      const n = (job.payload as { n: number }).n;
+      runs.push(n);
+      if (n === 1 && runs.length <= 6) throw new RetryLaterError('waiting for another lane', 5, { countsAsAttempt: false });
+    });
+    await w.drain(5000);
+    // Budget 4, yet six waits and then success; the lane's second job only after it.
+    expect(runs).toEqual([1, 1, 1, 1, 1, 1, 1, 2]);
+    expect(await store.countJobs()).toMatchObject({ done: 2, dead: 0 });
+    expect((await store.listJobs({ state: 'done' })).map((j) => j.attempts)).toEqual([0, 0]);
   });
 
   it('makes a job dead after its budget, and at once for a permanent error, keeping the error', async () => {
