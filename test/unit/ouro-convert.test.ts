@@ -79,6 +79,15 @@ describe('docToMarkdown', () => {
   ])('%s', (_name, d, want) => expect(docToMarkdown(d)).toBe(want));
 
   it('accepts null (a message without json)', () => expect(docToMarkdown(null)).toBe(''));
+
+  // Found by `npm run soak`'s fuzzing: JSON written by other Ouro clients need not fit the schema.
+  it.each<[string, unknown, string]>([
+    ['content that is not an array', { type: 'doc', content: [{ type: 'paragraph', content: {} }] }, ''],
+    ['a null child', { type: 'doc', content: [null, { type: 'paragraph', content: [null, { type: 'text', text: 'kept' }] }] }, 'kept'],
+    ['a text that is not a string', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 42 }, { type: 'text', text: 'b' }] }] }, 'b'],
+    ['marks that are not marks', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [null, 'bold', { type: 'italic' }] }] }] }, '*x*'],
+    ['a root without a type', { content: [] }, ''],
+  ])('malformed: %s', (_name, d, want) => expect(docToMarkdown(d as Doc)).toBe(want));
 });
 
 describe('markdown → doc → markdown is stable', () => {

@@ -87,6 +87,7 @@ describe('richTextToMarkdown', () => {
     ['emoji by name', rich(section({ type: 'emoji', name: 'tada' })), '🎉'],
     ['bullet list', rich({ type: 'rich_text_list', style: 'bullet', elements: [section({ type: 'text', text: 'one' }), section({ type: 'text', text: 'two' })] }), '- one\n- two'],
     ['ordered nested list', rich({ type: 'rich_text_list', style: 'ordered', elements: [section({ type: 'text', text: 'one' })] }, { type: 'rich_text_list', style: 'bullet', indent: 1, elements: [section({ type: 'text', text: 'sub' })] }), '1. one\n   - sub'],
+    ['a negative list indent counts as none (fuzzing found a RangeError)', rich({ type: 'rich_text_list', style: 'bullet', indent: -1, elements: [section({ type: 'text', text: 'x' })] }), '- x'],
     ['preformatted keeps emoji text', rich({ type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'x = 1 :tada: *y*' }] }), '```\nx = 1 :tada: *y*\n```'],
     ['quote', rich({ type: 'rich_text_quote', elements: [{ type: 'text', text: 'quoted\nlines' }] }), '> quoted\n> lines'],
     ['section then list then section', rich(section({ type: 'text', text: 'intro' }), { type: 'rich_text_list', style: 'bullet', elements: [section({ type: 'text', text: 'a' })] }, section({ type: 'text', text: 'outro' })), 'intro\n- a\noutro'],

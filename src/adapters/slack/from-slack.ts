@@ -156,7 +156,7 @@ function blockElements(elements: Node[], names: NameLookup): string {
         break;
       case 'rich_text_list': {
         startLine();
-        const indent = '   '.repeat(typeof el.indent === 'number' ? Math.min(el.indent, 8) : 0);
+        const indent = '   '.repeat(typeof el.indent === 'number' ? Math.max(0, Math.min(el.indent, 8)) : 0);
         const start = typeof el.offset === 'number' ? el.offset + 1 : 1;
         asNodes(el.elements).forEach((item, i) => {
           const marker = el.style === 'ordered' ? `${start + i}.` : '-';

@@ -17,14 +17,34 @@ export interface DocToMarkdownOptions {
 }
 
 export function docToMarkdown(doc: Doc | DocNode | null | undefined, opts: DocToMarkdownOptions = {}): string {
-  if (!doc) return '';
+  const root = saneNode(doc);
+  if (!root) return '';
   const ctx: Ctx = { mentions: opts.mentions ?? 'at' };
-  const blocks = doc.type === 'doc' ? (doc.content ?? []) : [doc];
+  const blocks = root.type === 'doc' ? (root.content ?? []) : [root];
   return renderBlocks(blocks, ctx, '\n\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 interface Ctx {
   mentions: 'at' | 'ouro';
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * The doc with every field of the shape the renderer reads: the JSON comes from Ouro's
+ * users and clients, and one malformed node (`content: {}`, a `null` child, a numeric
+ * `text`) must not stop a conversation from syncing. What does not fit is left out.
+ */
+function saneNode(x: unknown): DocNode | undefined {
+  if (!isObject(x) || typeof x.type !== 'string') return undefined;
+  const node: DocNode = { type: x.type };
+  if (isObject(x.attrs)) node.attrs = x.attrs;
+  if (typeof x.text === 'string') node.text = x.text;
+  if (Array.isArray(x.content)) node.content = x.content.map(saneNode).filter((n): n is DocNode => n !== undefined);
+  if (Array.isArray(x.marks)) {
+    node.marks = x.marks.filter((m): m is DocMark => isObject(m) && typeof m.type === 'string').map((m) => (isObject(m.attrs) ? { type: m.type, attrs: m.attrs } : { type: m.type }));
+  }
+  return node;
 }
 
 function renderBlocks(nodes: DocNode[], ctx: Ctx, sep: string): string {
