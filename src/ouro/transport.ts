@@ -91,6 +91,26 @@ export class Transport {
     this.tokens = new TokenManager(() => this.exchange(), opts.now ?? Date.now);
   }
 
+  /**
+   * A 429's `Retry-After` pauses every call of this client, not only the one that met it:
+   * Ouro limits the bridge's one token, so the calls of other lanes would meet the same
+   * limit (Slack's Web API client does the same). Capped at `maxRetryAfterMs`.
+   */
+  private pausedUntil = 0;
+
+  private pauseFor(ms: number): void {
+    const until = Date.now() + ms;
+    if (until > this.pausedUntil) {
+      this.pausedUntil = until;
+      this.log.warn({ pauseMs: ms }, 'ouro: rate limited; every call waits for Retry-After');
+    }
+  }
+
+  private async waitOutRateLimit(signal?: AbortSignal): Promise<void> {
+    const wait = this.pausedUntil - Date.now();
+    if (wait > 0) await sleep(wait, signal);
+  }
+
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
@@ -107,6 +127,7 @@ export class Transport {
     let reauthed = req.auth === false;
     for (;;) {
       attempt++;
+      await this.waitOutRateLimit(req.signal);
       const session = req.auth === false ? undefined : await this.tokens.get(req.signal);
       let error: unknown;
       try {
@@ -115,6 +136,7 @@ export class Transport {
         error = e;
       }
       if (!(error instanceof OuroError)) throw error; // the caller's abort
+      if (error.status === 429 && error.retryAfterMs !== undefined) this.pauseFor(Math.min(error.retryAfterMs, this.o.maxRetryAfterMs));
       if (error.status === 401 && !reauthed && session) {
         reauthed = true;
         this.tokens.invalidate(session.token);

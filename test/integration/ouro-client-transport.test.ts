@@ -189,6 +189,21 @@ describe('retries', () => {
     expect(calls('/user')).toHaveLength(2);
   });
 
+  it("a 429's Retry-After holds every call of the client, not only the one that met it", async () => {
+    let n = 0;
+    routes['GET /user'] = (q, res) => (++n === 1 ? json(res, 429, { data: null, error: 'slow down' }, { 'retry-after': '1' }) : userRoute(q, res));
+    routes['GET /conversations/c1'] = (_q, res) => json(res, 200, { data: { id: 'c1', name: 'x' }, error: null });
+    const c = client();
+    const t0 = Date.now();
+    const first = c.auth.whoami();
+    while (calls('/user').length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // the 429 has been answered
+    await c.conversations.get('c1');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect((await first).id).toBe('u1');
+    expect(calls('/conversations/c1')).toHaveLength(1);
+  });
+
   it('a Retry-After beyond maxRetryAfterMs is thrown with retryAfterMs for the queue', async () => {
     routes['GET /user'] = (_q, res) => json(res, 429, { data: null, error: 'later' }, { 'retry-after': '120' });
     const err = await client().auth.whoami().catch((e: unknown) => e);
