@@ -1,22 +1,29 @@
 /**
  * The bridge side of the mirror benchmark, run in a process of its own (see mirror.ts) so
  * its RSS counts the bridge alone: not the raw relay's heap and connection pool, not the
- * sandbox. Run as a script it reads `{ url, apiKey, dir }` from argv[2] and prints one JSON
- * line (`BridgeResult`) on stdout.
+ * sandbox. Run as a script (through tsx, or compiled by tsc: mirror-procs.ts) it reads
+ * `BridgeArgs` from argv[2] and prints one JSON line (`BridgeResult`) on stdout.
+ * Replicas: several of these processes share one PostgreSQL schema; replica i of n offers
+ * the threads t with t % n == i. They keep in step at barriers: a process prints
+ * `BARRIER <name>` and waits for a line on stdin, which the parent sends once all have.
  *
  * Stage timestamps for the paced phase are taken by wrapping the store's queue methods on
  * the app's store object here, in the bench: production code carries no timing hooks.
  */
-import { spawn } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { createApp } from '../src/app.ts';
 import type { BridgeInbox, ChatAdapter, ChatRef } from '../src/bridge/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { createOuroClient } from '../src/ouro/index.ts';
+import { CHECKPOINT_DEFAULTS, checkpointStats, type CheckpointStats } from '../src/store/checkpoint.ts';
 import type { Job } from '../src/store/types.ts';
+import { sqlReport, timeSqlStatements } from './sql-stats.ts';
 import { allMessages, M, micros, N, paced, PACED_N, PACED_RATE, sorted, wall } from './mirror-common.ts';
 
 const CHANNEL = { platform: 'console' as const, workspace: 'local', channel: 'bench' };
@@ -34,10 +41,35 @@ interface Stamps {
 export const STAGES = ['late', 'ack', 'wake', 'claim', 'ouro'] as const;
 export type Stage = (typeof STAGES)[number];
 
+export interface BridgeArgs {
+  url: string;
+  apiKey: string;
+  dir: string;
+  /** DATABASE_URL; default a SQLite file in `dir`. */
+  database?: string;
+  /** PostgreSQL schema (all replicas the same). */
+  schema?: string;
+  replica?: { index: number; of: number };
+}
+
 export interface BridgeResult {
+  /** Wall clock ms: this process's first flood offer and last flood message created. */
+  floodStart: number;
+  floodEnd: number;
   floodSeconds: number;
+  /** Messages this process offered in the flood and paced phases. */
+  offered: { flood: number; paced: number };
+  /** HTTP requests to Ouro during the flood (from undici's diagnostics channel). */
+  ouroCalls: number;
+  /** SQLite: largest size of the WAL file seen during the flood and paced phases, bytes. */
+  walMaxBytes?: number;
+  /** SQLite: the checkpoint thread's counters over the whole run. */
+  checkpoints?: CheckpointStats;
   ackSeconds: number;
   found: { flood: number; paced: number };
+  /** Offered messages that were not in Ouro (the first few), and messages found twice. */
+  missing: string[];
+  doubled: number;
   dead: number;
   cpuMsPerMessage: number;
   rss: number;
@@ -82,17 +114,45 @@ const tagOf = (job: Job) => {
   return typeof text === 'string' ? TAG.exec(text)?.[0] : undefined;
 };
 
-export async function runBridge(sandbox: { url: string; apiKey: string }, dir: string): Promise<BridgeResult> {
+/** Prints `BARRIER name` and resolves at the parent's go (a line on stdin). */
+let lines: AsyncIterator<string> | undefined;
+async function barrier(name: string): Promise<void> {
+  lines ??= createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  process.stdout.write(`BARRIER ${name}\n`);
+  await lines.next();
+}
+
+export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
+  const { index, of } = args.replica ?? { index: 0, of: 1 };
+  const threads = Array.from({ length: M }, (_, t) => t).filter((t) => t % of === index);
+  const dbFile = join(args.dir, 'bench.db');
+  const database = args.database ?? `sqlite:${dbFile}`;
   const adapter = new BenchAdapter();
   const config = loadConfig({
-    OURO_API_KEY: sandbox.apiKey,
-    OURO_BASE_URL: sandbox.url,
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    OURO_API_KEY: args.apiKey,
+    OURO_BASE_URL: args.url,
+    DATABASE_URL: database,
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
   });
-  const app = await createApp(config, { logger: silentLogger, adapters: [adapter], tuning: { reconcileEveryMs: 0 } });
+  const app = await createApp(config, {
+    logger: silentLogger,
+    adapters: [adapter],
+    tuning: { reconcileEveryMs: 0 },
+    ...(args.schema ? { storeSchema: args.schema } : {}),
+  });
+  const origin = new URL(args.url).origin;
+  let calls = 0;
+  subscribe('undici:request:create', (m) => {
+    if ((m as { request: { origin: string } }).request.origin === origin) calls++;
+  });
+  let walMaxBytes = 0;
+  const walWatch = database.startsWith('sqlite:')
+    ? setInterval(() => {
+        if (existsSync(`${dbFile}-wal`)) walMaxBytes = Math.max(walMaxBytes, statSync(`${dbFile}-wal`).size);
+      }, 50)
+    : undefined;
   const stamps = new Map<string, Stamps>();
   const claim = app.store.claimJobs.bind(app.store);
   app.store.claimJobs = async (worker, limit, leaseMs, lanes) => {
@@ -108,6 +168,7 @@ export async function runBridge(sandbox: { url: string; apiKey: string }, dir: s
   await app.store.upsertChannelLink({ ...CHANNEL, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'bench' });
   await app.start();
   const rssStarted = process.memoryUsage().rss;
+  await barrier('ready');
   const inbox = adapter.inbox!;
   const offered = new Map<string, number>();
   const ack = { flood: [] as number[], paced: [] as number[] };
@@ -127,15 +188,17 @@ export async function runBridge(sandbox: { url: string; apiKey: string }, dir: s
   };
 
   const cpu0 = process.cpuUsage();
+  const calls0 = calls;
   const t0 = wall();
   await Promise.all(
-    Array.from({ length: M }, async (_, t) => {
+    threads.map(async (t) => {
       for (let k = 0; k < N / M; k++) await send('flood', t, k, wall());
     }),
   );
   const ackSeconds = (wall() - t0) / 1000;
   await app.bridge.drain(300_000);
   const cpu = process.cpuUsage(cpu0);
+  const ouroCalls = calls - calls0;
   const mem = process.memoryUsage();
   (globalThis as { gc?: () => void }).gc?.();
   const afterGc = process.memoryUsage();
@@ -149,22 +212,34 @@ export async function runBridge(sandbox: { url: string; apiKey: string }, dir: s
     }
   });
   gcWatch.observe({ entryTypes: ['gc'] });
+  await barrier('flooded');
   delay.enable();
-  await paced(PACED_N, PACED_RATE, (i, at) => send('paced', i % M, Math.floor(i / M), at));
+  // Round robin over this process's threads, at its share of the offered rate.
+  const pacedN = (PACED_N * threads.length) / M;
+  await paced(pacedN, (PACED_RATE * threads.length) / M, (i, at) => send('paced', threads[i % threads.length]!, Math.floor(i / threads.length), at));
   delay.disable();
   gcWatch.disconnect();
   await app.bridge.drain(60_000);
+  clearInterval(walWatch);
+  await barrier('paced');
 
   const lat = { flood: [] as number[], paced: [] as number[] };
   let lastFlood = 0;
-  const links = await Promise.all(Array.from({ length: M }, (_, t) => app.store.getThreadLink({ ...CHANNEL, thread: `r${t}` })));
-  const ouro = createOuroClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
+  const seen = new Set<string>();
+  let doubled = 0;
+  const links = await Promise.all(threads.map((t) => app.store.getThreadLink({ ...CHANNEL, thread: `r${t}` })));
+  const ouro = createOuroClient({ baseUrl: args.url, apiKey: args.apiKey });
   for (const link of links) {
     if (!link) continue;
     for (const m of await allMessages(ouro, link.conversationId)) {
       const tag = TAG.exec(m.text);
       const sent = tag ? offered.get(tag[0]) : undefined;
       if (sent === undefined) continue;
+      if (seen.has(tag![0])) {
+        doubled++;
+        continue;
+      }
+      seen.add(tag![0]);
       const created = micros(m.created_at);
       const phase = tag![1] as 'flood' | 'paced';
       lat[phase].push(created - sent);
@@ -174,15 +249,25 @@ export async function runBridge(sandbox: { url: string; apiKey: string }, dir: s
     }
   }
   await ouro.close();
+  const checkpoints = checkpointStats()[0];
+  if (process.env.BENCH_SQL_STATS) process.stderr.write(`SQLite statements, whole run:\n${sqlReport()}\n`);
   const counts = await app.store.countJobs();
   await app.stop();
   const { stages, tail } = stageBreakdown([...stamps.values()]);
   return {
+    floodStart: t0,
+    floodEnd: lastFlood,
     floodSeconds: (lastFlood - t0) / 1000,
+    offered: { flood: (N * threads.length) / M, paced: pacedN },
+    ouroCalls,
+    ...(walWatch ? { walMaxBytes } : {}),
+    ...(checkpoints ? { checkpoints } : {}),
     ackSeconds,
     found: { flood: lat.flood.length, paced: lat.paced.length },
+    missing: [...offered.keys()].filter((t) => !seen.has(t)).slice(0, 10),
+    doubled,
     dead: counts.dead,
-    cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / N,
+    cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / ((N * threads.length) / M),
     rss: mem.rss,
     heapUsed: mem.heapUsed,
     rssStarted,
@@ -220,31 +305,13 @@ function stageBreakdown(all: Stamps[]) {
   return { stages, tail };
 }
 
-/** Runs `runBridge` in a child process and returns its result. */
-export function bridgeProcess(sandbox: { url: string; apiKey: string }, dir: string): Promise<BridgeResult> {
-  const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', self, JSON.stringify({ ...sandbox, dir })], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !last.startsWith('{')) return reject(new Error(`bridge bench process exited with ${code}: ${out.slice(-500)}`));
-      try {
-        resolve(JSON.parse(last) as BridgeResult);
-      } catch (err) {
-        reject(err as Error);
-      }
-    });
-  });
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = JSON.parse(process.argv[2] ?? '{}') as { url: string; apiKey: string; dir: string };
-  const result = await runBridge(args, args.dir);
+  if (process.env.BENCH_SQL_STATS) timeSqlStatements();
+  // BENCH_CHECKPOINT=main: SQLite's own auto-checkpoint in the committing thread (A/B).
+  if (process.env.BENCH_CHECKPOINT === 'main') CHECKPOINT_DEFAULTS.enabled = false;
+  // BENCH_CHECKPOINT_MB=n: the WAL size at which the thread forces a RESTART.
+  if (process.env.BENCH_CHECKPOINT_MB) CHECKPOINT_DEFAULTS.restartAboveBytes = Number(process.env.BENCH_CHECKPOINT_MB) * 1024 * 1024;
+  const result = await runBridge(JSON.parse(process.argv[2] ?? '{}') as BridgeArgs);
   // Exit only once the line is flushed: a pipe write is asynchronous.
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }

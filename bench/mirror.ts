@@ -1,7 +1,13 @@
 /**
  * Mirror benchmark: chat messages over M threads through the real runtime (createApp:
- * SQLite store, durable queue, worker, Ouro client) into the Ouro sandbox, beside a raw
- * relay (each message → one `messages.create` call, no queue, no store) in the same run.
+ * store, durable queue, worker, Ouro client) into the Ouro sandbox, beside a raw relay
+ * (each message → one `messages.create` call, no queue, no store) measured in the same run,
+ * right before each setup, against the same fresh sandbox.
+ *
+ * Setups: SQLite run through tsx and compiled by tsc (same code; the memory differs), then
+ * PostgreSQL (TEST_DATABASE_URL or DATABASE_URL; skipped without) with one bridge process
+ * and with two replica processes on one schema that share the burst (each offers half the
+ * threads; either may claim any lane's jobs).
  *
  * Method. Two phases, each run for the raw relay and then for the bridge:
  * 1. Flood (throughput). Raw: M loops, one per thread, each awaiting its create before the
@@ -15,119 +21,171 @@
  *    message's `created_at`, so a stalled producer cannot hide delay (no coordinated
  *    omission). The threads' conversations already exist: this is steady-state mirroring.
  * Ack path = `inbox.receive` (the event is durable when it resolves), timed in both phases.
- * The sandbox and the bridge each run in a child process (mirror-bridge.ts), so RSS
- * measures the bridge alone (not the raw relay, which runs here) and no two share an event
- * loop; all still share this machine's cores, so load skews every side.
+ * The sandbox and the bridge each run in child processes (mirror-procs.ts), so RSS
+ * measures the bridge alone and no two share an event loop; all still share this
+ * machine's cores, so load skews every side.
  * Targets (issue #3): ≥ 1,000 msgs/s on SQLite, paced p99 ≤ 1.5× raw relay's, ack p99
  * < 10 ms, RSS < 200 MB after 10k messages.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import pg from 'pg';
 import { createOuroClient, type OuroClient } from '../src/ouro/index.ts';
-import { bridgeProcess, STAGES } from './mirror-bridge.ts';
-import { M, micros, ms, N, p50p99, paced, PACED_N, PACED_RATE, PACED_SECONDS, pct, sorted, wall } from './mirror-common.ts';
+import type { BridgeArgs, BridgeResult } from './mirror-bridge.ts';
+import { STAGES } from './mirror-bridge.ts';
+import { M, micros, ms, N, p50p99, paced, PACED_N, PACED_RATE, pct, sorted, wall } from './mirror-common.ts';
+import { bridgeProcesses, compileBridge, ROOT, sandboxProcess, type Runtime } from './mirror-procs.ts';
 
 interface Row {
   name: string;
   value: string;
+  raw?: string;
   note?: string;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The sandbox in its own process; resolves with its URL and API key. */
-async function sandboxProcess(): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
-  const script = `const { startSandbox } = await import(${JSON.stringify(join(ROOT, 'src/sandbox/index.ts'))});
-const s = await startSandbox({ seed: 'none' });
-process.stdout.write(JSON.stringify({ url: s.url, apiKey: s.apiKey }) + '\\n');
-process.stdin.on('end', () => s.close().then(() => process.exit(0)));
-process.stdin.resume();`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString('utf8');
-      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code}`)));
-  });
-  return { ...(JSON.parse(first) as { url: string; apiKey: string }), child };
-}
-
 /** Raw relay: inbound → one messages.create, no queue. Flood (closed loop per thread), then paced. */
-async function rawRelay(ouro: OuroClient, botId: string) {
+async function rawRelay(ouro: OuroClient, botId: string, origin: string) {
   const convs = await Promise.all(
     Array.from({ length: M }, (_, t) => ouro.conversations.create({ name: `raw ${t}`, orgId: '00000000-0000-0000-0000-000000000000', members: [botId] })),
   );
-  const floodLat: number[] = [];
+  let calls = 0;
+  const count = (m: unknown) => {
+    if ((m as { request: { origin: string } }).request.origin === origin) calls++;
+  };
+  subscribe('undici:request:create', count);
   const t0 = wall();
   let last = 0;
   await Promise.all(
     convs.map(async (c, t) => {
       for (let k = 0; k < N / M; k++) {
-        const offered = wall();
         const at = micros((await ouro.messages.create(c.id, { text: `raw flood t${t} m${k}` })).created_at);
-        floodLat.push(at - offered);
         last = Math.max(last, at);
       }
     }),
   );
-  const floodSeconds = (last - t0) / 1000;
+  unsubscribe('undici:request:create', count);
   const lat: number[] = [];
   await paced(PACED_N, PACED_RATE, async (i, offered) => {
     const msg = await ouro.messages.create(convs[i % M]!.id, { text: `raw paced t${i % M} m${Math.floor(i / M)}` });
     lat.push(micros(msg.created_at) - offered);
   });
-  return { floodSeconds, floodLat: sorted(floodLat), lat: sorted(lat) };
+  return { rate: N / ((last - t0) / 1000), calls: calls / N, lat: sorted(lat) };
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const STAGE_NOTE: Record<(typeof STAGES)[number], string> = {
-  late: 'scheduled → handed to inbox.receive (event loop busy)',
-  ack: 'inbox.receive: validate + enqueue commit',
-  wake: 'acked → the claim that took it starts',
-  claim: 'the claim query',
-  ouro: 'claimed → Ouro created_at (handler reads + HTTP + sandbox)',
-};
 
-export async function benchMirror(): Promise<Row[]> {
+interface Setup {
+  /** MIRROR_SETUPS=key,… runs only those (sqlite-tsx, sqlite, pg, pg2). */
+  key: string;
+  label: string;
+  runtime: Runtime;
+  database?: string;
+  replicas: number;
+}
+
+/** One setup: a fresh sandbox, the raw relay, then the bridge process(es). */
+async function runSetup(s: Setup, entries: Record<Runtime, string>): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-bench-'));
+  const schema = s.database ? `bench_${randomBytes(6).toString('hex')}` : undefined;
   const sandbox = await sandboxProcess();
   const ouro = createOuroClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
   try {
     const bot = await ouro.auth.whoami();
-    const raw = await rawRelay(ouro, bot.id);
-    const b = await bridgeProcess(sandbox, dir);
-    const rawRate = N / raw.floodSeconds;
-    const ratio = pct(b.lat.paced, 99) / pct(raw.lat, 99);
-    const at = `offered ${PACED_RATE} msg/s over ${M} threads for ${PACED_SECONDS} s (${Math.round((100 * PACED_RATE) / rawRate)}% of raw capacity)`;
+    const raw = await rawRelay(ouro, bot.id, new URL(sandbox.url).origin);
+    const args: BridgeArgs[] = Array.from({ length: s.replicas }, (_, index) => ({
+      url: sandbox.url,
+      apiKey: sandbox.apiKey,
+      dir,
+      ...(s.database ? { database: s.database, schema } : {}),
+      replica: { index, of: s.replicas },
+    }));
+    const rs = await bridgeProcesses(s.runtime, entries[s.runtime], args);
+    printDetails(s.label, rs);
+    const b = merge(rs);
+    const ratio = pct(b.paced, 99) / pct(raw.lat, 99);
     return [
-      { name: 'mirror: messages relayed', value: `${b.found.flood}/${N} + ${b.found.paced}/${PACED_N}`, note: `flood + paced, ${M} threads, SQLite; ${b.dead} dead jobs` },
-      { name: 'mirror: flood bridge throughput', value: `${Math.round(N / b.floodSeconds)} msg/s`, note: `first offer → last created; target ≥ 1,000 (all acked after ${b.ackSeconds.toFixed(1)} s)` },
-      { name: 'mirror: flood bridge CPU per message', value: `${b.cpuMsPerMessage.toFixed(2)} ms`, note: 'user+system of the bridge process over the flood; stabler than msg/s on a loaded machine' },
-      { name: 'mirror: flood raw relay throughput', value: `${Math.round(rawRate)} msg/s`, note: `${M} closed loops, one messages.create per message` },
-      { name: 'mirror: flood bridge p50 / p99', value: p50p99(b.lat.flood), note: 'queueing time: offered far above capacity; not compared' },
-      { name: 'mirror: flood raw relay p50 / p99', value: p50p99(raw.floodLat), note: 'closed loop' },
-      { name: 'mirror: paced bridge p50 / p99', value: p50p99(b.lat.paced), note: `${at}; inbound → created` },
-      { name: 'mirror: paced raw relay p50 / p99', value: p50p99(raw.lat), note: 'same offered rate' },
-      { name: 'mirror: paced p99 bridge / raw', value: `${ratio.toFixed(2)}×`, note: 'target ≤ 1.5×' },
-      { name: 'mirror: ack path p50 / p99 (flood)', value: p50p99(b.ack.flood), note: 'inbox.receive; target p99 < 10 ms' },
-      { name: 'mirror: ack path p50 / p99 (paced)', value: p50p99(b.ack.paced), note: 'inbox.receive; target p99 < 10 ms' },
-      ...STAGES.map((k) => ({
-        name: `mirror: paced stage ${k} p50 / p99`,
-        value: p50p99(b.stages[k]),
-        note: `${STAGE_NOTE[k]}; slowest 1%: ${ms(b.tail[k])} mean`,
-      })),
-      { name: 'mirror: paced event-loop delay p99 / max', value: `${ms(b.loop.p99)} / ${ms(b.loop.max)}`, note: `bridge process; GC ${ms(b.loop.gcMs)} in total, longest pause ${ms(b.loop.gcMaxMs)}` },
-      { name: 'mirror: RSS started / after flood + GC', value: `${mb(b.rssStarted)} / ${mb(b.rssAfterGc)} MB`, note: `bridge process; JS heap after GC ${mb(b.heapAfterGc)} MB` },
-      { name: 'mirror: RSS after flood', value: `${mb(b.rss)} MB`, note: `after ${N} messages, bridge process alone; JS heap ${mb(b.heapUsed)} MB, external ${mb(b.external)} MB; target < 200 MB` },
+      { name: `${s.label}: mirrored msgs/s`, value: `${Math.round(N / b.floodSeconds)}`, raw: `${Math.round(raw.rate)}`, note: `${b.found}/${N + PACED_N} in Ouro, ${b.doubled} doubled, ${b.dead} dead jobs; target ≥ 1,000 (SQLite)` },
+      { name: `${s.label}: p50 / p99 end to end`, value: p50p99(b.paced), raw: p50p99(raw.lat), note: `paced ${PACED_RATE} msg/s; p99 ${ratio.toFixed(2)}× raw, target ≤ 1.5×` },
+      { name: `${s.label}: ack p99 flood / paced`, value: `${ms(pct(b.ackFlood, 99))} / ${ms(pct(b.ackPaced, 99))}`, raw: '—', note: 'inbox.receive (raw relay has no ack path); target < 10 ms' },
+      { name: `${s.label}: Ouro calls per message`, value: b.calls.toFixed(2), raw: raw.calls.toFixed(2), note: 'flood: HTTP requests to Ouro / messages' },
+      { name: `${s.label}: RSS start / after 10k`, value: rs.map((r) => `${mb(r.rssStarted)} / ${mb(r.rss)}`).join(', ') + ' MB', raw: '—', note: `per bridge process; after GC ${rs.map((r) => mb(r.rssAfterGc)).join(', ')} MB; target < 200 MB` },
     ];
   } finally {
     await ouro.close();
     sandbox.child.stdin!.end();
     rmSync(dir, { recursive: true, force: true });
+    if (s.database && schema) await dropSchema(s.database, schema);
   }
+}
+
+function merge(rs: BridgeResult[]) {
+  const offered = rs.reduce((a, r) => a + r.offered.flood, 0);
+  return {
+    floodSeconds: (Math.max(...rs.map((r) => r.floodEnd)) - Math.min(...rs.map((r) => r.floodStart))) / 1000,
+    found: rs.reduce((a, r) => a + r.found.flood + r.found.paced, 0),
+    doubled: rs.reduce((a, r) => a + r.doubled, 0),
+    dead: Math.max(...rs.map((r) => r.dead)),
+    calls: rs.reduce((a, r) => a + r.ouroCalls, 0) / offered,
+    paced: sorted(rs.flatMap((r) => r.lat.paced)),
+    ackFlood: sorted(rs.flatMap((r) => r.ack.flood)),
+    ackPaced: sorted(rs.flatMap((r) => r.ack.paced)),
+  };
+}
+
+/** What explains the table's figures, per bridge process: printed before the table. */
+function printDetails(label: string, rs: BridgeResult[]) {
+  for (const [i, r] of rs.entries()) {
+    const who = rs.length > 1 ? `${label} #${i + 1}` : label;
+    const lines = [
+      `found ${r.found.flood}/${r.offered.flood} flood + ${r.found.paced}/${r.offered.paced} paced, ${r.doubled} doubled${r.missing.length ? `; missing e.g. ${r.missing.join(', ')}` : ''}`,
+      `CPU ${r.cpuMsPerMessage.toFixed(2)} ms/msg over the flood, all acked after ${r.ackSeconds.toFixed(1)} s`,
+      ...(r.walMaxBytes !== undefined ? [`largest WAL file ${(r.walMaxBytes / 1024 / 1024).toFixed(1)} MB`] : []),
+      ...(r.checkpoints
+        ? [`checkpoint thread: ${r.checkpoints.checkpoints} checkpoints (${r.checkpoints.restarts} forced RESTART), longest ${ms(r.checkpoints.maxMs)}, ${ms(r.checkpoints.totalMs)} in total`]
+        : []),
+      `paced event-loop delay p99 / max ${ms(r.loop.p99)} / ${ms(r.loop.max)}; GC ${ms(r.loop.gcMs)} in total, longest ${ms(r.loop.gcMaxMs)}`,
+      `JS heap after flood ${mb(r.heapUsed)} MB (${mb(r.heapAfterGc)} after GC), external ${mb(r.external)} MB`,
+      ...STAGES.map((k) => `paced stage ${k} p50 / p99 ${p50p99(r.stages[k])}; slowest 1% mean ${ms(r.tail[k])}`),
+    ];
+    process.stdout.write(lines.map((l) => `  ${who}: ${l}\n`).join(''));
+  }
+}
+
+async function dropSchema(url: string, schema: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function benchMirror(): Promise<Row[]> {
+  const pgUrl = process.env.TEST_DATABASE_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined);
+  process.stdout.write('  compiling the bridge with tsconfig.build.json…\n');
+  const entries: Record<Runtime, string> = { tsx: join(ROOT, 'bench/mirror-bridge.ts'), compiled: await compileBridge() };
+  const setups: Setup[] = [
+    { key: 'sqlite-tsx', label: 'mirror SQLite, tsx', runtime: 'tsx', replicas: 1 },
+    { key: 'sqlite', label: 'mirror SQLite, compiled', runtime: 'compiled', replicas: 1 },
+    ...(pgUrl
+      ? [
+          { key: 'pg', label: 'mirror PostgreSQL, compiled', runtime: 'compiled' as const, database: pgUrl, replicas: 1 },
+          { key: 'pg2', label: 'mirror PostgreSQL ×2 replicas', runtime: 'compiled' as const, database: pgUrl, replicas: 2 },
+        ]
+      : []),
+  ];
+  const only = process.env.MIRROR_SETUPS?.split(',');
+  const rows: Row[] = [];
+  for (const s of setups.filter((x) => !only || only.includes(x.key))) {
+    process.stdout.write(`  ${s.label}…\n`);
+    rows.push(...(await runSetup(s, entries)));
+  }
+  if (!pgUrl) {
+    for (const label of ['mirror PostgreSQL', 'mirror PostgreSQL ×2 replicas']) rows.push({ name: label, value: 'skipped: no PostgreSQL', note: 'set TEST_DATABASE_URL or DATABASE_URL' });
+  }
+  return rows;
 }

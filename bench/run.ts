@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export interface BenchRow {
   name: string;
   value: string;
+  /** The raw-relay baseline measured in the same run, where one applies. */
+  raw?: string;
   note?: string;
 }
 
@@ -23,14 +25,15 @@ const MODULES: { file: string; fn: string }[] = [
 ];
 
 export function formatTable(rows: BenchRow[]): string {
-  const header = { name: 'benchmark', value: 'value', note: 'note' };
+  const header = { name: 'benchmark', value: 'value', raw: 'raw relay', note: 'note' };
   const all = [header, ...rows];
   const w = {
     name: Math.max(...all.map((r) => r.name.length)),
     value: Math.max(...all.map((r) => r.value.length)),
+    raw: Math.max(...all.map((r) => (r.raw ?? '').length)),
   };
-  const line = (r: BenchRow) => `${r.name.padEnd(w.name)}  ${r.value.padStart(w.value)}  ${r.note ?? ''}`.trimEnd();
-  return [line(header), `${'-'.repeat(w.name)}  ${'-'.repeat(w.value)}  ----`, ...rows.map(line)].join('\n');
+  const line = (r: BenchRow) => `${r.name.padEnd(w.name)}  ${r.value.padStart(w.value)}  ${(r.raw ?? '').padStart(w.raw)}  ${r.note ?? ''}`.trimEnd();
+  return [line(header), `${'-'.repeat(w.name)}  ${'-'.repeat(w.value)}  ${'-'.repeat(w.raw)}  ----`, ...rows.map(line)].join('\n');
 }
 
 async function main(only: string[]): Promise<number> {

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type Driver, type SqliteDatabase } from 'kysely';
 import { silentLogger, type Logger } from '../log.ts';
-import { startCheckpointer, type Checkpointer, type CheckpointOptions } from './checkpoint.ts';
+import { CHECKPOINT_DEFAULTS, startCheckpointer, type Checkpointer, type CheckpointOptions } from './checkpoint.ts';
 import type { Database, Db } from './schema.ts';
 
 /**
@@ -22,10 +22,6 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 /** Kysely prepares every query anew; better-sqlite3 statements are reusable, so we keep
  * the compiled ones by SQL text. Bounded because `IN (…)` lists make SQL vary in length. */
 const STATEMENT_CACHE_SIZE = 256;
-
-/** After a checkpoint has copied the whole WAL back, the next writer cuts a WAL file that
- * a burst grew beyond this back to it (a WAL file is reused from its start, not shrunk). */
-const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export interface OpenSqliteOptions {
   log?: Logger;
@@ -47,7 +43,10 @@ export function openSqlite(path: string, opts: OpenSqliteOptions = {}): Db {
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   const database = cachingStatements(raw);
   if (!wal) return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  raw.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  // When the WAL starts over, a file a burst grew beyond this is cut back to it (a WAL file
+  // is otherwise reused from its start, never shrunk). The checkpoint thread forces a
+  // restart at this size (checkpoint.ts), so cuts are rare and small.
+  raw.pragma(`journal_size_limit = ${opts.checkpoint?.restartAboveBytes ?? CHECKPOINT_DEFAULTS.restartAboveBytes}`);
   return new Kysely<Database>({ dialect: new CheckpointedSqliteDialect(database, raw, path, opts) });
 }
 
@@ -77,6 +76,7 @@ class CheckpointedSqliteDialect extends SqliteDialect {
     return new (class extends SqliteDriver {
       override async init() {
         await super.init();
+        if (!(opts.checkpoint?.enabled ?? CHECKPOINT_DEFAULTS.enabled)) return;
         try {
           checkpointer = await startCheckpointer(path, { ...opts.checkpoint, log, onFailure: autoCheckpoint });
           raw.pragma('wal_autocheckpoint = 0');
