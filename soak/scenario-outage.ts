@@ -123,7 +123,7 @@ export async function outageScenario(o: OutageOptions): Promise<Row> {
         `Ouro refused ${refusedDuringOutage} requests then (${leakedDuringOutage} got through); ${stormRequests} requests 429'd in the storm; ` +
         `Retry-After per retry (a message create's next try): ${ra.violations} early of ${ra.checked} (closest ${Number.isFinite(ra.minSlackMs) ? `${ra.minSlackMs >= 0 ? '+' : ''}${ra.minSlackMs} ms` : 'n/a'}${ra.samples.length ? `: ${ra.samples.join('; ')}` : ''}); ` +
         `per path shared by two lanes (conversation reads): ${shared.violations} early of ${shared.checked}; ` +
-        `client-wide: ${wide.inside} of ${wide.requests} storm requests were sent inside a Retry-After given earlier to another request (not judged: retries are per job); ` +
+        `client-wide: ${wide.inside} of ${wide.requests} storm requests were sent inside a Retry-After given earlier to another request (not judged: this count dates each 429 at its request's send time, so calls sent together before the first 429 came back are counted; the client pauses every call once a 429 arrives); ` +
         `all delivered ${recoveredIn.toFixed(1)} s after the storm; left pending ${jobs.pending + jobs.running}` +
         faultNote(check) +
         crashNote([bridge]) +
