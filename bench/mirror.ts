@@ -32,7 +32,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { dropSchema } from '../test/helpers/store.ts';
 import { createOuroClient, type OuroClient } from '../src/ouro/index.ts';
 import type { BridgeArgs, BridgeResult } from './mirror-bridge.ts';
 import { STAGES } from './mirror-bridge.ts';
@@ -151,16 +151,6 @@ function printDetails(label: string, rs: BridgeResult[]) {
       ...STAGES.map((k) => `paced stage ${k} p50 / p99 ${p50p99(r.stages[k])}; slowest 1% mean ${ms(r.tail[k])}`),
     ];
     process.stdout.write(lines.map((l) => `  ${who}: ${l}\n`).join(''));
-  }
-}
-
-async function dropSchema(url: string, schema: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
   }
 }
 
