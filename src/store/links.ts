@@ -227,8 +227,17 @@ export async function setRelayCursor(
  * replaces its conversation and Ouro ids (e.g. an edit that re-split the message) but keeps
  * the first `origin` and `createdAt`: which side wrote it first never changes.
  */
-export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'createdAt'>): Promise<void> {
-  const k = threadKey(m);
+/** A mapping checked and normalized for `putMessages` (bad input throws here, before any write). */
+export interface MessageToPut {
+  key: ThreadKey;
+  chatMessageId: string;
+  conversationId: string;
+  ouroMessageIds: string[];
+  origin: 'chat' | 'ouro';
+}
+
+export function checkMessage(m: Omit<MessageMapping, 'createdAt'>): MessageToPut {
+  const key = threadKey(m);
   const chatMessageId = requireText('chatMessageId', m.chatMessageId);
   const conversationId = requireText('conversationId', m.conversationId);
   if (!Array.isArray(m.ouroMessageIds)) throw new StoreInputError('ouroMessageIds: expected an array of ids');
@@ -236,40 +245,59 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
   if (m.origin !== 'chat' && m.origin !== 'ouro') {
     throw new StoreInputError(`origin: expected chat or ouro, got ${JSON.stringify(m.origin)}`);
   }
+  return { key, chatMessageId, conversationId, ouroMessageIds: [...m.ouroMessageIds], origin: m.origin };
+}
+
+export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'createdAt'>): Promise<void> {
+  await putMessages(ctx, [checkMessage(m)]);
+}
+
+/**
+ * Writes checked mappings in one transaction, in order (a later put of the same chat
+ * message sees the earlier one, as with separate calls). The group commit of `putMessage`.
+ */
+export async function putMessages(ctx: StoreContext, items: readonly MessageToPut[]): Promise<void> {
+  if (items.length === 0) return;
+  await writeTx(ctx.db, ctx.engine, async (tx) => {
+    for (const m of items) await putOne(ctx, tx, m);
+  });
+}
+
+async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut): Promise<void> {
+  const k = m.key;
+  const chatMessageId = m.chatMessageId;
   const ouroIds = [...new Set(m.ouroMessageIds)];
   const chatKey = { ...k, chat_message_id: chatMessageId };
-  await writeTx(ctx.db, ctx.engine, async (tx) => {
-    // The Ouro-id rows of a replaced mapping are found through the ids it listed: the
-    // table's primary key leads with the Ouro id, and it has no index on the chat key, so
-    // deleting by chat key alone scanned the whole table (~0.7 ms per message at 10k rows).
-    const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
-    const before = rows[0];
-    const ids = JSON.stringify(m.ouroMessageIds);
-    await tx.executeQuery(
-      upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, conversationId, ids, m.origin, ctx.now()),
-    );
-    const stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
-    if (stale.length > 0) {
-      await tx
-        .deleteFrom('message_ouro_ids')
-        .where('ouro_message_id', 'in', [...new Set(stale)])
-        .where('platform', '=', k.platform)
-        .where('workspace', '=', k.workspace)
-        .where('channel', '=', k.channel)
-        .where('thread', '=', k.thread)
-        .where('chat_message_id', '=', chatMessageId)
-        .execute();
-    }
-    if (ouroIds.length === 1) {
-      await tx.executeQuery(insertOuroId(tx, ctx.engine, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
-    } else if (ouroIds.length > 0) {
-      await tx
-        .insertInto('message_ouro_ids')
-        .values(ouroIds.map((id) => ({ ouro_message_id: id, ...chatKey })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-  });
+  // The Ouro-id rows of a replaced mapping are found through the ids it listed: the
+  // table's primary key leads with the Ouro id, and it has no index on the chat key, so
+  // deleting by chat key alone scanned the whole table (~0.7 ms per message at 10k rows).
+  const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+  const before = rows[0];
+  const ids = JSON.stringify(m.ouroMessageIds);
+  await tx.executeQuery(
+    upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
+  );
+  const stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
+  if (stale.length > 0) {
+    await tx
+      .deleteFrom('message_ouro_ids')
+      .where('ouro_message_id', 'in', [...new Set(stale)])
+      .where('platform', '=', k.platform)
+      .where('workspace', '=', k.workspace)
+      .where('channel', '=', k.channel)
+      .where('thread', '=', k.thread)
+      .where('chat_message_id', '=', chatMessageId)
+      .execute();
+  }
+  if (ouroIds.length === 1) {
+    await tx.executeQuery(insertOuroId(tx, ctx.engine, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+  } else if (ouroIds.length > 0) {
+    await tx
+      .insertInto('message_ouro_ids')
+      .values(ouroIds.map((id) => ({ ouro_message_id: id, ...chatKey })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
 }
 
 export async function getMessageByChat(

@@ -23,6 +23,8 @@ export class SqlStore implements Store {
   // 500 rows × 12 columns stays well inside SQLite's 32,766 bound parameters a statement.
   private readonly enqueues: Batcher<jobs.JobToEnqueue, Awaited<ReturnType<Store['enqueue']>>>;
   private readonly completions: Batcher<number, void>;
+  // Resolves to the error of that one mapping, if its write failed (see `isolated`).
+  private readonly messagePuts: Batcher<links.MessageToPut, unknown>;
 
   constructor(
     private readonly db: Db,
@@ -35,6 +37,10 @@ export class SqlStore implements Store {
     // Jobs finish in separate HTTP callbacks: gathering over an I/O phase lets one
     // statement and commit complete several (the bench measured one per job with 'tick').
     this.completions = new Batcher((ids) => jobs.completeMany(this.ctx, ids), 500, 'io');
+    // Mappings are recorded in the same HTTP callbacks. Batched on PostgreSQL only, where
+    // it saves the BEGIN/COMMIT round trips (bench: 3.3-3.4 -> 1.8-2.9 ms CPU per message);
+    // on SQLite a commit is cheap and the bench measured no gain, only an extra loop turn.
+    this.messagePuts = new Batcher(isolated((items) => links.putMessages(this.ctx, items)), 100, 'io');
   }
 
   async migrate(): Promise<void> {
@@ -58,7 +64,7 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.enqueues.idle(), this.completions.idle()]);
+    await Promise.all([this.enqueues.idle(), this.completions.idle(), this.messagePuts.idle()]);
     await this.db.destroy();
   }
 
@@ -72,7 +78,11 @@ export class SqlStore implements Store {
   linkedConversations: Store['linkedConversations'] = () => links.linkedConversations(this.ctx);
   getRelayCursor: Store['getRelayCursor'] = (c) => links.getRelayCursor(this.ctx, c);
   setRelayCursor: Store['setRelayCursor'] = (c, cur) => links.setRelayCursor(this.ctx, c, cur);
-  putMessage: Store['putMessage'] = (m) => links.putMessage(this.ctx, m);
+  putMessage: Store['putMessage'] = async (m) => {
+    if (this.engine === 'sqlite') return links.putMessage(this.ctx, m);
+    const err = await this.messagePuts.push(links.checkMessage(m));
+    if (err !== undefined) throw err;
+  };
   getMessageByChat: Store['getMessageByChat'] = (k) => links.getMessageByChat(this.ctx, k);
   getMessagesByOuro: Store['getMessagesByOuro'] = (id) => links.getMessagesByOuro(this.ctx, id);
 
@@ -107,4 +117,23 @@ export class SqlStore implements Store {
   getSnapshots: Store['getSnapshots'] = (q) => quests.getSnapshots(this.ctx, q);
   putSnapshots: Store['putSnapshots'] = (s) => quests.putSnapshots(this.ctx, s);
   deleteSnapshots: Store['deleteSnapshots'] = (q) => quests.deleteSnapshots(this.ctx, q);
+}
+
+/**
+ * Wraps a batch writer so that a failed batch is written again one item at a time: each
+ * call then gets its own outcome (undefined, or the error of its own write), as it would
+ * without batching, instead of every call of the batch failing for one bad row.
+ */
+function isolated<I>(write: (items: I[]) => Promise<void>): (items: I[]) => Promise<unknown[]> {
+  return async (items) => {
+    try {
+      await write(items);
+      return items.map(() => undefined);
+    } catch (err) {
+      if (items.length === 1) return [err ?? new Error('write failed')];
+      const out: unknown[] = [];
+      for (const item of items) out.push(await write([item]).then(() => undefined, (e: unknown) => e ?? new Error('write failed')));
+      return out;
+    }
+  };
 }
