@@ -103,9 +103,12 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
   });
 
   it('refuses a missing file, and a target that is not PostgreSQL, with a clear answer', async () => {
-    const missing = await migrate('--database-url', TEST_DATABASE_URL!, '--schema', schema, '--copy-from', join(dir, 'nope.db'));
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`no SQLite store at ${join(dir, 'nope.db')}`);
+    const fresh = `${schema}_untouched`;
+    const missing = await migrate('--database-url', TEST_DATABASE_URL!, '--schema', fresh, '--copy-from', join(dir, 'nope.db'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--copy-from: no SQLite store at ${join(dir, 'nope.db')}`);
+    // Refused before migrating: a mistyped path leaves the target as it was.
+    expect(missing.stdout).toBe('');
     const wrong = await migrate('--database-url', join(dir, 'other.db'), '--copy-from', file);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--copy-from copies into PostgreSQL');

@@ -3,6 +3,7 @@
  * `start` migrates on open too; this command lets an operator do it ahead of a deploy.
  * `--copy-from` also copies a SQLite store into the PostgreSQL one (src/store/copy.ts).
  */
+import { existsSync } from 'node:fs';
 import { loadConfig, parseDatabaseUrl, type StoreTarget } from '../../config.ts';
 import { createLogger } from '../../log.ts';
 import { migrateStore } from '../../store/index.ts';
@@ -49,6 +50,8 @@ export const command: CliCommand = {
     const source = copyFrom === undefined ? undefined : parseDatabaseUrl(copyFrom);
     if (source && target.engine !== 'postgres') throw new UsageError('--copy-from copies into PostgreSQL: set --database-url (or DATABASE_URL) to postgres://…');
     if (source && source.engine !== 'sqlite') throw new UsageError('--copy-from takes the SQLite store\'s path (or sqlite:PATH)');
+    // Checked before migrating, so a mistyped path changes nothing.
+    if (source?.engine === 'sqlite' && !existsSync(source.path)) throw new UsageError(`--copy-from: no SQLite store at ${source.path}`);
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false });
     const where = `${describeTarget(target)}${schema ? ` (schema ${schema})` : ''}`;
     let report;
