@@ -39,7 +39,7 @@ function migratorFor(db: Db, engine: Engine, schema?: string): Migrator {
 
 /** Names of migrations not yet applied, in order; read-only (`ouro-bridge doctor`). */
 export async function listPendingMigrations(db: Db, engine: Engine, schema?: string): Promise<string[]> {
-  const infos = await migratorFor(db, engine, schema).getMigrations();
+  const infos = await retryingSchemaRace(engine, schema, () => migratorFor(db, engine, schema).getMigrations());
   return infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
@@ -62,15 +62,20 @@ function lostSchemaRace(err: unknown, schema: string | undefined): boolean {
   return e?.code === '3F000' || e?.code === '42P01' || /relation "[^"]+" does not exist/.test(message);
 }
 
-export async function runMigrations(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
+/** Runs `fn` (a migrator read, or a whole transactional migration) again when it lost that race. */
+async function retryingSchemaRace<T>(engine: Engine, schema: string | undefined, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await migrateOnce(db, engine, schema);
+      return await fn();
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause ?? err;
       if (engine !== 'postgres' || attempt >= RACE_ATTEMPTS || !lostSchemaRace(cause, schema)) throw err;
     }
   }
+}
+
+export async function runMigrations(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
+  return retryingSchemaRace(engine, schema, () => migrateOnce(db, engine, schema));
 }
 
 async function migrateOnce(db: Db, engine: Engine, schema?: string): Promise<MigrationReport> {
