@@ -25,7 +25,7 @@ import { slackRetriesScenario } from './scenario-slack-retries.ts';
 import { selfTest } from './self-test.ts';
 import { sizes, type Sizes } from './sizes.ts';
 import { closeAllWorlds } from './world.ts';
-import { printRow, renderTable, type Row } from './table.ts';
+import { checkRow, printRow, renderTable, type Row } from './table.ts';
 
 interface Flags {
   quick: boolean;
@@ -111,19 +111,14 @@ async function main(): Promise<number> {
         printRow(r);
       }
     } catch (err) {
-      const r: Row = {
+      const r = checkRow({
         scenario: `${n} ${title}`,
         tried: 'did not finish',
-        expected: null,
-        found: null,
-        doubles: null,
-        orderBreaks: null,
-        dead: null,
         crashes: 1,
         seconds: (Date.now() - at) / 1000,
         verdict: 'FAIL',
         note: `the scenario failed: ${(err as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(err)}`,
-      };
+      });
       rows.push(r);
       printRow(r);
     }
@@ -137,19 +132,14 @@ async function main(): Promise<number> {
   await run(5, 'fuzzing', () => fuzzScenario(s.fuzzRuns, flags.seed));
 
   const faults = faultCount();
-  rows.push({
+  rows.push(checkRow({
     scenario: 'soak process',
     tried: 'whole run',
-    expected: null,
-    found: null,
-    doubles: null,
-    orderBreaks: null,
-    dead: null,
     crashes: faults,
     seconds: (Date.now() - t0) / 1000,
     verdict: faults === 0 ? 'pass' : 'FAIL',
     note: `${processFaults.unhandledRejections} unhandled rejections, ${processFaults.uncaughtExceptions} uncaught exceptions${processFaults.last ? `; last: ${processFaults.last}` : ''}`,
-  });
+  }));
   const failed = rows.filter((r) => r.verdict === 'FAIL').length;
   process.stdout.write(
     `\n${renderTable(rows)}\nseed ${flags.seed}${flags.quick ? ' (--quick)' : ''}; ${((Date.now() - t0) / 1000).toFixed(0)} s; load now ${loadavg()

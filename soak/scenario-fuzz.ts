@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { TARGETS, type Target } from './fuzz-targets.ts';
 import { faultCount } from './process-faults.ts';
-import type { Row } from './table.ts';
+import { checkRow, type Row } from './table.ts';
 
 /** A hang in one case cannot be cut short (the code is synchronous); this bounds the rest. */
 const TIME_LIMIT_MS = 90_000;
@@ -49,14 +49,9 @@ export async function fuzzTarget(target: Target, runs: number, seed: number): Pr
   const finding = details.failed
     ? `FOUND after ${ran} cases: ${err?.name ?? 'Error'}: ${String(err?.message ?? err).slice(0, 200)} on ${show(details.counterexample?.[0])} (replay: fast-check seed ${seed}, path "${details.counterexamplePath}")`
     : '';
-  return {
+  return checkRow({
     scenario: `5 fuzz ${target.name}`,
     tried: `${ran} cases`,
-    expected: null,
-    found: null,
-    doubles: null,
-    orderBreaks: null,
-    dead: null,
     crashes: failed + faults,
     seconds: (Date.now() - started) / 1000,
     verdict: failed + faults === 0 && ran >= runs ? 'pass' : 'FAIL',
@@ -66,7 +61,7 @@ export async function fuzzTarget(target: Target, runs: number, seed: number): Pr
       (faults ? `${faults} unhandled rejections/uncaught exceptions; ` : '') +
       (!details.failed && ran < runs ? `stopped after ${ran} of ${runs} cases (time limit ${TIME_LIMIT_MS / 1000} s); ` : '') +
       (finding || 'no crash'),
-  };
+  });
 }
 
 export async function fuzzScenario(runs: number, seed: number): Promise<Row[]> {

@@ -8,7 +8,7 @@ import { crashNote, spawnBridge, type BridgeChild } from './children.ts';
 import { checkOuro, counts, countInOuro, faultNote, QUIET_MS, uniform, waitForOuro } from './ouro-check.ts';
 import type { Rng } from './rng.ts';
 import { burst, deliver, newStats } from './slack-events.ts';
-import { verdictOf, type Row } from './table.ts';
+import { checkRow, verdictOf, type Row } from './table.ts';
 import { startWorld } from './world.ts';
 
 export interface ReplicaOptions {
@@ -22,19 +22,13 @@ const NAME = '2 two replicas, one killed';
 export async function replicasScenario(o: ReplicaOptions, rng: Rng, postgresUrl: string | undefined): Promise<Row> {
   const n = o.threads * o.perThread;
   if (!postgresUrl) {
-    return {
+    return checkRow({
       scenario: NAME,
       tried: 'skipped',
-      expected: null,
-      found: null,
-      doubles: null,
-      orderBreaks: null,
-      dead: null,
-      crashes: null,
       seconds: 0,
       verdict: 'skip',
       note: 'SKIPPED: needs PostgreSQL; set TEST_DATABASE_URL (or DATABASE_URL=postgres://…)',
-    };
+    });
   }
   const started = Date.now();
   const deadline = started + o.budgetMs;

@@ -8,7 +8,7 @@ import { createOuroClient } from '../src/ouro/index.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { checkOuro, type OuroCheck } from './ouro-check.ts';
 import { retryAfterViolations } from './retry-after.ts';
-import type { Row } from './table.ts';
+import { checkRow, type Row } from './table.ts';
 
 export async function selfTest(): Promise<Row> {
   const started = Date.now();
@@ -46,17 +46,11 @@ export async function selfTest(): Promise<Row> {
     await ouro.close();
     await sandbox.close();
   }
-  return {
+  return checkRow({
     scenario: '0 judges self-test',
     tried: 'known faults planted',
-    expected: null,
-    found: null,
-    doubles: null,
-    orderBreaks: null,
-    dead: null,
-    crashes: null,
     seconds: (Date.now() - started) / 1000,
     verdict: problems.length ? 'FAIL' : 'pass',
     note: problems.length ? problems.join('; ') : 'the Ouro check counted 1 missing, 1 double, 1 order break, 1 split; the Retry-After check 1 early of 2',
-  };
+  });
 }

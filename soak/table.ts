@@ -17,6 +17,11 @@ export interface Row {
   note: string;
 }
 
+/** A row that counts no messages (fuzzing, a skip, a failure to finish): only crashes, if anything. */
+export function checkRow(r: Pick<Row, 'scenario' | 'tried' | 'seconds' | 'verdict' | 'note'> & { crashes?: number | null }): Row {
+  return { expected: null, found: null, doubles: null, orderBreaks: null, dead: null, crashes: null, ...r };
+}
+
 /** Pass only when nothing was lost, doubled, reordered, left dead or crashed (and extra checks hold). */
 export function verdictOf(r: Omit<Row, 'verdict'>, extraOk = true): Row['verdict'] {
   const zero = (v: number | null) => v === null || v === 0;
