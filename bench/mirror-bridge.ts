@@ -29,16 +29,20 @@ import { allMessages, M, micros, N, paced, PACED_N, PACED_RATE, sorted, wall } f
 const CHANNEL = { platform: 'console' as const, workspace: 'local', channel: 'bench' };
 const TAG = /(flood|paced) t(\d+) m(\d+)/;
 
-/** Per paced message, wall-clock ms: offered (scheduled) → sent → acked → claim asked → claimed → created. */
+/**
+ * Per paced message, wall-clock ms: offered (scheduled) → sent → acked → claim asked →
+ * claimed → its HTTP request created → created.
+ */
 interface Stamps {
   offered: number;
   sent?: number;
   acked?: number;
   claimAsked?: number;
   claimed?: number;
+  requested?: number;
   created?: number;
 }
-export const STAGES = ['late', 'ack', 'wake', 'claim', 'ouro'] as const;
+export const STAGES = ['late', 'ack', 'wake', 'claim', 'prepare', 'ouro'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BridgeArgs {
@@ -87,6 +91,8 @@ export interface BridgeResult {
   /** Paced phase: each stage's durations, sorted; and each stage's mean over the slowest 1%. */
   stages: Record<Stage, number[]>;
   tail: Record<Stage, number>;
+  /** Paced phase: GC pauses by kind, and how many of the slowest 1% of messages one fell inside. */
+  gcPauses: string;
 }
 
 /** A chat platform that exists only to hand messages to the inbox and count what comes back. */
@@ -144,8 +150,15 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
   });
   const origin = new URL(args.url).origin;
   let calls = 0;
+  // Paced phase: when each message-create request to a conversation went out. A lane runs
+  // one job at a time, so a thread's n-th paced create is its n-th paced message.
+  let creates: Map<string, number[]> | undefined;
   subscribe('undici:request:create', (m) => {
-    if ((m as { request: { origin: string } }).request.origin === origin) calls++;
+    const r = (m as { request: { origin: string; method: string; path: string } }).request;
+    if (r.origin !== origin) return;
+    calls++;
+    const conv = creates && r.method === 'POST' ? /\/conversations\/([^/]+)\/messages/.exec(r.path)?.[1] : undefined;
+    if (conv) creates!.get(conv)?.push(wall()) ?? creates!.set(conv, [wall()]);
   });
   let walMaxBytes = 0;
   const walWatch = database.startsWith('sqlite:')
@@ -164,6 +177,18 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
       if (s && s.claimed === undefined) Object.assign(s, { claimAsked: asked, claimed: got });
     }
     return jobs;
+  };
+  // A message into an idle lane is recorded already claimed (the inbox's fast path): its
+  // claim is the enqueue itself, so wake and claim take no time.
+  const enqueue = app.store.enqueue.bind(app.store);
+  app.store.enqueue = async (job) => {
+    const r = await enqueue(job);
+    const s = r.job.state === 'running' ? stamps.get(tagOf(r.job) ?? '') : undefined;
+    if (s && s.claimed === undefined) {
+      const at = wall();
+      Object.assign(s, { claimAsked: at, claimed: at });
+    }
+    return r;
   };
   await app.store.upsertChannelLink({ ...CHANNEL, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'bench' });
   await app.start();
@@ -205,14 +230,18 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
 
   const delay = monitorEventLoopDelay({ resolution: 1 });
   const gc = { ms: 0, max: 0 };
+  const pauses: GcPause[] = [];
   const gcWatch = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.ms += e.duration;
       gc.max = Math.max(gc.max, e.duration);
+      const from = performance.timeOrigin + e.startTime;
+      pauses.push({ from, to: from + e.duration, kind: ((e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0) });
     }
   });
   gcWatch.observe({ entryTypes: ['gc'] });
   await barrier('flooded');
+  creates = new Map();
   delay.enable();
   // Round robin over this process's threads, at its share of the offered rate.
   const pacedN = (PACED_N * threads.length) / M;
@@ -229,8 +258,13 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
   let doubled = 0;
   const links = await Promise.all(threads.map((t) => app.store.getThreadLink({ ...CHANNEL, thread: `r${t}` })));
   const ouro = createOuroClient({ baseUrl: args.url, apiKey: args.apiKey });
-  for (const link of links) {
+  for (const [i, link] of links.entries()) {
     if (!link) continue;
+    const requests = creates.get(link.conversationId) ?? [];
+    for (const [k, at] of requests.entries()) {
+      const s = stamps.get(`paced t${threads[i]} m${k}`);
+      if (s) s.requested = at;
+    }
     for (const m of await allMessages(ouro, link.conversationId)) {
       const tag = TAG.exec(m.text);
       const sent = tag ? offered.get(tag[0]) : undefined;
@@ -253,7 +287,7 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
   if (process.env.BENCH_SQL_STATS) process.stderr.write(`SQLite statements, whole run:\n${sqlReport()}\n`);
   const counts = await app.store.countJobs();
   await app.stop();
-  const { stages, tail } = stageBreakdown([...stamps.values()]);
+  const { stages, tail, slowest } = stageBreakdown([...stamps.values()]);
   return {
     floodStart: t0,
     floodEnd: lastFlood,
@@ -280,29 +314,54 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     lat: { flood: sorted(lat.flood), paced: sorted(lat.paced) },
     stages,
     tail,
+    gcPauses: gcSummary(pauses, slowest),
   };
+}
+
+interface GcPause {
+  from: number;
+  to: number;
+  /** perf_hooks' NODE_PERFORMANCE_GC_*: 1 minor (scavenge), 2 major, 4 incremental, 8 weak callbacks. */
+  kind: number;
+}
+
+/** GC pauses of the paced phase by kind, and how many of the slowest 1% a pause fell inside. */
+function gcSummary(pauses: GcPause[], slowest: Required<Stamps>[]): string {
+  const kinds = new Map<number, { n: number; ms: number }>();
+  for (const p of pauses) {
+    const k = kinds.get(p.kind) ?? { n: 0, ms: 0 };
+    k.n++;
+    k.ms += p.to - p.from;
+    kinds.set(p.kind, k);
+  }
+  const hit = slowest.filter((s) => pauses.some((p) => p.to > s.offered && p.from < s.created)).length;
+  const names: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' };
+  const byKind = [...kinds].map(([k, v]) => `${v.n} ${names[k] ?? `kind ${k}`} (${v.ms.toFixed(1)} ms)`).join(', ');
+  return `${byKind || 'none'}; a pause fell inside ${hit} of the ${slowest.length} slowest messages`;
 }
 
 /**
  * late: scheduled → handed to the inbox (this process's event loop was busy); ack: the
  * inbox's commit; wake: acked → the claim that took it began; claim: that query;
- * ouro: claimed → the Ouro message's created_at (handler reads, HTTP, the sandbox).
+ * prepare: claimed → its create request made (handler reads, conversion, the client);
+ * ouro: → the Ouro message's created_at (HTTP and the sandbox).
  */
 function stageBreakdown(all: Stamps[]) {
-  const full = all.filter((s): s is Required<Stamps> => Object.values(s).every((v) => v !== undefined) && Object.keys(s).length === 6);
+  const full = all.filter((s): s is Required<Stamps> => Object.values(s).every((v) => v !== undefined) && Object.keys(s).length === 7);
   const split = (s: Required<Stamps>): Record<Stage, number> => ({
     late: s.sent - s.offered,
     ack: s.acked - s.sent,
-    wake: s.claimAsked - s.acked,
+    wake: Math.max(0, s.claimAsked - s.acked), // leased at enqueue: claimed before the ack returned
     claim: s.claimed - s.claimAsked,
-    ouro: s.created - s.claimed,
+    prepare: s.requested - s.claimed,
+    ouro: s.created - s.requested,
   });
   const parts = full.map(split);
   const stages = Object.fromEntries(STAGES.map((k) => [k, sorted(parts.map((p) => p[k]))])) as Record<Stage, number[]>;
-  const byTotal = full.map((s, i) => ({ total: s.created - s.offered, p: parts[i]! })).sort((a, b) => b.total - a.total);
+  const byTotal = full.map((s, i) => ({ s, total: s.created - s.offered, p: parts[i]! })).sort((a, b) => b.total - a.total);
   const slow = byTotal.slice(0, Math.max(1, Math.ceil(byTotal.length / 100)));
   const tail = Object.fromEntries(STAGES.map((k) => [k, slow.reduce((a, x) => a + x.p[k], 0) / slow.length])) as Record<Stage, number>;
-  return { stages, tail };
+  return { stages, tail, slowest: slow.map((x) => x.s) };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

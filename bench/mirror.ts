@@ -68,11 +68,13 @@ async function rawRelay(ouro: OuroClient, botId: string, origin: string) {
   );
   unsubscribe('undici:request:create', count);
   const lat: number[] = [];
+  const late: number[] = [];
   await paced(PACED_N, PACED_RATE, async (i, offered) => {
+    late.push(wall() - offered);
     const msg = await ouro.messages.create(convs[i % M]!.id, { text: `raw paced t${i % M} m${Math.floor(i / M)}` });
     lat.push(micros(msg.created_at) - offered);
   });
-  return { rate: N / ((last - t0) / 1000), calls: calls / N, lat: sorted(lat) };
+  return { rate: N / ((last - t0) / 1000), calls: calls / N, lat: sorted(lat), late: sorted(late) };
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
@@ -103,6 +105,7 @@ async function runSetup(s: Setup, entries: Record<Runtime, string>): Promise<Row
       replica: { index, of: s.replicas },
     }));
     const rs = await bridgeProcesses(s.runtime, entries[s.runtime], args);
+    process.stdout.write(`  ${s.label}: raw relay paced: late p50 / p99 ${p50p99(raw.late)} (the bridge's "late" stage, for the raw relay)\n`);
     printDetails(s.label, rs);
     const b = merge(rs);
     const ratio = pct(b.paced, 99) / pct(raw.lat, 99);
@@ -147,6 +150,7 @@ function printDetails(label: string, rs: BridgeResult[]) {
         ? [`checkpoint thread: ${r.checkpoints.checkpoints} checkpoints (${r.checkpoints.restarts} forced RESTART), longest ${ms(r.checkpoints.maxMs)}, ${ms(r.checkpoints.totalMs)} in total`]
         : []),
       `paced event-loop delay p99 / max ${ms(r.loop.p99)} / ${ms(r.loop.max)}; GC ${ms(r.loop.gcMs)} in total, longest ${ms(r.loop.gcMaxMs)}`,
+      `paced GC pauses: ${r.gcPauses}`,
       `JS heap after flood ${mb(r.heapUsed)} MB (${mb(r.heapAfterGc)} after GC), external ${mb(r.external)} MB`,
       ...STAGES.map((k) => `paced stage ${k} p50 / p99 ${p50p99(r.stages[k])}; slowest 1% mean ${ms(r.tail[k])}`),
     ];

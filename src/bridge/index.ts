@@ -148,7 +148,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     bridgeAdmins: opts.bridgeAdmins ?? [],
     onLinkShared: opts.onLinkShared,
   });
-  const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, interactive: interactive.handle });
+  const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, reserve: worker.reserve, interactive: interactive.handle });
   const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
 

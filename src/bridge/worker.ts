@@ -37,11 +37,25 @@ export interface Worker {
    * here) the next claim looks at that lane only; without, at every lane.
    */
   wake(lane?: string): void;
+  /**
+   * A slot for a job the caller is about to record already leased to this worker (the
+   * inbox's fast path for an idle lane; Store `enqueue` with `lease`), or undefined when
+   * every slot is taken or the worker is stopped. The caller must end it with `run` (the
+   * job came back leased to us) or `release` (it did not, or recording failed).
+   */
+  reserve(): Slot | undefined;
   /** Resolves when no pending or running job remains (dead ones do not count). */
   drain(timeoutMs?: number): Promise<void>;
   running(): boolean;
   /** False after the store failed to hand out jobs, until it works again. */
   healthy(): boolean;
+}
+
+export interface Slot {
+  workerId: string;
+  leaseMs: number;
+  run(job: Job): void;
+  release(): void;
 }
 
 /** Queue depth is sampled at most this often: it costs a COUNT over the jobs table. */
@@ -65,6 +79,9 @@ export function createWorker(deps: WorkerDeps): Worker {
   const inflight = new Map<number, Promise<void>>();
   let started = false;
   let pumping = false;
+  // Slots handed out by reserve() and not yet run or released: busy, like running jobs.
+  let reserved = 0;
+  const busy = () => inflight.size + reserved;
   let again = false;
   let healthy = true;
   let idleTimer: NodeJS.Timeout | undefined;
@@ -152,8 +169,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     try {
       do {
         again = false;
-        while (started && inflight.size < deps.concurrency) {
-          const asked = deps.concurrency - inflight.size;
+        while (started && busy() < deps.concurrency) {
+          const asked = deps.concurrency - busy();
           let lanes: string[] | undefined;
           if (full) {
             full = false;
@@ -224,9 +241,13 @@ export function createWorker(deps: WorkerDeps): Worker {
     if (!started) return;
     if (lane === undefined) full = true;
     else woken.add(lane);
+    schedulePump();
+  }
+
+  function schedulePump(): void {
     if (wakeQueued) return;
-    const free = deps.concurrency - inflight.size;
-    if (inflight.size >= deps.concurrency / 2 && free < Math.min(CLAIM_BATCH, deps.concurrency)) {
+    const free = deps.concurrency - busy();
+    if (busy() >= deps.concurrency / 2 && free < Math.min(CLAIM_BATCH, deps.concurrency)) {
       gatherTimer ??= setTimeout(() => {
         gatherTimer = undefined;
         void pump();
@@ -244,7 +265,33 @@ export function createWorker(deps: WorkerDeps): Worker {
     });
   }
 
+  function reserve(): Slot | undefined {
+    if (!started || busy() >= deps.concurrency) return undefined;
+    reserved++;
+    let open = true;
+    const end = () => {
+      if (!open) return false;
+      open = false;
+      reserved--;
+      return true;
+    };
+    return {
+      workerId: deps.workerId,
+      leaseMs: deps.leaseMs,
+      run(job) {
+        if (!end()) return;
+        // Stopped meanwhile: the lease runs out and the job is claimed again (as after a crash).
+        if (started && !inflight.has(job.id)) track(job);
+      },
+      release() {
+        // The slot may have kept a claim from taking what it was woken for.
+        if (end() && started && (full || woken.size > 0)) schedulePump();
+      },
+    };
+  }
+
   return {
+    reserve,
     start() {
       if (started) return;
       started = true;

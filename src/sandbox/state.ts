@@ -232,11 +232,20 @@ export function uuidv7(ms = Date.now()): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** A strictly increasing clock in microseconds, so message cursors (`before`) never tie. */
+/**
+ * A strictly increasing clock in microseconds, so message cursors (`before`) never tie.
+ * Real microseconds (Ouro stamps them, and the mirror bench measures latency from
+ * `created_at`: `Date.now()` alone would floor every stamp to its millisecond). The
+ * high-resolution reading follows the system clock from process start; when `Date` says
+ * otherwise by more than a second (a test faking time, a clock step) `Date` wins.
+ */
 export class Clock {
   private last = 0;
   nowMicros(): number {
-    this.last = Math.max(Date.now() * 1000, this.last + 1);
+    const date = Date.now();
+    const precise = performance.timeOrigin + performance.now();
+    const ms = Math.abs(precise - date) < 1000 ? precise : date;
+    this.last = Math.max(Math.floor(ms * 1000), this.last + 1);
     return this.last;
   }
   /** `2026-05-05T14:05:41.591123+00:00`, the form Ouro's fixtures use. */

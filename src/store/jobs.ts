@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
 import { LANE_LOCK_CLASS, running } from './claim.ts';
-import type { Job, JobState, NewJob } from './types.ts';
+import type { Job, JobState } from './types.ts';
 import { toJob, type Db } from './schema.ts';
-import { requireInt, requireText, StoreInputError, type StoreContext } from './context.ts';
+import { requireInt, StoreInputError, type StoreContext } from './context.ts';
 
 /**
  * The durable job queue: the heart of exactly-once delivery.
  *
  * Semantics (the contract suite proves each):
  * - `enqueue` is idempotent on `idempotencyKey` (unique index; insert-or-ignore, then read).
+ *   With `lease`, a job that would be its lane's head at once is recorded already claimed
+ *   (enqueue.ts): exactly what an immediate claim would have done, without the claim.
  * - A lane's *head* is its oldest unfinished job (pending or running, lowest id). A claim
  *   takes at most one job per lane: the head, if it is due and not under a live lease, and
  *   only while no other job of that lane is running under a live lease (that can happen
@@ -30,82 +32,6 @@ import { requireInt, requireText, StoreInputError, type StoreContext } from './c
 const MAX_ERROR_CHARS = 4_000;
 const DEFAULT_LIST_LIMIT = 100;
 const STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
-
-/** A validated NewJob, ready to be written by `enqueueMany`. */
-export interface JobToEnqueue {
-  lane: string;
-  kind: string;
-  payload: string;
-  idempotencyKey: string;
-  runAt: number | undefined;
-}
-
-export function checkNewJob(job: NewJob): JobToEnqueue {
-  return {
-    lane: requireText('job.lane', job.lane),
-    kind: requireText('job.kind', job.kind),
-    idempotencyKey: requireText('job.idempotencyKey', job.idempotencyKey),
-    runAt: job.runAt === undefined ? undefined : requireInt('job.runAt', job.runAt, 0),
-    payload: JSON.stringify(job.payload ?? null),
-  };
-}
-
-/**
- * Enqueues jobs in one statement (see Batcher), insert-or-ignore on the idempotency key,
- * then reads the jobs that already held their keys. Within one batch a repeated key is
- * created by its first item only, exactly as consecutive calls would behave.
- */
-export async function enqueueMany(
-  ctx: StoreContext,
-  items: JobToEnqueue[],
-): Promise<{ job: Job; created: boolean }[]> {
-  const now = ctx.now();
-  const inserted = await ctx.db
-    .insertInto('jobs')
-    .values(
-      items.map((j) => ({
-        lane: j.lane,
-        kind: j.kind,
-        payload: j.payload,
-        idempotency_key: j.idempotencyKey,
-        state: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: j.runAt ?? now,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-        locked_by: null,
-        locked_until: null,
-      })),
-    )
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returningAll()
-    .execute();
-  const fresh = new Map(inserted.map((r) => [r.idempotency_key, toJob(r)]));
-  const missing = [...new Set(items.map((j) => j.idempotencyKey).filter((k) => !fresh.has(k)))];
-  const existing = new Map<string, Job>();
-  if (missing.length > 0) {
-    const rows = await ctx.db.selectFrom('jobs').selectAll().where('idempotency_key', 'in', missing).execute();
-    for (const r of rows) existing.set(r.idempotency_key, toJob(r));
-  }
-  const results: ({ job: Job; created: boolean } | undefined)[] = items.map((j) => {
-    const created = fresh.get(j.idempotencyKey);
-    if (created) {
-      fresh.delete(j.idempotencyKey);
-      existing.set(j.idempotencyKey, created);
-      return { job: created, created: true };
-    }
-    const job = existing.get(j.idempotencyKey);
-    return job && { job, created: false };
-  });
-  // A key whose job was purged between our insert and read: enqueue those again.
-  const vanished = items.filter((_, i) => results[i] === undefined);
-  if (vanished.length > 0) {
-    const again = await enqueueMany(ctx, vanished);
-    return results.map((r) => r ?? again.shift()!);
-  }
-  return results as { job: Job; created: boolean }[];
-}
 
 /** Completes running jobs in one statement (see Batcher); the others are logged. */
 export async function completeMany(ctx: StoreContext, ids: number[]): Promise<void[]> {

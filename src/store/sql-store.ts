@@ -7,6 +7,7 @@ import { requireInt, type StoreContext } from './context.ts';
 import { Batcher } from './batcher.ts';
 import { listPendingMigrations, runMigrations, type MigrationReport } from './migrations/index.ts';
 import * as jobs from './jobs.ts';
+import { checkNewJob, enqueueMany, type JobToEnqueue } from './enqueue.ts';
 import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import * as quests from './quests.ts';
@@ -21,7 +22,7 @@ export class SqlStore implements Store {
   private readonly ctx: StoreContext;
   private closed = false;
   // 500 rows × 12 columns stays well inside SQLite's 32,766 bound parameters a statement.
-  private readonly enqueues: Batcher<jobs.JobToEnqueue, Awaited<ReturnType<Store['enqueue']>>>;
+  private readonly enqueues: Batcher<JobToEnqueue, Awaited<ReturnType<Store['enqueue']>>>;
   private readonly completions: Batcher<number, void>;
   // Resolves to the error of that one mapping, if its write failed (see `isolated`).
   private readonly messagePuts: Batcher<links.MessageToPut, unknown>;
@@ -33,7 +34,7 @@ export class SqlStore implements Store {
     private readonly schema?: string,
   ) {
     this.ctx = { db, engine, log, now: () => Date.now() };
-    this.enqueues = new Batcher((items) => jobs.enqueueMany(this.ctx, items), 500);
+    this.enqueues = new Batcher((items) => enqueueMany(this.ctx, items), 500);
     // Jobs finish in separate HTTP callbacks: gathering over an I/O phase lets one
     // statement and commit complete several (the bench measured one per job with 'tick').
     this.completions = new Batcher((ids) => jobs.completeMany(this.ctx, ids), 500, 'io');
@@ -99,7 +100,7 @@ export class SqlStore implements Store {
   releaseLease: Store['releaseLease'] = (n, h) => leases.releaseLease(this.ctx, n, h);
   leaseHolder: Store['leaseHolder'] = (n) => leases.leaseHolder(this.ctx, n);
 
-  enqueue: Store['enqueue'] = async (j) => this.enqueues.push(jobs.checkNewJob(j));
+  enqueue: Store['enqueue'] = async (j) => this.enqueues.push(checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);
   completeJob: Store['completeJob'] = async (id) => this.completions.push(requireInt('job id', id, 1));
   failJob: Store['failJob'] = (id, err, retryAt, opts) => jobs.failJob(this.ctx, id, err, retryAt, opts);

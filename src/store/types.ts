@@ -57,6 +57,12 @@ export interface NewJob {
   idempotencyKey: string;
   /** Earliest run time (ms since epoch); default now. */
   runAt?: number;
+  /**
+   * Record it already claimed by `worker` when it would be its lane's head at once (due,
+   * nothing else unfinished in its lane): the returned job is then `running` and locked
+   * by `worker`, who must run it. Otherwise it is recorded pending, as without.
+   */
+  lease?: { worker: string; leaseMs: number };
 }
 
 export interface Job {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
 import { describeJobQueueContract } from './store-jobs.contract.ts';
+import { describeEnqueueLeaseContract } from './store-enqueue-lease.contract.ts';
 
 /**
  * The Store contract: one suite, run against every engine (store.test.ts). Each test gets
@@ -266,5 +267,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     });
 
     describeJobQueueContract(() => ({ store, fx }));
+    describeEnqueueLeaseContract(() => ({ store, fx }));
   });
 }
