@@ -4,15 +4,17 @@
  * authenticated API and relays, oldest first, every message newer than the conversation's
  * relay cursor that a person (not the bridge's own account) wrote, into every linked chat
  * thread that has no copy yet. The message map, not the cursor, is what prevents a
- * duplicate: the cursor only bounds how far back the job reads.
+ * duplicate: the cursor only bounds how far back the job reads. A post made but not yet
+ * mapped (crash, lost answer) is found again through its intent (post-once.ts).
  */
 import type { ThreadLink } from '../store/types.ts';
 import { docToMarkdown } from '../ouro/convert/doc-to-markdown.ts';
 import type { Doc } from '../ouro/types.ts';
 import { ouroAuthor, ouroAuthorId } from './author.ts';
-import { refOfThreadKey, sameThread } from './chat-ref.ts';
+import { sameThread } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { SyncPayload } from './jobs.ts';
+import { postOnce } from './post-once.ts';
 import type { OuroMessageLike } from './ports.ts';
 import type { Threads } from './threads.ts';
 
@@ -103,8 +105,9 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
         logger.warn({ platform: link.platform, conversationId }, 'linked thread on a platform that is not running: message not relayed there');
         continue;
       }
-      const posted = await adapter.post(refOfThreadKey(link), { text, author: ouroAuthor(m) });
-      await store.putMessage({ ...link, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [m.id], origin: 'ouro' });
+      const target = { platform: link.platform, workspace: link.workspace, channel: link.channel, thread: link.thread };
+      const posted = await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at);
+      await store.putMessage({ ...target, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [m.id], origin: 'ouro' });
       metrics.relayed('to_chat', link.platform);
     }
   }

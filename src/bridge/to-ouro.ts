@@ -3,7 +3,8 @@
  * platform, the TipTap doc built locally: one Ouro call), mapped in the store, then copied
  * into every other chat thread linked to the same conversation. Edits update it; deletes
  * leave a visible marker (Ouro cannot delete a message). Each step checks the message map
- * first, so a job that runs again after a crash repeats nothing that already happened.
+ * first, so a job that runs again after a crash repeats nothing that already happened;
+ * a copy posted but not yet mapped is found again through its intent (post-once.ts).
  */
 import type { Job, MessageMapping, ThreadKey } from '../store/types.ts';
 import { markdownToDoc } from '../ouro/convert/markdown-to-doc.ts';
@@ -11,6 +12,7 @@ import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor } from './author
 import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
+import { postOnce } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';
@@ -43,6 +45,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     ouroMessageId: string,
     author: ChatUser | undefined,
     text: string,
+    writtenAt: number,
     files?: { name: string; url?: string }[],
   ): Promise<void> {
     const others = (await store.threadsOfConversation(conversationId)).filter((t) => !sameThread(t, source));
@@ -56,11 +59,10 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         logger.warn({ platform: target.platform, conversationId }, 'linked thread on a platform that is not running: copy skipped');
         continue;
       }
-      const posted = await adapter.post(refOfThreadKey(target), {
-        text: chatCopyText(text, files),
-        author: chatCopyAuthor(author, source.platform),
-      });
-      await store.putMessage({ ...target, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [ouroMessageId], origin: 'ouro' });
+      const key = { platform: target.platform, workspace: target.workspace, channel: target.channel, thread: target.thread };
+      const message = { text: chatCopyText(text, files), author: chatCopyAuthor(author, source.platform) };
+      const posted = await postOnce(ctx, adapter, key, ouroMessageId, message, writtenAt);
+      await store.putMessage({ ...key, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [ouroMessageId], origin: 'ouro' });
       metrics.relayed('to_chat', target.platform);
     }
   }
@@ -81,7 +83,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const id = await createInOuro(conversationId, root.ouroMessageId, text, runs);
       await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
       metrics.relayed('to_ouro', ref.platform);
-      if (!root.deleted) await copyToOtherThreads(conversationId, key, id, root.author, root.text, root.files);
+      if (!root.deleted) await copyToOtherThreads(conversationId, key, id, root.author, root.text, root.at, root.files);
       const latest = (await threads.readRoot(ref, root.messageId)) ?? root;
       const now = rootText(ref.platform, latest);
       if (now !== text) await ouro.messages.update(conversationId, id, { text: now, json: markdownToDoc(now) });
@@ -157,7 +159,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         metrics.relayed('to_ouro', ev.ref.platform);
         metrics.latency('to_ouro', Math.max(0, ctx.now() - p.receivedAt) / 1000);
       }
-      await copyToOtherThreads(conversationId, key, ouroId, ev.author, ev.text, ev.files);
+      await copyToOtherThreads(conversationId, key, ouroId, ev.author, ev.text, ev.at, ev.files);
     },
 
     async edited(job: Job, p: EditedPayload): Promise<void> {

@@ -116,6 +116,18 @@ export interface OutboundMessage {
   /** Shown as the sender where the platform allows (Slack `username`/`icon_url`, Discord webhook). */
   author?: { name: string; avatarUrl?: string };
   rich?: RichReply;
+  /**
+   * Names a relayed post (the Ouro message id), so `findPosted` can recognise it later. An
+   * adapter that can hide data in a message stores it there (Slack message metadata); others
+   * ignore it.
+   */
+  marker?: string;
+}
+
+/** What `findPosted` looks for: the post's marker, and the message as it would be posted again. */
+export interface PostProbe {
+  marker: string;
+  message: OutboundMessage;
 }
 
 export interface PostedMessage {
@@ -148,6 +160,14 @@ export interface ChatAdapter {
   uploadFile?(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void>;
   unfurl?(target: ReplyTarget, previews: Record<string, RichReply>): Promise<void>;
   react?(ref: ChatRef, messageId: string, emoji: string): Promise<void>;
+  /**
+   * Posts of ours at `ref`, no older than `since` (ms since epoch), that match `probe`: the
+   * marker where the platform keeps it, else the content and sender. Oldest first; the core
+   * skips those the message map already gives to another message, so a candidate may be a
+   * look-alike. Used when an earlier run may have posted and lost the answer (crash, timeout,
+   * 5xx after the write). Reads are bounded, so a very busy place may hide an old post.
+   */
+  findPosted?(ref: ChatRef, probe: PostProbe, since: number): Promise<PostedMessage[]>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

@@ -201,6 +201,31 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       await waitReceived((r) => r.op === 'delete' && r.messageId === posted.messageId, 'a delete');
     });
 
+    it('finds its own marked posts again (findPosted), newer than `since`, in the right place', async (ctx) => {
+      const find = h.adapter.findPosted?.bind(h.adapter);
+      if (!find) return ctx.skip();
+      const t0 = Date.now() - 2_000;
+      const root = await h.sendUserMessage('a thread whose answer got lost');
+      const ref = at(root.messageId);
+      const author = { name: 'Alice (Ouro)' };
+      const wanted = { text: 'the post to find again', author, marker: 'ouro-msg-1' };
+      const posted = await h.adapter.post(ref, wanted);
+      const other = await h.adapter.post(ref, { text: 'another relayed post', author, marker: 'ouro-msg-2' });
+      const top = await h.adapter.post(at(), { text: 'the post to find again', author, marker: 'ouro-msg-1' });
+      const ids = async (r: ChatRef, since = t0) => (await find(r, { marker: 'ouro-msg-1', message: wanted }, since)).map((p) => p.messageId);
+      await waitReceived((r) => r.op === 'post' && r.messageId === top.messageId, 'three posts');
+      const inThread = await ids(ref);
+      expect(inThread).toContain(posted.messageId);
+      expect(inThread).not.toContain(other.messageId);
+      expect(inThread).not.toContain(top.messageId);
+      expect(await ids(at())).toEqual([top.messageId]);
+      // Nothing is older than `since`: a search from after the posts finds none of them.
+      expect(await ids(ref, Date.now() + 60_000)).toEqual([]);
+      // A thread holding no post of ours gives nothing.
+      const quiet = await h.sendUserMessage('a thread nobody answered');
+      expect(await ids(at(quiet.messageId))).toEqual([]);
+    });
+
     it('replies to a command publicly or to the invoker alone', async () => {
       await h.invokeCommand('help');
       const cmd: CommandInvoked = await inbox.waitFor('command.invoked', (c) => c.text === 'help');

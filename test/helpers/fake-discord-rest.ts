@@ -23,6 +23,8 @@ export interface FakeState {
     messageContent?: boolean;
   };
   autocompleteAnswers: { token: string; choices: unknown }[];
+  /** Faulty calls: `500`/`reset` do their work (a message is stored and dispatched), then answer 500 or drop the connection; `refuse` answers 500 without doing it. */
+  afterWrite: { method: string; path: RegExp; times: number; kind: '500' | 'reset' | 'refuse' }[];
   dispatch(t: string, d: unknown): number;
 }
 
@@ -54,12 +56,26 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
   const call: RecordedCall = { method: req.method ?? 'GET', path, query, body, files, auth: req.headers.authorization, status: 200, at };
   s.calls.push(call);
   const reply = (status: number, payload?: unknown) => {
+    const fault = s.afterWrite.find((f) => f.times > 0 && f.kind !== 'refuse' && f.method === call.method && f.path.test(path));
+    if (fault && status < 300) {
+      fault.times--;
+      call.status = 500;
+      call.response = payload;
+      if (fault.kind === 'reset') return void req.socket.destroy();
+      return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '500: Internal Server Error', code: 0 }));
+    }
     call.status = status;
     call.response = payload;
     if (payload === undefined) res.writeHead(status).end();
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
   };
   const notFound = (code: number, message: string) => reply(404, { code, message });
+  const refused = s.afterWrite.find((f) => f.times > 0 && f.kind === 'refuse' && f.method === call.method && f.path.test(path));
+  if (refused) {
+    refused.times--;
+    call.status = 500;
+    return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '500: Internal Server Error', code: 0 }));
+  }
   const m = (re: RegExp) => re.exec(path);
   const method = call.method;
   let r: RegExpExecArray | null;
@@ -176,6 +192,17 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
       s.webhooks.set(hook.id, hook);
       return reply(200, hook);
     }
+  }
+  // Like Discord: the `limit` (≤ 100) newest messages (before `before` when given), or the
+  // `limit` right after `after`; listed newest first either way.
+  if ((r = m(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
+    const channelId = r[1]!;
+    if (!s.channels.has(channelId)) return notFound(10003, 'Unknown Channel');
+    const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50)));
+    const asc = [...s.messages.values()].filter((x) => x.channel_id === channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    if (query.after) return reply(200, asc.filter((x) => BigInt(x.id) > BigInt(query.after!)).slice(0, limit).reverse());
+    const older = query.before ? asc.filter((x) => BigInt(x.id) < BigInt(query.before!)) : asc;
+    return reply(200, older.slice(-limit).reverse());
   }
   if ((r = m(/^\/channels\/(\d+)\/messages$/)) && method === 'POST') {
     if (!s.channels.has(r[1]!)) return notFound(10003, 'Unknown Channel');

@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { receivedOps, type FakeOp } from './fake-discord-ops.ts';
 import { handleRest, type FakeState } from './fake-discord-rest.ts';
 
 export interface RecordedCall {
@@ -29,24 +30,7 @@ export interface RecordedCall {
   at: number;
 }
 
-/** What the adapter did, normalised (the adapter contract's `ReceivedOp`). */
-export interface FakeOp {
-  op: 'post' | 'edit' | 'delete' | 'reply';
-  thread?: string;
-  messageId?: string;
-  text?: string;
-  authorName?: string;
-  visibility?: 'public' | 'invoker';
-}
-
-const EPHEMERAL = 64;
-
-/** Content plus the words of embeds: what a person reading the message sees. */
-export function visibleText(body: any): string {
-  const embeds = (body?.embeds ?? []) as { title?: string; description?: string; fields?: { name: string; value: string }[] }[];
-  const parts = [body?.content ?? '', ...embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])];
-  return parts.filter(Boolean).join('\n');
-}
+export { visibleText, type FakeOp } from './fake-discord-ops.ts';
 
 export interface FakeMessage {
   id: string;
@@ -103,6 +87,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     interactionFlags: new Map<string, number>(),
     autocompleteAnswers: [] as { token: string; choices: unknown }[],
     botCan: { manageWebhooks: true },
+    afterWrite: [],
     dispatch,
   };
 
@@ -256,6 +241,10 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     interactionFlags: state.interactionFlags,
     botCan: state.botCan,
     dispatch,
+    /** The next `times` calls of `method` on `path` do their work, then answer 500 or drop the connection (`refuse`: 500 without the work). */
+    failAfterWrite(method: string, path: RegExp, times: number, kind: '500' | 'reset' | 'refuse' = '500') {
+      state.afterWrite.push({ method, path, times, kind });
+    },
 
     /** A person posts; `thread` is the root message id (the thread is started from it on first use). */
     userMessage(content: string, o: { thread?: string } = {}): FakeMessage {
@@ -322,39 +311,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     },
 
     /** Every successful message operation the adapter made, oldest first. */
-    received(): FakeOp[] {
-      const ops: FakeOp[] = [];
-      for (const c of state.calls) {
-        if (c.status >= 300) continue;
-        let r: RegExpExecArray | null;
-        if ((r = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/.exec(c.path))) {
-          const [, id, token, mid] = r;
-          if (id === ids.app) {
-            if (c.method === 'PATCH' && mid === '@original') {
-              const flags = state.interactionFlags.get(token!) ?? 0;
-              ops.push({ op: 'reply', text: visibleText(c.body), visibility: flags & EPHEMERAL ? 'invoker' : 'public' });
-            } else if (c.method === 'POST' && !mid) {
-              ops.push({ op: 'reply', text: visibleText(c.body), visibility: (c.body?.flags ?? 0) & EPHEMERAL ? 'invoker' : 'public' });
-            }
-            continue;
-          }
-          if (c.method === 'POST' && !mid) {
-            const msg = c.response as FakeMessage | undefined;
-            ops.push({ op: 'post', thread: c.query.thread_id, messageId: msg?.id, text: visibleText(c.body), authorName: c.body?.username });
-          } else if (c.method === 'PATCH') ops.push({ op: 'edit', messageId: mid, thread: c.query.thread_id, text: visibleText(c.body) });
-          else if (c.method === 'DELETE') ops.push({ op: 'delete', messageId: mid, thread: c.query.thread_id });
-        } else if ((r = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(c.path))) {
-          const [, channelId, mid] = r;
-          const thread = state.channels.get(channelId!)?.type === 11 ? channelId : undefined;
-          if (c.method === 'POST' && !mid) {
-            const msg = c.response as FakeMessage | undefined;
-            ops.push({ op: 'post', thread, messageId: msg?.id, text: visibleText(c.body), authorName: botUser.username });
-          } else if (c.method === 'PATCH') ops.push({ op: 'edit', thread, messageId: mid, text: visibleText(c.body) });
-          else if (c.method === 'DELETE') ops.push({ op: 'delete', thread, messageId: mid });
-        }
-      }
-      return ops;
-    },
+    received: (): FakeOp[] => receivedOps(state),
 
     /**
      * Asks the client to reconnect and resume (gateway op 7). The resume replays what the

@@ -10,56 +10,17 @@
  * Like Slack, it echoes the bot's own posts, edits and deletes back as message events, so a
  * loop guard is tested against real echoes.
  */
-import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BOT_SCOPES } from '../../src/adapters/slack/manifest.ts';
+import { readHistory } from './fake-slack-history.ts';
+import { parseArgs, readAll, signSlack, type Call, type FakeUser, type Hook, type StoredMessage } from './fake-slack-wire.ts';
 
 export const TEAM = 'T0LAB';
 export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0OURO' };
 
-export interface Call {
-  /** Order across calls and hooks. */
-  seq: number;
-  /** When it arrived (ms since epoch), for pacing assertions. */
-  at: number;
-  method: string;
-  args: Record<string, any>;
-  token?: string;
-}
-
-export interface Hook {
-  seq: number;
-  id: string;
-  body: any;
-}
-
-export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
-
-/** A message the fake holds: a person's (`user`) or the bot's (`bot_id`, `username`). */
-export type StoredMessage = { channel: string; ts: string; text: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; username?: string; blocks?: unknown[] };
-
-/** Slack request signing: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
-export function signSlack(secret: string, body: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {
-  const sig = createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex');
-  return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': `v0=${sig}` };
-}
-
-const JSON_ARGS = new Set(['blocks', 'attachments', 'unfurls', 'view', 'files', 'metadata']);
-
-function parseArgs(raw: string, contentType: string): Record<string, any> {
-  if (contentType.includes('application/json')) return raw ? JSON.parse(raw) : {};
-  const args: Record<string, any> = {};
-  for (const [k, v] of new URLSearchParams(raw)) args[k] = JSON_ARGS.has(k) ? JSON.parse(v) : v;
-  return args;
-}
-
-const readAll = async (req: IncomingMessage) => {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-};
+export { signSlack, type Call, type FakeUser, type Hook, type StoredMessage } from './fake-slack-wire.ts';
 
 export interface Delivery {
   status: number;
@@ -86,7 +47,9 @@ export class FakeSlack {
   private waiting = new Map<string, (payload: any) => void>();
   private limits = new Map<string, { times: number; retryAfter: number }>();
   private failures = new Map<string, string>();
+  private afterWrite = new Map<string, { times: number; kind: '500' | 'reset' | 'refuse' }>();
   private seq = 0;
+  private lastMicros = 0;
   private hookSeq = 0;
   private envSeq = 0;
   private order = 0;
@@ -145,6 +108,11 @@ export class FakeSlack {
     else this.failures.delete(method);
   }
 
+  /** The next `times` calls of `method` do their work (a post is stored and echoed), then answer HTTP 500 or drop the connection (`refuse`: 500 without the work). */
+  failAfterWrite(method: string, times: number, kind: '500' | 'reset' | 'refuse' = '500'): void {
+    this.afterWrite.set(method, { times, kind });
+  }
+
   /** The next `times` calls of `method` get HTTP 429 with Retry-After. */
   rateLimit(method: string, times: number, retryAfterSec: number): void {
     this.limits.set(method, { times, retryAfter: retryAfterSec });
@@ -159,9 +127,11 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** A ts from the clock, as Slack's are (conversations.history's `oldest` compares them with times), strictly increasing. */
   nextTs(): string {
     this.seq++;
-    return `${1_700_000_000 + Math.floor(this.seq / 1000)}.${String(this.seq % 1000).padStart(3, '0')}100`;
+    const micros = (this.lastMicros = Math.max(Date.now() * 1000, this.lastMicros + 100));
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
   // ------------------------------------------------------------------ Web API
@@ -189,6 +159,8 @@ export class FakeSlack {
     this.calls.push({ seq: ++this.order, at: Date.now(), method, args, token });
     const failure = this.failures.get(method);
     if (failure) return json(200, { ok: false, error: failure });
+    const fault = this.afterWrite.get(method);
+    if (fault?.kind === 'refuse' && fault.times > 0) return fault.times--, json(500, { ok: false, error: 'fatal_error' });
     const limit = this.limits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;
@@ -197,7 +169,11 @@ export class FakeSlack {
     const after: (() => void)[] = [];
     const answer = this.answer(method, args, after) as { ts?: string };
     if (method === 'chat.postMessage' && answer.ts) this.postTs.set(this.calls.at(-1)!, answer.ts);
-    json(200, answer);
+    if (fault && fault.times > 0) {
+      fault.times--;
+      if (fault.kind === 'reset') req.socket.destroy();
+      else json(500, { ok: false, error: 'fatal_error' });
+    } else json(200, answer);
     // Slack's echo events arrive after the API answered.
     if (this.echo) for (const f of after) setTimeout(f, 5);
   }
@@ -228,7 +204,7 @@ export class FakeSlack {
       case 'conversations.open':
         return ok({ channel: { id: `D${String(a.users).slice(1)}` } });
       case 'chat.postMessage': {
-        const m: StoredMessage = { channel: a.channel, ts: this.nextTs(), text: a.text ?? '', thread_ts: a.thread_ts, bot_id: BOT.bot_id, app_id: BOT.app_id, username: a.username, blocks: a.blocks };
+        const m: StoredMessage = { channel: a.channel, ts: this.nextTs(), text: a.text ?? '', thread_ts: a.thread_ts, bot_id: BOT.bot_id, app_id: BOT.app_id, username: a.username, blocks: a.blocks, ...(a.metadata ? { metadata: a.metadata } : {}) };
         this.messages.set(`${m.channel}/${m.ts}`, m);
         after.push(() => this.echoEvent({ type: 'message', subtype: 'bot_message', ...m }));
         return ok({ channel: m.channel, ts: m.ts, message: { ...m, type: 'message' } });
@@ -248,6 +224,9 @@ export class FakeSlack {
         after.push(() => this.echoEvent({ type: 'message', subtype: 'message_deleted', channel: m.channel, deleted_ts: m.ts, previous_message: m, event_ts: this.nextTs(), ts: this.nextTs(), hidden: true }));
         return ok({ channel: a.channel, ts: a.ts });
       }
+      case 'conversations.history':
+      case 'conversations.replies':
+        return readHistory(this.messages.values(), method, a);
       case 'chat.postEphemeral':
         return ok({ message_ts: this.nextTs() });
       case 'chat.unfurl':

@@ -15,6 +15,7 @@ import type {
   InboundEvent,
   OutboundMessage,
   PostedMessage,
+  PostProbe,
   ReplyTarget,
 } from '../../src/bridge/types.ts';
 import type { RichReply, Visibility } from '../../src/commands/reply.ts';
@@ -41,6 +42,9 @@ export interface ChatMessage {
   author: string;
   byBridge: boolean;
   deleted: boolean;
+  /** The marker a relayed post carried, and when it was stored (ms). */
+  marker?: string;
+  at?: number;
 }
 
 export class TestAdapter implements ChatAdapter {
@@ -53,6 +57,10 @@ export class TestAdapter implements ChatAdapter {
   private started = false;
   /** Make the next N posts fail (the platform being down). */
   failPosts = 0;
+  /** Make the next N posts store the message, then fail (the answer lost: timeout, 5xx after the write). */
+  failAfterWrite = 0;
+  /** Searches `findPosted` made. */
+  readonly searches: { ref: ChatRef; marker: string; since: number }[] = [];
 
   constructor(
     readonly platform: Platform,
@@ -85,8 +93,20 @@ export class TestAdapter implements ChatAdapter {
     }
     const messageId = this.nextId();
     this.ops.push({ op: 'post', ref, messageId, text: message.text, ...(message.author ? { author: message.author } : {}) });
-    this.messages.push({ ref, messageId, text: message.text, author: message.author?.name ?? 'bridge', byBridge: true, deleted: false });
+    const marker = message.marker ? { marker: message.marker } : {};
+    this.messages.push({ ref, messageId, text: message.text, author: message.author?.name ?? 'bridge', byBridge: true, deleted: false, at: Date.now(), ...marker });
+    if (this.failAfterWrite > 0) {
+      this.failAfterWrite--;
+      throw Object.assign(new Error(`${this.platform}: the answer to a post was lost`), { status: 502 });
+    }
     return { messageId };
+  }
+
+  async findPosted(ref: ChatRef, probe: PostProbe, since: number): Promise<PostedMessage[]> {
+    this.searches.push({ ref, marker: probe.marker, since });
+    return this.messages
+      .filter((m) => m.byBridge && m.marker === probe.marker && m.ref.channel === ref.channel && m.ref.thread === ref.thread && (m.at ?? 0) >= since)
+      .map((m) => ({ messageId: m.messageId }));
   }
 
   async edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void> {

@@ -248,6 +248,7 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
       return running ? { connected: true } : { connected: false, detail: inbox ? 'input closed' : 'not started' };
     },
     post: out.post,
+    findPosted: out.findPosted,
     edit: out.edit,
     delete: out.delete,
     reply: out.reply,

@@ -4,7 +4,7 @@
  * types, so `>N` and `!press N` can point at anything on screen.
  */
 import type { Button } from '../../commands/reply.ts';
-import type { ChatRef, OutboundMessage, PostedMessage, ReplyTarget, RichReply, Visibility } from '../../bridge/types.ts';
+import type { ChatRef, OutboundMessage, PostedMessage, PostProbe, ReplyTarget, RichReply, Visibility } from '../../bridge/types.ts';
 import { formatEntry, indentFor, messageHeader, renderRich, type RenderLimits } from './render.ts';
 
 export const CONSOLE_WORKSPACE = 'local';
@@ -18,6 +18,9 @@ export interface ConsoleMessage {
   deleted: boolean;
   edits: number;
   buttons?: Button[];
+  /** A relayed post's marker and when it was printed (ms), for `findPosted`. */
+  marker?: string;
+  at?: number;
 }
 
 export interface ConsoleState {
@@ -58,9 +61,21 @@ export function createOutbound(state: ConsoleState, print: (text: string) => voi
       const thread = ref.thread === undefined ? undefined : number(ref.thread, 'thread');
       const n = state.next++;
       const buttons = buttonsOf(message.rich);
-      state.messages.set(n, { thread, mine: false, deleted: false, edits: 0, ...(buttons?.length ? { buttons } : {}) });
+      const marked = message.marker ? { marker: message.marker, at: Date.now() } : {};
+      state.messages.set(n, { thread, mine: false, deleted: false, edits: 0, ...(buttons?.length ? { buttons } : {}), ...marked });
       print(formatEntry(messageHeader(n, message.author?.name ?? 'ouro-bridge', thread), bodyOf(message, n), indentFor(thread)));
       return { messageId: String(n) };
+    },
+
+    /** The transcript lives in this process: after a restart there is nothing to find. */
+    async findPosted(ref: ChatRef, probe: PostProbe, since: number): Promise<PostedMessage[]> {
+      checkRef(ref);
+      const thread = ref.thread === undefined ? undefined : number(ref.thread, 'thread');
+      const found: PostedMessage[] = [];
+      for (const [n, m] of state.messages) {
+        if (m.marker === probe.marker && m.thread === thread && (m.at ?? 0) >= since) found.push({ messageId: String(n) });
+      }
+      return found;
     },
 
     async edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void> {

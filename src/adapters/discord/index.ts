@@ -17,11 +17,12 @@
  * (posts, edits, deletes, files, command answers), which needs no gateway: nothing on the
  * outbound path relies on the gateway's cache (an unknown thread is looked up over REST).
  */
-import { Client, Events, GatewayIntentBits, Partials, Status } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, REST, Status } from 'discord.js';
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
 import type { RichReply, Visibility } from '../../commands/reply.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { commandDefinitions } from './commands.ts';
+import { findPosted } from './find-posted.ts';
 import { attachInbound, type AutocompleteLookup } from './inbound.ts';
 import { Outbound } from './outbound.ts';
 import { Replies } from './replies.ts';
@@ -107,7 +108,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   let restBotUserId: string | undefined;
   const identity = () => ({ applicationId: applicationId ?? client.application?.id, botUserId: client.user?.id ?? restBotUserId });
   const webhooks = new WebhookRegistry(rest, identity);
-  const outbound = new Outbound(rest, webhooks, logger, (id) => client.channels.cache.get(id)?.isThread() ?? false);
+  // Relayed messages are created without the library's retries (see Outbound's postRest).
+  const postRest = new REST({ ...restOptions, retries: 0 }).setToken(opts.token);
+  const outbound = new Outbound(rest, webhooks, logger, (id) => client.channels.cache.get(id)?.isThread() ?? false, postRest);
   const replies = new Replies(rest);
   let inbox: BridgeInbox | undefined;
   let detach: (() => void) | undefined;
@@ -197,6 +200,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     },
 
     post: (ref: ChatRef, message: OutboundMessage) => outbound.post(ref, message),
+    findPosted: (ref, probe, since) => findPosted({ rest, webhooks, botUserId: () => identity().botUserId, logger }, ref, probe, since),
     edit: (ref: ChatRef, messageId: string, message: OutboundMessage) => outbound.edit(ref, messageId, message),
     delete: (ref: ChatRef, messageId: string) => outbound.delete(ref, messageId),
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => replies.reply(target, reply, visibility),

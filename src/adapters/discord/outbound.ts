@@ -44,6 +44,11 @@ export class Outbound {
     private readonly webhooks: WebhookRegistry,
     private readonly logger: Logger,
     private readonly threadExists: (id: string) => boolean,
+    /**
+     * REST for creating relayed messages, without retries of its own: a create retried after
+     * a 5xx or a reset may be a second copy. The core retries instead, after `findPosted`.
+     */
+    private readonly postRest: REST = rest,
   ) {}
 
   async post(ref: ChatRef, message: OutboundMessage): Promise<PostedMessage> {
@@ -51,12 +56,13 @@ export class Outbound {
     if (target.threadId) await this.ensureThread(target.parentId, target.threadId);
     const bodies = this.bodies(message);
     const viaWebhook = message.author !== undefined && bodies.every((b) => b.components.length === 0);
+    const rest = message.marker ? this.postRest : this.rest;
     let first: string | undefined;
     for (const body of bodies) {
       let id: string | undefined;
       if (viaWebhook && !this.noWebhooks.has(target.parentId)) {
         try {
-          id = await this.executeWebhook(target.parentId, target.threadId, body, message.author!);
+          id = await this.executeWebhook(rest, target.parentId, target.threadId, body, message.author!);
         } catch (err) {
           if (!isCode(err, DiscordCode.MissingPermissions)) throw err;
           // No Manage Webhooks here: still relay, as the bot, with the author's name in the text.
@@ -64,7 +70,7 @@ export class Outbound {
           this.noWebhooks.add(target.parentId);
         }
       }
-      id ??= await this.botSend(target.channelId, body, message.author?.name);
+      id ??= await this.botSend(target.channelId, body, message.author?.name, rest);
       first ??= id;
     }
     return { messageId: first! };
@@ -133,13 +139,13 @@ export class Outbound {
     return parts.map((content) => ({ content, embeds: [], components: [], files: [] }));
   }
 
-  private async executeWebhook(channelId: string, threadId: string | undefined, body: DiscordMessageBody, author: NonNullable<OutboundMessage['author']>): Promise<string> {
+  private async executeWebhook(rest: REST, channelId: string, threadId: string | undefined, body: DiscordMessageBody, author: NonNullable<OutboundMessage['author']>): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const hook = await this.webhooks.forChannel(channelId);
       try {
         const query = threadQuery(threadId);
         query.set('wait', 'true'); // without it Discord answers 204 and we would not learn the message id
-        const msg = (await this.rest.post(`/webhooks/${hook.id}/${hook.token}`, {
+        const msg = (await rest.post(`/webhooks/${hook.id}/${hook.token}`, {
           body: { ...wire(body), username: webhookName(author.name), avatar_url: author.avatarUrl, allowed_mentions: NO_PINGS },
           files: body.files,
           auth: false,
@@ -159,8 +165,8 @@ export class Outbound {
     }
   }
 
-  private async botSend(channelId: string, body: DiscordMessageBody, authorName?: string): Promise<string> {
-    const msg = (await this.rest.post(`/channels/${channelId}/messages`, {
+  private async botSend(channelId: string, body: DiscordMessageBody, authorName?: string, rest: REST = this.rest): Promise<string> {
+    const msg = (await rest.post(`/channels/${channelId}/messages`, {
       body: { ...wire(body), content: withAuthor(body.content, authorName), allowed_mentions: NO_PINGS },
       files: body.files,
     })) as ApiMessage;
@@ -198,7 +204,7 @@ function wire(body: DiscordMessageBody): Record<string, unknown> {
 }
 
 /** A bot message standing in for a webhook one names its author in the text. */
-function withAuthor(content: string, authorName: string | undefined): string {
+export function withAuthor(content: string, authorName: string | undefined): string {
   return authorName && content ? `**${authorName}**: ${content}`.slice(0, 2000) : content;
 }
 

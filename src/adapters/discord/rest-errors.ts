@@ -9,6 +9,7 @@ export const DiscordCode = {
   UnknownMessage: 10008,
   UnknownWebhook: 10015,
   UnknownInteraction: 10062,
+  MissingAccess: 50001,
   CannotEditOthersMessage: 50005,
   MissingPermissions: 50013,
   InteractionAlreadyAcknowledged: 40060,

@@ -7,12 +7,13 @@
  * `apiUrl` (SLACK_API_URL) points the Web API and Socket Mode's apps.connections.open at
  * another host (GovSlack, tests).
  */
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterHealth, BridgeInbox, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
 import type { RichReply, Visibility } from '../../commands/reply.ts';
 import type { HttpServer } from '../../http/server.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { createDirectory } from './admin.ts';
+import { findPosted } from './find-posted.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
@@ -93,7 +94,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     intervalMs: opts.postIntervalMs,
     onRateLimited: (channel, sec) => logger.warn({ channel, retryAfterSec: sec }, 'slack rate limit; holding the channel'),
   });
-  const o: out.Outbound = { client: app.client, pacer, logger };
+  // Relayed posts go through a client that does not retry (see Outbound.postClient).
+  const postClient = new webApi.WebClient(opts.botToken, { ...clientOptions, logger: blog, retryConfig: { retries: 0 } });
+  const o: out.Outbound = { client: app.client, postClient, pacer, logger };
   let inbox: BridgeInbox | undefined;
   let state: 'new' | 'running' | 'stopped' = 'new';
   let socketState = 'disconnected';
@@ -172,6 +175,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       return { connected: true, detail: `http mode on ${SLACK_EVENTS_PATH}` };
     },
     post: (ref: ChatRef, message: OutboundMessage) => out.post(o, ref, message),
+    findPosted: (ref, probe, since) => findPosted(o, self, logger, ref, probe, since),
     edit: (ref: ChatRef, messageId: string, message: OutboundMessage) => out.edit(o, ref, messageId, message),
     delete: (ref: ChatRef, messageId: string) => out.remove(o, ref, messageId),
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),

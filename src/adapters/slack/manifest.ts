@@ -9,13 +9,13 @@ export const OURO_UNFURL_DOMAINS: readonly string[] = ['ouro.foundation'];
 
 export const BOT_SCOPES: readonly string[] = [
   'app_mentions:read', // app_mention → help
-  'channels:history', // message.channels: mirror public channels
+  'channels:history', // message.channels: mirror public channels; conversations.replies/history: find a relayed post again
   'channels:read', // conversations.info: channel names for conversations
   'chat:write', // chat.postMessage / update / delete / postEphemeral
   'chat:write.customize', // username + icon_url: the Ouro author's name and avatar
   'commands', // /ouro
   'files:write', // CSV results (files.getUploadURLExternal / completeUploadExternal)
-  'groups:history', // message.groups: mirror private channels the app is invited to
+  'groups:history', // message.groups: mirror private channels the app is invited to; the same reads there
   'groups:read', // conversations.info on private channels
   'im:write', // conversations.open: invoker-only files go to a DM
   'links:read', // link_shared

@@ -8,6 +8,7 @@ import type { ChatRef, OutboundMessage, PostedMessage, ReplyTarget } from '../..
 import type { FileAttachment, RichReply, Visibility } from '../../commands/reply.ts';
 import type { Logger } from '../../log.ts';
 import { clip, clipMessage, toBlocks, type SlackBlock } from './blocks.ts';
+import { relayMetadata } from './find-posted.ts';
 import { toSlackTarget } from './ids.ts';
 import { retryRateLimited, type Pacer } from './pacing.ts';
 import { toSlack } from './to-slack.ts';
@@ -38,6 +39,12 @@ export function asSlackTarget(target: ReplyTarget): SlackReplyTarget {
 
 export interface Outbound {
   client: WebClient;
+  /**
+   * The client for chat.postMessage of relayed messages: it never retries by itself. A
+   * retried post after a 5xx or a reset may be a second copy; the core retries instead,
+   * after asking `findPosted`. Defaults to `client`.
+   */
+  postClient?: WebClient;
   pacer: Pacer;
   logger: Logger;
   fetch?: typeof fetch;
@@ -55,15 +62,17 @@ function messageArgs(message: OutboundMessage): { text: string; blocks?: SlackBl
 export async function post(o: Outbound, ref: ChatRef, message: OutboundMessage): Promise<PostedMessage> {
   const target = toSlackTarget(ref);
   const { text, blocks, files } = messageArgs(message);
+  const client = message.marker ? (o.postClient ?? o.client) : o.client;
   const res = await o.pacer.run(
     target.channel,
     () =>
-      o.client.chat.postMessage({
+      client.chat.postMessage({
         ...target,
         text,
         ...(blocks ? { blocks } : {}),
         ...(message.author ? { username: clip(message.author.name, USERNAME_MAX) } : {}),
         ...(message.author?.avatarUrl ? { icon_url: message.author.avatarUrl } : {}),
+        ...(message.marker ? { metadata: relayMetadata(message.marker) } : {}),
         unfurl_links: false,
         unfurl_media: false,
       }),
