@@ -138,6 +138,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     retry: opts.retry ?? DEFAULT_RETRY,
     pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+    sharedLanes: opts.store.engine !== 'sqlite',
     now,
     handle,
   });

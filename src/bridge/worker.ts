@@ -24,6 +24,11 @@ export interface WorkerDeps {
    * well within this.
    */
   leaseMs: number;
+  /**
+   * Other processes record jobs in the same lanes (PostgreSQL replicas). Then a finished job
+   * always looks for its lane's next one; otherwise only when one was recorded meanwhile.
+   */
+  sharedLanes?: boolean;
   now: () => number;
   handle(job: Job): Promise<void>;
 }
@@ -150,11 +155,25 @@ export function createWorker(deps: WorkerDeps): Worker {
     retryTimers.add(t);
   }
 
-  function track(job: Job): void {
+  // Lanes with a job running here, and those of them woken meanwhile. A claim for a lane
+  // whose job runs here cannot succeed, so the wake waits for the job to end. A job handed
+  // over by reserve() found its lane empty, so if nobody woke the lane since, it has nothing
+  // to claim when the job ends (unless other processes record into it): that spares a claim
+  // statement per message at a steady pace. A claimed job may have successors recorded
+  // before this process started or elsewhere, so its end always looks.
+  const runningLanes = new Map<string, number>();
+  const rewake = new Set<string>();
+
+  function track(job: Job, handedOver = false): void {
+    runningLanes.set(job.lane, (runningLanes.get(job.lane) ?? 0) + 1);
     const p = run(job).finally(() => {
       inflight.delete(job.id);
+      const left = runningLanes.get(job.lane)! - 1;
+      if (left > 0) runningLanes.set(job.lane, left);
+      else runningLanes.delete(job.lane);
       // The lane's next job (if any) is its head now.
-      wake(job.lane);
+      if (rewake.delete(job.lane) || deps.sharedLanes || !handedOver) wake(job.lane);
+      else if (full || woken.size > 0) schedulePump(); // the freed slot may be wanted
     });
     inflight.set(job.id, p);
   }
@@ -239,6 +258,10 @@ export function createWorker(deps: WorkerDeps): Worker {
   let gatherTimer: NodeJS.Timeout | undefined;
   function wake(lane?: string): void {
     if (!started) return;
+    if (lane !== undefined && runningLanes.has(lane)) {
+      rewake.add(lane);
+      return;
+    }
     if (lane === undefined) full = true;
     else woken.add(lane);
     schedulePump();
@@ -281,7 +304,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       run(job) {
         if (!end()) return;
         // Stopped meanwhile: the lease runs out and the job is claimed again (as after a crash).
-        if (started && !inflight.has(job.id)) track(job);
+        if (started && !inflight.has(job.id)) track(job, true);
       },
       release() {
         // The slot may have kept a claim from taking what it was woken for.
