@@ -63,14 +63,29 @@ export async function compileBridge(): Promise<string> {
  * and waits; once every one has, each gets a line on stdin. Replica i+1 starts after i is
  * ready, so their start-up migrations do not race.
  */
-export async function bridgeProcesses(runtime: Runtime, entry: string, args: BridgeArgs[]): Promise<BridgeResult[]> {
+export async function bridgeProcesses(
+  runtime: Runtime,
+  entry: string,
+  args: BridgeArgs[],
+  /** Runs once all have reached barrier `name`, before they are released. */
+  atBarrier: (name: string) => Promise<void> = async () => {},
+): Promise<BridgeResult[]> {
   const children: { child: ChildProcess; out: string; waiting?: () => void }[] = [];
   const results: Promise<BridgeResult>[] = [];
   const arrived = new Set<number>();
-  const maybeRelease = () => {
+  let failed: unknown;
+  const maybeRelease = (name: string) => {
     if (arrived.size < args.length) return;
     arrived.clear();
-    for (const c of children) c.child.stdin!.write('go\n');
+    atBarrier(name).then(
+      () => {
+        for (const c of children) c.child.stdin!.write('go\n');
+      },
+      (err: unknown) => {
+        failed = err;
+        for (const c of children) c.child.kill();
+      },
+    );
   };
   // e.g. BENCH_BRIDGE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the bridge.
   const extra = process.env.BENCH_BRIDGE_FLAGS?.split(' ').filter(Boolean) ?? [];
@@ -93,7 +108,7 @@ export async function bridgeProcesses(runtime: Runtime, entry: string, args: Bri
         if (!line.startsWith('BARRIER ')) continue;
         ready();
         arrived.add(i);
-        maybeRelease();
+        maybeRelease(line.slice('BARRIER '.length));
       }
     });
     results.push(
@@ -114,7 +129,11 @@ export async function bridgeProcesses(runtime: Runtime, entry: string, args: Bri
     await started;
   }
   try {
-    return await Promise.all(results);
+    const all = await Promise.all(results).catch((err: unknown) => {
+      throw failed ?? err;
+    });
+    if (failed) throw failed;
+    return all;
   } finally {
     for (const c of children) if (c.child.exitCode === null) c.child.kill();
   }
