@@ -232,6 +232,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     } finally {
       pumping = false;
     }
+    // A wake during the depth sample (a query: on PostgreSQL, a real wait) found `pumping`
+    // still true and only set `again`; without this it waited for the idle poll.
+    if (again && started && healthy) schedulePump();
     scheduleIdle();
   }
 

@@ -82,6 +82,31 @@ describe('worker: lane-targeted wakes', () => {
     await eventually(async () => expect(await store.countJobs()).toMatchObject({ done: 5, pending: 0, running: 0 }), 2000);
   });
 
+  it('a wake that comes while the queue depth is being sampled is not lost', async () => {
+    // A slow database: the depth count (run at the end of a claim round, at most once a
+    // second) waits until released, as a PostgreSQL round trip would.
+    let release!: () => void;
+    const counted = new Promise<void>((r) => (release = r));
+    let sampling = false;
+    const count = store.countJobs.bind(store);
+    store.countJobs = async () => {
+      sampling = true;
+      await counted;
+      return count();
+    };
+    const ran: string[] = [];
+    const w = start(2, async (job) => {
+      ran.push(tag(job));
+    });
+    await until(() => sampling); // the start-up claim round is sampling the depth
+    await enqueue('a', 0);
+    w.wake('a');
+    await sleep(10); // the wake's claim round has found one already running
+    release();
+    // With the poll a minute away, only the wake can have run it.
+    await until(() => ran.includes('a0'), 1000);
+  });
+
   it('woken lanes beyond the free slots are kept and claimed when a slot frees', async () => {
     const ran: string[] = [];
     const w = start(2, async (job) => {
