@@ -132,6 +132,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       reconcileOnStart: false,
     });
 
+    // Catch-up (src/bridge/catch-up.ts): Discord on every fresh gateway session, which only
+    // the gateway's holder has; Slack once per scheduler lease taken (start, takeover) and on
+    // each Socket Mode reconnect of the scheduler's holder, so replicas do not all read history.
+    const catchUp = (platform: ChatAdapter['platform']) => void bridge.catchUp(platform);
+    const slack = adapters.find((a) => a.platform === 'slack' && a.messagesSince);
     const lead = (name: string, onAcquired: () => void | Promise<void>, onLost: () => void | Promise<void>): Leader =>
       replicated
         ? createLeader({ leases: store, name, holder: instanceId, onAcquired, onLost, logger, ...opts.leases })
@@ -142,6 +147,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         () => {
           notifier.start();
           bridge.startReconcileTimer();
+          if (slack) catchUp('slack');
         },
         () => {
           // A tick already running finishes; no new one starts here.
@@ -150,6 +156,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         },
       ),
     ];
+    slack?.onFreshSession?.(() => {
+      if (leaders.find((l) => l.name === SCHEDULER_LEASE)?.isLeader()) catchUp('slack');
+    });
+    adapters.find((a) => a.platform === 'discord')?.onFreshSession?.(() => catchUp('discord'));
     const discord = adapters.find((a): a is DiscordAdapter => a.platform === 'discord' && 'connectGateway' in a);
     if (discord && replicated) leaders.push(lead(DISCORD_GATEWAY_LEASE, () => discord.connectGateway(), () => discord.disconnectGateway()));
     const standby: Record<string, string> = {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, Platform } from '../store/types.ts';
+import { createCatchUp, type CatchUpReport } from './catch-up.ts';
 import type { BridgeContext } from './context.ts';
 import { createInbox } from './inbox.ts';
 import { createInteractive, type LinkSharedHook } from './interactive.ts';
@@ -26,6 +27,7 @@ export { noopMetrics } from './ports.ts';
 export { decodeChatRef, encodeChatRef } from './chat-ref.ts';
 export { InvalidEventError } from './inbox.ts';
 export type { LinkSharedHook } from './interactive.ts';
+export type { CatchUpReport } from './catch-up.ts';
 
 export interface BridgeOptions extends CoreOptions {
   /** How long a claimed job is ours before another worker may take it (default 30 s). */
@@ -58,6 +60,8 @@ export interface Bridge {
   stopReconcileTimer(): void;
   health(): { ouro: boolean; worker: boolean };
   botUserId(): string | undefined;
+  /** Reads what `platform`'s mirrored places received while nobody listened (catch-up.ts); logs one line. */
+  catchUp(platform: Platform): Promise<CatchUpReport | undefined>;
 }
 
 /**
@@ -157,6 +161,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const reserve = opts.store.engine === 'sqlite' ? worker.reserve : undefined;
   const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, reserve, interactive: interactive.handle });
   const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
+  const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, carries: threads.carries });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
 
   function startReconcileTimer(): void {
@@ -191,6 +196,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     },
     async stop() {
       stopReconcileTimer();
+      await catchUp.stop();
       await Promise.all([worker.stop(STOP_WAIT_MS), interactive.settle(STOP_WAIT_MS)]);
     },
     async drain(timeoutMs = 10_000) {
@@ -199,5 +205,6 @@ export function createBridge(opts: BridgeOptions): Bridge {
     },
     health: () => ({ ouro: ouroOk, worker: worker.running() && worker.healthy() }),
     botUserId: () => bot,
+    catchUp: (platform) => catchUp.run(platform),
   };
 }

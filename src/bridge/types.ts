@@ -168,6 +168,21 @@ export interface ChatAdapter {
    * 5xx after the write). Reads are bounded, so a very busy place may hide an old post.
    */
   findPosted?(ref: ChatRef, probe: PostProbe, since: number): Promise<PostedMessage[]>;
+  /**
+   * Catch-up: the messages posted at `ref` after message `afterMessageId` (exclusive), oldest
+   * first, at most `limit` (the oldest ones when there are more), as `message.posted` events
+   * built like live ones (same keys, text, author, files). Messages the live path ignores
+   * (ours, other bots', system messages) are left out. Edits and deletes made meanwhile are
+   * not recovered. Rate limits are waited out within reason; other errors throw.
+   */
+  messagesSince?(ref: ChatRef, afterMessageId: string, limit: number): Promise<InboundEvent[]>;
+  /**
+   * Registers `fn`, called whenever the adapter starts receiving on a new session into which
+   * the platform does not replay what it sent while no session listened (Discord READY, not
+   * RESUMED, the first READY included; a Slack Socket Mode reconnect, not the first
+   * connection, which the runtime's start-up catch-up covers).
+   */
+  onFreshSession?(fn: () => void): void;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

@@ -10,6 +10,7 @@ import * as jobs from './jobs.ts';
 import { checkNewJob, enqueueMany, type JobToEnqueue } from './enqueue.ts';
 import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
+import { catchUpPlaces } from './catch-up.ts';
 import * as quests from './quests.ts';
 import * as keys from './keys.ts';
 import * as leases from './leases.ts';
@@ -77,6 +78,7 @@ export class SqlStore implements Store {
   unlinkThread: Store['unlinkThread'] = (k) => links.unlinkThread(this.ctx, k);
   threadsOfConversation: Store['threadsOfConversation'] = (c) => links.threadsOfConversation(this.ctx, c);
   linkedConversations: Store['linkedConversations'] = () => links.linkedConversations(this.ctx);
+  catchUpPlaces: Store['catchUpPlaces'] = (p, o) => catchUpPlaces(this.ctx, p, o);
   getRelayCursor: Store['getRelayCursor'] = (c) => links.getRelayCursor(this.ctx, c);
   setRelayCursor: Store['setRelayCursor'] = (c, cur) => links.setRelayCursor(this.ctx, c, cur);
   putMessage: Store['putMessage'] = async (m) => {

@@ -46,6 +46,24 @@ export interface MessageMapping extends ThreadKey {
   createdAt: number;
 }
 
+/**
+ * A mirrored place to read for messages missed while no bridge listened (catch-up): a linked
+ * thread, or a `channel`-mode channel's top level (thread '').
+ */
+export interface CatchUpPlace extends ThreadKey {
+  /** The thread link's conversation; null for a `channel`-mode channel with no link yet. */
+  conversationId: string | null;
+  /**
+   * The newest chat-origin message of the place in the message map recorded before
+   * `anchorBefore`, newest by the platform's id order (Slack ts, Discord snowflake: longer
+   * id first, then larger). A channel's top level (thread '') with none that old gets its
+   * oldest chat message instead (a thread has its root to start from). Null when none.
+   */
+  newestChatMessageId: string | null;
+  /** The latest of: a message mapped here (either origin), the thread link made, the channel link changed. */
+  lastActivityAt: number;
+}
+
 export type JobState = 'pending' | 'running' | 'done' | 'dead';
 
 export interface NewJob {
@@ -127,6 +145,12 @@ export interface Store {
   threadsOfConversation(conversationId: string): Promise<ThreadLink[]>;
   /** Every conversation with at least one linked thread (reconciliation). */
   linkedConversations(): Promise<string[]>;
+  /**
+   * The places of `platform` to catch up on: every thread link, and every channel link in
+   * `channel` mode, whose `lastActivityAt` is at or after `activeSince`; most recent first.
+   * The anchor ignores messages recorded at or after `anchorBefore`.
+   */
+  catchUpPlaces(platform: Platform, opts: { activeSince: number; anchorBefore: number }): Promise<CatchUpPlace[]>;
 
   // Per-conversation cursor of the last Ouro message relayed to chat.
   getRelayCursor(conversationId: string): Promise<{ createdAt: string; messageId: string } | undefined>;

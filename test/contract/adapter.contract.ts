@@ -226,6 +226,23 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       expect(await ids(at(quiet.messageId))).toEqual([]);
     });
 
+    it('reads back what a person wrote after a message (messagesSince) as the live events, oldest first, without its own posts', async (ctx) => {
+      const since = h.adapter.messagesSince?.bind(h.adapter);
+      if (!since) return ctx.skip();
+      const strip = (e: InboundEvent) => e.kind === 'message.posted' && { kind: e.kind, key: e.key, ref: e.ref, messageId: e.messageId, text: e.text, author: e.author.name, files: e.files };
+      const first = await h.sendUserMessage('history: the one before');
+      const b = await h.sendUserMessage('history: *second* one');
+      await h.adapter.post(at(), { text: 'a relayed post of ours', author: { name: 'Alice (Ouro)' } });
+      const c = await h.sendUserMessage('history: third');
+      const live = [await inbox.waitFor('message.posted', (m) => m.messageId === b.messageId), await inbox.waitFor('message.posted', (m) => m.messageId === c.messageId)];
+      expect((await since(at(), first.messageId, 10)).map(strip)).toEqual(live.map(strip));
+      expect((await since(at(), first.messageId, 1)).map((e) => e.key)).toEqual([live[0]!.key]);
+      const r1 = await h.sendUserMessage('history: a reply', { thread: first.messageId });
+      const r2 = await h.sendUserMessage('history: a later reply', { thread: first.messageId });
+      const liveReply = await inbox.waitFor('message.posted', (m) => m.messageId === r2.messageId);
+      expect((await since(at(first.messageId), r1.messageId, 10)).map(strip)).toEqual([strip(liveReply)]);
+    });
+
     it('replies to a command publicly or to the invoker alone', async () => {
       await h.invokeCommand('help');
       const cmd: CommandInvoked = await inbox.waitFor('command.invoked', (c) => c.text === 'help');

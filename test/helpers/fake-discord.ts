@@ -246,8 +246,11 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
       state.afterWrite.push({ method, path, times, kind });
     },
 
-    /** A person posts; `thread` is the root message id (the thread is started from it on first use). */
-    userMessage(content: string, o: { thread?: string } = {}): FakeMessage {
+    /**
+     * A person posts; `thread` is the root message id (the thread is started from it on first
+     * use). `away`: written while no session listens: kept (REST reads see it), never dispatched.
+     */
+    userMessage(content: string, o: { thread?: string; away?: boolean } = {}): FakeMessage {
       let channelId = ids.channel;
       if (o.thread) {
         if (!state.channels.has(o.thread)) threadChannel(o.thread, ids.channel, 'thread');
@@ -273,7 +276,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
         edited_timestamp: null,
       };
       state.messages.set(m.id, m);
-      dispatch('MESSAGE_CREATE', m);
+      if (!o.away) dispatch('MESSAGE_CREATE', m);
       return m;
     },
     editUserMessage(id: string, content: string) {
@@ -321,6 +324,11 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     reconnect(o: { replayAlso?: (t: string, d: any) => boolean } = {}) {
       replayAlso = o.replayAlso;
       if (live) send(live, { op: 7, d: null });
+    },
+
+    /** Ends the session for good (op 9, not resumable): the client IDENTIFYs again and gets a new READY. */
+    invalidateSession() {
+      if (live) send(live, { op: 9, d: false });
     },
 
     async waitForCall(match: (c: RecordedCall) => boolean, timeoutMs = 5_000, what = 'a call'): Promise<RecordedCall> {

@@ -306,6 +306,18 @@ export class FakeSlack {
     return { ...m, delivery };
   }
 
+  /** A message written while no bridge listens (a person's, or `bot_id`'s): kept for history reads, no event delivered. */
+  userWritesAway(text: string, o: { channel?: string; user?: string; thread_ts?: string; bot_id?: string } = {}): StoredMessage {
+    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, thread_ts: o.thread_ts, ...(o.bot_id ? { bot_id: o.bot_id, username: 'a bot' } : { user: o.user ?? 'U0ADA' }) };
+    this.messages.set(`${m.channel}/${m.ts}`, m);
+    return m;
+  }
+
+  /** Drops every Socket Mode connection, as a network blip does; the client reconnects by itself. */
+  dropSockets(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   async userEdits(channel: string, ts: string, text: string): Promise<Delivery> {
     const m = this.messages.get(`${channel}/${ts}`);
     if (!m) throw new Error(`fake-slack: no message ${channel}/${ts}`);

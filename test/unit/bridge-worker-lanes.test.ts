@@ -101,10 +101,10 @@ describe('worker: lane-targeted wakes', () => {
     await until(() => sampling); // the start-up claim round is sampling the depth
     await enqueue('a', 0);
     w.wake('a');
-    await sleep(10); // the wake's claim round has found one already running
+    await sleep(20); // the wake's claim round has found one already running
     release();
     // With the poll a minute away, only the wake can have run it.
-    await until(() => ran.includes('a0'), 1000);
+    await until(() => ran.includes('a0'), 5000);
   });
 
   it('woken lanes beyond the free slots are kept and claimed when a slot frees', async () => {

@@ -64,17 +64,7 @@ export function attachInbound(d: InboundDeps): () => void {
   const onCreate = (m: Message) => {
     const why = skipReason(d, m);
     if (why) return void logger.debug({ messageId: m.id, why }, 'discord: message ignored');
-    void deliver({
-      kind: 'message.posted',
-      key: m.id,
-      ref: refOf(m),
-      messageId: m.id,
-      author: authorOf(m),
-      text: textOf(client, m),
-      at: m.createdTimestamp,
-      ...(m.attachments.size ? { files: [...m.attachments.values()].map((a) => ({ name: a.name, url: a.url })) } : {}),
-      raw: m.toJSON(),
-    });
+    void deliver(postedEvent(client, m));
   };
 
   const onUpdate = async (_old: AnyMessage, next: AnyMessage) => {
@@ -129,6 +119,21 @@ export function attachInbound(d: InboundDeps): () => void {
     client.off('messageUpdate', onUpdate);
     client.off('messageDelete', onDelete);
     client.off('interactionCreate', onInteraction);
+  };
+}
+
+/** A new message as the core sees it, live or read back by catch-up (same key: the message id). */
+export function postedEvent(client: Client, m: Message): InboundEvent {
+  return {
+    kind: 'message.posted',
+    key: m.id,
+    ref: refOf(m),
+    messageId: m.id,
+    author: authorOf(m),
+    text: textOf(client, m),
+    at: m.createdTimestamp,
+    ...(m.attachments.size ? { files: [...m.attachments.values()].map((a) => ({ name: a.name, url: a.url })) } : {}),
+    raw: m.toJSON(),
   };
 }
 

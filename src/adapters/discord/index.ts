@@ -23,7 +23,8 @@ import type { RichReply, Visibility } from '../../commands/reply.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { commandDefinitions } from './commands.ts';
 import { findPosted } from './find-posted.ts';
-import { attachInbound, type AutocompleteLookup } from './inbound.ts';
+import { messagesSince } from './history.ts';
+import { attachInbound, skipReason, type AutocompleteLookup } from './inbound.ts';
 import { Outbound } from './outbound.ts';
 import { Replies } from './replies.ts';
 import { WebhookRegistry } from './webhooks.ts';
@@ -81,6 +82,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const logger = opts.logger ?? silentLogger;
   const restOptions = { ...opts.restOptions, ...(opts.apiUrl ? { api: restBase(opts.apiUrl) } : {}) };
   let lastError: string | undefined;
+  const freshSession: (() => void)[] = [];
   const makeClient = () => {
     const c = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
@@ -94,6 +96,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       logger.error({ err }, 'discord: client error');
     });
     c.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
+    // A READY (not a RESUMED): a new session, into which Discord replays nothing sent before it.
+    c.on(Events.ShardReady, () => {
+      for (const fn of freshSession) fn();
+    });
     return c;
   };
   // The gateway session's Client. A destroyed Client never logs in again (discord.js marks its
@@ -112,6 +118,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const postRest = new REST({ ...restOptions, retries: 0 }).setToken(opts.token);
   const outbound = new Outbound(rest, webhooks, logger, (id) => client.channels.cache.get(id)?.isThread() ?? false, postRest);
   const replies = new Replies(rest);
+  const relayBots = opts.relayBots ?? false;
+  const skip = (m: Parameters<typeof skipReason>[1]) =>
+    skipReason({ client, relayBots, applicationId: () => identity().applicationId, isOwnWebhook: (id) => webhooks.isOwn(id) }, m);
   let inbox: BridgeInbox | undefined;
   let detach: (() => void) | undefined;
   let gatewayWanted = false;
@@ -131,7 +140,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       inbox,
       logger,
       bridgeAdmins: opts.bridgeAdmins ?? [],
-      relayBots: opts.relayBots ?? false,
+      relayBots,
       applicationId: () => identity().applicationId,
       isOwnWebhook: (id) => webhooks.isOwn(id),
       deletedByUs: outbound.deletedByUs,
@@ -205,6 +214,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     delete: (ref: ChatRef, messageId: string) => outbound.delete(ref, messageId),
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => replies.reply(target, reply, visibility),
     uploadFile: (ref, file) => outbound.uploadFile(ref, file),
+    messagesSince: (ref, after, limit) => messagesSince({ client, skip }, ref, after, limit),
+    onFreshSession: (fn) => void freshSession.push(fn),
 
     async channelName(ref: ChannelRef) {
       const cached = client.channels.cache.get(ref.channel);

@@ -14,6 +14,7 @@ import type { HttpServer } from '../../http/server.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { createDirectory } from './admin.ts';
 import { findPosted } from './find-posted.ts';
+import { messagesSince } from './history.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
@@ -101,16 +102,19 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   let state: 'new' | 'running' | 'stopped' = 'new';
   let socketState = 'disconnected';
   let routed = false;
+  let connections = 0;
+  const freshSession: (() => void)[] = [];
+  const onConnected = () => {
+    if (connections++ > 0) for (const fn of freshSession) fn();
+  };
+  const messageDeps = { self, ignoreOtherBots: opts.ignoreOtherBots ?? true, directory, logger };
 
   registerInbound(app, {
     inbox: () => {
       if (!inbox) throw new Error('slack adapter received an event before start()');
       return inbox;
     },
-    self,
-    ignoreOtherBots: opts.ignoreOtherBots ?? true,
-    directory,
-    logger,
+    ...messageDeps,
     unfurlDomains: opts.unfurlDomains ?? OURO_UNFURL_DOMAINS,
     openQuestModal: (triggerId, origin) => out.openView(o, triggerId, questCreateModal(origin)),
   });
@@ -145,6 +149,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       if (socket) {
         const client = (receiver as SocketModeReceiver).client;
         for (const s of ['connecting', 'connected', 'reconnecting', 'disconnecting', 'disconnected']) client.on(s, () => (socketState = s));
+        // Slack does not redeliver what it sent while no connection was open: each reconnect is a fresh session.
+        connections = 0;
+        if (!client.listeners('connected').includes(onConnected)) client.on('connected', onConnected);
         await app.start();
       } else if (!routed) {
         routed = true;
@@ -181,6 +188,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),
     uploadFile: (ref, file) => out.uploadFile(o, ref, file),
     unfurl: (target, previews) => out.unfurl(o, target, previews),
+    messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
+    onFreshSession: (fn) => void freshSession.push(fn),
     async channelName(ref) {
       const res = await app.client.conversations.info({ channel: ref.channel }).catch((err: unknown) => {
         logger.warn({ err, channel: ref.channel }, 'slack conversations.info failed');
