@@ -1,22 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
-import { sleep, type MakeStore, type StoreFixture } from './store.contract.ts';
+import { sleep, type StoreFixture } from './store.contract.ts';
 
 /**
  * Store.catchUpPlaces, on every engine: which places a catch-up reads (thread links and
  * `channel`-mode channels of one platform, active since a time) and where each starts (the
  * newest chat message recorded before a time, in the platform's id order).
  */
-export function describeCatchUpPlacesContract(name: string, makeStore: MakeStore): void {
-  describe(`Store.catchUpPlaces: ${name}`, () => {
-    let fx: StoreFixture;
+export function describeCatchUpPlacesContract(get: () => { store: Store; fx: StoreFixture }): void {
+  describe('Store.catchUpPlaces', () => {
     let store: Store;
-    beforeEach(async () => {
-      fx = await makeStore();
-      store = fx.store;
-    });
-    afterEach(async () => {
-      await fx.cleanup();
+    beforeEach(() => {
+      store = get().store; // made fresh for each test by describeStoreContract
     });
 
     const d = { platform: 'discord', workspace: 'G1', channel: '42' } as const;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
 import { describeJobQueueContract } from './store-jobs.contract.ts';
 import { describeEnqueueLeaseContract } from './store-enqueue-lease.contract.ts';
+import { describeCatchUpPlacesContract } from './store-catch-up.contract.ts';
 
 /**
  * The Store contract: one suite, run against every engine (store.test.ts). Each test gets
@@ -268,5 +269,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
     describeJobQueueContract(() => ({ store, fx }));
     describeEnqueueLeaseContract(() => ({ store, fx }));
+    describeCatchUpPlacesContract(() => ({ store, fx }));
   });
 }

@@ -6,7 +6,7 @@
  * READY). A RESUME reads nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
+import { eventually, startMirroringDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 import type { FakeMessage } from '../helpers/fake-discord.ts';
 
 let h: DiscordApp;
@@ -16,11 +16,7 @@ const texts = () => h.sandbox.state.messages.filter((m) => m.conversation_id ===
 const historyReads = (channelId: string) => h.fake.calls.filter((c) => c.method === 'GET' && c.path === `/channels/${channelId}/messages` && c.query.after);
 
 beforeAll(async () => {
-  h = await startDiscordApp();
-  for (const text of ['link "Ouro Lab" materials', 'mirror threads']) {
-    const { token } = h.command(text, { admin: true });
-    await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000, text);
-  }
+  h = await startMirroringDiscordApp();
   root = h.fake.userMessage('Which cutoff did run 12 use?');
   h.fake.userMessage('520 eV, I believe', { thread: root.id });
   await eventually(async () => {

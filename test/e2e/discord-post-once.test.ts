@@ -6,15 +6,11 @@
  * post (our webhook, the author's name, the same content) and maps it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
+import { eventually, startMirroringDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 
 let h: DiscordApp;
 beforeAll(async () => {
-  h = await startDiscordApp();
-  for (const text of ['link "Ouro Lab" materials', 'mirror threads']) {
-    const { token } = h.command(text, { admin: true });
-    await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000, text);
-  }
+  h = await startMirroringDiscordApp();
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -75,3 +75,15 @@ export async function startDiscordApp(): Promise<DiscordApp> {
   };
 }
 
+/**
+ * The app with the default channel linked to "Ouro Lab" and mirroring threads: each
+ * command run by an admin and answered (its deferred reply edited) before the next.
+ */
+export async function startMirroringDiscordApp(): Promise<DiscordApp> {
+  const h = await startDiscordApp();
+  for (const text of ['link "Ouro Lab" materials', 'mirror threads']) {
+    const { token } = h.command(text, { admin: true });
+    await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000, text);
+  }
+  return h;
+}

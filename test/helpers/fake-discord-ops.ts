@@ -3,18 +3,12 @@
  * adapter contract's operations: posts, edits, deletes and command replies, read from the
  * recorded REST calls.
  */
+import type { ReceivedOp } from '../contract/adapter.contract.ts';
 import type { FakeMessage } from './fake-discord.ts';
 import type { FakeState } from './fake-discord-rest.ts';
 
-/** What the adapter did, normalised (the adapter contract's `ReceivedOp`). */
-export interface FakeOp {
-  op: 'post' | 'edit' | 'delete' | 'reply';
-  thread?: string;
-  messageId?: string;
-  text?: string;
-  authorName?: string;
-  visibility?: 'public' | 'invoker';
-}
+/** What the adapter did, normalised: the adapter contract's own record of an operation. */
+export type FakeOp = ReceivedOp;
 
 const EPHEMERAL = 64;
 
