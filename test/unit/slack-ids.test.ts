@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSlackRef, encodeSlackRef, slackRef, threadOf, toSlackTarget, tsToMillis } from '../../src/adapters/slack/ids.ts';
+import { compareTs, decodeSlackRef, encodeSlackRef, slackRef, threadOf, toSlackTarget, tsToMillis } from '../../src/adapters/slack/ids.ts';
 import type { ChatRef } from '../../src/bridge/types.ts';
 
 describe('Slack ids', () => {
@@ -42,4 +42,13 @@ describe('Slack ids', () => {
     expect(tsToMillis('1700000000.123456')).toBe(1_700_000_000_123);
     expect(tsToMillis('1.5')).toBe(1500);
   });
+
+  it.each([
+    ['1700000000.000100', '1700000000.000099', 1],
+    ['1700000000.000099', '1700000000.000100', -1],
+    ['1700000001.000000', '1700000000.999999', 1],
+    ['999999999.999999', '1000000000.000000', -1], // fewer digits of seconds: earlier, though larger as text
+    ['1700000000.5', '1700000000.400000', 1], // a shorter fraction is padded
+    ['1700000000.000100', '1700000000.000100', 0],
+  ])('orders ts %s against %s', (a, b, sign) => expect(Math.sign(compareTs(a, b))).toBe(sign));
 });

@@ -7,7 +7,7 @@
  */
 import type { ChatRef, PostedMessage, PostProbe } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
-import { toSlackTarget } from './ids.ts';
+import { compareTs, toSlackTarget } from './ids.ts';
 import { isOwn, type SelfIds } from './messages.ts';
 import { retryRateLimited } from './pacing.ts';
 import type { Outbound } from './outbound.ts';
@@ -68,10 +68,4 @@ export async function findPosted(o: Outbound, self: SelfIds, logger: Logger, ref
   }
   found.sort((a, b) => compareTs(a.ts, b.ts));
   return found.map((m) => ({ messageId: m.ts, ...(target.thread_ts ? { thread: target.thread_ts } : {}) }));
-}
-
-function compareTs(a: string, b: string): number {
-  const [as, af = ''] = a.split('.');
-  const [bs, bf = ''] = b.split('.');
-  return Number(as) - Number(bs) || af.padEnd(9, '0').localeCompare(bf.padEnd(9, '0'));
 }

@@ -13,7 +13,7 @@
  * messages a call on these two methods (internal apps keep Tier 3, ~50 calls a minute).
  */
 import type { ChatRef, InboundEvent } from '../../bridge/types.ts';
-import { toSlackTarget } from './ids.ts';
+import { compareTs, toSlackTarget } from './ids.ts';
 import { translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
 import type { Outbound } from './outbound.ts';
 import { retryRateLimited } from './pacing.ts';
@@ -22,13 +22,6 @@ import { retryRateLimited } from './pacing.ts';
 const PAGE = 200;
 /** Pages per place and run (1,000 messages): a bound on a channel's newest-first history. */
 const MAX_PAGES = 5;
-
-/** Slack ts order: seconds, then the fraction (both decimal). */
-export function compareTs(a: string, b: string): number {
-  const [as, af = ''] = a.split('.');
-  const [bs, bf = ''] = b.split('.');
-  return Number(as) - Number(bs) || af.padEnd(9, '0').localeCompare(bf.padEnd(9, '0'));
-}
 
 export async function messagesSince(o: Outbound, deps: MessageDeps, ref: ChatRef, afterTs: string, limit: number): Promise<InboundEvent[]> {
   const target = toSlackTarget(ref);

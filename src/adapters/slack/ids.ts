@@ -54,6 +54,13 @@ export function tsToMillis(ts: string): number {
   return Number(sec) * 1000 + Math.floor(Number(`0.${frac}`) * 1000);
 }
 
+/** Slack ts order: seconds, then the fraction (both decimal). */
+export function compareTs(a: string, b: string): number {
+  const [as, af = ''] = a.split('.');
+  const [bs, bf = ''] = b.split('.');
+  return Number(as) - Number(bs) || af.padEnd(9, '0').localeCompare(bf.padEnd(9, '0'));
+}
+
 export function encodeSlackRef(ref: ChatRef): string {
   const { channel, thread_ts } = toSlackTarget(ref);
   if (!ID.test(ref.workspace)) throw new SlackRefError(`not a Slack team id: ${JSON.stringify(ref.workspace)}`);
