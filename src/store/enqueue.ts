@@ -19,7 +19,8 @@ import { requireInt, requireText, type StoreContext } from './context.ts';
  * PostgreSQL, where another process may claim or lease the lane between the check and the
  * commit, the statement runs in a transaction holding the lane's advisory lock (the one
  * claimers take, claim.ts), tried without waiting: a lane another process holds is simply
- * not leased, and its job is claimed the usual way.
+ * not leased, and its job is claimed the usual way. (The bridge asks for leases on SQLite
+ * only, src/bridge/index.ts says why; the PostgreSQL path keeps the Store contract whole.)
  */
 
 /** A validated NewJob, ready to be written by `enqueueMany`. */
