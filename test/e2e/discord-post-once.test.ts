@@ -104,4 +104,29 @@ describe('Discord: a relayed post whose answer is lost is not posted twice', () 
     // From after the post, nothing is found and one page is enough.
     expect(await h.discord.findPosted!(ref, { marker: message.marker, message }, Date.now() + 60_000)).toEqual([]);
   });
+  // Over 2,000 characters: Discord gets it as two messages.
+  const longText = (tag: string) => `${tag} ${'word '.repeat(500).trim()}`;
+  const partsIn = (channelId: string, tag: string) =>
+    [...h.fake.messages.values()].filter((m) => m.channel_id === channelId && m.webhook_id && (m.content ?? '').length > 0 && (m.content.startsWith(tag) || m.content.startsWith('word')));
+
+  it('a long message whose second part lost its answer: both parts found, nothing posted again', async () => {
+    const { root, conv } = await thread('thread for a long message');
+    h.fake.failAfterWrite('POST', EXECUTE, 1, '500', 1);
+    const { id } = await h.sandbox.postAs('alice', conv, longText('long-a'));
+    const mapped = await mapping(id, root);
+    const parts = partsIn(root, 'long-a');
+    expect(parts).toHaveLength(2);
+    expect(mapped.chatMessageId).toBe(parts[0]!.id);
+  });
+
+  it('a long message whose second part was never written: posted again whole, so no part is missing', async () => {
+    const { root, conv } = await thread('thread for a cut long message');
+    h.fake.failAfterWrite('POST', EXECUTE, 1, 'refuse', 1);
+    const { id } = await h.sandbox.postAs('alice', conv, longText('long-b'));
+    const mapped = await mapping(id, root);
+    const parts = partsIn(root, 'long-b');
+    // The first part twice (the partial post, then the whole), the second once: a double, not a loss.
+    expect(parts.map((m) => (m.content.startsWith('long-b') ? 'first' : 'second'))).toEqual(['first', 'first', 'second']);
+    expect(mapped.chatMessageId).toBe(parts[1]!.id);
+  });
 });

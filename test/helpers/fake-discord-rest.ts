@@ -24,8 +24,21 @@ export interface FakeState {
   };
   autocompleteAnswers: { token: string; choices: unknown }[];
   /** Faulty calls: `500`/`reset` do their work (a message is stored and dispatched), then answer 500 or drop the connection; `refuse` answers 500 without doing it. */
-  afterWrite: { method: string; path: RegExp; times: number; kind: '500' | 'reset' | 'refuse' }[];
+  /** `skip`: matching calls to let through before the fault starts. */
+  afterWrite: { method: string; path: RegExp; times: number; kind: '500' | 'reset' | 'refuse'; skip?: number }[];
   dispatch(t: string, d: unknown): number;
+}
+
+/** The fault this call meets (spending one of its `times`), after any calls it lets through. */
+function takeFault(s: FakeState, method: string, path: string, refuse: boolean): FakeState['afterWrite'][number] | undefined {
+  const f = s.afterWrite.find((x) => x.times > 0 && (x.kind === 'refuse') === refuse && x.method === method && x.path.test(path));
+  if (!f) return undefined;
+  if (f.skip) {
+    f.skip--;
+    return undefined;
+  }
+  f.times--;
+  return f;
 }
 
 async function readBody(req: IncomingMessage): Promise<{ body: any; files: RecordedCall['files'] }> {
@@ -56,9 +69,8 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
   const call: RecordedCall = { method: req.method ?? 'GET', path, query, body, files, auth: req.headers.authorization, status: 200, at };
   s.calls.push(call);
   const reply = (status: number, payload?: unknown) => {
-    const fault = s.afterWrite.find((f) => f.times > 0 && f.kind !== 'refuse' && f.method === call.method && f.path.test(path));
-    if (fault && status < 300) {
-      fault.times--;
+    const fault = status < 300 ? takeFault(s, call.method, path, false) : undefined;
+    if (fault) {
       call.status = 500;
       call.response = payload;
       if (fault.kind === 'reset') return void req.socket.destroy();
@@ -70,9 +82,7 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
   };
   const notFound = (code: number, message: string) => reply(404, { code, message });
-  const refused = s.afterWrite.find((f) => f.times > 0 && f.kind === 'refuse' && f.method === call.method && f.path.test(path));
-  if (refused) {
-    refused.times--;
+  if (takeFault(s, call.method, path, true)) {
     call.status = 500;
     return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: '500: Internal Server Error', code: 0 }));
   }

@@ -241,9 +241,12 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     interactionFlags: state.interactionFlags,
     botCan: state.botCan,
     dispatch,
-    /** The next `times` calls of `method` on `path` do their work, then answer 500 or drop the connection (`refuse`: 500 without the work). */
-    failAfterWrite(method: string, path: RegExp, times: number, kind: '500' | 'reset' | 'refuse' = '500') {
-      state.afterWrite.push({ method, path, times, kind });
+    /**
+     * The next `times` calls of `method` on `path` (after `skip` of them) do their work, then
+     * answer 500 or drop the connection (`refuse`: 500 without the work).
+     */
+    failAfterWrite(method: string, path: RegExp, times: number, kind: '500' | 'reset' | 'refuse' = '500', skip = 0) {
+      state.afterWrite.push({ method, path, times, kind, skip });
     },
 
     /**

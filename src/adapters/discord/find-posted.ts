@@ -1,9 +1,9 @@
 /**
  * Finding a relayed post again after its answer was lost. A webhook message cannot carry
  * hidden data, so a post is recognised by what it shows: in the thread (or channel), newer
- * than `since` (read newest first, a bounded number of pages), sent by our channel webhook under the author's name with the first part of
- * the text as content; or, where the bot had no Manage Webhooks, sent by the bot with the
- * author's name in the text. Identical texts of two messages look alike here: the core skips
+ * than `since` (read newest first, a bounded number of pages), sent by our channel webhook
+ * under the author's name with the text as content, every part of it when it was split; or,
+ * where the bot had no Manage Webhooks, sent by the bot with the author's name in the text. Identical texts of two messages look alike here: the core skips
  * posts the message map already gives to another message.
  * Reading needs View Channel and Read Message History; without them nothing is found.
  */
@@ -45,7 +45,10 @@ export async function findPosted(d: FindDeps, ref: ChatRef, probe: PostProbe, si
   const { message } = probe;
   if (message.rich) return [];
   const target = toDiscordTarget(ref);
-  const content = (renderText(message.text)[0] ?? '').trim();
+  // A long text goes out as several messages; a post counts as found only when every part
+  // is there (a part lost with the answer would otherwise stay missing: posting the whole
+  // text again, a partial double, is the lesser fault).
+  const parts = renderText(message.text).map((p) => p.trim());
   const name = message.author?.name;
   const hookId = await d.webhooks.forChannel(target.parentId).then(
     (h) => h.id,
@@ -54,14 +57,16 @@ export async function findPosted(d: FindDeps, ref: ChatRef, probe: PostProbe, si
       throw err;
     },
   );
-  const ours = (m: ReadMessage): boolean => {
+  /** Which part of the text `m` is (ours, by webhook or bot), or -1. */
+  const partOf = (m: ReadMessage): number => {
     const text = (m.content ?? '').trim();
-    if (m.webhook_id) return m.webhook_id === hookId && text === content && (!name || m.author?.username === webhookName(name));
-    return !!m.author?.id && m.author.id === d.botUserId() && text === withAuthor(content, name).trim();
+    if (m.webhook_id) return m.webhook_id === hookId && (!name || m.author?.username === webhookName(name)) ? parts.indexOf(text) : -1;
+    if (!m.author?.id || m.author.id !== d.botUserId()) return -1;
+    return parts.findIndex((part) => withAuthor(part, name).trim() === text);
   };
   // Newest first: the earlier try was recent, so its post is near the end of the channel.
   const floor = BigInt(snowflakeAt(since));
-  const found: string[] = [];
+  const seen: { id: bigint; part: number }[] = [];
   let before: bigint | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     let batch: ReadMessage[];
@@ -75,12 +80,16 @@ export async function findPosted(d: FindDeps, ref: ChatRef, probe: PostProbe, si
       d.logger.warn({ channelId: target.channelId }, 'discord: cannot read the channel (Read Message History) to look for an earlier post; posting again');
       return [];
     }
-    for (const m of batch) if (BigInt(m.id) > floor && ours(m)) found.push(m.id);
+    for (const m of batch) {
+      const part = BigInt(m.id) > floor ? partOf(m) : -1;
+      if (part >= 0) seen.push({ id: BigInt(m.id), part });
+    }
     if (batch.length === 0) break;
     before = batch.reduce((min, m) => (BigInt(m.id) < min ? BigInt(m.id) : min), BigInt(batch[0]!.id));
     if (batch.length < PAGE || before <= floor) break;
     if (page === MAX_PAGES - 1) d.logger.warn({ channelId: target.channelId }, 'discord: stopped reading for an earlier post after the page limit');
   }
-  found.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-  return found.map((messageId) => ({ messageId }));
+  seen.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const complete = (first: bigint) => parts.every((_, k) => k === 0 || seen.some((s) => s.part === k && s.id > first));
+  return seen.filter((s) => s.part === 0 && complete(s.id)).map((s) => ({ messageId: String(s.id) }));
 }
