@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { LANE_LOCK_CLASS } from './claim.ts';
+import { precompiled } from './compiled.ts';
 import type { Job, NewJob } from './types.ts';
 import { toJob, type Db } from './schema.ts';
 import { requireInt, requireText, type StoreContext } from './context.ts';
@@ -67,33 +68,62 @@ export async function enqueueMany(ctx: StoreContext, items: JobToEnqueue[]): Pro
   });
 }
 
+// The state test is a literal so SQLite uses the partial index of unfinished jobs.
+const busy = (lane: string) => sql<boolean>`exists (select 1 from jobs b where b.lane = ${lane} and b.state in ('pending', 'running'))`;
+// Typed casts: PostgreSQL cannot infer a CASE's type from bare parameters.
+const ifIdle = <T>(lane: string, idle: RawBuilder<T>) => sql<T | null>`case when ${busy(lane)} then null else ${idle} end`;
+
+/** One row's values; `lease` set: written leased when its lane is idle as the row goes in. */
+function row(lane: string, kind: string, payload: string, key: string, due: number, now: number, lease?: { worker: string; until: number }) {
+  return {
+    lane,
+    kind,
+    payload,
+    idempotency_key: key,
+    state: lease ? sql<'running' | 'pending'>`case when ${busy(lane)} then 'pending' else 'running' end` : ('pending' as const),
+    attempts: 0,
+    next_attempt_at: due,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    locked_by: lease ? ifIdle(lane, sql<string>`cast(${lease.worker} as text)`) : null,
+    locked_until: lease ? ifIdle(lane, sql<number>`cast(${lease.until} as bigint)`) : null,
+  };
+}
+
+// A message arriving alone (the usual case outside a burst) is one row: its INSERT is
+// built once (compiled.ts), not per call.
+const insertOne = precompiled((db, lane: string, kind: string, payload: string, key: string, due: number, now: number) =>
+  db.insertInto('jobs').values(row(lane, kind, payload, key, due, now)).onConflict((oc) => oc.column('idempotency_key').doNothing()).returningAll(),
+);
+const insertOneLeased = precompiled(
+  (db, lane: string, kind: string, payload: string, key: string, due: number, now: number, worker: string, until: number) =>
+    db
+      .insertInto('jobs')
+      .values(row(lane, kind, payload, key, due, now, { worker, until }))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returningAll(),
+);
+
 /** `leaseIf`: the items recorded leased when, as their row is written, their lane has no unfinished job. */
 async function writeJobs(ctx: StoreContext, db: Db, items: JobToEnqueue[], leaseIf: Set<number>, now: number): Promise<Enqueued[]> {
-  // The state test is a literal so SQLite uses the partial index of unfinished jobs.
-  const busy = (lane: string) => sql<boolean>`exists (select 1 from jobs b where b.lane = ${lane} and b.state in ('pending', 'running'))`;
-  // Typed casts: PostgreSQL cannot infer a CASE's type from bare parameters.
-  const ifIdle = <T>(lane: string, idle: RawBuilder<T>) => sql<T | null>`case when ${busy(lane)} then null else ${idle} end`;
-  const inserted = await db
-    .insertInto('jobs')
-    .values(
-      items.map((j, i) => ({
-        lane: j.lane,
-        kind: j.kind,
-        payload: j.payload,
-        idempotency_key: j.idempotencyKey,
-        state: leaseIf.has(i) ? sql<'running' | 'pending'>`case when ${busy(j.lane)} then 'pending' else 'running' end` : ('pending' as const),
-        attempts: 0,
-        next_attempt_at: j.runAt ?? now,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-        locked_by: leaseIf.has(i) ? ifIdle(j.lane, sql<string>`cast(${j.lease!.worker} as text)`) : null,
-        locked_until: leaseIf.has(i) ? ifIdle(j.lane, sql<number>`cast(${now + j.lease!.leaseMs} as bigint)`) : null,
-      })),
-    )
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returningAll()
-    .execute();
+  const lease = (j: JobToEnqueue) => ({ worker: j.lease!.worker, until: now + j.lease!.leaseMs });
+  let inserted;
+  if (items.length === 1) {
+    const j = items[0]!;
+    const due = j.runAt ?? now;
+    const query = leaseIf.has(0)
+      ? insertOneLeased(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now, lease(j).worker, lease(j).until)
+      : insertOne(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now);
+    inserted = (await db.executeQuery(query)).rows;
+  } else {
+    inserted = await db
+      .insertInto('jobs')
+      .values(items.map((j, i) => row(j.lane, j.kind, j.payload, j.idempotencyKey, j.runAt ?? now, now, leaseIf.has(i) ? lease(j) : undefined)))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returningAll()
+      .execute();
+  }
   const fresh = new Map(inserted.map((r) => [r.idempotency_key, toJob(r)]));
   const missing = [...new Set(items.map((j) => j.idempotencyKey).filter((k) => !fresh.has(k)))];
   const existing = new Map<string, Job>();

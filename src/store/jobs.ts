@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { LANE_LOCK_CLASS, running } from './claim.ts';
 import type { Job, JobState } from './types.ts';
+import { precompiled } from './compiled.ts';
 import { toJob, type Db } from './schema.ts';
 import { requireInt, StoreInputError, type StoreContext } from './context.ts';
 
@@ -33,17 +34,25 @@ const MAX_ERROR_CHARS = 4_000;
 const DEFAULT_LIST_LIMIT = 100;
 const STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
 
+// One job finishing alone (the usual case outside a burst): built once (compiled.ts).
+const completeOne = precompiled((db, id: number, now: number) =>
+  db.updateTable('jobs').set({ state: 'done', locked_by: null, locked_until: null, updated_at: now }).where('id', '=', id).where(running('state')).returning('id'),
+);
+
 /** Completes running jobs in one statement (see Batcher); the others are logged. */
 export async function completeMany(ctx: StoreContext, ids: number[]): Promise<void[]> {
   ids.forEach((id) => requireInt('job id', id, 1));
   const now = ctx.now();
-  const rows = await ctx.db
-    .updateTable('jobs')
-    .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
-    .where('id', 'in', ids)
-    .where(running('state'))
-    .returning('id')
-    .execute();
+  const rows =
+    ids.length === 1
+      ? (await ctx.db.executeQuery(completeOne(ctx.db, ctx.engine, ids[0]!, now))).rows
+      : await ctx.db
+          .updateTable('jobs')
+          .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
+          .where('id', 'in', ids)
+          .where(running('state'))
+          .returning('id')
+          .execute();
   const completed = new Set(rows.map((r) => r.id));
   for (const id of new Set(ids)) if (!completed.has(id)) await warnNotRunning(ctx, id, 'complete');
   return ids.map(() => undefined);
