@@ -23,7 +23,7 @@ import { silentLogger } from '../src/log.ts';
 import { createOuroClient } from '../src/ouro/index.ts';
 import { CHECKPOINT_DEFAULTS, checkpointStats, type CheckpointStats } from '../src/store/checkpoint.ts';
 import type { Job } from '../src/store/types.ts';
-import { sqlReport, timeSqlStatements } from './sql-stats.ts';
+import { sqlReport, sqlReset, timeSqlStatements } from './sql-stats.ts';
 import { allMessages, M, micros, N, paced, PACED_N, PACED_RATE, PACED_ROUND_N, PACED_ROUNDS, sorted, wall } from './mirror-common.ts';
 
 const CHANNEL = { platform: 'console' as const, workspace: 'local', channel: 'bench' };
@@ -76,6 +76,8 @@ export interface BridgeResult {
   doubled: number;
   dead: number;
   cpuMsPerMessage: number;
+  /** CPU of this process per message over the paced rounds (the producer's share included). */
+  cpuMsPerPaced: number;
   rss: number;
   heapUsed: number;
   /** RSS once started (nothing relayed yet), and after the flood and a full GC. */
@@ -245,19 +247,27 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
   });
   gcWatch.observe({ entryTypes: ['gc'] });
   await barrier('flooded');
+  if (process.env.BENCH_SQL_STATS) {
+    process.stderr.write(`SQLite statements, flood:\n${sqlReport()}\n`);
+    sqlReset();
+  }
   creates = new Map();
   // Round robin over this process's threads, at its share of the offered rate. Before each
   // round the parent runs the raw relay's round while this process idles (mirror.ts).
   const pacedN = (PACED_N * threads.length) / M;
   const perThread = PACED_ROUND_N / M;
+  let pacedCpuMs = 0;
   for (let r = 0; r < PACED_ROUNDS; r++) {
     await barrier(`paced-${r}`);
     const roundDelay = monitorEventLoopDelay({ resolution: 1 });
     roundDelay.enable();
+    const roundCpu = process.cpuUsage();
     await paced((PACED_ROUND_N * threads.length) / M, (PACED_RATE * threads.length) / M, (i, at) =>
       send('paced', threads[i % threads.length]!, r * perThread + Math.floor(i / threads.length), at),
     );
     roundDelay.disable();
+    const used = process.cpuUsage(roundCpu);
+    pacedCpuMs += (used.user + used.system) / 1000;
     delay.p99 = Math.max(delay.p99, roundDelay.percentile(99) / 1e6);
     delay.max = Math.max(delay.max, roundDelay.max / 1e6);
     await app.bridge.drain(60_000);
@@ -300,7 +310,7 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
   }
   await ouro.close();
   const checkpoints = checkpointStats()[0];
-  if (process.env.BENCH_SQL_STATS) process.stderr.write(`SQLite statements, whole run:\n${sqlReport()}\n`);
+  if (process.env.BENCH_SQL_STATS) process.stderr.write(`SQLite statements, paced phase:\n${sqlReport()}\n`);
   const counts = await app.store.countJobs();
   await app.stop();
   const { stages, tail, slowest } = stageBreakdown([...stamps.values()]);
@@ -318,6 +328,7 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     doubled,
     dead: counts.dead,
     cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / ((N * threads.length) / M),
+    cpuMsPerPaced: pacedCpuMs / pacedN,
     rss: mem.rss,
     heapUsed: mem.heapUsed,
     rssStarted,
@@ -378,6 +389,7 @@ function stageBreakdown(all: Stamps[]) {
   const byTotal = full.map((s, i) => ({ s, total: s.created - s.offered, p: parts[i]! })).sort((a, b) => b.total - a.total);
   const slow = byTotal.slice(0, Math.max(1, Math.ceil(byTotal.length / 100)));
   const tail = Object.fromEntries(STAGES.map((k) => [k, slow.reduce((a, x) => a + x.p[k], 0) / slow.length])) as Record<Stage, number>;
+  if (process.env.BENCH_TAIL) for (const x of slow) process.stderr.write(`TAIL at ${(x.s.offered % 100000).toFixed(1)} total ${x.total.toFixed(2)} ${STAGES.map((k) => `${k} ${x.p[k].toFixed(2)}`).join(' ')}\n`);
   return { stages, tail, slowest: slow.map((x) => x.s) };
 }
 
@@ -386,6 +398,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   // BENCH_CHECKPOINT=main: SQLite's own auto-checkpoint in the committing thread (A/B).
   if (process.env.BENCH_CHECKPOINT === 'main') CHECKPOINT_DEFAULTS.enabled = false;
   // BENCH_CHECKPOINT_MB=n: the WAL size at which the thread forces a RESTART.
+  if (process.env.BENCH_CHECKPOINT_MS) CHECKPOINT_DEFAULTS.intervalMs = Number(process.env.BENCH_CHECKPOINT_MS);
   if (process.env.BENCH_CHECKPOINT_MB) CHECKPOINT_DEFAULTS.restartAboveBytes = Number(process.env.BENCH_CHECKPOINT_MB) * 1024 * 1024;
   const result = await runBridge(JSON.parse(process.argv[2] ?? '{}') as BridgeArgs);
   // Exit only once the line is flushed: a pipe write is asynchronous.

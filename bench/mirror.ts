@@ -82,14 +82,18 @@ async function rawRelay(ouro: OuroClient, botId: string, origin: string) {
     lat,
     late,
     rounds,
+    cpuMs: 0,
     async round(r: number) {
       const mine: number[] = [];
+      const cpu0 = process.cpuUsage();
       await paced(PACED_ROUND_N, PACED_RATE, async (i, offered) => {
         late.push(wall() - offered);
         const k = r * (PACED_ROUND_N / M) + Math.floor(i / M);
         const msg = await ouro.messages.create(convs[i % M]!.id, { text: `raw paced t${i % M} m${k}` });
         mine.push(micros(msg.created_at) - offered);
       });
+      const used = process.cpuUsage(cpu0);
+      this.cpuMs += (used.user + used.system) / 1000;
       lat.push(...mine);
       rounds.push(sorted(mine));
     },
@@ -129,7 +133,7 @@ async function runSetup(s: Setup, entries: Record<Runtime, string>): Promise<Row
     });
     sorted(raw.lat);
     sorted(raw.late);
-    process.stdout.write(`  ${s.label}: raw relay paced: late p50 / p99 ${p50p99(raw.late)} (the bridge's "late" stage, for the raw relay)\n`);
+    process.stdout.write(`  ${s.label}: raw relay paced: late p50 / p99 ${p50p99(raw.late)} (the bridge's "late" stage, for the raw relay); CPU ${(raw.cpuMs / PACED_N).toFixed(2)} ms/msg\n`);
     printDetails(s.label, rs);
     const b = merge(rs);
     const ratio = pct(b.paced, 99) / pct(raw.lat, 99);
@@ -173,7 +177,7 @@ function printDetails(label: string, rs: BridgeResult[]) {
     const who = rs.length > 1 ? `${label} #${i + 1}` : label;
     const lines = [
       `found ${r.found.flood}/${r.offered.flood} flood + ${r.found.paced}/${r.offered.paced} paced, ${r.doubled} doubled${r.missing.length ? `; missing e.g. ${r.missing.join(', ')}` : ''}`,
-      `CPU ${r.cpuMsPerMessage.toFixed(2)} ms/msg over the flood, all acked after ${r.ackSeconds.toFixed(1)} s`,
+      `CPU ${r.cpuMsPerMessage.toFixed(2)} ms/msg over the flood, ${r.cpuMsPerPaced.toFixed(2)} ms/msg paced; all acked after ${r.ackSeconds.toFixed(1)} s`,
       ...(r.walMaxBytes !== undefined ? [`largest WAL file ${(r.walMaxBytes / 1024 / 1024).toFixed(1)} MB`] : []),
       ...(r.checkpoints
         ? [`checkpoint thread: ${r.checkpoints.checkpoints} checkpoints (${r.checkpoints.restarts} forced RESTART), longest ${ms(r.checkpoints.maxMs)}, ${ms(r.checkpoints.totalMs)} in total`]

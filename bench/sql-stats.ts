@@ -29,6 +29,11 @@ export function timeSqlStatements(): void {
   }
 }
 
+/** Starts the counts afresh (the paced phase is reported on its own). */
+export function sqlReset(): void {
+  stats.clear();
+}
+
 export function sqlReport(top = 15): string {
   return [...stats]
     .sort((a, b) => b[1].ms - a[1].ms)
