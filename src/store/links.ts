@@ -63,37 +63,30 @@ const selectMessage = precompiled((db, platform: Platform, workspace: string, ch
     .where('thread', '=', thread)
     .where('chat_message_id', '=', chatMessageId),
 );
-const upsertMessage = precompiled(
-  (
-    db,
-    platform: Platform,
-    workspace: string,
-    channel: string,
-    thread: string,
-    chatMessageId: string,
-    conversationId: string,
-    ouroIds: string,
-    origin: 'chat' | 'ouro',
-    createdAt: number,
-  ) =>
-    db
-      .insertInto('message_map')
-      .values({
-        platform,
-        workspace,
-        channel,
-        thread,
-        chat_message_id: chatMessageId,
-        conversation_id: conversationId,
-        ouro_message_ids: ouroIds,
-        origin,
-        created_at: createdAt,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
-          .doUpdateSet({ conversation_id: conversationId, ouro_message_ids: ouroIds }),
-      ),
+/** A message_map row; built into the two inserts below, each compiled once. */
+type MapRowArgs = [Platform, string, string, string, string, string, string, 'chat' | 'ouro', number];
+const mapRow = (...[platform, workspace, channel, thread, chatMessageId, conversationId, ouroIds, origin, createdAt]: MapRowArgs) => ({
+  platform,
+  workspace,
+  channel,
+  thread,
+  chat_message_id: chatMessageId,
+  conversation_id: conversationId,
+  ouro_message_ids: ouroIds,
+  origin,
+  created_at: createdAt,
+});
+const upsertMessage = precompiled((db, ...a: MapRowArgs) =>
+  db
+    .insertInto('message_map')
+    .values(mapRow(...a))
+    .onConflict((oc) =>
+      oc.columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id']).doUpdateSet({ conversation_id: a[5], ouro_message_ids: a[6] }),
+    ),
+);
+// A chat message mapped for the first time (the usual case): no earlier mapping to replace.
+const insertNewMessage = precompiled((db, ...a: MapRowArgs) =>
+  db.insertInto('message_map').values(mapRow(...a)).onConflict((oc) => oc.doNothing()).returning('chat_message_id'),
 );
 const insertOuroId = precompiled(
   (db, ouroMessageId: string, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
@@ -271,13 +264,21 @@ async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut
   // The Ouro-id rows of a replaced mapping are found through the ids it listed: the
   // table's primary key leads with the Ouro id, and it has no index on the chat key, so
   // deleting by chat key alone scanned the whole table (~0.7 ms per message at 10k rows).
-  const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
-  const before = rows[0];
   const ids = JSON.stringify(m.ouroMessageIds);
-  await tx.executeQuery(
-    upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
+  // Most mappings are new: one insert, no read first. Only a chat message mapped before
+  // is read, replaced, and its old Ouro ids' rows dropped.
+  const fresh = await tx.executeQuery(
+    insertNewMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
   );
-  const stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
+  let stale: string[] = [];
+  if (fresh.rows.length === 0) {
+    const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+    const before = rows[0];
+    await tx.executeQuery(
+      upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
+    );
+    stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
+  }
   if (stale.length > 0) {
     await tx
       .deleteFrom('message_ouro_ids')
