@@ -389,7 +389,13 @@ function stageBreakdown(all: Stamps[]) {
   const byTotal = full.map((s, i) => ({ s, total: s.created - s.offered, p: parts[i]! })).sort((a, b) => b.total - a.total);
   const slow = byTotal.slice(0, Math.max(1, Math.ceil(byTotal.length / 100)));
   const tail = Object.fromEntries(STAGES.map((k) => [k, slow.reduce((a, x) => a + x.p[k], 0) / slow.length])) as Record<Stage, number>;
-  if (process.env.BENCH_TAIL) for (const x of slow) process.stderr.write(`TAIL at ${(x.s.offered % 100000).toFixed(1)} total ${x.total.toFixed(2)} ${STAGES.map((k) => `${k} ${x.p[k].toFixed(2)}`).join(' ')}\n`);
+  // BENCH_TAIL=1: each of the slowest messages, by when it was offered (ms, wall clock mod 100 s).
+  if (process.env.BENCH_TAIL) {
+    for (const x of slow) {
+      const parts = STAGES.map((k) => `${k} ${x.p[k].toFixed(2)}`).join(' ');
+      process.stderr.write(`TAIL at ${(x.s.offered % 100_000).toFixed(1)} total ${x.total.toFixed(2)} ${parts}\n`);
+    }
+  }
   return { stages, tail, slowest: slow.map((x) => x.s) };
 }
 
@@ -397,8 +403,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (process.env.BENCH_SQL_STATS) timeSqlStatements();
   // BENCH_CHECKPOINT=main: SQLite's own auto-checkpoint in the committing thread (A/B).
   if (process.env.BENCH_CHECKPOINT === 'main') CHECKPOINT_DEFAULTS.enabled = false;
-  // BENCH_CHECKPOINT_MB=n: the WAL size at which the thread forces a RESTART.
+  // BENCH_CHECKPOINT_MS=n: the thread's interval between PASSIVE checkpoints.
   if (process.env.BENCH_CHECKPOINT_MS) CHECKPOINT_DEFAULTS.intervalMs = Number(process.env.BENCH_CHECKPOINT_MS);
+  // BENCH_CHECKPOINT_MB=n: the WAL size at which the thread forces a RESTART.
   if (process.env.BENCH_CHECKPOINT_MB) CHECKPOINT_DEFAULTS.restartAboveBytes = Number(process.env.BENCH_CHECKPOINT_MB) * 1024 * 1024;
   const result = await runBridge(JSON.parse(process.argv[2] ?? '{}') as BridgeArgs);
   // Exit only once the line is flushed: a pipe write is asynchronous.
