@@ -91,18 +91,17 @@ function row(lane: string, kind: string, payload: string, key: string, due: numb
   };
 }
 
+const insertRows = (db: Db, rows: ReturnType<typeof row>[]) =>
+  db.insertInto('jobs').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returningAll();
+
 // A message arriving alone (the usual case outside a burst) is one row: its INSERT is
 // built once (compiled.ts), not per call.
 const insertOne = precompiled((db, lane: string, kind: string, payload: string, key: string, due: number, now: number) =>
-  db.insertInto('jobs').values(row(lane, kind, payload, key, due, now)).onConflict((oc) => oc.column('idempotency_key').doNothing()).returningAll(),
+  insertRows(db, [row(lane, kind, payload, key, due, now)]),
 );
 const insertOneLeased = precompiled(
   (db, lane: string, kind: string, payload: string, key: string, due: number, now: number, worker: string, until: number) =>
-    db
-      .insertInto('jobs')
-      .values(row(lane, kind, payload, key, due, now, { worker, until }))
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returningAll(),
+    insertRows(db, [row(lane, kind, payload, key, due, now, { worker, until })]),
 );
 
 /** `leaseIf`: the items recorded leased when, as their row is written, their lane has no unfinished job. */
@@ -112,17 +111,14 @@ async function writeJobs(ctx: StoreContext, db: Db, items: JobToEnqueue[], lease
   if (items.length === 1) {
     const j = items[0]!;
     const due = j.runAt ?? now;
-    const query = leaseIf.has(0)
-      ? insertOneLeased(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now, lease(j).worker, lease(j).until)
+    const l = leaseIf.has(0) ? lease(j) : undefined;
+    const query = l
+      ? insertOneLeased(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now, l.worker, l.until)
       : insertOne(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now);
     inserted = (await db.executeQuery(query)).rows;
   } else {
-    inserted = await db
-      .insertInto('jobs')
-      .values(items.map((j, i) => row(j.lane, j.kind, j.payload, j.idempotencyKey, j.runAt ?? now, now, leaseIf.has(i) ? lease(j) : undefined)))
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returningAll()
-      .execute();
+    const rows = items.map((j, i) => row(j.lane, j.kind, j.payload, j.idempotencyKey, j.runAt ?? now, now, leaseIf.has(i) ? lease(j) : undefined));
+    inserted = await insertRows(db, rows).execute();
   }
   const fresh = new Map(inserted.map((r) => [r.idempotency_key, toJob(r)]));
   const missing = [...new Set(items.map((j) => j.idempotencyKey).filter((k) => !fresh.has(k)))];

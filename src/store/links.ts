@@ -76,14 +76,17 @@ const mapRow = (...[platform, workspace, channel, thread, chatMessageId, convers
   origin,
   created_at: createdAt,
 });
-const upsertMessage = precompiled((db, ...a: MapRowArgs) =>
-  db
+const upsertMessage = precompiled((db, ...a: MapRowArgs) => {
+  const row = mapRow(...a);
+  return db
     .insertInto('message_map')
-    .values(mapRow(...a))
+    .values(row)
     .onConflict((oc) =>
-      oc.columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id']).doUpdateSet({ conversation_id: a[5], ouro_message_ids: a[6] }),
-    ),
-);
+      oc
+        .columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
+        .doUpdateSet({ conversation_id: row.conversation_id, ouro_message_ids: row.ouro_message_ids }),
+    );
+});
 // A chat message mapped for the first time (the usual case): no earlier mapping to replace.
 const insertNewMessage = precompiled((db, ...a: MapRowArgs) =>
   db.insertInto('message_map').values(mapRow(...a)).onConflict((oc) => oc.doNothing()).returning('chat_message_id'),
