@@ -5,91 +5,41 @@
  * Slack fake and the sandbox received.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOuroUnfurler, createSlackAdapter, type UnfurlOuro } from '../../src/adapters/slack/index.ts';
+import { createOuroUnfurler, type UnfurlOuro } from '../../src/adapters/slack/index.ts';
 import { LIMITS, type SlackBlock } from '../../src/adapters/slack/blocks.ts';
-import { createBridge, type Bridge } from '../../src/bridge/index.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { createHttpServer, readBody, sendJson, type HttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
-import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
-import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
-import type { Store } from '../../src/store/types.ts';
-import { makeTestStore, type TestStore } from '../helpers/store.ts';
-import { startFakeSlack, TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
+import { SEED_IDS } from '../../src/sandbox/index.ts';
+import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
+import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
 
-const SECRET = 'stack-signing-secret';
 const C = 'C0LAB';
 
-interface Stack {
-  mode: 'http' | 'socket';
-  sandbox: Sandbox;
-  ouro: OuroClient;
-  store: Store;
-  fake: FakeSlack;
-  bridge: Bridge;
-  close(): Promise<void>;
-}
-
-async function startStack(mode: 'http' | 'socket'): Promise<Stack> {
-    // Ouro's 10 s query limit is not under test here; on a loaded 2-core host PGlite can be slow.
-  const sandbox = await startSandbox({ seed: 'demo', databaseUrl: process.env.TEST_DATABASE_URL, webhookRetryDelaysMs: [50, 200], queryTimeoutMs: 60_000 });
-  // Generous: PGlite's cold start on a busy host takes several seconds.
-  const ouro = createOuroClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, retries: 0, timeoutMs: 30_000 });
-  const testStore: TestStore = await makeTestStore('sqlite');
-  const store = testStore.store;
-  const fake = await startFakeSlack();
-  const http: HttpServer = createHttpServer(silentLogger);
-  const { url } = await http.listen(0, '127.0.0.1');
-  const adapter = createSlackAdapter({
-    botToken: 'xoxb-stack',
-    apiUrl: fake.apiUrl,
-    clientOptions: { retries: 0 },
-    postIntervalMs: 10,
-    ...(mode === 'socket' ? { appToken: 'xapp-stack' } : { signingSecret: SECRET, http }),
-  });
-  const unfurlOuro: UnfurlOuro = ouro;
-  const bridge = createBridge({
-    store,
-    ouro,
-    adapters: [adapter],
-    commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }),
-    retry: { baseMs: 20, maxMs: 300, maxAttempts: 30 },
-    pollMs: 20,
-    reconcileEveryMs: 0,
-    onLinkShared: createOuroUnfurler({ ouro: unfurlOuro, store, logger: silentLogger }),
-  });
-  http.route('POST', '/ouro/webhooks/test', async (req, res) => {
-    const answer = await bridge.handleOuroWebhook(JSON.parse(await readBody(req)));
-    sendJson(res, answer.status, answer.body);
-  });
-  sandbox.setWebhookUrl(`${url}/ouro/webhooks/test`);
-  await bridge.start();
-  // Without TEST_DATABASE_URL the sandbox starts embedded PGlite on first use: seconds of
-  // blocked event loop. Pay that here, before any Slack connection is open.
-  await ouro.datasets.query(SEED_IDS.datasetPenguins, 'SELECT 1 AS one FROM {{table}} LIMIT 1');
-  await adapter.start(bridge.inbox);
-  if (mode === 'http') fake.deliverOverHttp(`${url}/slack/events`, SECRET);
-  for (const channel of [C, 'C0ACCEPT', 'C0MODAL', 'C0LINKS']) {
-    await store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
-  }
-  return {
+async function startStack(mode: 'http' | 'socket'): Promise<SlackStack> {
+  const s = await startSlackStack({
     mode,
-    sandbox,
-    ouro,
-    store,
-    fake,
-    bridge,
-    async close() {
-      await bridge.stop();
-      await adapter.stop();
-      sandbox.setWebhookUrl(undefined);
-      await http.close();
-      await fake.close();
-      await sandbox.close();
-      await ouro.close();
-      await testStore.cleanup();
+    // Ouro's 10 s query limit is not under test here; on a loaded 2-core host PGlite can be slow.
+    sandbox: { seed: 'demo', databaseUrl: process.env.TEST_DATABASE_URL, queryTimeoutMs: 60_000 },
+    // Generous: PGlite's cold start on a busy host takes several seconds.
+    ouroTimeoutMs: 30_000,
+    clientOptions: { retries: 0 },
+    bridge: (ouro, store) => {
+      const unfurlOuro: UnfurlOuro = ouro;
+      return {
+        commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }),
+        onLinkShared: createOuroUnfurler({ ouro: unfurlOuro, store, logger: silentLogger }),
+      };
     },
-  };
+    // Without TEST_DATABASE_URL the sandbox starts embedded PGlite on first use: seconds of
+    // blocked event loop. Pay that here, before any Slack connection is open.
+    beforeAdapter: async (ouro) => {
+      await ouro.datasets.query(SEED_IDS.datasetPenguins, 'SELECT 1 AS one FROM {{table}} LIMIT 1');
+    },
+  });
+  for (const channel of [C, 'C0ACCEPT', 'C0MODAL', 'C0LINKS']) {
+    await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+  }
+  return s;
 }
 
 async function eventually(check: () => void | Promise<void>, timeoutMs = 8_000): Promise<void> {
@@ -117,7 +67,7 @@ function withinLimits(blocks: SlackBlock[] | undefined): void {
 const hookFor = (fake: FakeSlack, responseUrl: string): Hook | undefined => fake.hooks.find((h) => `${fake.url}/hooks/${h.id}` === responseUrl);
 
 describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
-  let s: Stack;
+  let s: SlackStack;
   beforeAll(async () => {
     s = await startStack(mode);
   }, 60_000);

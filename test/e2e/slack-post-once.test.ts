@@ -6,59 +6,29 @@
  * .history with include_all_metadata, form-encoded as 'true') and maps it. Assertions are on the fake's channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackAdapter } from '../../src/adapters/slack/index.ts';
 import { RELAY_EVENT_TYPE } from '../../src/adapters/slack/find-posted.ts';
-import { createBridge, type Bridge } from '../../src/bridge/index.ts';
-import { createHttpServer, readBody, sendJson } from '../../src/http/server.ts';
-import { silentLogger } from '../../src/log.ts';
-import { createOuroClient } from '../../src/ouro/index.ts';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import type { Bridge } from '../../src/bridge/index.ts';
+import type { Sandbox } from '../../src/sandbox/index.ts';
 import type { MirrorMode, Store } from '../../src/store/types.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
-import { makeTestStore } from '../helpers/store.ts';
+import { TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
+import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
 
-const SECRET = 'post-once-signing-secret';
 const C = 'C0LAB';
+let stack: SlackStack;
 let sandbox: Sandbox;
 let store: Store;
 let fake: FakeSlack;
 let bridge: Bridge;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ webhookRetryDelaysMs: [50, 200] });
-  sandbox.addUser('alice');
-  const ouro = createOuroClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, retries: 0, timeoutMs: 10_000 });
-  const testStore = await makeTestStore('sqlite');
-  store = testStore.store;
-  fake = await startFakeSlack();
-  const http = createHttpServer(silentLogger);
-  const { url } = await http.listen(0, '127.0.0.1');
   // No clientOptions: the Web API client's own retries (2) are on, as in production.
-  const adapter = createSlackAdapter({ botToken: 'xoxb-once', apiUrl: fake.apiUrl, signingSecret: SECRET, http, postIntervalMs: 10 });
-  bridge = createBridge({ store, ouro, adapters: [adapter], retry: { baseMs: 20, maxMs: 300, maxAttempts: 30 }, pollMs: 20, reconcileEveryMs: 0 });
-  http.route('POST', '/ouro/webhooks/test', async (req, res) => {
-    const answer = await bridge.handleOuroWebhook(JSON.parse(await readBody(req)));
-    sendJson(res, answer.status, answer.body);
-  });
-  sandbox.setWebhookUrl(`${url}/ouro/webhooks/test`);
-  await bridge.start();
-  await adapter.start(bridge.inbox);
-  fake.deliverOverHttp(`${url}/slack/events`, SECRET);
-  close = async () => {
-    await bridge.stop();
-    await adapter.stop();
-    sandbox.setWebhookUrl(undefined);
-    await http.close();
-    await fake.close();
-    await sandbox.close();
-    await ouro.close();
-    await testStore.cleanup();
-  };
+  stack = await startSlackStack();
+  ({ sandbox, store, fake, bridge } = stack);
+  sandbox.addUser('alice');
 }, 60_000);
 afterAll(async () => {
-  await close?.();
+  await stack?.close();
 });
 
 async function link(channel: string, mode: MirrorMode) {
