@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { docToMarkdown } from '../../src/ouro/convert/doc-to-markdown.ts';
 import { htmlToMarkdown } from '../../src/ouro/convert/html-to-markdown.ts';
-import { markdownToDoc } from '../../src/ouro/convert/markdown-to-doc.ts';
+import { lineToDoc } from '../../src/ouro/convert/markdown-line-to-doc.ts';
+import { markdownToDoc, parsedToDoc } from '../../src/ouro/convert/markdown-to-doc.ts';
 import type { Doc, DocNode } from '../../src/ouro/types.ts';
 
 const text = (t: string, ...marks: string[]): DocNode =>
@@ -140,5 +141,56 @@ describe('properties (fast-check)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  // The line path (markdown-line-to-doc.ts) skips the parser; it must never change the doc.
+  const lineAlphabet = fc.constantFrom(
+    'a', 'Z', '9', 'é', '字', ' ', '  ', '\t', '\u00a0', '**', '*', '_', '~', '`', '\\', '[', ']', '(', ')', '!', '<', '>', '&', '{', '}', '|',
+    '#', '-', '+', '=', '1.', '2)', ':', '.', ',', '"', "'", '@', '$', '%', '^', '\n', 'x.com', 'a@b.co', 'http://q', 'www.w',
+  );
+  const anyLine = fc.array(lineAlphabet, { maxLength: 30 }).map((p) => p.join(''));
+  const word = fc.array(fc.constantFrom('a', 'Q', '7', 'ö', '名', 'y'), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
+  const words = fc.array(word, { minLength: 1, maxLength: 5 }).map((w) => w.join(' '));
+  // What the bridge writes for a plain chat message: ouroTextFor's `**Name** (Platform): text`.
+  const bridgeLine = fc.tuple(words, fc.constantFrom('Slack', 'Discord', 'Console'), words).map(([who, where, body]) => `**${who}** (${where}): ${body}`);
+
+  it('markdownToDoc equals the parser on any line, whichever path it takes', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyLine, bridgeLine), (s) => {
+        expect(markdownToDoc(s)).toEqual(parsedToDoc(s));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the line path answers, and agrees with the parser, for plain lines and bridge-written lines', () => {
+    fc.assert(
+      fc.property(fc.oneof(words, bridgeLine), (s) => {
+        const fast = lineToDoc(s, () => false);
+        expect(fast).toBeDefined();
+        expect(fast).toEqual(parsedToDoc(s));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it.each([
+    ['bold span inside a word', 'a**b**c'],
+    ['bold span around spaces', '** a **'],
+    ['unclosed bold', '**a'],
+    ['list marker', '- a'],
+    ['ordered list marker', '1. a'],
+    ['heading', '# a'],
+    ['leading spaces (indented code)', '    a'],
+    ['trailing space', 'a '],
+    ['underscore', 'a_b'],
+    ['escape', 'a\\*b'],
+    ['line break', 'a\nb'],
+    ['mention', '{@bob} hi'],
+  ])('leaves %s to the parser', (_name, s) => expect(lineToDoc(s, () => false)).toBeUndefined());
+
+  it('leaves a line the parser would linkify to the parser', () => {
+    expect(lineToDoc('see ouro.foundation', (t) => t.includes('.'))).toBeUndefined();
+    expect(markdownToDoc('**Ada** (Slack): see ouro.foundation')).toEqual(parsedToDoc('**Ada** (Slack): see ouro.foundation'));
   });
 });
