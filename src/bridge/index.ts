@@ -20,7 +20,7 @@ import { createToChat } from './to-chat.ts';
 import { createToOuro } from './to-ouro.ts';
 import type { BridgeInbox, ChatAdapter } from './types.ts';
 import { createWebhookHandler } from './webhook.ts';
-import { createWorker } from './worker.ts';
+import { createWorker, type JobOutcome } from './worker.ts';
 
 export type { BridgeMetrics, OuroMessageLike, OuroPort, RetryPolicy } from './ports.ts';
 export { noopMetrics } from './ports.ts';
@@ -118,7 +118,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const toOuro = createToOuro(ctx, threads);
   const toChat = createToChat(ctx, threads);
 
-  async function handle(job: Job): Promise<void> {
+  async function handle(job: Job): Promise<JobOutcome | void> {
     switch (job.kind) {
       case JOB.posted:
         return toOuro.posted(job, job.payload as PostedPayload);

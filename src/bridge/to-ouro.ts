@@ -11,6 +11,7 @@ import { markdownToDoc } from '../ouro/convert/markdown-to-doc.ts';
 import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor } from './author.ts';
 import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
+import type { JobOutcome } from './worker.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { postOnce } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
@@ -38,8 +39,16 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     }
   }
 
-  /** Posts the Ouro message into each other thread of the conversation that lacks a copy. */
-  async function copyToOtherThreads(
+  /** The other threads linked to the conversation that still carry messages. */
+  async function otherThreads(conversationId: string, source: ThreadKey): Promise<ThreadKey[]> {
+    const others = (await store.threadsOfConversation(conversationId)).filter((t) => !sameThread(t, source));
+    for (let i = others.length - 1; i >= 0; i--) if (!(await threads.carries(others[i]!))) others.splice(i, 1);
+    return others;
+  }
+
+  /** Posts the Ouro message into each of `others` that lacks a copy. */
+  async function copyInto(
+    others: readonly ThreadKey[],
     conversationId: string,
     source: ThreadKey,
     ouroMessageId: string,
@@ -48,9 +57,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     writtenAt: number,
     files?: { name: string; url?: string }[],
   ): Promise<void> {
-    const others = (await store.threadsOfConversation(conversationId)).filter((t) => !sameThread(t, source));
     if (others.length === 0) return;
-    for (let i = others.length - 1; i >= 0; i--) if (!(await threads.carries(others[i]!))) others.splice(i, 1);
     const copies = await store.getMessagesByOuro(ouroMessageId);
     for (const target of others) {
       if (copies.some((c) => sameThread(c, target))) continue;
@@ -83,7 +90,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const id = await createInOuro(conversationId, root.ouroMessageId, text, runs);
       await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
       metrics.relayed('to_ouro', ref.platform);
-      if (!root.deleted) await copyToOtherThreads(conversationId, key, id, root.author, root.text, root.at, root.files);
+      if (!root.deleted) await copyInto(await otherThreads(conversationId, key), conversationId, key, id, root.author, root.text, root.at, root.files);
       const latest = (await threads.readRoot(ref, root.messageId)) ?? root;
       const now = rootText(ref.platform, latest);
       if (now !== text) await ouro.messages.update(conversationId, id, { text: now, json: markdownToDoc(now) });
@@ -124,7 +131,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
   }
 
   return {
-    async posted(job: Job, p: PostedPayload): Promise<void> {
+    async posted(job: Job, p: PostedPayload): Promise<JobOutcome | void> {
       const ev = p.event;
       const key = threadKeyOf(ev.ref);
       const mapped = await store.getMessageByChat({ ...key, chatMessageId: ev.messageId });
@@ -152,14 +159,21 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const conversationId = where.conversationId;
       if (where.root) await relayRoot(conversationId, ev.ref, where.root, job.attempts);
       let ouroId = mapped?.ouroMessageIds[0];
+      let others: ThreadKey[];
       if (!ouroId) {
         const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { files: ev.files });
         ouroId = await createInOuro(conversationId, p.ouroMessageId, text, job.attempts);
-        await store.putMessage({ ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' });
+        const record = { ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' as const };
         metrics.relayed('to_ouro', ev.ref.platform);
         metrics.latency('to_ouro', Math.max(0, ctx.now() - p.receivedAt) / 1000);
+        others = await otherThreads(conversationId, key);
+        // Nothing to copy: the mapping is the job's last write and goes in with its completion.
+        if (others.length === 0) return { record };
+        await store.putMessage(record);
+      } else {
+        others = await otherThreads(conversationId, key);
       }
-      await copyToOtherThreads(conversationId, key, ouroId, ev.author, ev.text, ev.at, ev.files);
+      await copyInto(others, conversationId, key, ouroId, ev.author, ev.text, ev.at, ev.files);
     },
 
     async edited(job: Job, p: EditedPayload): Promise<void> {

@@ -6,7 +6,7 @@
  * budget is spent or the error is permanent. Nothing a job throws escapes this loop.
  */
 import type { Logger } from '../log.ts';
-import type { Job, Store } from '../store/types.ts';
+import type { Job, MessageMapping, Store } from '../store/types.ts';
 import type { BridgeMetrics, RetryPolicy } from './ports.ts';
 import { backoffMs, classify, RetryLaterError } from './retry.ts';
 
@@ -30,7 +30,13 @@ export interface WorkerDeps {
    */
   sharedLanes?: boolean;
   now: () => number;
-  handle(job: Job): Promise<void>;
+  handle(job: Job): Promise<JobOutcome | void>;
+}
+
+/** What a job hands back to be written with its completion (Store `completeJob`). */
+export interface JobOutcome {
+  /** The job's last write, when it is a message mapping: one transaction with the completion. */
+  record?: Omit<MessageMapping, 'createdAt'>;
 }
 
 export interface Worker {
@@ -106,16 +112,18 @@ export function createWorker(deps: WorkerDeps): Worker {
   const jobLog = (job: Job) => logger.child({ job: job.id, kind: job.kind, lane: job.lane, attempt: job.attempts + 1 });
 
   async function run(job: Job): Promise<void> {
+    let outcome: JobOutcome | void;
     try {
-      await deps.handle(job);
+      outcome = await deps.handle(job);
     } catch (err) {
       await settleFailure(job, err, jobLog(job));
       return;
     }
     try {
-      await store.completeJob(job.id);
+      await store.completeJob(job.id, outcome?.record);
     } catch (err) {
-      // The job ran; it will run again when its lease ends, and handlers are idempotent.
+      // The job ran; it will run again when its lease ends, and handlers are idempotent
+      // (a mapping that was to be recorded with it is found missing and written then).
       jobLog(job).error({ err }, 'could not mark job done');
     }
   }

@@ -254,9 +254,12 @@ export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'cre
  */
 export async function putMessages(ctx: StoreContext, items: readonly MessageToPut[]): Promise<void> {
   if (items.length === 0) return;
-  await writeTx(ctx.db, ctx.engine, async (tx) => {
-    for (const m of items) await putOne(ctx, tx, m);
-  });
+  await writeTx(ctx.db, ctx.engine, (tx) => putMessagesIn(ctx, tx, items));
+}
+
+/** `putMessages` inside the caller's transaction `tx` (finish.ts joins it to a job's completion). */
+export async function putMessagesIn(ctx: StoreContext, tx: StoreContext['db'], items: readonly MessageToPut[]): Promise<void> {
+  for (const m of items) await putOne(ctx, tx, m);
 }
 
 async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut): Promise<void> {

@@ -5,6 +5,7 @@ import type { Engine } from './engine.ts';
 import type { Db } from './schema.ts';
 import { requireInt, type StoreContext } from './context.ts';
 import { Batcher } from './batcher.ts';
+import { finishJobs, type JobToFinish } from './finish.ts';
 import { listPendingMigrations, runMigrations, type MigrationReport } from './migrations/index.ts';
 import * as jobs from './jobs.ts';
 import { checkNewJob, enqueueMany, type JobToEnqueue } from './enqueue.ts';
@@ -24,7 +25,7 @@ export class SqlStore implements Store {
   private closed = false;
   // 500 rows × 12 columns stays well inside SQLite's 32,766 bound parameters a statement.
   private readonly enqueues: Batcher<JobToEnqueue, Awaited<ReturnType<Store['enqueue']>>>;
-  private readonly completions: Batcher<number, void>;
+  private readonly completions: Batcher<JobToFinish, void>;
   // Resolves to the error of that one mapping, if its write failed (see `isolated`).
   private readonly messagePuts: Batcher<links.MessageToPut, unknown>;
 
@@ -38,7 +39,7 @@ export class SqlStore implements Store {
     this.enqueues = new Batcher((items) => enqueueMany(this.ctx, items), 500);
     // Jobs finish in separate HTTP callbacks: gathering over an I/O phase lets one
     // statement and commit complete several (the bench measured one per job with 'tick').
-    this.completions = new Batcher((ids) => jobs.completeMany(this.ctx, ids), 500, 'io');
+    this.completions = new Batcher((items) => finishJobs(this.ctx, items), 500, 'io');
     // Mappings are recorded in the same HTTP callbacks. Batched on PostgreSQL only, where
     // it saves the BEGIN/COMMIT round trips (bench: 3.3-3.4 -> 1.8-2.9 ms CPU per message);
     // on SQLite a commit is cheap and the bench measured no gain, only an extra loop turn.
@@ -104,7 +105,8 @@ export class SqlStore implements Store {
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);
-  completeJob: Store['completeJob'] = async (id) => this.completions.push(requireInt('job id', id, 1));
+  completeJob: Store['completeJob'] = async (id, record) =>
+    this.completions.push({ id: requireInt('job id', id, 1), record: record && links.checkMessage(record) });
   failJob: Store['failJob'] = (id, err, retryAt, opts) => jobs.failJob(this.ctx, id, err, retryAt, opts);
   getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);
   listJobs: Store['listJobs'] = (f) => jobs.listJobs(this.ctx, f);

@@ -176,7 +176,12 @@ export interface Store {
    * just became runnable); the rules are the same.
    */
   claimJobs(worker: string, limit: number, leaseMs: number, lanes?: readonly string[]): Promise<Job[]>;
-  completeJob(id: number): Promise<void>;
+  /**
+   * Marks a running job done. `record`: a message mapping written in the same transaction
+   * (as `putMessage` would), for a job whose last step is recording it: one commit instead
+   * of two, and the job is either done with its mapping or neither (it then runs again).
+   */
+  completeJob(id: number, record?: Omit<MessageMapping, 'createdAt'>): Promise<void>;
   /** Records a failure; `retryAt` null makes the job dead. */
   /** `countAttempt: false` postpones without spending an attempt (a wait, not a failure). */
   failJob(id: number, error: string, retryAt: number | null, opts?: { countAttempt?: boolean }): Promise<void>;
