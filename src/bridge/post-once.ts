@@ -62,3 +62,19 @@ export async function postOnce(
   }
   return adapter.post(ref, marked);
 }
+
+/**
+ * Maps a chat post of Ouro message `ouroMessageId` at `target`: its message and each of its
+ * parts (a post split to fit the platform), so edits and deletes find all of them.
+ */
+export async function recordPost(
+  ctx: Pick<BridgeContext, 'store'>,
+  target: ThreadKey,
+  posted: PostedMessage,
+  conversationId: string,
+  ouroMessageId: string,
+): Promise<void> {
+  for (const chatMessageId of [posted.messageId, ...(posted.parts ?? [])]) {
+    await ctx.store.putMessage({ ...target, chatMessageId, conversationId, ouroMessageIds: [ouroMessageId], origin: 'ouro' });
+  }
+}

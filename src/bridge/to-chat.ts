@@ -14,7 +14,7 @@ import { ouroAuthor, ouroAuthorId } from './author.ts';
 import { sameThread } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { SyncPayload } from './jobs.ts';
-import { postOnce } from './post-once.ts';
+import { postOnce, recordPost } from './post-once.ts';
 import type { OuroMessageLike } from './ports.ts';
 import type { Threads } from './threads.ts';
 
@@ -107,7 +107,7 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       }
       const target = { platform: link.platform, workspace: link.workspace, channel: link.channel, thread: link.thread };
       const posted = await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at);
-      await store.putMessage({ ...target, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [m.id], origin: 'ouro' });
+      await recordPost(ctx, target, posted, conversationId, m.id);
       metrics.relayed('to_chat', link.platform);
     }
   }

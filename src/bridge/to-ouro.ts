@@ -13,7 +13,7 @@ import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } 
 import type { BridgeContext } from './context.ts';
 import type { JobOutcome } from './worker.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
-import { postOnce } from './post-once.ts';
+import { postOnce, recordPost } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';
@@ -69,7 +69,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const key = { platform: target.platform, workspace: target.workspace, channel: target.channel, thread: target.thread };
       const message = { text: chatCopyText(text, files), author: chatCopyAuthor(author, source.platform) };
       const posted = await postOnce(ctx, adapter, key, ouroMessageId, message, writtenAt);
-      await store.putMessage({ ...key, chatMessageId: posted.messageId, conversationId, ouroMessageIds: [ouroMessageId], origin: 'ouro' });
+      await recordPost(ctx, key, posted, conversationId, ouroMessageId);
       metrics.relayed('to_chat', target.platform);
     }
   }
@@ -195,12 +195,10 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const json = markdownToDoc(text);
       for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
       metrics.relayed('to_ouro', ev.ref.platform);
-      for (const copy of await copiesOf(mapping)) {
+      for (const [copy, ...parts] of await copiesOf(mapping)) {
         const adapter = adapters.get(copy.platform);
-        await adapter?.edit(refOfThreadKey(copy), copy.chatMessageId, {
-          text: ev.text,
-          author: chatCopyAuthor(ev.author, ev.ref.platform),
-        });
+        const message = { text: ev.text, author: chatCopyAuthor(ev.author, ev.ref.platform) };
+        await adapter?.edit(refOfThreadKey(copy), copy.chatMessageId, message, ids(parts));
       }
     },
 
@@ -222,19 +220,31 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const json = markdownToDoc(text);
       for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
       metrics.relayed('to_ouro', ev.ref.platform);
-      for (const copy of await copiesOf(mapping)) {
-        await adapters.get(copy.platform)?.delete(refOfThreadKey(copy), copy.chatMessageId);
+      for (const [copy, ...parts] of await copiesOf(mapping)) {
+        await adapters.get(copy.platform)?.delete(refOfThreadKey(copy), copy.chatMessageId, ids(parts));
       }
     },
   };
 
-  /** The bridge-written copies of a chat message in other threads. */
-  async function copiesOf(original: MessageMapping): Promise<MessageMapping[]> {
+  /**
+   * The bridge-written copies of a chat message in other threads, one list per thread: a
+   * copy split to fit its platform is several messages (recordPost), edited and deleted together.
+   */
+  async function copiesOf(original: MessageMapping): Promise<[MessageMapping, ...MessageMapping[]][]> {
     const first = original.ouroMessageIds[0];
     if (!first) return [];
     const all = await store.getMessagesByOuro(first);
-    return all.filter((m) => m.origin === 'ouro' && !(sameThread(m, original) && m.chatMessageId === original.chatMessageId));
+    const byThread: [MessageMapping, ...MessageMapping[]][] = [];
+    for (const m of all) {
+      if (m.origin !== 'ouro' || (sameThread(m, original) && m.chatMessageId === original.chatMessageId)) continue;
+      const group = byThread.find(([g]) => sameThread(g, m));
+      if (group) group.push(m);
+      else byThread.push([m]);
+    }
+    return byThread;
   }
 }
+
+const ids = (mappings: readonly MessageMapping[]) => mappings.map((m) => m.chatMessageId);
 
 export type ToOuro = ReturnType<typeof createToOuro>;

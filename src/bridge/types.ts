@@ -134,6 +134,11 @@ export interface PostedMessage {
   messageId: string;
   /** Set when posting created a thread whose id differs from the message id. */
   thread?: string;
+  /**
+   * The further messages a post too long for one was split into, in order (`messageId` is
+   * the first). The core records them with it, so an edit or a delete reaches every part.
+   */
+  parts?: string[];
 }
 
 export interface AdapterHealth {
@@ -152,8 +157,13 @@ export interface ChatAdapter {
   health(): AdapterHealth;
   /** Post at `ref` (in `ref.thread` when set). */
   post(ref: ChatRef, message: OutboundMessage): Promise<PostedMessage>;
-  edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void>;
-  delete(ref: ChatRef, messageId: string): Promise<void>;
+  /**
+   * `parts`: the other messages of the same post at `ref` (PostedMessage.parts). An adapter
+   * that splits long posts lays the new text over them (and deletes parts it no longer
+   * needs); any other adapter edits or deletes each of them like `messageId`.
+   */
+  edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts?: readonly string[]): Promise<void>;
+  delete(ref: ChatRef, messageId: string, parts?: readonly string[]): Promise<void>;
   /** Answer a command or button press, to the channel or to the invoker alone. */
   reply(target: ReplyTarget, reply: RichReply, visibility: Visibility): Promise<void>;
 

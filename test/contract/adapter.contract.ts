@@ -201,6 +201,24 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       await waitReceived((r) => r.op === 'delete' && r.messageId === posted.messageId, 'a delete');
     });
 
+    it('an edit and a delete given the other messages of a post (parts) reach every one of them', async () => {
+      const root = await h.sendUserMessage('thread for a post in parts');
+      const ref = at(root.messageId);
+      const author = { name: 'Bob (Ouro)' };
+      const a = await h.adapter.post(ref, { text: 'part one', author });
+      const b = await h.adapter.post(ref, { text: 'part two', author });
+      await h.adapter.edit(ref, a.messageId, { text: 'one short text', author }, [b.messageId]);
+      await waitReceived((r) => r.op === 'edit' && r.messageId === a.messageId, 'the first message edited');
+      expect(h.received().find((r) => r.op === 'edit' && r.messageId === a.messageId)!.text).toContain('one short text');
+      // The other message either shows the new text too, or (an adapter that splits posts) is no longer needed.
+      const other = () => h.received().filter((r) => r.messageId === b.messageId && (r.op === 'edit' || r.op === 'delete'));
+      await waitReceived((r) => r.messageId === b.messageId && (r.op === 'edit' || r.op === 'delete'), 'the second message edited or deleted');
+      for (const r of other()) if (r.op === 'edit') expect(r.text).toContain('one short text');
+      await h.adapter.delete(ref, a.messageId, [b.messageId]);
+      await waitReceived((r) => r.op === 'delete' && r.messageId === a.messageId, 'the first message deleted');
+      await waitReceived((r) => r.op === 'delete' && r.messageId === b.messageId, 'the second message deleted');
+    });
+
     it('finds its own marked posts again (findPosted), newer than `since`, in the right place', async (ctx) => {
       const find = h.adapter.findPosted?.bind(h.adapter);
       if (!find) return ctx.skip();

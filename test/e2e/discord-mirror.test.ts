@@ -21,6 +21,7 @@ const messagesOf = (conversationId: string) => h.sandbox.state.messages.filter((
 describe('discord thread mirroring end to end', () => {
   let root: FakeMessage;
   let reply: FakeMessage;
+  let root2: FakeMessage;
   let conversationId = '';
 
   it('a thread started from a message becomes one Ouro conversation holding the root and the reply', async () => {
@@ -73,7 +74,7 @@ describe('discord thread mirroring end to end', () => {
   });
 
   it('mirror attach typed in a second thread joins it to the same conversation, and Ouro reaches both', async () => {
-    const root2 = h.fake.userMessage('A second thread about the same question');
+    root2 = h.fake.userMessage('A second thread about the same question');
     h.fake.startThread(root2.id);
     const { token } = h.command(`mirror attach ${conversationId}`, { admin: true, channelId: root2.id });
     const answer = await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000);
@@ -85,6 +86,34 @@ describe('discord thread mirroring end to end', () => {
       const threads = h.fake.received().filter((r) => r.op === 'post' && r.text === 'Seen in both threads').map((r) => r.thread);
       expect(threads.sort()).toEqual([root.id, root2.id].sort());
     }, 10_000);
+  });
+
+  it('a long message copied into the other thread goes as several messages; its edit and delete reach each of them', async () => {
+    const text = Array.from({ length: 60 }, (_, i) => `line ${i}: ${'lorem ipsum '.repeat(4)}`).join('\n'); // ~3,500 characters
+    const long = h.fake.userMessage(text, { thread: root2.id });
+    let parts: string[] = [];
+    await eventually(() => {
+      parts = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes('lorem ipsum')).map((r) => r.messageId!);
+      expect(parts).toHaveLength(2);
+    }, 10_000);
+    h.fake.editUserMessage(long.id, 'shortened to one line');
+    await eventually(() => {
+      const ops = h.fake.received();
+      expect(ops.some((o) => o.op === 'edit' && o.messageId === parts[0] && o.text?.includes('shortened to one line'))).toBe(true);
+      expect(ops.some((o) => o.op === 'delete' && o.messageId === parts[1])).toBe(true);
+    }, 10_000);
+    const longer = h.fake.userMessage(text.replaceAll('lorem', 'dolor'), { thread: root2.id });
+    let again: string[] = [];
+    await eventually(() => {
+      again = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes('dolor ipsum')).map((r) => r.messageId!);
+      expect(again).toHaveLength(2);
+    }, 10_000);
+    h.fake.deleteUserMessage(longer.id);
+    await eventually(() => {
+      const deleted = h.fake.received().filter((o) => o.op === 'delete').map((o) => o.messageId);
+      expect(deleted).toEqual(expect.arrayContaining(again));
+    }, 10_000);
+    for (const id of [...again, parts[1]!]) expect(h.fake.messages.has(id)).toBe(false);
   });
 
   it('an edit and a delete in Discord reach the Ouro conversation', async () => {

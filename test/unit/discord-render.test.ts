@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, renderReply, renderText, type DiscordMessageBody } from '../../src/adapters/discord/render.ts';
+import { CUT_NOTE, layOver, LIMITS, renderReply, renderText, type DiscordMessageBody } from '../../src/adapters/discord/render.ts';
 import { fitTableBlock, tableToCsv } from '../../src/adapters/discord/table.ts';
 import type { Block, RichReply, Table } from '../../src/commands/reply.ts';
 
@@ -178,6 +178,20 @@ describe('renderText', () => {
       expect(p.length).toBeLessThanOrEqual(2000);
       expect(p.match(/```/g)).toHaveLength(2);
     }
+  });
+});
+
+describe('layOver (an edit of a post sent as several messages)', () => {
+  const long = 'x'.repeat(LIMITS.content);
+  it.each<[string, string[], number, string[]]>([
+    ['same number of parts', ['a', 'b'], 2, ['a', 'b']],
+    ['fewer parts: the rest are no longer needed', ['a'], 3, ['a']],
+    ['more parts: the last message is cut, with the note', ['a', 'b', 'c'], 2, ['a', `${'b'}${CUT_NOTE}`]],
+    ['one message, a long text', [long, 'tail'], 1, [`${long.slice(0, LIMITS.content - CUT_NOTE.length)}${CUT_NOTE}`]],
+  ])('%s', (_name, parts, count, want) => {
+    const got = layOver(parts, count);
+    expect(got).toEqual(want);
+    for (const t of got) expect(t.length).toBeLessThanOrEqual(LIMITS.content);
   });
 });
 

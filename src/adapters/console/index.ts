@@ -9,7 +9,7 @@
  * the console's version of "ack after the event is durably recorded".
  */
 import { createInterface, type Interface } from 'node:readline';
-import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, Invoker } from '../../bridge/types.ts';
+import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, Invoker, OutboundMessage } from '../../bridge/types.ts';
 import { HELP_LINES, parseLine, type ConsoleAction } from './inbound.ts';
 import {
   CONSOLE_CHANNEL,
@@ -249,8 +249,13 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
     },
     post: out.post,
     findPosted: out.findPosted,
-    edit: out.edit,
-    delete: out.delete,
+    // The console never splits a post: other "parts" are further copies, each edited alike.
+    async edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts: readonly string[] = []) {
+      for (const id of [messageId, ...parts]) await out.edit(ref, id, message);
+    },
+    async delete(ref: ChatRef, messageId: string, parts: readonly string[] = []) {
+      for (const id of [messageId, ...parts]) await out.delete(ref, id);
+    },
     reply: out.reply,
     uploadFile: out.uploadFile,
     async channelName() {

@@ -90,6 +90,14 @@ export async function findPosted(d: FindDeps, ref: ChatRef, probe: PostProbe, si
     if (page === MAX_PAGES - 1) d.logger.warn({ channelId: target.channelId }, 'discord: stopped reading for an earlier post after the page limit');
   }
   seen.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const complete = (first: bigint) => parts.every((_, k) => k === 0 || seen.some((s) => s.part === k && s.id > first));
-  return seen.filter((s) => s.part === 0 && complete(s.id)).map((s) => ({ messageId: String(s.id) }));
+  // Part k of a post is the first message after its first part that reads as part k.
+  const rest = (first: bigint) => parts.slice(1).map((_, i) => seen.find((s) => s.part === i + 1 && s.id > first));
+  const found: PostedMessage[] = [];
+  for (const s of seen) {
+    if (s.part !== 0) continue;
+    const others = rest(s.id);
+    if (others.some((o) => o === undefined)) continue;
+    found.push(others.length ? { messageId: String(s.id), parts: others.map((o) => String(o!.id)) } : { messageId: String(s.id) });
+  }
+  return found;
 }

@@ -210,8 +210,10 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
 
     post: (ref: ChatRef, message: OutboundMessage) => outbound.post(ref, message),
     findPosted: (ref, probe, since) => findPosted({ rest, webhooks, botUserId: () => identity().botUserId, logger }, ref, probe, since),
-    edit: (ref: ChatRef, messageId: string, message: OutboundMessage) => outbound.edit(ref, messageId, message),
-    delete: (ref: ChatRef, messageId: string) => outbound.delete(ref, messageId),
+    edit: (ref: ChatRef, messageId: string, message: OutboundMessage, parts?: readonly string[]) => outbound.editPost(ref, messageId, message, parts),
+    delete: async (ref: ChatRef, messageId: string, parts: readonly string[] = []) => {
+      for (const id of [messageId, ...parts]) await outbound.delete(ref, id);
+    },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => replies.reply(target, reply, visibility),
     uploadFile: (ref, file) => outbound.uploadFile(ref, file),
     messagesSince: (ref, after, limit) => messagesSince({ client, skip }, ref, after, limit),

@@ -7,6 +7,8 @@
  * - A ref whose thread does not exist yet names the message to start it from (a thread
  *   started from a message has the message's id), so the thread is created first.
  * - Every send carries `allowed_mentions: {parse: []}`: text from Ouro never pings anyone.
+ * - A text over 2,000 characters goes out as several messages, all returned (`parts`); an
+ *   edit given them lays the new text over them in order (editPost).
  * Which path wrote a message is remembered in memory; after a restart an edit falls back
  * from one path to the other on Discord's "not your message" answers.
  */
@@ -14,7 +16,7 @@ import type { REST } from 'discord.js';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
 import { toDiscordTarget } from './ids.ts';
-import { renderReply, renderText, type DiscordMessageBody } from './render.ts';
+import { layOver, renderReply, renderText, type DiscordMessageBody } from './render.ts';
 import { DiscordCode, isCode } from './rest-errors.ts';
 import type { WebhookRegistry } from './webhooks.ts';
 
@@ -57,7 +59,7 @@ export class Outbound {
     const bodies = this.bodies(message);
     const viaWebhook = message.author !== undefined && bodies.every((b) => b.components.length === 0);
     const rest = message.marker ? this.postRest : this.rest;
-    let first: string | undefined;
+    const ids: string[] = [];
     for (const body of bodies) {
       let id: string | undefined;
       if (viaWebhook && !this.noWebhooks.has(target.parentId)) {
@@ -71,15 +73,37 @@ export class Outbound {
         }
       }
       id ??= await this.botSend(target.channelId, body, message.author?.name, rest);
-      first ??= id;
+      ids.push(id);
     }
-    return { messageId: first! };
+    const [first, ...parts] = ids;
+    return parts.length ? { messageId: first!, parts } : { messageId: first! };
+  }
+
+  /**
+   * Edits a post. With `parts` (a post split into several messages, or further copies of
+   * it), the new text is laid over all of them in the order they were sent; messages it no
+   * longer needs are deleted.
+   */
+  async editPost(ref: ChatRef, messageId: string, message: OutboundMessage, parts: readonly string[] = []): Promise<void> {
+    if (parts.length === 0 || message.rich) {
+      for (const id of [messageId, ...parts]) await this.edit(ref, id, message);
+      return;
+    }
+    const ids = [messageId, ...parts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    const texts = layOver(renderText(message.text), ids.length);
+    for (const [i, content] of texts.entries()) {
+      await this.editBody(ref, ids[i]!, { content, embeds: [], components: [], files: [] }, message.author);
+    }
+    for (const id of ids.slice(texts.length)) await this.delete(ref, id);
   }
 
   async edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void> {
+    await this.editBody(ref, messageId, this.bodies(message, true)[0]!, message.author);
+  }
+
+  private async editBody(ref: ChatRef, messageId: string, body: DiscordMessageBody, author: OutboundMessage['author']): Promise<void> {
     const target = toDiscordTarget(ref);
-    const [body] = this.bodies(message, true);
-    const payload = { ...wire(body!), allowed_mentions: NO_PINGS };
+    const payload = { ...wire(body), allowed_mentions: NO_PINGS };
     const known = this.paths.get(messageId);
     const viaWebhook = async () => {
       const hook = known?.via === 'webhook' ? { id: known.webhookId, token: known.token } : await this.webhooks.forChannel(target.parentId);
@@ -87,8 +111,8 @@ export class Outbound {
     };
     // No files on edits: a PATCH with files adds attachments, and the message keeps the ones it has.
     const viaBot = () =>
-      this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: { ...payload, content: withAuthor(body!.content, message.author?.name) } });
-    const webhookFirst = known ? known.via === 'webhook' : message.author !== undefined;
+      this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: { ...payload, content: withAuthor(body.content, author?.name) } });
+    const webhookFirst = known ? known.via === 'webhook' : author !== undefined;
     try {
       await (webhookFirst ? viaWebhook() : viaBot());
     } catch (err) {
@@ -132,10 +156,7 @@ export class Outbound {
   private bodies(message: OutboundMessage, single = false): DiscordMessageBody[] {
     if (message.rich) return [renderReply(message.rich)];
     const parts = renderText(message.text);
-    if (single && parts.length > 1) {
-      const note = '\n-# (cut to fit Discord; the full text is on Ouro)';
-      return [{ content: parts[0]!.slice(0, 2000 - note.length) + note, embeds: [], components: [], files: [] }];
-    }
+    if (single && parts.length > 1) return [{ content: layOver(parts, 1)[0]!, embeds: [], components: [], files: [] }];
     return parts.map((content) => ({ content, embeds: [], components: [], files: [] }));
   }
 

@@ -239,3 +239,19 @@ export function renderText(markdown: string, max: number = LIMITS.content): stri
   parts.push(rest);
   return parts;
 }
+
+/** Ends a text cut to fit Discord. */
+export const CUT_NOTE = '\n-# (cut to fit Discord; the full text is on Ouro)';
+
+/**
+ * An edit of a post that went out as `count` messages: the new text's parts for the first
+ * messages, in order; the messages past the returned list are no longer needed. A text
+ * needing more messages than the post has fills them, its last one cut with CUT_NOTE
+ * (messages added after the fact would land below later replies).
+ */
+export function layOver(parts: readonly string[], count: number, max: number = LIMITS.content): string[] {
+  if (parts.length <= count) return [...parts];
+  const kept = parts.slice(0, count);
+  kept[count - 1] = kept[count - 1]!.slice(0, max - CUT_NOTE.length) + CUT_NOTE;
+  return kept;
+}

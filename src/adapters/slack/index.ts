@@ -183,8 +183,13 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     post: (ref: ChatRef, message: OutboundMessage) => out.post(o, ref, message),
     findPosted: (ref, probe, since) => findPosted(o, self, logger, ref, probe, since),
-    edit: (ref: ChatRef, messageId: string, message: OutboundMessage) => out.edit(o, ref, messageId, message),
-    delete: (ref: ChatRef, messageId: string) => out.remove(o, ref, messageId),
+    // Slack never splits a post: other "parts" are further copies, each edited alike.
+    async edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts: readonly string[] = []) {
+      for (const id of [messageId, ...parts]) await out.edit(o, ref, id, message);
+    },
+    async delete(ref: ChatRef, messageId: string, parts: readonly string[] = []) {
+      for (const id of [messageId, ...parts]) await out.remove(o, ref, id);
+    },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),
     uploadFile: (ref, file) => out.uploadFile(o, ref, file),
     unfurl: (target, previews) => out.unfurl(o, target, previews),
