@@ -32,3 +32,29 @@ export async function baselineQuest(
   await deps.store.putSnapshots(entries.map((e) => snapshotOf(key, e)));
   return entries.length;
 }
+
+/**
+ * A watch whose deliveries keep failing (the bot was removed from the channel, the channel
+ * was archived), kept in the store's state keys by the quest notifier. `/ouro watches`
+ * shows it; `/ouro watch` of the quest in that channel clears it, which resumes a paused one.
+ */
+export interface WatchTrouble {
+  /** Ticks in a row whose delivery failed. */
+  failures: number;
+  /** When the first of them failed (ms since epoch). */
+  since: number;
+  lastError: string;
+  paused: boolean;
+}
+
+export const troubleKey = (questId: string, c: ChannelKey) => `quest-watch-trouble:${deliveredKey(questId, c)}`;
+
+export async function readTrouble(store: Pick<Store, 'getState'>, questId: string, c: ChannelKey): Promise<WatchTrouble | undefined> {
+  const raw = await store.getState(troubleKey(questId, c));
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as WatchTrouble;
+  } catch {
+    return undefined;
+  }
+}

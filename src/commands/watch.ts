@@ -2,7 +2,7 @@ import { textReply } from './reply.ts';
 import { loadQuest } from './quest/common.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { visibilityFor } from './visibility.ts';
-import { baselineQuest, deliveredKey } from './watch-baseline.ts';
+import { baselineQuest, deliveredKey, readTrouble, troubleKey, type WatchTrouble } from './watch-baseline.ts';
 
 export const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'] as const;
 
@@ -19,7 +19,7 @@ export const watchSpec: CommandSpec = {
   name: 'watch',
   usage: 'watch <quest> [submitted,accepted,rejected]',
   summary: 'Post a quest’s entries in this channel as they happen',
-  help: 'Default: accepted entries only. A card for the quest appears in the channel and is kept up to date; each new or reviewed entry goes in its thread. Existing entries are not replayed. The quest must be public or in this channel’s org/team.',
+  help: 'Default: accepted entries only. A card for the quest appears in the channel and is kept up to date; each new or reviewed entry goes in its thread. Existing entries are not replayed. The quest must be public or in this channel’s org/team. Watching a quest again resumes a watch paused because posting here kept failing, and posts what it missed.',
   example: '/ouro watch "Measure Curie temperatures" submitted,accepted',
   args: [
     { name: 'quest', required: true },
@@ -35,13 +35,17 @@ export const watchSpec: CommandSpec = {
       throw new UserError(`**${name}** is neither public nor in the org/team this channel is linked to, so its entries cannot be posted here.`);
     }
     const existing = await deps.store.listWatches({ ...input.channel, questId: quest.id });
-    await baselineQuest(deps, quest.id, input.channel);
+    // Watching again resumes a watch whose deliveries failed (bridge/quests/trouble.ts) where
+    // it stopped: what it missed is still to be posted, so it is not baselined away.
+    const resumed = existing.length > 0 && (await readTrouble(deps.store, quest.id, input.channel)) !== undefined;
+    if (!resumed) await baselineQuest(deps, quest.id, input.channel);
     await deps.store.addWatch({ ...input.channel, questId: quest.id, statuses, createdBy: input.user.id });
+    if (resumed) await deps.store.deleteState(troubleKey(quest.id, input.channel));
     if (deps.notifier) {
       // The card appears now rather than at the next tick; a failure here is retried by the schedule.
       await deps.notifier.pollNow(quest.id).catch((err: unknown) => ctx.log.warn({ err, questId: quest.id }, 'first poll after watch failed'));
     }
-    const verb = existing.length ? 'Now watching' : 'Watching';
+    const verb = resumed ? 'Resumed (what was missed follows): watching' : existing.length ? 'Now watching' : 'Watching';
     return { reply: textReply(`${verb} **${name}** here for ${statuses.join(', ')} entries.`), shows: [quest] };
   },
 };
@@ -65,6 +69,7 @@ export const unwatchSpec: CommandSpec = {
     // The channel's record of what it was told goes too (a later watch baselines afresh);
     // also when no watch stood, which clears a record an earlier unwatch left behind.
     await deps.store.deleteSnapshots(deliveredKey(questId, input.channel));
+    await deps.store.deleteState(troubleKey(questId, input.channel));
     if (!removed) throw new UserError(`This channel does not watch that quest. See \`/ouro watches\`.`);
     return { reply: textReply(`Stopped watching quest \`${questId}\` here.`) };
   },
@@ -83,10 +88,20 @@ export const watchesSpec: CommandSpec = {
     const watches = await deps.store.listWatches({ ...input.channel });
     if (!watches.length) return { reply: textReply('This channel watches no quests. Start with `/ouro watch <quest>`.') };
     const quests = await Promise.all(watches.map((w) => deps.ouro.quests.get(w.questId).catch(() => undefined)));
-    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable)'} — ${w.statuses.join(', ')} · id \`${w.questId}\``);
+    const troubles = await Promise.all(watches.map((w) => readTrouble(deps.store, w.questId, w)));
+    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${troubleNote(troubles[i])}`);
     return {
       reply: textReply(`**Watched quests**\n${lines.join('\n')}`),
       shows: quests.filter((q) => q !== undefined),
     };
   },
 };
+
+/** A watch whose deliveries fail, as `/ouro watches` says it. */
+function troubleNote(t: WatchTrouble | undefined): string {
+  if (!t) return '';
+  const since = new Date(t.since).toISOString().slice(0, 16).replace('T', ' ');
+  const state = t.paused ? '**paused**: posting here failed' : `posting here has failed ${t.failures} time${t.failures === 1 ? '' : 's'}`;
+  const resume = t.paused ? '; `/ouro watch` it again to resume' : '';
+  return `\n  ⚠ ${state} since ${since} UTC (${t.lastError})${resume}`;
+}

@@ -7,7 +7,7 @@ import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../src/bridge/types.ts';
 import type { ChannelKey, Store } from '../../src/store/types.ts';
-import { deliveredKey } from '../../src/commands/watch-baseline.ts';
+import { deliveredKey, readTrouble } from '../../src/commands/watch-baseline.ts';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
 import { TestAdapter } from '../helpers/test-adapter.ts';
@@ -35,8 +35,9 @@ const scheduled: { cron: string; stopped: boolean }[] = [];
 const C1: ChannelKey = { platform: 'slack', workspace: 'slack-ws', channel: 'C1' };
 const C2: ChannelKey = { platform: 'discord', workspace: 'discord-ws', channel: 'C2' };
 
-function makeNotifier(store: Store, adapters: TestAdapter[]) {
+function makeNotifier(store: Store, adapters: TestAdapter[], extra: { pauseAfterFailures?: number } = {}) {
   return createQuestNotifier({
+    ...extra,
     ouro,
     store,
     adapters,
@@ -241,5 +242,34 @@ describe('quest notifications', () => {
     expect(failed.failed).toBe(1);
     const ok = await notifier.tick();
     expect(ok.failed).toBe(0);
+  });
+
+  it('a channel whose posts keep failing is paused after the limit, listed as paused, and resumed by watching again, missing nothing', async () => {
+    await runner.run({ text: 'quest create "Pause survey" --item "Co film" --continuous', user: admin, channel: C1 });
+    const quest = sandbox().state.quests.find((q) => q.name === 'Pause survey')!;
+    await runner.run({ text: 'watch "Pause survey" submitted', user: member, channel: C1 });
+    const card = (await ts.store.listWatches({ ...C1, questId: quest.id }))[0]!.cardMessageId!;
+    const item = sandbox().state.questItems.find((i) => i.quest_id === quest.id)!;
+    const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, { entry: { item_id: item.id, description: 'while the bot was away' } });
+    expect(res.status).toBe(200);
+    const strict = makeNotifier(ts.store, [slack, discord], { pauseAfterFailures: 2 });
+    slack.failPosts = 1_000;
+    await strict.tick();
+    expect(await readTrouble(ts.store, quest.id, C1)).toMatchObject({ failures: 1, paused: false });
+    await strict.tick();
+    expect(await readTrouble(ts.store, quest.id, C1)).toMatchObject({ failures: 2, paused: true, lastError: expect.stringContaining('unavailable') });
+    // Paused: later ticks do not try this channel at all.
+    const left = slack.failPosts;
+    expect((await strict.tick()).paused).toBe(1);
+    expect(slack.failPosts).toBe(left);
+    const listed = await runner.run({ text: 'watches', user: member, channel: C1 });
+    expect(JSON.stringify(listed)).toContain('paused');
+    // The bot is back; watching again resumes, and the notice it missed goes out.
+    slack.failPosts = 0;
+    const again = await runner.run({ text: 'watch "Pause survey" submitted', user: member, channel: C1 });
+    expect(JSON.stringify(again)).toContain('Resumed');
+    expect(await readTrouble(ts.store, quest.id, C1)).toBeUndefined();
+    await strict.tick();
+    expect(slack.bridgePosts('C1', card).map((m) => m.text.split('\n')[1])).toEqual(['Note: while the bot was away']);
   });
 });

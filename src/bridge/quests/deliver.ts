@@ -34,6 +34,8 @@ export interface DeliverResult {
   skipped: number;
   /** A post failed: the rest waits for the next tick. */
   failed: boolean;
+  /** What the failed post threw. */
+  error?: unknown;
 }
 
 /**
@@ -87,8 +89,9 @@ export async function deliverToWatch(
     try {
       await postNotice(ctx, adapter, { ...channel, thread: cardId }, quest, ev.entry, ev.status);
     } catch (err) {
-      log.warn({ err, entryId: ev.entry.id, status: ev.status }, 'quest notice failed; retrying next tick');
+      log.debug({ err, entryId: ev.entry.id, status: ev.status }, 'quest notice failed');
       result.failed = true;
+      result.error = err;
       break;
     }
     await record([ev]);

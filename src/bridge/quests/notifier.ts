@@ -21,6 +21,7 @@ import type { ChannelKey, Store } from '../../store/types.ts';
 import type { ChatAdapter } from '../types.ts';
 import { deliverToWatch } from './deliver.ts';
 import { diffEntries } from './diff.ts';
+import { createWatchTrouble, PAUSE_AFTER_FAILURES } from './trouble.ts';
 
 export interface TickStats {
   /** Distinct quests polled (one entries fetch each). */
@@ -33,6 +34,8 @@ export interface TickStats {
   delivered: number;
   /** Notices not sent because the channel may not see the quest. */
   skipped: number;
+  /** Watches not served: paused after their deliveries kept failing (trouble.ts). */
+  paused: number;
   ms: number;
 }
 
@@ -64,6 +67,9 @@ export interface QuestNotifierOptions {
    * Default: none (one process; polls of a quest are serialised in memory).
    */
   exclusive?: (questId: string, poll: () => Promise<void>) => Promise<boolean>;
+  /** Failed ticks in a row after which a watch is paused (default PAUSE_AFTER_FAILURES). */
+  pauseAfterFailures?: number;
+  now?: () => number;
 }
 
 /**
@@ -85,7 +91,7 @@ async function allEntries(ouro: Pick<CommandOuro, 'quests'>, questId: string): P
   throw new Error(`quest ${questId} has more than ${MAX_PAGES * ENTRIES_PAGE} entries; not polled`);
 }
 
-const emptyStats = (): TickStats => ({ quests: 0, watches: 0, failed: 0, changes: 0, delivered: 0, skipped: 0, ms: 0 });
+const emptyStats = (): TickStats => ({ quests: 0, watches: 0, failed: 0, changes: 0, delivered: 0, skipped: 0, paused: 0, ms: 0 });
 
 export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   const log = (opts.logger ?? silentLogger).child({ component: 'quest-notifier' });
@@ -96,6 +102,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   let running: Promise<TickStats> | undefined;
   // One poll of a quest at a time (a tick and a new watch's pollNow could meet).
   const locks = new Map<string, Promise<unknown>>();
+  const trouble = createWatchTrouble(opts.store, opts.now ?? Date.now, opts.pauseAfterFailures ?? PAUSE_AFTER_FAILURES);
 
   function withLock(questId: string, fn: () => Promise<void>): Promise<void> {
     const prev = locks.get(questId) ?? Promise.resolve();
@@ -130,14 +137,32 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     let quest: Quest | undefined;
     for (const w of watches) {
       try {
+        const before = await trouble.read(w);
+        if (before?.paused) {
+          stats.paused++;
+          continue;
+        }
         const events = diffEntries(await opts.store.getSnapshots(deliveredKey(questId, w)), entries);
         stats.changes += events.length;
         if (!events.length && w.cardMessageId) continue;
         // Fetched at send time, once per quest, only when some channel has something to send.
-        quest ??= await opts.ouro.quests.get(questId);
-        const r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, logger: qlog, names }, w, quest, counts, events);
+        // Its failure is Ouro's, not the channel's: it does not count towards a pause.
+        quest ??= await opts.ouro.quests.get(questId).catch((err: unknown) => {
+          stats.failed++;
+          qlog.warn({ err }, 'quest fetch failed; retrying next tick');
+          return undefined;
+        });
+        if (!quest) return;
+        let r;
+        try {
+          r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, logger: qlog, names }, w, quest, counts, events);
+        } catch (err) {
+          await trouble.failed(w, before, err, qlog);
+          continue;
+        }
         stats.delivered += r.delivered;
         stats.skipped += r.skipped;
+        await (r.failed ? trouble.failed(w, before, r.error, qlog) : trouble.worked(w, before, qlog));
       } catch (err) {
         qlog.warn({ err, channel: w.channel }, 'quest delivery failed; retrying next tick');
       }
@@ -158,7 +183,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
     stats.ms = performance.now() - started;
-    if (stats.changes || stats.failed) log.info(stats, 'quest tick');
+    if (stats.changes || stats.failed || stats.paused) log.info(stats, 'quest tick');
     return stats;
   }
 
