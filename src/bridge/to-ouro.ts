@@ -159,19 +159,19 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       const conversationId = where.conversationId;
       if (where.root) await relayRoot(conversationId, ev.ref, where.root, job.attempts);
       let ouroId = mapped?.ouroMessageIds[0];
-      let others: ThreadKey[];
+      let record: Omit<MessageMapping, 'createdAt'> | undefined;
       if (!ouroId) {
         const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { files: ev.files });
         ouroId = await createInOuro(conversationId, p.ouroMessageId, text, job.attempts);
-        const record = { ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' as const };
+        record = { ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' };
         metrics.relayed('to_ouro', ev.ref.platform);
         metrics.latency('to_ouro', Math.max(0, ctx.now() - p.receivedAt) / 1000);
-        others = await otherThreads(conversationId, key);
+      }
+      const others = await otherThreads(conversationId, key);
+      if (record) {
         // Nothing to copy: the mapping is the job's last write and goes in with its completion.
         if (others.length === 0) return { record };
         await store.putMessage(record);
-      } else {
-        others = await otherThreads(conversationId, key);
       }
       await copyInto(others, conversationId, key, ouroId, ev.author, ev.text, ev.at, ev.files);
     },
