@@ -4,6 +4,7 @@ import { precompiled } from './compiled.ts';
 import type { Job, NewJob } from './types.ts';
 import { toJob, type Db } from './schema.ts';
 import { requireInt, requireText, type StoreContext } from './context.ts';
+import { execute, sqliteBatch } from './engine.ts';
 
 /**
  * Recording jobs: a batch in one statement (see Batcher), insert-or-ignore on the
@@ -22,6 +23,14 @@ import { requireInt, requireText, type StoreContext } from './context.ts';
  * claimers take, claim.ts), tried without waiting: a lane another process holds is simply
  * not leased, and its job is claimed the usual way. (The bridge asks for leases on SQLite
  * only, src/bridge/index.ts says why; the PostgreSQL path keeps the Store contract whole.)
+ *
+ * A batch's shape. On PostgreSQL a batch is one multi-row INSERT: one round trip. On
+ * SQLite there is no round trip to save, and a multi-row INSERT's text differs with the
+ * batch's size and with which rows are leased, so nearly every batch was built by Kysely,
+ * compiled and prepared afresh (the mirror bench's flood profile: a third of the ack path's
+ * CPU) and pushed useful statements out of the statement cache. There a batch is the
+ * one-row statement, built once, run per item in one transaction (sqliteBatch): the same
+ * single commit.
  */
 
 /** A validated NewJob, ready to be written by `enqueueMany`. */
@@ -107,15 +116,18 @@ const insertOneLeased = precompiled(
 /** `leaseIf`: the items recorded leased when, as their row is written, their lane has no unfinished job. */
 async function writeJobs(ctx: StoreContext, db: Db, items: JobToEnqueue[], leaseIf: Set<number>, now: number): Promise<Enqueued[]> {
   const lease = (j: JobToEnqueue) => ({ worker: j.lease!.worker, until: now + j.lease!.leaseMs });
-  let inserted;
-  if (items.length === 1) {
-    const j = items[0]!;
+  const one = (j: JobToEnqueue, i: number) => {
     const due = j.runAt ?? now;
-    const l = leaseIf.has(0) ? lease(j) : undefined;
-    const query = l
+    const l = leaseIf.has(i) ? lease(j) : undefined;
+    return l
       ? insertOneLeased(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now, l.worker, l.until)
       : insertOne(db, ctx.engine, j.lane, j.kind, j.payload, j.idempotencyKey, due, now);
-    inserted = (await db.executeQuery(query)).rows;
+  };
+  let inserted;
+  if (items.length === 1) {
+    inserted = (await execute(db, one(items[0]!, 0))).rows;
+  } else if (ctx.engine === 'sqlite') {
+    inserted = (await sqliteBatch(db, items.map(one))).flat();
   } else {
     const rows = items.map((j, i) => row(j.lane, j.kind, j.payload, j.idempotencyKey, j.runAt ?? now, now, leaseIf.has(i) ? lease(j) : undefined));
     inserted = await insertRows(db, rows).execute();

@@ -4,6 +4,7 @@ import type { Job, JobState } from './types.ts';
 import { precompiled } from './compiled.ts';
 import { toJob, type Db } from './schema.ts';
 import { requireInt, StoreInputError, type StoreContext } from './context.ts';
+import { execute, sqliteBatch } from './engine.ts';
 
 /**
  * The durable job queue: the heart of exactly-once delivery.
@@ -39,14 +40,21 @@ const completeOne = precompiled((db, id: number, now: number) =>
   db.updateTable('jobs').set({ state: 'done', locked_by: null, locked_until: null, updated_at: now }).where('id', '=', id).where(running('state')).returning('id'),
 );
 
-/** Completes running jobs in one statement (see Batcher); the others are logged. */
+/**
+ * Completes running jobs (see Batcher); the others are logged. PostgreSQL: one statement.
+ * SQLite: the one-job statement per id in one transaction (sqliteBatch), since an `in`
+ * list of each length would be built, compiled and prepared anew (enqueue.ts says why).
+ */
 export async function completeMany(ctx: StoreContext, ids: number[]): Promise<void[]> {
   ids.forEach((id) => requireInt('job id', id, 1));
   const now = ctx.now();
+  const one = (id: number) => completeOne(ctx.db, ctx.engine, id, now);
   const rows =
     ids.length === 1
-      ? (await ctx.db.executeQuery(completeOne(ctx.db, ctx.engine, ids[0]!, now))).rows
-      : await ctx.db
+      ? (await execute(ctx.db, one(ids[0]!))).rows
+      : ctx.engine === 'sqlite'
+        ? (await sqliteBatch(ctx.db, ids.map(one))).flat()
+        : await ctx.db
           .updateTable('jobs')
           .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
           .where('id', 'in', ids)

@@ -1,6 +1,6 @@
 import type { ChannelKey, ChannelLink, MessageMapping, MirrorMode, ThreadKey, ThreadLink } from './types.ts';
 import { toChannelLink, toMessageMapping, toThreadLink } from './schema.ts';
-import { writeTx } from './engine.ts';
+import { execute, writeTx } from './engine.ts';
 import { precompiled } from './compiled.ts';
 import type { Platform } from './types.ts';
 import {
@@ -101,7 +101,7 @@ const insertOuroId = precompiled(
 
 export async function getChannelLink(ctx: StoreContext, key: ChannelKey): Promise<ChannelLink | undefined> {
   const k = channelKey(key);
-  const { rows } = await ctx.db.executeQuery(selectChannelLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel));
+  const { rows } = await execute(ctx.db, selectChannelLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel));
   return rows[0] && toChannelLink(rows[0]);
 }
 
@@ -144,7 +144,7 @@ export async function deleteChannelLink(ctx: StoreContext, key: ChannelKey): Pro
 
 export async function getThreadLink(ctx: StoreContext, key: ThreadKey): Promise<ThreadLink | undefined> {
   const k = threadKey(key);
-  const { rows } = await ctx.db.executeQuery(selectThreadLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread));
+  const { rows } = await execute(ctx.db, selectThreadLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread));
   return rows[0] && toThreadLink(rows[0]);
 }
 
@@ -175,7 +175,7 @@ export async function unlinkThread(ctx: StoreContext, key: ThreadKey): Promise<b
 }
 
 export async function threadsOfConversation(ctx: StoreContext, conversationId: string): Promise<ThreadLink[]> {
-  const { rows } = await ctx.db.executeQuery(selectThreadsOf(ctx.db, ctx.engine, requireText('conversationId', conversationId)));
+  const { rows } = await execute(ctx.db, selectThreadsOf(ctx.db, ctx.engine, requireText('conversationId', conversationId)));
   return rows.map(toThreadLink);
 }
 
@@ -273,14 +273,16 @@ async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut
   const ids = JSON.stringify(m.ouroMessageIds);
   // Most mappings are new: one insert, no read first. Only a chat message mapped before
   // is read, replaced, and its old Ouro ids' rows dropped.
-  const fresh = await tx.executeQuery(
+  const fresh = await execute(
+    tx,
     insertNewMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
   );
   let stale: string[] = [];
   if (fresh.rows.length === 0) {
-    const { rows } = await tx.executeQuery(selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+    const { rows } = await execute(tx, selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
     const before = rows[0];
-    await tx.executeQuery(
+    await execute(
+      tx,
       upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
     );
     stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
@@ -297,7 +299,7 @@ async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut
       .execute();
   }
   if (ouroIds.length === 1) {
-    await tx.executeQuery(insertOuroId(tx, ctx.engine, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+    await execute(tx, insertOuroId(tx, ctx.engine, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
   } else if (ouroIds.length > 0) {
     await tx
       .insertInto('message_ouro_ids')
@@ -313,7 +315,7 @@ export async function getMessageByChat(
 ): Promise<MessageMapping | undefined> {
   const k = threadKey(key);
   const q = selectMessage(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread, requireText('chatMessageId', key.chatMessageId));
-  const { rows } = await ctx.db.executeQuery(q);
+  const { rows } = await execute(ctx.db, q);
   return rows[0] && toMessageMapping(rows[0]);
 }
 
