@@ -15,6 +15,7 @@ import type { JobOutcome } from './worker.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
+import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';
 
@@ -198,7 +199,13 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       for (const [copy, ...parts] of await copiesOf(mapping)) {
         const adapter = adapters.get(copy.platform);
         const message = { text: ev.text, author: chatCopyAuthor(ev.author, ev.ref.platform) };
-        await adapter?.edit(refOfThreadKey(copy), copy.chatMessageId, message, ids(parts));
+        try {
+          await adapter?.edit(refOfThreadKey(copy), copy.chatMessageId, message, ids(parts));
+        } catch (err) {
+          // A person deleted the copy there: nothing to edit, and no retry brings it back.
+          if (!isMessageGone(err)) throw err;
+          logger.info({ copy: encodeChatRef(refOfThreadKey(copy)), messageId: copy.chatMessageId }, 'the copy of an edited message was deleted; not edited');
+        }
       }
     },
 

@@ -20,6 +20,7 @@ import type {
   InboundEvent,
 } from '../../src/bridge/types.ts';
 import { textReply } from '../../src/commands/reply.ts';
+import { MessageGoneError } from '../../src/bridge/gone.ts';
 
 export interface ReceivedOp {
   op: 'post' | 'edit' | 'delete' | 'reply';
@@ -199,6 +200,16 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       expect(h.received().find((r) => r.op === 'edit' && r.messageId === posted.messageId)!.text).toContain('version two');
       await h.adapter.delete(ref, posted.messageId);
       await waitReceived((r) => r.op === 'delete' && r.messageId === posted.messageId, 'a delete');
+    });
+
+    it('an edit of a message that is gone throws MessageGoneError; deleting it again succeeds', async () => {
+      const root = await h.sendUserMessage('thread for a vanished message');
+      const ref = at(root.messageId);
+      const posted = await h.adapter.post(ref, { text: 'soon gone', author: { name: 'Bob (Ouro)' } });
+      await h.adapter.delete(ref, posted.messageId);
+      await waitReceived((r) => r.op === 'delete' && r.messageId === posted.messageId, 'a delete');
+      await expect(h.adapter.edit(ref, posted.messageId, { text: 'too late', author: { name: 'Bob (Ouro)' } })).rejects.toBeInstanceOf(MessageGoneError);
+      await h.adapter.delete(ref, posted.messageId);
     });
 
     it('an edit and a delete given the other messages of a post (parts) reach every one of them', async () => {

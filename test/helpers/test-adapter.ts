@@ -18,6 +18,7 @@ import type {
   PostProbe,
   ReplyTarget,
 } from '../../src/bridge/types.ts';
+import { MessageGoneError } from '../../src/bridge/gone.ts';
 import type { RichReply, Visibility } from '../../src/commands/reply.ts';
 import type { Platform } from '../../src/store/types.ts';
 
@@ -110,8 +111,9 @@ export class TestAdapter implements ChatAdapter {
   }
 
   async edit(ref: ChatRef, messageId: string, message: OutboundMessage): Promise<void> {
-    this.ops.push({ op: 'edit', ref, messageId, text: message.text, ...(message.author ? { author: message.author } : {}) });
     const m = this.find(messageId);
+    if (m?.deleted) throw new MessageGoneError(`${this.platform}: message ${messageId} was deleted`);
+    this.ops.push({ op: 'edit', ref, messageId, text: message.text, ...(message.author ? { author: message.author } : {}) });
     if (m) m.text = message.text;
   }
 

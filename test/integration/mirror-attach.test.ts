@@ -56,6 +56,29 @@ describe('a Slack thread and a Discord thread attached to one conversation', () 
     expect(m.discord.bridgePosts('D1', 'D-THREAD')).toHaveLength(2);
   });
 
+  it('an edit whose copy a person deleted on the other side updates Ouro and ends its job; the copy stays deleted', async () => {
+    await m.link(m.slack, 'C1', 'threads');
+    const root = await m.slack.say(ada, 'C1', 'Shared question');
+    await m.slack.say(bob, 'C1', 'first Slack reply', { thread: root.messageId });
+    await m.bridge.drain();
+    const convId = await m.conversationOf(m.slack, 'C1', root.messageId);
+    await m.store.linkThread({ platform: 'discord', workspace: 'G1', channel: 'D1', thread: 'D-THREAD', conversationId: convId });
+    const fromSlack = await m.slack.say(ada, 'C1', 'hello Discord', { thread: root.messageId });
+    await m.bridge.drain();
+    const copy = m.discord.bridgePosts('D1', 'D-THREAD')[0]!;
+    // A moderator deletes the bridge's copy on Discord (the loop guard keeps that from Ouro).
+    await m.discord.remove('D1', copy.messageId, { thread: 'D-THREAD' });
+    await m.bridge.drain();
+
+    await m.slack.editAs(ada, 'C1', fromSlack.messageId, 'hello again', { thread: root.messageId });
+    await m.bridge.drain();
+    expect(m.messagesOf(convId).map((x) => x.text)).toContain('**Ada Lovelace** (Slack, edited): hello again');
+    expect(m.discord.bridgePosts('D1', 'D-THREAD')[0]).toMatchObject({ messageId: copy.messageId, text: 'hello Discord', deleted: true });
+    expect(m.discord.ops.filter((o) => o.op === 'edit')).toEqual([]);
+    const jobs = await m.store.countJobs();
+    expect(jobs).toMatchObject({ pending: 0, running: 0, dead: 0 });
+  });
+
   it('an attached thread does not receive the conversation history from before it was linked', async () => {
     await m.link(m.slack, 'C1', 'threads');
     const root = await m.slack.say(ada, 'C1', 'old thread');

@@ -272,4 +272,33 @@ describe('quest notifications', () => {
     await strict.tick();
     expect(slack.bridgePosts('C1', card).map((m) => m.text.split('\n')[1])).toEqual(['Note: while the bot was away']);
   });
+
+  it('a card a person deleted is posted again, and the next notice goes under the new card', async () => {
+    await runner.run({ text: 'quest create "Card survey" --item "Ni film" --continuous', user: admin, channel: C1 });
+    const quest = sandbox().state.quests.find((q) => q.name === 'Card survey')!;
+    await runner.run({ text: 'watch "Card survey" submitted', user: member, channel: C1 });
+    const old = (await ts.store.listWatches({ ...C1, questId: quest.id }))[0]!.cardMessageId!;
+    slack.messages.find((m) => m.messageId === old)!.deleted = true; // a person deletes it on Slack
+    const item = sandbox().state.questItems.find((i) => i.quest_id === quest.id)!;
+    const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, { entry: { item_id: item.id, description: 'after the card went' } });
+    expect(res.status).toBe(200);
+    const stats = await notifier.tick();
+    expect(stats.failed).toBe(0);
+    const fresh = (await ts.store.listWatches({ ...C1, questId: quest.id }))[0]!.cardMessageId!;
+    expect(fresh).not.toBe(old);
+    const top = slack.bridgePosts('C1').filter((m) => m.text.includes('Card survey'));
+    expect(top.map((m) => [m.messageId, m.deleted])).toEqual([
+      [old, true],
+      [fresh, false],
+    ]);
+    expect(top[1]!.text).toContain('1 submitted');
+    expect(slack.bridgePosts('C1', fresh).map((m) => m.text.split('\n')[1])).toEqual(['Note: after the card went']);
+    expect(slack.bridgePosts('C1', old)).toEqual([]);
+    // The next change edits the new card; the deleted one is left alone.
+    const second = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, { entry: { item_id: item.id, description: 'second' } });
+    expect(second.status).toBe(200);
+    await notifier.tick();
+    expect(slack.ops.filter((o) => o.op === 'edit' && o.messageId === fresh)).toHaveLength(1);
+    expect(slack.ops.filter((o) => o.op === 'edit' && o.messageId === old)).toHaveLength(0);
+  });
 });

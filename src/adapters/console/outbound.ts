@@ -5,6 +5,7 @@
  */
 import type { Button } from '../../commands/reply.ts';
 import type { ChatRef, OutboundMessage, PostedMessage, PostProbe, ReplyTarget, RichReply, Visibility } from '../../bridge/types.ts';
+import { MessageGoneError } from '../../bridge/gone.ts';
 import { formatEntry, indentFor, messageHeader, renderRich, type RenderLimits } from './render.ts';
 
 export const CONSOLE_WORKSPACE = 'local';
@@ -83,6 +84,7 @@ export function createOutbound(state: ConsoleState, print: (text: string) => voi
       const n = number(messageId, 'message id');
       const known = state.messages.get(n);
       if (known?.mine) throw new ConsoleRefError(`message #${n} was typed at the console; the bridge cannot edit it`);
+      if (known?.deleted) throw new MessageGoneError(`message #${n} was deleted`);
       const buttons = buttonsOf(message.rich);
       if (known) {
         known.edits++;

@@ -14,6 +14,7 @@
  */
 import type { REST } from 'discord.js';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../bridge/types.ts';
+import { MessageGoneError } from '../../bridge/gone.ts';
 import type { Logger } from '../../log.ts';
 import { toDiscordTarget } from './ids.ts';
 import { layOver, renderReply, renderText, type DiscordMessageBody } from './render.ts';
@@ -113,11 +114,15 @@ export class Outbound {
     const viaBot = () =>
       this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: { ...payload, content: withAuthor(body.content, author?.name) } });
     const webhookFirst = known ? known.via === 'webhook' : author !== undefined;
+    // Unknown Message on the message's own route, or on both: a person deleted it.
+    const gone = (err: unknown) => (isCode(err, DiscordCode.UnknownMessage) ? new MessageGoneError(`Discord message ${messageId} is gone (Unknown Message)`) : err);
     try {
       await (webhookFirst ? viaWebhook() : viaBot());
     } catch (err) {
-      if (known || !isCode(err, DiscordCode.CannotEditOthersMessage, DiscordCode.UnknownMessage, DiscordCode.MissingPermissions)) throw err;
-      await (webhookFirst ? viaBot() : viaWebhook());
+      if (known || !isCode(err, DiscordCode.CannotEditOthersMessage, DiscordCode.UnknownMessage, DiscordCode.MissingPermissions)) throw gone(err);
+      await (webhookFirst ? viaBot() : viaWebhook()).catch((second: unknown) => {
+        throw gone(second);
+      });
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { ChatRef, OutboundMessage, PostedMessage, ReplyTarget } from '../../bridge/types.ts';
+import { MessageGoneError } from '../../bridge/gone.ts';
 import type { FileAttachment, RichReply, Visibility } from '../../commands/reply.ts';
 import type { Logger } from '../../log.ts';
 import { clip, clipMessage, toBlocks, type SlackBlock } from './blocks.ts';
@@ -88,7 +89,14 @@ export async function edit(o: Outbound, ref: ChatRef, messageId: string, message
   const { channel } = toSlackTarget(ref);
   const { text, blocks } = messageArgs(message);
   // chat.update keeps the original username/icon; it cannot change them.
-  await o.pacer.run(channel, () => o.client.chat.update({ channel, ts: messageId, text, blocks: blocks ?? [] }));
+  try {
+    await o.pacer.run(channel, () => o.client.chat.update({ channel, ts: messageId, text, blocks: blocks ?? [] }));
+  } catch (err) {
+    if ((err as { data?: { error?: string } }).data?.error === 'message_not_found') {
+      throw new MessageGoneError(`Slack message ${messageId} in ${channel} is gone (message_not_found)`);
+    }
+    throw err;
+  }
 }
 
 export async function remove(o: Outbound, ref: ChatRef, messageId: string): Promise<void> {

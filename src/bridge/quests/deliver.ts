@@ -14,6 +14,7 @@ import { visibilityFor } from '../../commands/visibility.ts';
 import { deliveredKey, snapshotOf } from '../../commands/watch-baseline.ts';
 import type { Store, Watch } from '../../store/types.ts';
 import type { ChatAdapter, ChatRef } from '../types.ts';
+import { isMessageGone } from '../gone.ts';
 import type { EntryEvent } from './diff.ts';
 
 export const channelId = (w: Pick<Watch, 'platform' | 'workspace' | 'channel'>) => `${w.platform}/${w.workspace}/${w.channel}`;
@@ -74,13 +75,27 @@ export async function deliverToWatch(
 
   const channel: ChatRef = { platform: watch.platform, workspace: watch.workspace, channel: watch.channel };
   const card = questCard(quest, counts, ctx.webBaseUrl);
+  const postCard = async () => {
+    const posted = await adapter.post(channel, { text: card.text, rich: card });
+    const id = posted.thread ?? posted.messageId;
+    await ctx.store.setWatchCard(watch, id);
+    return id;
+  };
   let cardId = watch.cardMessageId;
   if (!cardId) {
-    const posted = await adapter.post(channel, { text: card.text, rich: card });
-    cardId = posted.thread ?? posted.messageId;
-    await ctx.store.setWatchCard(watch, cardId);
+    cardId = await postCard();
   } else if (events.length) {
-    await adapter.edit(channel, cardId, { text: card.text, rich: card }).catch((err: unknown) => log.warn({ err }, 'quest card edit failed'));
+    try {
+      await adapter.edit(channel, cardId, { text: card.text, rich: card });
+    } catch (err) {
+      if (!isMessageGone(err)) log.warn({ err }, 'quest card edit failed');
+      else {
+        // Someone deleted the card: its notices need a card to hang under, so a new one is
+        // posted and the watch follows it. A failure here is a failed post, retried next tick.
+        log.info({ card: cardId }, 'the quest card was deleted; posting a new one');
+        cardId = await postCard();
+      }
+    }
   }
 
   // Changes the channel does not watch are recorded as seen without a notice.
