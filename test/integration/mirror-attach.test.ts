@@ -9,17 +9,23 @@ afterEach(async () => {
   await m.close();
 });
 
+/**
+ * A Slack thread mirrored the usual way, and Discord thread D-THREAD attached to its
+ * conversation the way `/ouro mirror attach <id>` records it.
+ */
+async function attachedThreads() {
+  await m.link(m.slack, 'C1', 'threads');
+  const root = await m.slack.say(ada, 'C1', 'Shared question');
+  await m.slack.say(bob, 'C1', 'first Slack reply', { thread: root.messageId });
+  await m.bridge.drain();
+  const convId = await m.conversationOf(m.slack, 'C1', root.messageId);
+  await m.store.linkThread({ platform: 'discord', workspace: 'G1', channel: 'D1', thread: 'D-THREAD', conversationId: convId });
+  return { root, convId };
+}
+
 describe('a Slack thread and a Discord thread attached to one conversation', () => {
   it('stay in step: each side gets the other, Ouro gets both, Ouro replies reach both', async () => {
-    // The Slack thread is mirrored the usual way; the Discord thread is attached to its
-    // conversation the way `/ouro mirror attach <id>` records it.
-    await m.link(m.slack, 'C1', 'threads');
-    const root = await m.slack.say(ada, 'C1', 'Shared question');
-    await m.slack.say(bob, 'C1', 'first Slack reply', { thread: root.messageId });
-    await m.bridge.drain();
-    const convId = await m.conversationOf(m.slack, 'C1', root.messageId);
-    await m.store.linkThread({ platform: 'discord', workspace: 'G1', channel: 'D1', thread: 'D-THREAD', conversationId: convId });
-
+    const { root, convId } = await attachedThreads();
     const fromSlack = await m.slack.say(ada, 'C1', 'hello Discord', { thread: root.messageId });
     await m.bridge.drain();
     const fromDiscord = await m.discord.say(dee, 'D1', 'hello **Slack**', { thread: 'D-THREAD' });
@@ -57,12 +63,7 @@ describe('a Slack thread and a Discord thread attached to one conversation', () 
   });
 
   it('an edit whose copy a person deleted on the other side updates Ouro and ends its job; the copy stays deleted', async () => {
-    await m.link(m.slack, 'C1', 'threads');
-    const root = await m.slack.say(ada, 'C1', 'Shared question');
-    await m.slack.say(bob, 'C1', 'first Slack reply', { thread: root.messageId });
-    await m.bridge.drain();
-    const convId = await m.conversationOf(m.slack, 'C1', root.messageId);
-    await m.store.linkThread({ platform: 'discord', workspace: 'G1', channel: 'D1', thread: 'D-THREAD', conversationId: convId });
+    const { root, convId } = await attachedThreads();
     const fromSlack = await m.slack.say(ada, 'C1', 'hello Discord', { thread: root.messageId });
     await m.bridge.drain();
     const copy = m.discord.bridgePosts('D1', 'D-THREAD')[0]!;
