@@ -1,6 +1,7 @@
 /**
  * Group commit: calls made while a batch is being written (or in the same tick) are
- * written together by the next batch, one statement and one commit for all of them.
+ * written together by the next batch, in one commit (one statement on PostgreSQL, a
+ * prepared statement per item on SQLite: enqueue.ts says why).
  * The queue's throughput on a file-backed SQLite comes from this (one WAL commit per
  * batch instead of per job); on PostgreSQL it saves a round trip per call.
  *

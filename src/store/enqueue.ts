@@ -7,8 +7,8 @@ import { requireInt, requireText, type StoreContext } from './context.ts';
 import { execute, sqliteBatch } from './engine.ts';
 
 /**
- * Recording jobs: a batch in one statement (see Batcher), insert-or-ignore on the
- * idempotency key, then a read of the jobs that already held their keys. Within one batch
+ * Recording jobs: a batch in one commit (see Batcher; its shape is below), insert-or-ignore
+ * on the idempotency key, then a read of the jobs that already held their keys. Within one batch
  * a repeated key is created by its first item only, exactly as consecutive calls would.
  *
  * Leasing on enqueue. A job given `lease` that would be its lane's head at once (due now,

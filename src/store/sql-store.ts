@@ -23,7 +23,8 @@ import * as leases from './leases.ts';
 export class SqlStore implements Store {
   private readonly ctx: StoreContext;
   private closed = false;
-  // 500 rows × 12 columns stays well inside SQLite's 32,766 bound parameters a statement.
+  // 500 rows × 12 columns stays well inside the bound parameters a PostgreSQL statement takes
+  // (65,535); SQLite writes a batch one row per statement.
   private readonly enqueues: Batcher<JobToEnqueue, Awaited<ReturnType<Store['enqueue']>>>;
   private readonly completions: Batcher<JobToFinish, void>;
   // Resolves to the error of that one mapping, if its write failed (see `isolated`).
@@ -38,7 +39,7 @@ export class SqlStore implements Store {
     this.ctx = { db, engine, log, now: () => Date.now() };
     this.enqueues = new Batcher((items) => enqueueMany(this.ctx, items), 500);
     // Jobs finish in separate HTTP callbacks: gathering over an I/O phase lets one
-    // statement and commit complete several (the bench measured one per job with 'tick').
+    // commit complete several (the bench measured one per job with 'tick').
     this.completions = new Batcher((items) => finishJobs(this.ctx, items), 500, 'io');
     // Mappings are recorded in the same HTTP callbacks. Batched on PostgreSQL only, where
     // it saves the BEGIN/COMMIT round trips (bench: 3.3-3.4 -> 1.8-2.9 ms CPU per message);
