@@ -11,6 +11,7 @@ import { compareTs, toSlackTarget } from './ids.ts';
 import { isOwn, type SelfIds } from './messages.ts';
 import { retryRateLimited } from './pacing.ts';
 import type { Outbound } from './outbound.ts';
+import { slackErrorCode } from './web-errors.ts';
 
 export const RELAY_EVENT_TYPE = 'ouro_bridge_relay';
 
@@ -61,7 +62,7 @@ export async function findPosted(o: Outbound, self: SelfIds, logger: Logger, ref
       if (page === MAX_PAGES - 1) logger.warn({ channel: target.channel }, 'slack: stopped reading for an earlier post after the page limit');
     }
   } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error;
+    const code = slackErrorCode(err);
     if (!code || !UNREADABLE.has(code)) throw err;
     logger.warn({ channel: target.channel, error: code }, 'slack: cannot read the channel to look for an earlier post; posting again');
     return [];

@@ -13,6 +13,7 @@ import { relayMetadata } from './find-posted.ts';
 import { toSlackTarget } from './ids.ts';
 import { retryRateLimited, type Pacer } from './pacing.ts';
 import { toSlack } from './to-slack.ts';
+import { slackErrorCode } from './web-errors.ts';
 
 type WebClient = App['client'];
 
@@ -92,7 +93,7 @@ export async function edit(o: Outbound, ref: ChatRef, messageId: string, message
   try {
     await o.pacer.run(channel, () => o.client.chat.update({ channel, ts: messageId, text, blocks: blocks ?? [] }));
   } catch (err) {
-    if ((err as { data?: { error?: string } }).data?.error === 'message_not_found') {
+    if (slackErrorCode(err) === 'message_not_found') {
       throw new MessageGoneError(`Slack message ${messageId} in ${channel} is gone (message_not_found)`);
     }
     throw err;
@@ -105,7 +106,7 @@ export async function remove(o: Outbound, ref: ChatRef, messageId: string): Prom
     await o.pacer.run(channel, () => o.client.chat.delete({ channel, ts: messageId }));
   } catch (err) {
     // Already gone (deleted by a person or an earlier attempt): the goal is reached.
-    if ((err as { data?: { error?: string } }).data?.error === 'message_not_found') return;
+    if (slackErrorCode(err) === 'message_not_found') return;
     throw err;
   }
 }
