@@ -88,13 +88,12 @@ export async function deliverToWatch(
     try {
       await adapter.edit(channel, cardId, { text: card.text, rich: card });
     } catch (err) {
-      if (!isMessageGone(err)) log.warn({ err }, 'quest card edit failed');
-      else {
+      if (isMessageGone(err)) {
         // Someone deleted the card: its notices need a card to hang under, so a new one is
         // posted and the watch follows it. A failure here is a failed post, retried next tick.
         log.info({ card: cardId }, 'the quest card was deleted; posting a new one');
         cardId = await postCard();
-      }
+      } else log.warn({ err }, 'quest card edit failed');
     }
   }
 
