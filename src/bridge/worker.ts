@@ -175,13 +175,19 @@ export function createWorker(deps: WorkerDeps): Worker {
   const runningLanes = new Map<string, number>();
   const rewake = new Set<string>();
 
+  const laneBusy = (lane: string) => runningLanes.set(lane, (runningLanes.get(lane) ?? 0) + 1);
+  const laneFree = (lane: string) => {
+    const left = runningLanes.get(lane)! - 1;
+    if (left > 0) runningLanes.set(lane, left);
+    else runningLanes.delete(lane);
+  };
+
+  /** `handedOver`: from a slot's run(), which marked its lane busy already. */
   function track(job: Job, handedOver = false): void {
-    runningLanes.set(job.lane, (runningLanes.get(job.lane) ?? 0) + 1);
+    if (!handedOver) laneBusy(job.lane);
     const p = run(job).finally(() => {
       inflight.delete(job.id);
-      const left = runningLanes.get(job.lane)! - 1;
-      if (left > 0) runningLanes.set(job.lane, left);
-      else runningLanes.delete(job.lane);
+      laneFree(job.lane);
       // The lane's next job (if any) is its head now.
       if (rewake.delete(job.lane) || deps.sharedLanes || !handedOver) wake(job.lane);
       else if (full || woken.size > 0) schedulePump(); // the freed slot may be wanted
@@ -302,6 +308,20 @@ export function createWorker(deps: WorkerDeps): Worker {
     });
   }
 
+  // Jobs given to a slot's run(), started on the next turn of the event loop: the inbox
+  // hands a job over before its ack returns, and the ack must not wait for the job's first
+  // steps (the handler reads the store and converts the text before its first real wait).
+  // In a burst all of them start together, once the burst's acks are out.
+  const handedOver: Job[] = [];
+  function startHandedOver(): void {
+    for (const job of handedOver.splice(0)) {
+      reserved--;
+      // Stopped meanwhile: the lease runs out and the job is claimed again (as after a crash).
+      if (started && !inflight.has(job.id)) track(job, true);
+      else laneFree(job.lane);
+    }
+  }
+
   function reserve(): Slot | undefined {
     if (!started || busy() >= deps.concurrency) return undefined;
     reserved++;
@@ -316,9 +336,11 @@ export function createWorker(deps: WorkerDeps): Worker {
       workerId: deps.workerId,
       leaseMs: deps.leaseMs,
       run(job) {
-        if (!end()) return;
-        // Stopped meanwhile: the lease runs out and the job is claimed again (as after a crash).
-        if (started && !inflight.has(job.id)) track(job, true);
+        if (!open) return;
+        open = false; // still counted in `reserved` until it starts
+        laneBusy(job.lane); // a wake for its lane now waits for it, as for a running job
+        handedOver.push(job);
+        if (handedOver.length === 1) setImmediate(startHandedOver);
       },
       release() {
         // The slot may have kept a claim from taking what it was woken for.
@@ -335,6 +357,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       void pump();
     },
     async stop(timeoutMs = 10_000) {
+      startHandedOver(); // acked and leased to us: they finish (or time out) like the rest
       started = false;
       if (idleTimer) clearTimeout(idleTimer);
       if (gatherTimer) clearTimeout(gatherTimer);

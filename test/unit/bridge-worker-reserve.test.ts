@@ -144,6 +144,28 @@ describe('worker slots and the inbox fast path', () => {
     expect([worker.reserve(), worker.reserve()].every(Boolean)).toBe(true);
   });
 
+  it('the ack does not wait for the job: it starts on the next turn of the event loop', async () => {
+    expect(await inbox().receive(posted('t1', 1))).toEqual({ accepted: true });
+    // The handler records the job as its first step, so it has not been called yet.
+    expect(ran).toHaveLength(0);
+    await new Promise((r) => setImmediate(r));
+    expect(ran).toHaveLength(1);
+  });
+
+  it('a job handed over just before stop() runs, and stop waits for it', async () => {
+    let open!: () => void;
+    gate = new Promise((r) => (open = r));
+    await inbox().receive(posted('t1', 1));
+    let stopped = false;
+    const stopping = worker.stop(2000).then(() => (stopped = true));
+    expect(ran).toHaveLength(1);
+    await sleep(20);
+    expect(stopped).toBe(false);
+    open();
+    await stopping;
+    expect((await store.listJobs()).map((j) => j.state)).toEqual(['done']);
+  });
+
   it('a stopped worker hands out no slot', async () => {
     await worker.stop(100);
     expect(worker.reserve()).toBeUndefined();
