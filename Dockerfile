@@ -30,5 +30,5 @@ VOLUME ["/app/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "bin/ouro-bridge.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "bin/ouro-bridge.js"]
 CMD ["start"]

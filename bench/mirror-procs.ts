@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../src/cli/node-flags.ts';
 import type { BridgeArgs, BridgeResult } from './mirror-bridge.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -87,10 +88,12 @@ export async function bridgeProcesses(
       },
     );
   };
-  // e.g. BENCH_BRIDGE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the bridge.
+  // Bridge processes run under the flags `npm start` gives (src/cli/node-flags.ts). Extra
+  // ones come after, so they win: e.g. BENCH_BRIDGE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // to profile the bridge, or "--max-semi-space-size=16" for Node's default young generation.
   const extra = process.env.BENCH_BRIDGE_FLAGS?.split(' ').filter(Boolean) ?? [];
   for (const [i, a] of args.entries()) {
-    const flags = ['--expose-gc', ...extra, ...(runtime === 'tsx' ? ['--import', 'tsx'] : [])];
+    const flags = ['--expose-gc', ...NODE_FLAGS, ...extra, ...(runtime === 'tsx' ? ['--import', 'tsx'] : [])];
     const argv = [...flags, entry, JSON.stringify(a)];
     const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const c = { child, out: '' };

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../src/cli/node-flags.ts'; // as `npm start` runs the bridge
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(ROOT, 'soak', 'bridge-child.ts');
@@ -36,7 +37,7 @@ export interface SpawnOptions {
 }
 
 export async function spawnBridge(name: string, opts: SpawnOptions): Promise<BridgeChild> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ env: opts.env, storeSchema: opts.storeSchema })], {
+  const proc = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', CHILD, JSON.stringify({ env: opts.env, storeSchema: opts.storeSchema })], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -12,6 +12,7 @@ import { createApp } from '../../app.ts';
 import type { ChatAdapter } from '../../bridge/types.ts';
 import { loadConfig } from '../../config.ts';
 import { parseFlags, UsageError, untilSignal, type CliCommand } from '../main.ts';
+import { missingNodeFlags } from '../node-flags.ts';
 
 export const command: CliCommand = {
   summary: 'Run the bridge (the platforms whose tokens are set, the Ouro webhook, health and metrics)',
@@ -44,6 +45,10 @@ DISCORD_TOKEN is set. Exit code 2 on bad configuration.
     try {
       const { url } = await app.start();
       process.stderr.write(`ouro-bridge listening on ${url}\n`);
+      const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+      if (missing.length > 0) {
+        app.logger.info({ missing }, 'Node runs without the flags `npm start` gives it; bursts will see longer GC pauses (README: Run it for real)');
+      }
     } catch (err) {
       // Usually Ouro unreachable or the key refused: one line for the operator, the stack in the log.
       app.logger.error({ err }, 'start-up failed');
