@@ -131,7 +131,7 @@ export function createInbox(deps: InboxDeps): BridgeInbox {
       }
       const lane = chatLane(event.ref);
       // Fast path: with a free worker slot, a message into an idle thread is recorded already
-      // leased to this process and starts at once, without waiting for a claim.
+      // leased to this process and starts once the ack is out, without waiting for a claim.
       const slot = deps.reserve?.();
       let recorded;
       try {

@@ -52,7 +52,8 @@ export interface Worker {
    * A slot for a job the caller is about to record already leased to this worker (the
    * inbox's fast path for an idle lane; Store `enqueue` with `lease`), or undefined when
    * every slot is taken or the worker is stopped. The caller must end it with `run` (the
-   * job came back leased to us) or `release` (it did not, or recording failed).
+   * job came back leased to us; it starts on the event loop's next turn) or `release` (it
+   * did not, or recording failed).
    */
   reserve(): Slot | undefined;
   /** Resolves when no pending or running job remains (dead ones do not count). */
