@@ -9,3 +9,21 @@ export class MessageGoneError extends Error {
 }
 
 export const isMessageGone = (err: unknown): err is MessageGoneError => err instanceof MessageGoneError;
+
+/**
+ * Edits each message of a post (its parts, or further copies) with `edit`, in order,
+ * skipping those that are gone: a person may delete one of them and leave the rest.
+ * Throws MessageGoneError only when every one is gone, any other error at once.
+ */
+export async function editEach(ids: readonly string[], edit: (id: string) => Promise<void>): Promise<void> {
+  let gone = 0;
+  for (const id of ids) {
+    try {
+      await edit(id);
+    } catch (err) {
+      if (!isMessageGone(err)) throw err;
+      gone++;
+    }
+  }
+  if (gone > 0 && gone === ids.length) throw new MessageGoneError(`every message of the post is gone (${ids.join(', ')})`);
+}

@@ -161,8 +161,9 @@ export interface ChatAdapter {
    * `parts`: the other messages of the same post at `ref` (PostedMessage.parts). An adapter
    * that splits long posts lays the new text over them (and deletes parts it no longer
    * needs); any other adapter edits or deletes each of them like `messageId`.
-   * `edit` throws MessageGoneError (gone.ts) when the platform says `messageId` no longer
-   * exists; `delete` of a message already gone succeeds.
+   * `edit` skips a message the platform says no longer exists (a person deleted it) and
+   * throws MessageGoneError (gone.ts) when none of the post's messages exists any more;
+   * `delete` of a message already gone succeeds.
    */
   edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts?: readonly string[]): Promise<void>;
   delete(ref: ChatRef, messageId: string, parts?: readonly string[]): Promise<void>;

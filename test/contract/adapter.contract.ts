@@ -212,6 +212,22 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       await h.adapter.delete(ref, posted.messageId);
     });
 
+    it('an edit given parts skips the ones that are gone, and throws MessageGoneError once all are', async () => {
+      const root = await h.sendUserMessage('thread for a post with a part gone');
+      const ref = at(root.messageId);
+      const author = { name: 'Bob (Ouro)' };
+      const a = await h.adapter.post(ref, { text: 'first of two', author });
+      const b = await h.adapter.post(ref, { text: 'second of two', author });
+      await h.adapter.delete(ref, a.messageId);
+      await waitReceived((r) => r.op === 'delete' && r.messageId === a.messageId, 'the first message deleted');
+      await h.adapter.edit(ref, a.messageId, { text: 'the survivor shows this', author }, [b.messageId]);
+      await waitReceived((r) => r.op === 'edit' && r.messageId === b.messageId, 'the second message edited');
+      expect(h.received().find((r) => r.op === 'edit' && r.messageId === b.messageId)!.text).toContain('the survivor shows this');
+      await h.adapter.delete(ref, b.messageId);
+      await waitReceived((r) => r.op === 'delete' && r.messageId === b.messageId, 'the second message deleted');
+      await expect(h.adapter.edit(ref, a.messageId, { text: 'too late', author }, [b.messageId])).rejects.toBeInstanceOf(MessageGoneError);
+    });
+
     it('an edit and a delete given the other messages of a post (parts) reach every one of them', async () => {
       const root = await h.sendUserMessage('thread for a post in parts');
       const ref = at(root.messageId);

@@ -116,6 +116,25 @@ describe('discord thread mirroring end to end', () => {
     for (const id of [...again, parts[1]!]) expect(h.fake.messages.has(id)).toBe(false);
   });
 
+  it('an edit of a long message is laid over the copied part left when a person deleted the other', async () => {
+    const text = Array.from({ length: 60 }, (_, i) => `line ${i}: ${'sit amet '.repeat(5)}`).join('\n'); // ~3,000 characters
+    const long = h.fake.userMessage(text, { thread: root2.id });
+    let parts: string[] = [];
+    await eventually(() => {
+      parts = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes('sit amet')).map((r) => r.messageId!);
+      expect(parts).toHaveLength(2);
+    }, 10_000);
+    // Gone from Discord without an event reaching the bridge: only the edit finds out.
+    h.fake.messages.delete(parts[0]!);
+    // Still two messages' worth of text: laid over the one part left, cut with a note.
+    h.fake.editUserMessage(long.id, text.replaceAll('sit amet', 'SIT AMET'));
+    await eventually(() => {
+      const edit = h.fake.received().find((o) => o.op === 'edit' && o.messageId === parts[1]);
+      expect(edit?.text).toMatch(/^[^]*line 0: SIT AMET[^]*\(cut to fit Discord; the full text is on Ouro\)$/);
+    }, 10_000);
+    expect(messagesOf(conversationId).some((m) => m.text.includes('line 59: SIT AMET'))).toBe(true);
+  });
+
   it('an edit and a delete in Discord reach the Ouro conversation', async () => {
     h.fake.editUserMessage(reply.id, 'I think so, see run 13');
     await eventually(() => {

@@ -10,6 +10,7 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, Invoker, OutboundMessage } from '../../bridge/types.ts';
+import { editEach } from '../../bridge/gone.ts';
 import { HELP_LINES, parseLine, type ConsoleAction } from './inbound.ts';
 import {
   CONSOLE_CHANNEL,
@@ -251,7 +252,7 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
     findPosted: out.findPosted,
     // The console never splits a post: other "parts" are further copies, each edited alike.
     async edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts: readonly string[] = []) {
-      for (const id of [messageId, ...parts]) await out.edit(ref, id, message);
+      await editEach([messageId, ...parts], (id) => out.edit(ref, id, message));
     },
     async delete(ref: ChatRef, messageId: string, parts: readonly string[] = []) {
       for (const id of [messageId, ...parts]) await out.delete(ref, id);

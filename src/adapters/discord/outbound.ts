@@ -14,7 +14,7 @@
  */
 import type { REST } from 'discord.js';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../bridge/types.ts';
-import { MessageGoneError } from '../../bridge/gone.ts';
+import { editEach, isMessageGone, MessageGoneError } from '../../bridge/gone.ts';
 import type { Logger } from '../../log.ts';
 import { toDiscordTarget } from './ids.ts';
 import { layOver, renderReply, renderText, type DiscordMessageBody } from './render.ts';
@@ -83,17 +83,31 @@ export class Outbound {
   /**
    * Edits a post. With `parts` (a post split into several messages, or further copies of
    * it), the new text is laid over all of them in the order they were sent; messages it no
-   * longer needs are deleted.
+   * longer needs are deleted. A part a person deleted is skipped and the text laid over the
+   * rest; MessageGoneError only when every part is gone.
    */
   async editPost(ref: ChatRef, messageId: string, message: OutboundMessage, parts: readonly string[] = []): Promise<void> {
-    if (parts.length === 0 || message.rich) {
-      for (const id of [messageId, ...parts]) await this.edit(ref, id, message);
-      return;
-    }
-    const ids = [messageId, ...parts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-    const texts = layOver(renderText(message.text), ids.length);
-    for (const [i, content] of texts.entries()) {
-      await this.editBody(ref, ids[i]!, { content, embeds: [], components: [], files: [] }, message.author);
+    if (parts.length === 0 || message.rich) return editEach([messageId, ...parts], (id) => this.edit(ref, id, message));
+    let ids = [messageId, ...parts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    const all = ids;
+    const rendered = renderText(message.text);
+    let texts = layOver(rendered, ids.length);
+    // After a gone part the text is laid over the rest again, from the first part; a part
+    // already showing its new text is not edited twice.
+    const shown = new Map<string, string>();
+    for (let i = 0; i < texts.length; i++) {
+      const [id, content] = [ids[i]!, texts[i]!];
+      if (shown.get(id) === content) continue;
+      try {
+        await this.editBody(ref, id, { content, embeds: [], components: [], files: [] }, message.author);
+        shown.set(id, content);
+      } catch (err) {
+        if (!isMessageGone(err)) throw err;
+        ids = ids.filter((x) => x !== id);
+        if (ids.length === 0) throw new MessageGoneError(`every message of the post is gone (${all.join(', ')})`);
+        texts = layOver(rendered, ids.length);
+        i = -1;
+      }
     }
     for (const id of ids.slice(texts.length)) await this.delete(ref, id);
   }

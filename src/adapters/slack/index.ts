@@ -9,6 +9,7 @@
  */
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterHealth, BridgeInbox, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
+import { editEach } from '../../bridge/gone.ts';
 import type { RichReply, Visibility } from '../../commands/reply.ts';
 import type { HttpServer } from '../../http/server.ts';
 import { silentLogger, type Logger } from '../../log.ts';
@@ -185,7 +186,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     findPosted: (ref, probe, since) => findPosted(o, self, logger, ref, probe, since),
     // Slack never splits a post: other "parts" are further copies, each edited alike.
     async edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts: readonly string[] = []) {
-      for (const id of [messageId, ...parts]) await out.edit(o, ref, id, message);
+      await editEach([messageId, ...parts], (id) => out.edit(o, ref, id, message));
     },
     async delete(ref: ChatRef, messageId: string, parts: readonly string[] = []) {
       for (const id of [messageId, ...parts]) await out.remove(o, ref, id);
