@@ -212,12 +212,18 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       await h.adapter.delete(ref, posted.messageId);
     });
 
-    it('an edit given parts skips the ones that are gone, and throws MessageGoneError once all are', async () => {
-      const root = await h.sendUserMessage('thread for a post with a part gone');
+    const author = { name: 'Bob (Ouro)' };
+    /** Two posts by the bridge in a new thread, standing for the messages of one post. */
+    const twoPosts = async (thread: string) => {
+      const root = await h.sendUserMessage(thread);
       const ref = at(root.messageId);
-      const author = { name: 'Bob (Ouro)' };
-      const a = await h.adapter.post(ref, { text: 'first of two', author });
-      const b = await h.adapter.post(ref, { text: 'second of two', author });
+      const a = await h.adapter.post(ref, { text: 'part one', author });
+      const b = await h.adapter.post(ref, { text: 'part two', author });
+      return { ref, a, b };
+    };
+
+    it('an edit given parts skips the ones that are gone, and throws MessageGoneError once all are', async () => {
+      const { ref, a, b } = await twoPosts('thread for a post with a part gone');
       await h.adapter.delete(ref, a.messageId);
       await waitReceived((r) => r.op === 'delete' && r.messageId === a.messageId, 'the first message deleted');
       await h.adapter.edit(ref, a.messageId, { text: 'the survivor shows this', author }, [b.messageId]);
@@ -229,11 +235,7 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
     });
 
     it('an edit and a delete given the other messages of a post (parts) reach every one of them', async () => {
-      const root = await h.sendUserMessage('thread for a post in parts');
-      const ref = at(root.messageId);
-      const author = { name: 'Bob (Ouro)' };
-      const a = await h.adapter.post(ref, { text: 'part one', author });
-      const b = await h.adapter.post(ref, { text: 'part two', author });
+      const { ref, a, b } = await twoPosts('thread for a post in parts');
       await h.adapter.edit(ref, a.messageId, { text: 'one short text', author }, [b.messageId]);
       await waitReceived((r) => r.op === 'edit' && r.messageId === a.messageId, 'the first message edited');
       expect(h.received().find((r) => r.op === 'edit' && r.messageId === a.messageId)!.text).toContain('one short text');

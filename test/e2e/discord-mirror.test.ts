@@ -88,26 +88,29 @@ describe('discord thread mirroring end to end', () => {
     }, 10_000);
   });
 
-  it('a long message copied into the other thread goes as several messages; its edit and delete reach each of them', async () => {
-    const text = Array.from({ length: 60 }, (_, i) => `line ${i}: ${'lorem ipsum '.repeat(4)}`).join('\n'); // ~3,500 characters
-    const long = h.fake.userMessage(text, { thread: root2.id });
+  /** 60 lines of `words`: two Discord messages' worth. */
+  const longText = (words: string) => Array.from({ length: 60 }, (_, i) => `line ${i}: ${words}`).join('\n');
+  /** Posts `text` in the second thread; resolves once its copy in the first went out as two messages (found by `marker`). */
+  const copiedInTwo = async (text: string, marker: string) => {
+    const original = h.fake.userMessage(text, { thread: root2.id });
     let parts: string[] = [];
     await eventually(() => {
-      parts = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes('lorem ipsum')).map((r) => r.messageId!);
+      parts = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes(marker)).map((r) => r.messageId!);
       expect(parts).toHaveLength(2);
     }, 10_000);
+    return { original, parts };
+  };
+
+  it('a long message copied into the other thread goes as several messages; its edit and delete reach each of them', async () => {
+    const text = longText('lorem ipsum '.repeat(4)); // ~3,500 characters
+    const { original: long, parts } = await copiedInTwo(text, 'lorem ipsum');
     h.fake.editUserMessage(long.id, 'shortened to one line');
     await eventually(() => {
       const ops = h.fake.received();
       expect(ops.some((o) => o.op === 'edit' && o.messageId === parts[0] && o.text?.includes('shortened to one line'))).toBe(true);
       expect(ops.some((o) => o.op === 'delete' && o.messageId === parts[1])).toBe(true);
     }, 10_000);
-    const longer = h.fake.userMessage(text.replaceAll('lorem', 'dolor'), { thread: root2.id });
-    let again: string[] = [];
-    await eventually(() => {
-      again = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes('dolor ipsum')).map((r) => r.messageId!);
-      expect(again).toHaveLength(2);
-    }, 10_000);
+    const { original: longer, parts: again } = await copiedInTwo(text.replaceAll('lorem', 'dolor'), 'dolor ipsum');
     h.fake.deleteUserMessage(longer.id);
     await eventually(() => {
       const deleted = h.fake.received().filter((o) => o.op === 'delete').map((o) => o.messageId);
@@ -117,13 +120,8 @@ describe('discord thread mirroring end to end', () => {
   });
 
   it('an edit of a long message is laid over the copied part left when a person deleted the other', async () => {
-    const text = Array.from({ length: 60 }, (_, i) => `line ${i}: ${'sit amet '.repeat(5)}`).join('\n'); // ~3,000 characters
-    const long = h.fake.userMessage(text, { thread: root2.id });
-    let parts: string[] = [];
-    await eventually(() => {
-      parts = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes('sit amet')).map((r) => r.messageId!);
-      expect(parts).toHaveLength(2);
-    }, 10_000);
+    const text = longText('sit amet '.repeat(5)); // ~3,000 characters
+    const { original: long, parts } = await copiedInTwo(text, 'sit amet');
     // Gone from Discord without an event reaching the bridge: only the edit finds out.
     h.fake.messages.delete(parts[0]!);
     // Still two messages' worth of text: laid over the one part left, cut with a note.
