@@ -20,6 +20,8 @@ export interface OuroMessageLike {
   text?: string | null;
   json?: unknown;
   created_at: string;
+  /** Equal to `created_at` until someone edits the message on Ouro. */
+  last_updated?: string | null;
 }
 
 export interface OuroPort {

@@ -5,13 +5,16 @@
  * relay cursor that a person (not the bridge's own account) wrote, into every linked chat
  * thread that has no copy yet. The message map, not the cursor, is what prevents a
  * duplicate: the cursor only bounds how far back the job reads. A post made but not yet
- * mapped (crash, lost answer) is found again through its intent (post-once.ts).
+ * mapped (crash, lost answer) is found again through its intent (post-once.ts). Edits made
+ * on Ouro are found in the same read (OURO_EDIT_PREFIX says how).
  */
 import type { ThreadLink } from '../store/types.ts';
+import { copiesByThread } from './copies.ts';
+import { isMessageGone } from './gone.ts';
 import { docToMarkdown } from '../ouro/convert/doc-to-markdown.ts';
 import type { Doc } from '../ouro/types.ts';
 import { ouroAuthor, ouroAuthorId } from './author.ts';
-import { sameThread } from './chat-ref.ts';
+import { encodeChatRef, refOfThreadKey, sameThread } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { SyncPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
@@ -31,6 +34,20 @@ const MAX_PAGES = 20;
 export const LINK_SKEW_MS = 60_000;
 
 type Cursor = { createdAt: string; messageId: string };
+
+/**
+ * Edits made on Ouro. Ouro sends no webhook for them (ouro-api.md §6.1), so the sync job
+ * looks for them in the newest page it reads anyway: a message whose `last_updated` is past
+ * its `created_at` and differs from the version last relayed (kept in the store's state under
+ * this prefix) has its chat copies edited. So an edit shows in chat at the next sync: the
+ * next webhook or reconciliation pass. Messages older than that page are not looked at.
+ */
+export const OURO_EDIT_PREFIX = 'ouro-edit:';
+/** How long a relayed version is remembered (the reconciliation pass purges older ones). */
+export const OURO_EDIT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const ouroEditKey = (ouroMessageId: string) => `${OURO_EDIT_PREFIX}${ouroMessageId}`;
+const editedOnOuro = (m: OuroMessageLike): boolean =>
+  typeof m.last_updated === 'string' && isoMicros(m.last_updated) > isoMicros(m.created_at);
 
 /**
  * Microseconds since the epoch. Ouro stamps microseconds (`…41.591234+00:00`) and
@@ -70,20 +87,25 @@ export function chatTextOf(m: OuroMessageLike): string {
 export function createToChat(ctx: BridgeContext, threads: Threads) {
   const { store, ouro, adapters, logger, metrics } = ctx;
 
-  /** Messages after the cursor, ascending. */
-  async function readNewer(conversationId: string, cursor: Cursor | undefined): Promise<OuroMessageLike[]> {
+  /**
+   * Messages after the cursor, ascending (`newer`), and those of the newest page at or
+   * before it (`relayed`: where edits are looked for).
+   */
+  async function read(conversationId: string, cursor: Cursor | undefined): Promise<{ newer: OuroMessageLike[]; relayed: OuroMessageLike[] }> {
     const out: OuroMessageLike[] = [];
+    let relayed: OuroMessageLike[] | undefined;
     let before: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const res = await ouro.messages.list(conversationId, { limit: cursor ? PAGE : FIRST_PAGE, ...(before ? { before } : {}) });
       const fresh = res.messages.filter((m) => isAfter(m, cursor));
+      relayed ??= res.messages.filter((m) => !isAfter(m, cursor));
       out.push(...fresh);
       const reachedCursor = fresh.length < res.messages.length;
-      if (!cursor || reachedCursor || !res.hasMore || !res.nextBefore) return sortAsc(out);
+      if (!cursor || reachedCursor || !res.hasMore || !res.nextBefore) return { newer: sortAsc(out), relayed };
       before = res.nextBefore;
     }
     logger.warn({ conversationId, pages: MAX_PAGES }, 'conversation far ahead of its relay cursor; relaying the newest pages now, the rest next time');
-    return sortAsc(out);
+    return { newer: sortAsc(out), relayed: relayed ?? [] };
   }
 
   function sortAsc(list: OuroMessageLike[]): OuroMessageLike[] {
@@ -110,6 +132,27 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       await recordPost(ctx, target, posted, conversationId, m.id);
       metrics.relayed('to_chat', link.platform);
     }
+    // Posted as it reads now: an edit made before is not relayed again.
+    if (editedOnOuro(m)) await store.setState(ouroEditKey(m.id), m.last_updated!);
+  }
+
+  /** A message edited on Ouro since its version last relayed: its copies in `links` are edited. */
+  async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
+    if (!editedOnOuro(m) || (await store.getState(ouroEditKey(m.id))) === m.last_updated) return;
+    const message = { text: chatTextOf(m), author: ouroAuthor(m) };
+    for (const [copy, ...parts] of copiesByThread(await store.getMessagesByOuro(m.id))) {
+      const adapter = adapters.get(copy.platform);
+      if (!adapter || !links.some((l) => sameThread(l, copy))) continue;
+      try {
+        await adapter.edit(refOfThreadKey(copy), copy.chatMessageId, message, parts.map((p) => p.chatMessageId));
+        metrics.relayed('to_chat', copy.platform);
+      } catch (err) {
+        // A person deleted the copy there: nothing to edit, and no retry brings it back.
+        if (!isMessageGone(err)) throw err;
+        logger.info({ copy: encodeChatRef(refOfThreadKey(copy)), ouroMessageId: m.id }, 'the copy of a message edited on Ouro was deleted; not edited');
+      }
+    }
+    await store.setState(ouroEditKey(m.id), m.last_updated!);
   }
 
   return {
@@ -126,12 +169,14 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       const links: ThreadLink[] = [];
       for (const link of all) if (await threads.carries(link)) links.push(link);
       const cursor = await store.getRelayCursor(conversationId);
-      const messages = await readNewer(conversationId, cursor);
+      const { newer: messages, relayed } = await read(conversationId, cursor);
       const bot = ctx.botUserId();
+      // The bridge's own messages (chat → Ouro) and agents' reasoning/tool rows stay on Ouro.
+      const ours = (m: OuroMessageLike) => ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message');
+      for (const m of relayed) if (!ours(m)) await relayEdit(m, links);
       let skipped: OuroMessageLike | undefined;
       for (const m of messages) {
-        // The bridge's own messages (chat → Ouro) and agents' reasoning/tool rows stay on Ouro.
-        if (ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message')) {
+        if (ours(m)) {
           skipped = m;
           continue;
         }

@@ -15,6 +15,7 @@ import type { JobOutcome } from './worker.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
+import { copiesByThread } from './copies.ts';
 import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';
@@ -241,14 +242,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     const first = original.ouroMessageIds[0];
     if (!first) return [];
     const all = await store.getMessagesByOuro(first);
-    const byThread: [MessageMapping, ...MessageMapping[]][] = [];
-    for (const m of all) {
-      if (m.origin !== 'ouro' || (sameThread(m, original) && m.chatMessageId === original.chatMessageId)) continue;
-      const group = byThread.find(([g]) => sameThread(g, m));
-      if (group) group.push(m);
-      else byThread.push([m]);
-    }
-    return byThread;
+    return copiesByThread(all, (m) => sameThread(m, original) && m.chatMessageId === original.chatMessageId);
   }
 }
 

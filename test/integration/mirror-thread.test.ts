@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOuroClient } from '../../src/ouro/index.ts';
 import { ada, bob, eventually, startMirror, type Mirror } from './mirror-harness.ts';
 
 let m: Mirror;
@@ -126,6 +127,38 @@ describe('Ouro → chat', () => {
     await m.bridge.drain();
     expect(m.slack.bridgePosts('C1', root.messageId)).toHaveLength(1);
     expect(m.messagesOf(convId)).toHaveLength(3);
+  });
+
+  it('relays an edit made on Ouro to the chat copy at the next sync, once, and never an edit of its own messages', async () => {
+    await m.link(m.slack, 'C1', 'threads');
+    const root = await m.slack.say(ada, 'C1', 'Which version did the run use?');
+    const bump = await m.slack.say(bob, 'C1', 'bumping', { thread: root.messageId });
+    await m.bridge.drain();
+    const convId = await m.conversationOf(m.slack, 'C1', root.messageId);
+    const alice = createOuroClient({ baseUrl: m.sandbox.url, apiKey: m.sandbox.addUser('alice').apiKey, retries: 0 });
+    const { id } = await m.sandbox.postAs('alice', convId, 'The run used **v1**');
+    await eventually(() => expect(m.slack.bridgePosts('C1', root.messageId)).toHaveLength(1));
+    await m.bridge.drain();
+    const edits = () => m.slack.ops.filter((o) => o.op === 'edit');
+    expect(edits()).toEqual([]);
+
+    await alice.messages.update(convId, id, { text: 'The run used **v2**' });
+    // Ouro sends no webhook for an edit: the next sync (here a reconciliation pass) finds it.
+    await m.bridge.reconcile();
+    await m.bridge.drain();
+    const [copy] = m.slack.bridgePosts('C1', root.messageId);
+    expect(copy!.text).toBe('The run used **v2**');
+    expect(edits()).toHaveLength(1);
+    expect(edits()[0]).toMatchObject({ messageId: copy!.messageId, author: { name: 'alice (Ouro)' } });
+
+    // The next pass finds that version relayed already. Bob's edit changes the bridge's own
+    // Ouro message, which is not sent back to chat.
+    await m.slack.editAs(bob, 'C1', bump.messageId, 'bumping again', { thread: root.messageId });
+    await m.bridge.drain();
+    await m.bridge.reconcile();
+    await m.bridge.drain();
+    expect(m.messagesOf(convId).some((x) => x.text.includes('bumping again'))).toBe(true);
+    expect(edits()).toHaveLength(1);
   });
 
   it('answers a delivery about the bot\'s own message without relaying it', async () => {
