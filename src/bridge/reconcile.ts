@@ -64,9 +64,9 @@ export function createReconciler(deps: ReconcileDeps) {
     const jobs = await store.purgeDoneJobs(DONE_JOB_RETENTION_MS);
     const deliveries = await store.purgeDeliveries(DELIVERY_RETENTION_MS);
     const roots = await store.purgeState(ROOT_STATE_PREFIX, ROOT_RETENTION_MS);
-    const edits = await store.purgeState(OURO_EDIT_PREFIX, OURO_EDIT_RETENTION_MS);
+    const digests = await store.purgeState(OURO_EDIT_PREFIX, OURO_EDIT_RETENTION_MS);
     logger.debug(
-      { conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs, purgedDeliveries: deliveries, purgedRoots: roots, purgedEditVersions: edits },
+      { conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs, purgedDeliveries: deliveries, purgedRoots: roots, purgedTextDigests: digests },
       'reconciliation pass',
     );
   };

@@ -8,6 +8,7 @@
  * mapped (crash, lost answer) is found again through its intent (post-once.ts). Edits made
  * on Ouro are found in the same read (OURO_EDIT_PREFIX says how).
  */
+import { createHash } from 'node:crypto';
 import type { ThreadLink } from '../store/types.ts';
 import { copiesByThread } from './copies.ts';
 import { isMessageGone } from './gone.ts';
@@ -38,15 +39,18 @@ type Cursor = { createdAt: string; messageId: string };
 /**
  * Edits made on Ouro. Ouro sends no webhook for them (ouro-api.md §6.1), so the sync job
  * looks for them in the newest page it reads anyway: a message whose `last_updated` is past
- * its `created_at` and differs from the version last relayed (kept in the store's state under
- * this prefix) has its chat copies edited. So an edit shows in chat at the next sync: the
- * next webhook or reconciliation pass. Messages older than that page are not looked at.
+ * its `created_at` is a candidate, and its chat copies are edited when its text differs from
+ * the text last relayed. What else moves `last_updated` is not documented (a view might), so
+ * the text decides, not the time: a digest of each relayed text is kept in the store's state
+ * under this prefix. An edit shows in chat at the next sync, i.e. the next webhook or
+ * reconciliation pass; messages older than that page are not looked at.
  */
-export const OURO_EDIT_PREFIX = 'ouro-edit:';
-/** How long a relayed version is remembered (the reconciliation pass purges older ones). */
+export const OURO_EDIT_PREFIX = 'ouro-text:';
+/** How long a relayed text's digest is kept (the reconciliation pass purges older ones). */
 export const OURO_EDIT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-const ouroEditKey = (ouroMessageId: string) => `${OURO_EDIT_PREFIX}${ouroMessageId}`;
-const editedOnOuro = (m: OuroMessageLike): boolean =>
+const relayedTextKey = (ouroMessageId: string) => `${OURO_EDIT_PREFIX}${ouroMessageId}`;
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
+const touchedOnOuro = (m: OuroMessageLike): boolean =>
   typeof m.last_updated === 'string' && isoMicros(m.last_updated) > isoMicros(m.created_at);
 
 /**
@@ -132,14 +136,16 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       await recordPost(ctx, target, posted, conversationId, m.id);
       metrics.relayed('to_chat', link.platform);
     }
-    // Posted as it reads now: an edit made before is not relayed again.
-    if (editedOnOuro(m)) await store.setState(ouroEditKey(m.id), m.last_updated!);
+    await store.setState(relayedTextKey(m.id), digest(text));
   }
 
-  /** A message edited on Ouro since its version last relayed: its copies in `links` are edited. */
+  /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
   async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
-    if (!editedOnOuro(m) || (await store.getState(ouroEditKey(m.id))) === m.last_updated) return;
-    const message = { text: chatTextOf(m), author: ouroAuthor(m) };
+    if (!touchedOnOuro(m)) return;
+    const text = chatTextOf(m);
+    // No digest (relayed before digests were kept, or over 30 days ago): edited once more.
+    if ((await store.getState(relayedTextKey(m.id))) === digest(text)) return;
+    const message = { text, author: ouroAuthor(m) };
     for (const [copy, ...parts] of copiesByThread(await store.getMessagesByOuro(m.id))) {
       const adapter = adapters.get(copy.platform);
       if (!adapter || !links.some((l) => sameThread(l, copy))) continue;
@@ -152,7 +158,7 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
         logger.info({ copy: encodeChatRef(refOfThreadKey(copy)), ouroMessageId: m.id }, 'the copy of a message edited on Ouro was deleted; not edited');
       }
     }
-    await store.setState(ouroEditKey(m.id), m.last_updated!);
+    await store.setState(relayedTextKey(m.id), digest(text));
   }
 
   return {

@@ -151,8 +151,10 @@ describe('Ouro → chat', () => {
     expect(edits()).toHaveLength(1);
     expect(edits()[0]).toMatchObject({ messageId: copy!.messageId, author: { name: 'alice (Ouro)' } });
 
-    // The next pass finds that version relayed already. Bob's edit changes the bridge's own
-    // Ouro message, which is not sent back to chat.
+    // Nothing changes in chat when the text did not: not at the next pass, not when the
+    // message is saved again with the same text. Bob's edit changes the bridge's own Ouro
+    // message, which is not sent back to chat.
+    await alice.messages.update(convId, id, { text: 'The run used **v2**' });
     await m.slack.editAs(bob, 'C1', bump.messageId, 'bumping again', { thread: root.messageId });
     await m.bridge.drain();
     await m.bridge.reconcile();
