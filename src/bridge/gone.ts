@@ -16,14 +16,15 @@ export const isMessageGone = (err: unknown): err is MessageGoneError => err inst
  * Throws MessageGoneError only when every one is gone, any other error at once.
  */
 export async function editEach(ids: readonly string[], edit: (id: string) => Promise<void>): Promise<void> {
-  let gone = 0;
+  const gone: MessageGoneError[] = [];
   for (const id of ids) {
     try {
       await edit(id);
     } catch (err) {
       if (!isMessageGone(err)) throw err;
-      gone++;
+      gone.push(err);
     }
   }
-  if (gone > 0 && gone === ids.length) throw new MessageGoneError(`every message of the post is gone (${ids.join(', ')})`);
+  if (gone.length === 0 || gone.length < ids.length) return;
+  throw gone.length === 1 ? gone[0] : new MessageGoneError(`every message of the post is gone: ${gone.map((e) => e.message).join('; ')}`);
 }
