@@ -9,7 +9,7 @@ import { uuid7 } from '../ouro/uuid7.ts';
 import { conversationLane } from './chat-ref.ts';
 import { JOB, type SyncPayload } from './jobs.ts';
 import { ROOT_STATE_PREFIX } from './threads.ts';
-import { OURO_EDIT_PREFIX, OURO_EDIT_RETENTION_MS } from './to-chat.ts';
+import { OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS } from './to-chat.ts';
 
 /**
  * Done jobs are kept this long because their idempotency keys die with them: platform
@@ -64,7 +64,7 @@ export function createReconciler(deps: ReconcileDeps) {
     const jobs = await store.purgeDoneJobs(DONE_JOB_RETENTION_MS);
     const deliveries = await store.purgeDeliveries(DELIVERY_RETENTION_MS);
     const roots = await store.purgeState(ROOT_STATE_PREFIX, ROOT_RETENTION_MS);
-    const digests = await store.purgeState(OURO_EDIT_PREFIX, OURO_EDIT_RETENTION_MS);
+    const digests = await store.purgeState(OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS);
     logger.debug(
       { conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs, purgedDeliveries: deliveries, purgedRoots: roots, purgedTextDigests: digests },
       'reconciliation pass',

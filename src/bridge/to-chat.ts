@@ -6,7 +6,7 @@
  * thread that has no copy yet. The message map, not the cursor, is what prevents a
  * duplicate: the cursor only bounds how far back the job reads. A post made but not yet
  * mapped (crash, lost answer) is found again through its intent (post-once.ts). Edits made
- * on Ouro are found in the same read (OURO_EDIT_PREFIX says how).
+ * on Ouro are found in the same read (OURO_TEXT_PREFIX says how).
  */
 import { createHash } from 'node:crypto';
 import type { ThreadLink } from '../store/types.ts';
@@ -45,13 +45,19 @@ type Cursor = { createdAt: string; messageId: string };
  * under this prefix. An edit shows in chat at the next sync, i.e. the next webhook or
  * reconciliation pass; messages older than that page are not looked at.
  */
-export const OURO_EDIT_PREFIX = 'ouro-text:';
+export const OURO_TEXT_PREFIX = 'ouro-text:';
 /** How long a relayed text's digest is kept (the reconciliation pass purges older ones). */
-export const OURO_EDIT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-const relayedTextKey = (ouroMessageId: string) => `${OURO_EDIT_PREFIX}${ouroMessageId}`;
+export const OURO_TEXT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const relayedTextKey = (ouroMessageId: string) => `${OURO_TEXT_PREFIX}${ouroMessageId}`;
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
 const touchedOnOuro = (m: OuroMessageLike): boolean =>
   typeof m.last_updated === 'string' && isoMicros(m.last_updated) > isoMicros(m.created_at);
+/**
+ * Every sync reads the newest page again; a message whose `last_updated` has not moved since
+ * this process last compared it is not compared again (no conversion, no store read). Bounded:
+ * the oldest entries go first.
+ */
+const CHECKED_MAX = 10_000;
 
 /**
  * Microseconds since the epoch. Ouro stamps microseconds (`…41.591234+00:00`) and
@@ -119,6 +125,8 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       .sort((a, b) => (isAfter(a, { createdAt: b.created_at, messageId: b.id }) ? 1 : -1));
   }
 
+  const checked = new Map<string, string>();
+
   async function relayOne(conversationId: string, m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     const copies = await store.getMessagesByOuro(m.id);
     const at = Date.parse(m.created_at);
@@ -141,10 +149,16 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
 
   /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
   async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
-    if (!touchedOnOuro(m)) return;
+    if (!touchedOnOuro(m) || checked.get(m.id) === m.last_updated) return;
     const text = chatTextOf(m);
     // No digest (relayed before digests were kept, or over 30 days ago): edited once more.
-    if ((await store.getState(relayedTextKey(m.id))) === digest(text)) return;
+    if ((await store.getState(relayedTextKey(m.id))) !== digest(text)) await editCopies(m, text, links);
+    checked.delete(m.id);
+    checked.set(m.id, m.last_updated!);
+    if (checked.size > CHECKED_MAX) checked.delete(checked.keys().next().value!);
+  }
+
+  async function editCopies(m: OuroMessageLike, text: string, links: ThreadLink[]): Promise<void> {
     const message = { text, author: ouroAuthor(m) };
     for (const [copy, ...parts] of copiesByThread(await store.getMessagesByOuro(m.id))) {
       const adapter = adapters.get(copy.platform);

@@ -151,6 +151,14 @@ describe('Ouro → chat', () => {
     expect(edits()).toHaveLength(1);
     expect(edits()[0]).toMatchObject({ messageId: copy!.messageId, author: { name: 'alice (Ouro)' } });
 
+    // A pass that finds last_updated where it was compares nothing again.
+    const digestReads: string[] = [];
+    const getState = m.store.getState.bind(m.store);
+    m.store.getState = async (key) => (key.startsWith('ouro-text:') && digestReads.push(key), getState(key));
+    await m.bridge.reconcile();
+    await m.bridge.drain();
+    expect(digestReads).toEqual([]);
+
     // Nothing changes in chat when the text did not: not at the next pass, not when the
     // message is saved again with the same text. Bob's edit changes the bridge's own Ouro
     // message, which is not sent back to chat.
