@@ -131,6 +131,7 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
     const copies = await store.getMessagesByOuro(m.id);
     const at = Date.parse(m.created_at);
     const text = chatTextOf(m);
+    let posted = false;
     for (const link of links) {
       if (!Number.isNaN(at) && at < link.createdAt - LINK_SKEW_MS) continue;
       if (copies.some((c) => sameThread(c, link))) continue;
@@ -140,11 +141,12 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
         continue;
       }
       const target = { platform: link.platform, workspace: link.workspace, channel: link.channel, thread: link.thread };
-      const posted = await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at);
-      await recordPost(ctx, target, posted, conversationId, m.id);
+      await recordPost(ctx, target, await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at), conversationId, m.id);
       metrics.relayed('to_chat', link.platform);
+      posted = true;
     }
-    await store.setState(relayedTextKey(m.id), digest(text));
+    // Only a message with copies can need an edit later (older ones a new link skips have none).
+    if (posted) await store.setState(relayedTextKey(m.id), digest(text));
   }
 
   /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
