@@ -200,7 +200,7 @@ describe('commands against the sandbox', () => {
     const r = await run('watch "Measure Curie temperatures" submitted,accepted', member);
     expect(r.reply.text).toBe('Watching **Measure Curie temperatures** here for submitted, accepted entries.');
     expect(await ts.store.listWatches(channel)).toMatchObject([{ questId: SEED_IDS.quest, statuses: ['submitted', 'accepted'] }]);
-    expect((await ts.store.getSnapshots(`${SEED_IDS.quest}@slack/T1/C_LAB`)).map((s) => s.status).sort()).toEqual(['accepted', 'rejected', 'submitted']);
+    expect((await ts.store.getSnapshots({ ...channel, questId: SEED_IDS.quest })).map((s) => s.status).sort()).toEqual(['accepted', 'rejected', 'submitted']);
     expect(polled).toEqual([SEED_IDS.quest]);
     const w = await run('watches', member);
     expect(w.reply.text).toContain(`• Measure Curie temperatures — submitted, accepted · id \`${SEED_IDS.quest}\``);

@@ -10,9 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_RENEW_MS, DEFAULT_LEASE_TTL_MS } from '../../src/bridge/leader.ts';
-import { createQuestNotifier } from '../../src/bridge/quests/index.ts';
+import { createQuestNotifier } from '../../src/quests/index.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { deliveredKey } from '../../src/commands/watch-baseline.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -131,7 +130,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
     await eventually(() => expect(notices().map((c) => JSON.stringify(c.args))).toEqual([expect.stringContaining('before the crash')]), 10_000);
     // The notifier records a notice right after posting it; a crash between the two would
     // repeat it (documented in notifier.ts, and not what this test is about): wait for the record.
-    const told = deliveredKey(SEED_IDS.quest, { platform: 'slack', workspace: TEAM, channel: CHANNEL });
+    const told = { platform: 'slack', workspace: TEAM, channel: CHANNEL, questId: SEED_IDS.quest } as const;
     await eventually(async () => expect((await store.getSnapshots(told)).map((x) => x.entryId)).toContain(entryId), 5_000);
 
     // kill -9 the leader: nothing is released, b must wait for the leases to expire.

@@ -1,6 +1,6 @@
 /**
  * Quest cards and entry notices, shared by `quest show`, the review button and the quest
- * notifier (src/bridge/quests), so a card looks the same whichever path produced it. Pure.
+ * notifier (src/quests), so a card looks the same whichever path produced it. Pure.
  */
 import type { Quest, QuestEntry, QuestItem } from '../../ouro/index.ts';
 import type { Block, Button, RichReply } from '../reply.ts';
