@@ -1,6 +1,6 @@
 /**
  * Public API of the Ouro client: `createOuroClient(opts)` returns one object grouping the
- * resources the bridge uses (shared/ouro-api.md §9). Every method takes an optional
+ * resources the bridge uses (docs/ouro-api.md §9). Every method takes an optional
  * AbortSignal (combined with the per-call timeout) and rejects with an `OuroError`
  * subclass (see ./errors.ts). Content conversion and webhook parsing are pure and exported
  * here too.

@@ -1,5 +1,5 @@
 /**
- * The quest notifier. Ouro has no webhook for quest entries (ouro-api.md §9.6), so a
+ * The quest notifier. Ouro has no webhook for quest entries (docs/ouro-api.md §9.6), so a
  * node-cron schedule polls every watched quest once per tick (all pages of its entries),
  * however many channels watch it, and tells each channel what changed.
  *

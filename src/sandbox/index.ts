@@ -23,7 +23,7 @@ import { Clock, GLOBAL_ID, uuidv7, type SandboxState } from './state.ts';
 import { Webhooks } from './webhooks.ts';
 
 /**
- * A local, faithful stand-in for the Ouro HTTP API (the subset in shared/ouro-api.md the
+ * A local, faithful stand-in for the Ouro HTTP API (the subset in docs/ouro-api.md the
  * bridge uses): the Ouro side of every end-to-end test and of the no-account demo.
  */
 

@@ -1,7 +1,7 @@
 /**
  * A loopback fake of Discord: REST (`/api/v10/...`) and the gateway (`/gateway`) on one
  * port of 127.0.0.1, enough for the real discord.js Client (see
- * shared/notes/real-libraries-on-loopback.md §3). It records every REST call, keeps the
+ * docs/architecture.md, "Testing against the real libraries" 3). It records every REST call, keeps the
  * messages, threads and webhooks it was asked to create, and echoes them back over the
  * gateway the way Discord does (so loop guards are tested against real echoes).
  *

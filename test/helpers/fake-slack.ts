@@ -1,6 +1,6 @@
 /**
- * A loopback fake of Slack for the real bolt App (shared/notes/real-libraries-on-loopback.md
- * §1–2), on one port of 127.0.0.1:
+ * A loopback fake of Slack for the real bolt App (docs/architecture.md, "Testing against the real
+ * libraries" 1–2), on one port of 127.0.0.1:
  * - Web API `POST /api/<method>` (form or JSON bodies; records every call; keeps messages);
  * - response_url sink `POST /hooks/<n>` and file upload sink `POST /upload/<fileId>`;
  * - Socket Mode: `apps.connections.open` hands out `ws://…/link`, where the fake says hello

@@ -1,4 +1,4 @@
-/** Teams and organizations (§4.10–4.11). */
+/** Teams and organizations (docs/ouro-api.md §4.10–4.11). */
 import type { OuroClient } from '../index.ts';
 import { asArray, asObject } from '../normalise.ts';
 import { seg } from '../query.ts';

@@ -1,4 +1,4 @@
-/** Identity (`GET /user`, the token) and user lookup (§4.1). */
+/** Identity (`GET /user`, the token) and user lookup (docs/ouro-api.md §4.1). */
 import type { OuroClient } from '../index.ts';
 import { asArray, check, profile } from '../normalise.ts';
 import { seg } from '../query.ts';
@@ -12,7 +12,7 @@ export function authResource(t: Transport): OuroClient['auth'] {
     async whoami(signal) {
       const where = { method: 'GET', path: '/user' };
       const data = await t.call<unknown>({ ...where, method: 'GET', signal });
-      // An empty `data` means the token maps to no account (the SDK's reading, §1.2 step 3).
+      // An empty `data` means the token maps to no account (the SDK's reading, docs/ouro-api.md §1.2 step 3).
       const u = check(userSchema, data, where, 'user');
       return {
         id: u.id,

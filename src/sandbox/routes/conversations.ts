@@ -4,7 +4,7 @@ import { ApiError, intParam, notFound, objectField, ok, optString } from '../rou
 import { GLOBAL_ID, parseMicros, uuidv7 } from '../state.ts';
 import type { ConversationRec, Doc, MessageRec, UserRec } from '../state.ts';
 
-/** Conversations and messages (ouro-api.md §4.2). */
+/** Conversations and messages (docs/ouro-api.md §4.2). */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
