@@ -121,7 +121,11 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   function sortAsc(list: OuroMessageLike[]): OuroMessageLike[] {
     const seen = new Set<string>();
     return list
-      .filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)))
+      .filter((m) => {
+        if (seen.has(m.id)) return false;
+        seen.add(m.id);
+        return true;
+      })
       .sort((a, b) => (isAfter(a, { createdAt: b.created_at, messageId: b.id }) ? 1 : -1));
   }
 

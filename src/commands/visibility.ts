@@ -26,7 +26,7 @@ type LinkScope = Pick<ChannelLink, 'orgId' | 'teamId'> | undefined;
 export function visibilityFor(asset: AssetScope, link: LinkScope): Visibility {
   const v = (asset.visibility ?? '').toLowerCase();
   if (v === 'public' || v === 'monetized') return 'public';
-  if (!link || !link.orgId) return 'invoker';
+  if (!link?.orgId) return 'invoker';
   if (link.teamId && asset.team_id === link.teamId) return 'public';
   if (asset.org_id === link.orgId && (!link.teamId || v === 'organization')) return 'public';
   return 'invoker';

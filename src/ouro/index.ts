@@ -2,8 +2,7 @@
  * Public API of the Ouro client: `createOuroClient(opts)` returns one object grouping the
  * resources the bridge uses (docs/ouro-api.md §9). Every method takes an optional
  * AbortSignal (combined with the per-call timeout) and rejects with an `OuroError`
- * subclass (see ./errors.ts). Content conversion and webhook parsing are pure and exported
- * here too.
+ * subclass (see ./errors.ts).
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.ts';
@@ -33,10 +32,6 @@ export type * from './types.ts';
 export * from './errors.ts';
 export { createOuroClient } from './client.ts';
 export { markdownToDoc } from './convert/markdown-to-doc.ts';
-export { docToMarkdown, type DocToMarkdownOptions } from './convert/doc-to-markdown.ts';
-export { htmlToMarkdown } from './convert/html-to-markdown.ts';
-export { parseWebhook, type WebhookDelivery, type WebhookActor, type WebhookParseResult } from './webhooks.ts';
-export { uuid7 } from './uuid7.ts';
 
 /** One HTTP attempt, reported after it ends (status 0 = no response: timeout or network error). */
 export interface OuroRequestEvent {

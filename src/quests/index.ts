@@ -1,2 +1,1 @@
-export { createQuestNotifier, type QuestNotifier, type QuestNotifierOptions, type TickStats } from './notifier.ts';
-export { diffEntries, type EntryEvent } from './diff.ts';
+export { createQuestNotifier, type QuestNotifier } from './notifier.ts';

@@ -27,7 +27,7 @@ import { Webhooks } from './webhooks.ts';
  * bridge uses): the Ouro side of every end-to-end test and of the no-account demo.
  */
 
-export type { FaultControl, FaultMode, FaultSpec } from './faults.ts';
+export type { FaultControl } from './faults.ts';
 export type { SandboxState } from './state.ts';
 export { SEED_IDS, SEED_KEYS } from './seed.ts';
 

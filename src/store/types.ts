@@ -1,6 +1,6 @@
 import type { QuestStore } from '../quests/types.ts';
 
-export type { EntrySnapshot, Watch } from '../quests/types.ts';
+export type { EntrySnapshot } from '../quests/types.ts';
 
 /**
  * The store contract. One schema, two engines (embedded SQLite, PostgreSQL) behind this

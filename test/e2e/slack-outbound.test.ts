@@ -27,7 +27,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-async function start(mode: 'http', extra: Partial<SlackAdapterOptions> = {}): Promise<Rig> {
+async function start(_mode: 'http', extra: Partial<SlackAdapterOptions> = {}): Promise<Rig> {
   const fake = await startFakeSlack();
   const inbox = new RecordingInbox();
   const http = createHttpServer(silentLogger);

@@ -150,7 +150,7 @@ export class FakeSlack {
     }
     if (path.startsWith('/upload/')) {
       this.uploads.push({ fileId: path.slice(8), bytes: raw, contentType: req.headers['content-type'] });
-      return void res.writeHead(200).end('OK - ' + raw.length);
+      return void res.writeHead(200).end(`OK - ${raw.length}`);
     }
     if (!path.startsWith('/api/')) return json(404, { ok: false, error: 'not_found' });
     const method = path.slice(5);

@@ -30,7 +30,6 @@ import { Replies } from './replies.ts';
 import { WebhookRegistry } from './webhooks.ts';
 
 export type { AutocompleteLookup } from './inbound.ts';
-export type { DiscordReplyTarget } from './replies.ts';
 
 export interface DiscordAdapterOptions {
   token: string;

@@ -7,7 +7,7 @@
  * `apiUrl` (SLACK_API_URL) points the Web API and Socket Mode's apps.connections.open at
  * another host (GovSlack, tests).
  */
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterHealth, BridgeInbox, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
 import { editEach } from '../../bridge/gone.ts';
 import type { RichReply, Visibility } from '../../commands/reply.ts';
@@ -207,4 +207,4 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   return adapter;
 }
 
-export { createOuroUnfurler, parseOuroUrl, type UnfurlDeps, type UnfurlOuro } from './unfurl.ts';
+export { createOuroUnfurler, type UnfurlOuro } from './unfurl.ts';

@@ -107,7 +107,7 @@ function validMembers(app: App, value: unknown): string[] {
 export function getConversation(app: App, id: string, user: UserRec): ConversationRec {
   const c = app.state.conversations.find((x) => x.id === id);
   // Non-members get the same 404 as a missing id: a conversation's existence is private.
-  if (!c || !c.metadata.members.includes(user.id)) throw notFound('Conversation', id);
+  if (!c?.metadata.members.includes(user.id)) throw notFound('Conversation', id);
   return c;
 }
 
