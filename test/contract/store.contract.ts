@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/types.ts';
 import { describeJobQueueContract } from './store-jobs.contract.ts';
 import { describeEnqueueLeaseContract } from './store-enqueue-lease.contract.ts';
 import { describeCatchUpPlacesContract } from './store-catch-up.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /**
  * The Store contract: one suite, run against every engine (store.test.ts). Each test gets
@@ -18,7 +19,6 @@ export interface StoreFixture {
 
 export type MakeStore = () => Promise<StoreFixture>;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const slackChan = { platform: 'slack', workspace: 'T1', channel: 'C1' } as const;
 const discordChan = { platform: 'discord', workspace: 'G1', channel: '42' } as const;

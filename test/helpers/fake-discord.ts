@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { receivedOps, type FakeOp } from './fake-discord-ops.ts';
 import { handleRest, type FakeState } from './fake-discord-rest.ts';
+import { sleep } from './eventually.ts';
 
 export interface RecordedCall {
   method: string;
@@ -342,7 +343,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
         if (Date.now() > deadline) {
           throw new Error(`fake discord: timed out waiting for ${what}; calls: ${state.calls.map((x) => `${x.method} ${x.path}`).join(', ')}`);
         }
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     },
 

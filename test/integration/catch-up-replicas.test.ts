@@ -11,7 +11,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS, startSandbox } from '../../src/sandbox/index.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 import { dropSchema, TEST_DATABASE_URL } from '../helpers/store.ts';
 
@@ -63,7 +63,7 @@ describe.skipIf(!TEST_DATABASE_URL)('slack catch-up with two replicas', () => {
 
       const b = await start('replica-b');
       expect(b.app.leases().scheduler?.held).toBe(false);
-      await new Promise((r) => setTimeout(r, 1_000));
+      await sleep(1_000);
       expect(repliesOf(root.ts)).toBe(0); // B started and read nothing; A's start-up run had no thread yet
 
       fake.userWritesAway('replicas: written while events reached nobody', { thread_ts: root.ts });

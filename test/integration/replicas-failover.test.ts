@@ -16,7 +16,7 @@ import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
@@ -117,7 +117,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
 
     // Over a few ticks: one poll per tick (not one per replica), one IDENTIFY.
     const watchFrom = Date.now();
-    await new Promise((r) => setTimeout(r, Math.max(4_000, LEASES.renewMs * 2)));
+    await sleep(Math.max(4_000, LEASES.renewMs * 2));
     const perSecond = new Map<number, number>();
     for (const p of polls(watchFrom)) perSecond.set(Math.floor(p.at / 1000), (perSecond.get(Math.floor(p.at / 1000)) ?? 0) + 1);
     expect(perSecond.size).toBeGreaterThanOrEqual(3);
@@ -152,7 +152,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
     await rejectEntry(SEED_IDS.entrySubmitted);
     await eventually(() => expect(notices()).toHaveLength(2), 10_000);
     expect(JSON.stringify(notices()[1]!.args)).toMatch(/rejected/i);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     expect(notices()).toHaveLength(2);
 
     b.proc.kill('SIGTERM');
