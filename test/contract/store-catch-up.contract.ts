@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
-import { type StoreFixture } from './store.contract.ts';
+import type { StoreFixture } from './store.contract.ts';
 import { sleep } from '../helpers/eventually.ts';
 
 /**

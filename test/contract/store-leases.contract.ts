@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
-import { type MakeStore, type StoreFixture } from './store.contract.ts';
+import type { MakeStore, StoreFixture } from './store.contract.ts';
 import { sleep } from '../helpers/eventually.ts';
 
 /**
