@@ -21,7 +21,7 @@ import {
   OuroTimeoutError,
   isRetryable,
 } from './errors.ts';
-import type { OuroClientOptions, OuroRequestEvent } from './index.ts';
+import type { OuroClientOptions, OuroRequestEvent } from './client-types.ts';
 import { buildQuery, type QueryValue } from './query.ts';
 import { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
 import { TokenManager } from './token.ts';

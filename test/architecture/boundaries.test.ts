@@ -113,6 +113,15 @@ describe('architecture boundaries', () => {
     expect(importers.map((f) => f.path)).toEqual([]);
   });
 
+  it('the Ouro client’s own modules never import its index (which only re-exports them)', () => {
+    const inside = sourcesUnder('src/ouro').filter((f) => f.path !== 'src/ouro/index.ts');
+    expect(inside.length).toBeGreaterThan(5);
+    const back = inside.filter((f) =>
+      importSpecifiers(f.source).some((s) => s.startsWith('.') && resolve(ROOT, dirname(f.path), s) === join(ROOT, 'src/ouro/index.ts')),
+    );
+    expect(back.map((f) => f.path)).toEqual([]);
+  });
+
   it.each([
     ["import { App } from '@slack/bolt';", '@slack/bolt'],
     ["import type { WebClient } from '@slack/web-api';", '@slack/web-api'],

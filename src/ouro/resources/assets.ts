@@ -1,5 +1,5 @@
 /** Asset search (docs/ouro-api.md §4.9). */
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { asArray, asObject, page } from '../normalise.ts';
 import { encodeFilters } from '../query.ts';
 import type { Transport } from '../transport.ts';

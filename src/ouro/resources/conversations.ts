@@ -1,6 +1,6 @@
 /** Conversations and their messages (docs/ouro-api.md §4.2, §9.2). */
 import { markdownToDoc } from '../convert/markdown-to-doc.ts';
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { asArray, byCreatedAt, conversation, message, page } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';

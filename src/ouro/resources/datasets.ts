@@ -1,5 +1,5 @@
 /** Datasets: metadata, schema, SQL, rows, create and upload (docs/ouro-api.md §4.3, §9.4). */
-import type { DatasetColumnType, OuroClient } from '../index.ts';
+import type { DatasetColumnType, OuroClient } from '../client-types.ts';
 import { OuroError } from '../errors.ts';
 import { asArray, asObject, column, check, page } from '../normalise.ts';
 import { seg } from '../query.ts';

@@ -1,5 +1,5 @@
 /** Quests, items, entries and reviews (docs/ouro-api.md §4.4, §9.5). Markdown inputs become `{json, text}`. */
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { asArray, entry, page, quest, questItem } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';

@@ -1,5 +1,5 @@
 /** Identity (`GET /user`, the token) and user lookup (docs/ouro-api.md §4.1). */
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { asArray, check, profile } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';
