@@ -16,7 +16,7 @@ import { questShowSpec } from './quest/show.ts';
 import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
 import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
-import { textReply } from './reply.ts';
+import { textReply } from '../chat/reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
 import type { ButtonInput, CommandResult, CommandRunner } from './types.ts';

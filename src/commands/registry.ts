@@ -7,7 +7,7 @@
 import type { ChannelLink } from '../store/types.ts';
 import { describeError } from './describe-error.ts';
 import { parseArgs, restFrom, tokenize, type Token } from './parse.ts';
-import { textReply, type RichReply, type Visibility } from './reply.ts';
+import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
 import { UserError, type CommandDeps, type CommandSpec, type HandlerResult } from './spec.ts';
 import { closest } from './suggest.ts';
 import type { CommandInput, CommandResult, CommandUser } from './types.ts';

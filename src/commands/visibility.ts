@@ -5,7 +5,7 @@
  * registry applies this; the quest notifier applies it again at send time.
  */
 import type { ChannelLink } from '../store/types.ts';
-import type { Visibility } from './reply.ts';
+import type { Visibility } from '../chat/reply.ts';
 
 export interface AssetScope {
   id?: string;

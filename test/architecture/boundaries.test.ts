@@ -1,10 +1,10 @@
 /**
  * The dependency direction of the design, checked mechanically: the core (src/bridge), the
- * commands (src/commands) and the quest notifier (src/quests) import no platform SDK, no HTTP
- * library or server, and no database driver; and they never reach into the runtime parts that
- * sit above them. The quest tables' queries (src/quests/store.ts, schema.ts) are part of the
- * store: they may use Kysely and the store's internals, nothing else of the list, and only
- * the store imports them.
+ * commands (src/commands), the quest notifier (src/quests) and the reply model (src/chat)
+ * import no platform SDK, no HTTP library or server, and no database driver; and they never
+ * reach into the runtime parts that sit above them. The quest tables' queries
+ * (src/quests/store.ts, schema.ts) are part of the store: they may use Kysely and the
+ * store's internals, nothing else of the list, and only the store imports them.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const GUARDED = ['src/bridge', 'src/commands', 'src/quests'];
+const GUARDED = ['src/bridge', 'src/commands', 'src/quests', 'src/chat'];
 const QUEST_STORE = ['src/quests/store.ts', 'src/quests/schema.ts'];
 
 const FORBIDDEN_PACKAGES: [RegExp, string][] = [
@@ -94,11 +94,12 @@ function sourcesUnder(dir: string): { path: string; source: string }[] {
 }
 
 describe('architecture boundaries', () => {
-  it('src/bridge, src/commands and src/quests import no platform SDK, HTTP library or database driver', () => {
+  it('src/bridge, src/commands, src/quests and src/chat import no platform SDK, HTTP library or database driver', () => {
     const files = GUARDED.flatMap(sourcesUnder).filter((f) => !QUEST_STORE.includes(f.path));
     expect(files.length).toBeGreaterThan(0);
     expect(files.some((f) => f.path === 'src/bridge/types.ts')).toBe(true);
     expect(files.some((f) => f.path === 'src/quests/notifier.ts')).toBe(true);
+    expect(files.some((f) => f.path === 'src/chat/reply.ts')).toBe(true);
     expect(findViolations(files)).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ import type {
   CommandInvoked,
   InboundEvent,
 } from '../../src/bridge/types.ts';
-import { textReply } from '../../src/commands/reply.ts';
+import { textReply } from '../../src/chat/reply.ts';
 import { MessageGoneError } from '../../src/bridge/gone.ts';
 import { sleep } from '../helpers/eventually.ts';
 

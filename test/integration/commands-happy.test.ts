@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner } from '../../src/commands/index.ts';
 import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
-import type { Block } from '../../src/commands/reply.ts';
+import type { Block } from '../../src/chat/reply.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import type { ChannelKey } from '../../src/store/types.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQuestNotifier, type QuestNotifier } from '../../src/quests/index.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import type { Block, RichReply } from '../../src/commands/reply.ts';
+import type { Block, RichReply } from '../../src/chat/reply.ts';
 import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';

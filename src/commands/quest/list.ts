@@ -1,5 +1,5 @@
 import type { Quest } from '../../ouro/index.ts';
-import type { Block } from '../reply.ts';
+import type { Block } from '../../chat/reply.ts';
 import { questUrl } from '../render/quest.ts';
 import { scopeFilters } from '../resolve.ts';
 import type { CommandSpec } from '../spec.ts';

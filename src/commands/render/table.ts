@@ -1,4 +1,4 @@
-import type { Align, Table, TableColumn } from '../reply.ts';
+import type { Align, Table, TableColumn } from '../../chat/reply.ts';
 
 /**
  * Rows (as Ouro returns them: one object per row) → the neutral `Table`. Cells become strings
