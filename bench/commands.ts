@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { createQuestNotifier } from '../src/bridge/quests/index.ts';
+import { createQuestNotifier } from '../src/quests/index.ts';
 import type { ChatAdapter, ChatRef, OutboundMessage, PostedMessage } from '../src/bridge/types.ts';
 import { toCsv } from '../src/commands/render/csv.ts';
 import { fitTable } from '../src/commands/render/fit.ts';

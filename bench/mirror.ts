@@ -147,7 +147,7 @@ async function runSetup(s: Setup, entries: Record<Runtime, string>): Promise<Row
       { name: `${s.label}: p50 / p99 end to end`, value: p50p99(b.paced), raw: p50p99(raw.lat), note: `paced ${PACED_RATE} msg/s; p99 ${ratio.toFixed(2)}× raw, target ≤ 1.5×` },
       { name: `${s.label}: ack p99 flood / paced`, value: `${ms(pct(b.ackFlood, 99))} / ${ms(pct(b.ackPaced, 99))}`, raw: '—', note: 'inbox.receive (raw relay has no ack path); target < 10 ms' },
       { name: `${s.label}: Ouro calls per message`, value: b.calls.toFixed(2), raw: raw.calls.toFixed(2), note: 'flood: HTTP requests to Ouro / messages' },
-      { name: `${s.label}: RSS start / after 10k`, value: rs.map((r) => `${mb(r.rssStarted)} / ${mb(r.rss)}`).join(', ') + ' MB', raw: '—', note: `per bridge process; after GC ${rs.map((r) => mb(r.rssAfterGc)).join(', ')} MB; target < 200 MB` },
+      { name: `${s.label}: RSS start / after 10k`, value: `${rs.map((r) => `${mb(r.rssStarted)} / ${mb(r.rss)}`).join(', ')} MB`, raw: '—', note: `per bridge process; after GC ${rs.map((r) => mb(r.rssAfterGc)).join(', ')} MB; target < 200 MB` },
     ];
   } finally {
     await ouro.close();

@@ -61,7 +61,6 @@ export async function outageScenario(o: OutageOptions): Promise<Row> {
     const send = (t: number, k: number) => deliver({ t, k }, () => url, stats, deadline);
     const all = Array.from({ length: o.threads }, (_, t) => t);
     const old = all.filter((t) => t < o.threads / 2);
-    const fresh = all.filter((t) => t >= o.threads / 2);
 
     // Idle threads: mirrored before the outage, silent during it, so their lanes meet the storm
     // fresh (no backoff pending) and show how a first 429 is answered.

@@ -29,7 +29,7 @@ import type { Store } from './store/types.ts';
 import type { ChatAdapter } from './bridge/types.ts';
 import { createBridge, type Bridge } from './bridge/index.ts';
 import { createLeader, createSoleLeader, runExclusive, type Leader } from './bridge/leader.ts';
-import { createQuestNotifier } from './bridge/quests/index.ts';
+import { createQuestNotifier } from './quests/index.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { suggestAssets } from './commands/autocomplete.ts';
 import { createOuroClient, type OuroClient } from './ouro/index.ts';

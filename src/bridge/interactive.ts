@@ -4,7 +4,7 @@
  * here reaches the adapter: a failure becomes a reply in words, to the invoker alone.
  */
 import type { CommandRunner, CommandUser } from '../commands/types.ts';
-import { textReply, type RichReply, type Visibility } from '../commands/reply.ts';
+import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
 import type { Logger } from '../log.ts';
 import type { Platform } from '../store/types.ts';
 import { channelKeyOf } from './chat-ref.ts';

@@ -11,7 +11,7 @@ export interface Disposition {
   retryAfterMs?: number;
 }
 
-/** Statuses worth another try: timeouts, rate limits, server faults (MCP's judgement in ouro-api.md §2.3). */
+/** Statuses worth another try: timeouts, rate limits, server faults (MCP's judgement in docs/ouro-api.md §2.3). */
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** Errors a job throws on purpose to wait for something (e.g. a thread root not yet recorded). */

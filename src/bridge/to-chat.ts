@@ -22,7 +22,7 @@ import { postOnce, recordPost } from './post-once.ts';
 import type { OuroMessageLike } from './ports.ts';
 import type { Threads } from './threads.ts';
 
-/** Ouro's cap per page (ouro-api.md §2.4). */
+/** Ouro's cap per page (docs/ouro-api.md §2.4). */
 const PAGE = 200;
 /** A first sync (no cursor yet) reads only the newest page: older history predates the link anyway. */
 const FIRST_PAGE = 50;
@@ -37,7 +37,7 @@ export const LINK_SKEW_MS = 60_000;
 type Cursor = { createdAt: string; messageId: string };
 
 /**
- * Edits made on Ouro. Ouro sends no webhook for them (ouro-api.md §6.1), so the sync job
+ * Edits made on Ouro. Ouro sends no webhook for them (docs/ouro-api.md §6.1), so the sync job
  * looks for them in the newest page it reads anyway: a message whose `last_updated` is past
  * its `created_at` is a candidate, and its chat copies are edited when its text differs from
  * the text last relayed. What else moves `last_updated` is not documented (a view might), so
@@ -121,7 +121,11 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   function sortAsc(list: OuroMessageLike[]): OuroMessageLike[] {
     const seen = new Set<string>();
     return list
-      .filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)))
+      .filter((m) => {
+        if (seen.has(m.id)) return false;
+        seen.add(m.id);
+        return true;
+      })
       .sort((a, b) => (isAfter(a, { createdAt: b.created_at, messageId: b.id }) ? 1 : -1));
   }
 

@@ -3,7 +3,7 @@
  * `InboundEvent`s and hand them to the `BridgeInbox`; the core calls back through the
  * `ChatAdapter` interface. Nothing here knows a platform SDK.
  */
-import type { RichReply, Visibility } from '../commands/reply.ts';
+import type { RichReply, Visibility } from '../chat/reply.ts';
 import type { Platform } from '../store/types.ts';
 
 export type { Platform, RichReply, Visibility };

@@ -1,5 +1,5 @@
 import { slashCommand, type Registry } from './registry.ts';
-import { textReply } from './reply.ts';
+import { textReply } from '../chat/reply.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { closest } from './suggest.ts';
 

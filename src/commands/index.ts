@@ -16,21 +16,15 @@ import { questShowSpec } from './quest/show.ts';
 import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
 import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
-import { textReply } from './reply.ts';
+import { textReply } from '../chat/reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
 import type { ButtonInput, CommandResult, CommandRunner } from './types.ts';
 import { unwatchSpec, watchesSpec, watchSpec } from './watch.ts';
 
-export type { CommandDeps, CommandOuro, CommandSpec, QuestPoller };
+export type { CommandOuro, CommandSpec, QuestPoller };
 export { UserError };
-export { visibilityFor, type AssetScope } from './visibility.ts';
-export { fitTable, type FitOptions, type FitResult } from './render/fit.ts';
-export { toTable } from './render/table.ts';
-export { toCsv } from './render/csv.ts';
-export { entryNotice, questCard, entryCounts, reviewButtons, type EntryCounts } from './render/quest.ts';
-export { baselineQuest } from './watch-baseline.ts';
-export { tokenize, parseArgs, ParseError } from './parse.ts';
+export { reviewButtons } from './render/quest.ts';
 
 export const DEFAULT_WEB_BASE_URL = 'https://ouro.foundation';
 

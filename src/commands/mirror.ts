@@ -1,5 +1,5 @@
 import type { MirrorMode } from '../store/types.ts';
-import { textReply } from './reply.ts';
+import { textReply } from '../chat/reply.ts';
 import { isUuid } from './resolve.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { visibilityFor } from './visibility.ts';

@@ -3,7 +3,7 @@ import type { Dataset } from '../ouro/index.ts';
 import { toCsv } from './render/csv.ts';
 import { fitTable } from './render/fit.ts';
 import { toTable } from './render/table.ts';
-import type { Block, FileAttachment, RichReply, Table } from './reply.ts';
+import type { Block, FileAttachment, RichReply, Table } from '../chat/reply.ts';
 import { assetUrl, resolveAssetId } from './resolve.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 

@@ -6,8 +6,8 @@
  */
 import type { ChannelLink } from '../store/types.ts';
 import { describeError } from './describe-error.ts';
-import { ParseError, parseArgs, restFrom, tokenize, type Token } from './parse.ts';
-import { textReply, type RichReply, type Visibility } from './reply.ts';
+import { parseArgs, restFrom, tokenize, type Token } from './parse.ts';
+import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
 import { UserError, type CommandDeps, type CommandSpec, type HandlerResult } from './spec.ts';
 import { closest } from './suggest.ts';
 import type { CommandInput, CommandResult, CommandUser } from './types.ts';
@@ -176,4 +176,3 @@ export function finish(result: HandlerResult, link: ChannelLink | undefined): Co
   return { reply, visibility };
 }
 
-export { ParseError };

@@ -1,5 +1,5 @@
 import type { AssetSummary } from '../ouro/index.ts';
-import type { Block, RichReply } from './reply.ts';
+import type { Block, RichReply } from '../chat/reply.ts';
 import { assetUrl, scopeFilters } from './resolve.ts';
 import { UserError, type CommandContext, type CommandSpec, type HandlerResult } from './spec.ts';
 

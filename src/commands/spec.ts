@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import type { OuroClient } from '../ouro/index.ts';
 import type { ChannelKey, ChannelLink, Store } from '../store/types.ts';
 import type { FlagKind } from './parse.ts';
-import type { RichReply, Visibility } from './reply.ts';
+import type { RichReply, Visibility } from '../chat/reply.ts';
 import type { CommandInput } from './types.ts';
 import type { AssetScope } from './visibility.ts';
 

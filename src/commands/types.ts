@@ -5,7 +5,7 @@
  * Owned by the command layer; the core depends only on these shapes.
  */
 import type { ChannelKey } from '../store/types.ts';
-import type { RichReply, Visibility } from './reply.ts';
+import type { RichReply, Visibility } from '../chat/reply.ts';
 
 export interface CommandUser {
   id: string;

@@ -5,7 +5,7 @@
  * registry applies this; the quest notifier applies it again at send time.
  */
 import type { ChannelLink } from '../store/types.ts';
-import type { Visibility } from './reply.ts';
+import type { Visibility } from '../chat/reply.ts';
 
 export interface AssetScope {
   id?: string;
@@ -26,7 +26,7 @@ type LinkScope = Pick<ChannelLink, 'orgId' | 'teamId'> | undefined;
 export function visibilityFor(asset: AssetScope, link: LinkScope): Visibility {
   const v = (asset.visibility ?? '').toLowerCase();
   if (v === 'public' || v === 'monetized') return 'public';
-  if (!link || !link.orgId) return 'invoker';
+  if (!link?.orgId) return 'invoker';
   if (link.teamId && asset.team_id === link.teamId) return 'public';
   if (asset.org_id === link.orgId && (!link.teamId || v === 'organization')) return 'public';
   return 'invoker';

@@ -1,8 +1,9 @@
-import { textReply } from './reply.ts';
+import { textReply } from '../chat/reply.ts';
 import { loadQuest } from './quest/common.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { visibilityFor } from './visibility.ts';
-import { baselineQuest, deliveredKey, readTrouble, troubleKey, type WatchTrouble } from './watch-baseline.ts';
+import { HEALTHY, type WatchHealth } from '../quests/types.ts';
+import { baselineQuest } from './watch-baseline.ts';
 
 export const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'] as const;
 
@@ -35,12 +36,12 @@ export const watchSpec: CommandSpec = {
       throw new UserError(`**${name}** is neither public nor in the org/team this channel is linked to, so its entries cannot be posted here.`);
     }
     const existing = await deps.store.listWatches({ ...input.channel, questId: quest.id });
-    // Watching again resumes a watch whose deliveries failed (bridge/quests/trouble.ts) where
+    // Watching again resumes a watch whose deliveries failed (quests/watch-health.ts) where
     // it stopped: what it missed is still to be posted, so it is not baselined away.
-    const resumed = existing.length > 0 && (await readTrouble(deps.store, quest.id, input.channel)) !== undefined;
+    const resumed = (existing[0]?.failures ?? 0) > 0;
     if (!resumed) await baselineQuest(deps, quest.id, input.channel);
     await deps.store.addWatch({ ...input.channel, questId: quest.id, statuses, createdBy: input.user.id });
-    if (resumed) await deps.store.deleteState(troubleKey(quest.id, input.channel));
+    if (resumed) await deps.store.setWatchHealth({ ...input.channel, questId: quest.id }, HEALTHY);
     if (deps.notifier) {
       // The card appears now rather than at the next tick; a failure here is retried by the schedule.
       await deps.notifier.pollNow(quest.id).catch((err: unknown) => ctx.log.warn({ err, questId: quest.id }, 'first poll after watch failed'));
@@ -68,8 +69,7 @@ export const unwatchSpec: CommandSpec = {
     const removed = await deps.store.removeWatch({ ...input.channel, questId });
     // The channel's record of what it was told goes too (a later watch baselines afresh);
     // also when no watch stood, which clears a record an earlier unwatch left behind.
-    await deps.store.deleteSnapshots(deliveredKey(questId, input.channel));
-    await deps.store.deleteState(troubleKey(questId, input.channel));
+    await deps.store.deleteSnapshots({ ...input.channel, questId });
     if (!removed) throw new UserError(`This channel does not watch that quest. See \`/ouro watches\`.`);
     return { reply: textReply(`Stopped watching quest \`${questId}\` here.`) };
   },
@@ -88,8 +88,7 @@ export const watchesSpec: CommandSpec = {
     const watches = await deps.store.listWatches({ ...input.channel });
     if (!watches.length) return { reply: textReply('This channel watches no quests. Start with `/ouro watch <quest>`.') };
     const quests = await Promise.all(watches.map((w) => deps.ouro.quests.get(w.questId).catch(() => undefined)));
-    const troubles = await Promise.all(watches.map((w) => readTrouble(deps.store, w.questId, w)));
-    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${troubleNote(troubles[i])}`);
+    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${healthNote(w)}`);
     return {
       reply: textReply(`**Watched quests**\n${lines.join('\n')}`),
       shows: quests.filter((q) => q !== undefined),
@@ -98,10 +97,11 @@ export const watchesSpec: CommandSpec = {
 };
 
 /** A watch whose deliveries fail, as `/ouro watches` says it. */
-function troubleNote(t: WatchTrouble | undefined): string {
-  if (!t) return '';
-  const since = new Date(t.since).toISOString().slice(0, 16).replace('T', ' ');
-  const state = t.paused ? '**paused**: posting here failed' : `posting here has failed ${t.failures} time${t.failures === 1 ? '' : 's'}`;
-  const resume = t.paused ? '; `/ouro watch` it again to resume' : '';
+function healthNote(t: WatchHealth): string {
+  if (t.failures === 0) return '';
+  const since = new Date(t.failingSince ?? t.pausedAt ?? 0).toISOString().slice(0, 16).replace('T', ' ');
+  const paused = t.pausedAt !== null;
+  const state = paused ? '**paused**: posting here failed' : `posting here has failed ${t.failures} time${t.failures === 1 ? '' : 's'}`;
+  const resume = paused ? '; `/ouro watch` it again to resume' : '';
   return `\n  ⚠ ${state} since ${since} UTC (${t.lastError})${resume}`;
 }

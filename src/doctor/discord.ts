@@ -98,7 +98,7 @@ export function intentCheck(name: string, flags: number): CheckResult {
 export function commandsCheck(name: string, registered: readonly string[]): CheckResult {
   const want = [COMMAND_NAMES.user, COMMAND_NAMES.admin];
   const missing = want.filter((n) => !registered.includes(n));
-  if (missing.length === 0) return pass('discord', name, want.map((n) => `/${n}`).join(' and ') + ' registered globally');
+  if (missing.length === 0) return pass('discord', name, `${want.map((n) => `/${n}`).join(' and ')} registered globally`);
   return fail(
     'discord',
     name,

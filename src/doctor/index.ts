@@ -3,7 +3,7 @@
  * groups run concurrently (each is independent); within a group a check that needs an
  * earlier one is skipped when that one failed. Results come back in a fixed order.
  */
-import { ConfigError, type Config } from '../config.ts';
+import type { ConfigError, Config } from '../config.ts';
 import { CHECK_TIMEOUT_MS, fail, pass, type CheckResult } from './check.ts';
 import { checkDiscord } from './discord.ts';
 import { checkOuro } from './ouro.ts';
@@ -12,8 +12,8 @@ import { checkSlack } from './slack.ts';
 import { checkStore } from './store.ts';
 import { checkWebhook } from './webhook.ts';
 
-export type { CheckResult, Part } from './check.ts';
-export { exitCode, formatJson, formatText, tally } from './report.ts';
+export type { CheckResult } from './check.ts';
+export { exitCode, formatJson, formatText } from './report.ts';
 
 export interface DoctorOptions {
   /** Per check; default 5 s. */

@@ -1,7 +1,7 @@
 /**
  * The core's routes on the one HTTP port: the Ouro webhook, health, readiness, metrics.
  *
- * Ouro webhooks are unsigned (shared/ouro-api.md §6.4), so the secret is in the path. A
+ * Ouro webhooks are unsigned (docs/ouro-api.md §6.4), so the secret is in the path. A
  * wrong or missing secret answers exactly like an unknown path (404) and nothing is read
  * or processed. The path is never logged: only the route pattern is.
  */

@@ -1,5 +1,5 @@
 /** `createOuroClient`: one transport, one small module per resource, combined. */
-import type { OuroClient, OuroClientOptions } from './index.ts';
+import type { OuroClient, OuroClientOptions } from './client-types.ts';
 import { assetsResource } from './resources/assets.ts';
 import { conversationsResource, messagesResource } from './resources/conversations.ts';
 import { datasetsResource } from './resources/datasets.ts';

@@ -1,5 +1,5 @@
 /**
- * Reading an Ouro response (shared/ouro-api.md §2.1–2.3). Pure: status + body in, data or a
+ * Reading an Ouro response (docs/ouro-api.md §2.1–2.3). Pure: status + body in, data or a
  * typed error out.
  * - A truthy `error` is a failure even on 2xx (200-with-error); its `status`/`statusCode`
  *   (int or digit-string) decides the error class over the HTTP status.

@@ -1,5 +1,5 @@
 /**
- * Typed failures of the Ouro client (shared/ouro-api.md §2.2–2.3). The class follows the
+ * Typed failures of the Ouro client (docs/ouro-api.md §2.2–2.3). The class follows the
  * status: the HTTP status, or `error.status`/`statusCode` from the body when present (a
  * 200-with-error body can be a 404). `url` is the request path only: it never carries the
  * token or the query string.

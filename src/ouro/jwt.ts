@@ -13,7 +13,7 @@ export function jwtExpiryMs(token: string): number | undefined {
   }
 }
 
-/** The SDK re-exchanges the PAT when within 300 s of `exp` (shared/ouro-api.md §1.2 step 4). */
+/** The SDK re-exchanges the PAT when within 300 s of `exp` (docs/ouro-api.md §1.2 step 4). */
 export const REFRESH_MARGIN_MS = 300_000;
 
 /** True when the token must be re-exchanged now; a token without readable `exp` never is. */

@@ -1,7 +1,7 @@
 /**
  * Response validation and normalisation at the client boundary. Only what the bridge
  * relies on is checked (ids, required strings); extra fields pass through untouched. The
- * variants of shared/ouro-api.md are folded into one form here (item description string or
+ * variants of docs/ouro-api.md are folded into one form here (item description string or
  * `{json,text}`, entry `assets: []`, progress `done` → `resolved`, profile `user_id`/`id`).
  * A response missing a required field is an `OuroError` with code `unexpected_response`.
  */
@@ -162,7 +162,7 @@ export function column(v: unknown, where: Where): DatasetColumn {
   return { ...o, column_name: name!, name: o.name ?? name!, data_type: type, type: String(o.type ?? type) } as DatasetColumn;
 }
 
-/** Offset pagination (§2.4 style 1). Without `pagination`, the list is taken as complete. */
+/** Offset pagination (docs/ouro-api.md §2.4 style 1). Without `pagination`, the list is taken as complete. */
 export function page<T>(items: T[], body: Record<string, unknown>, asked: { limit?: number; offset?: number }): Page<T> {
   const p = (body.pagination && typeof body.pagination === 'object' ? body.pagination : {}) as Record<string, unknown>;
   const out: Page<T> = {

@@ -1,4 +1,4 @@
-/** Query strings. Pure. Blank and null values are omitted: the server treats `""` as a real value (§4.9). */
+/** Query strings. Pure. Blank and null values are omitted: the server treats `""` as a real value (docs/ouro-api.md §4.9). */
 import type { AssetFilters } from './types.ts';
 
 export type QueryValue = string | number | boolean | null | undefined;

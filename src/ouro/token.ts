@@ -1,5 +1,5 @@
 /**
- * The session token (shared/ouro-api.md §1.2): the PAT is exchanged at `POST
+ * The session token (docs/ouro-api.md §1.2): the PAT is exchanged at `POST
  * /users/get-token` for a JWT sent raw as `Authorization`. Re-exchanged when within 300 s
  * of the JWT's `exp`, or after a 401. Single-flight: concurrent callers share one exchange.
  */

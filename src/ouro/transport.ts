@@ -21,7 +21,7 @@ import {
   OuroTimeoutError,
   isRetryable,
 } from './errors.ts';
-import type { OuroClientOptions, OuroRequestEvent } from './index.ts';
+import type { OuroClientOptions, OuroRequestEvent } from './client-types.ts';
 import { buildQuery, type QueryValue } from './query.ts';
 import { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
 import { TokenManager } from './token.ts';
@@ -163,7 +163,7 @@ export class Transport {
       'user-agent': this.o.userAgent,
       'x-ouro-client': this.o.userAgent,
     };
-    // Raw token, no "Bearer": the backend adds the prefix itself (§1.2).
+    // Raw token, no "Bearer": the backend adds the prefix itself (docs/ouro-api.md §1.2).
     if (token) headers.authorization = token;
     if (keyName) headers['x-ouro-key-name'] = keyName;
     let body: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * Shapes the Ouro client returns (see shared/ouro-api.md §3–4). Field names are the wire
+ * Shapes the Ouro client returns (see docs/ouro-api.md §3–4). Field names are the wire
  * names (snake_case) so the reference doc reads straight onto them; where the platform has
  * variants, the client normalises them (noted per field) so callers handle one form only.
  * Objects keep every extra field the server sends: the client is not brittle to additions.
@@ -11,7 +11,7 @@ export interface DocMark {
   attrs?: Record<string, unknown>;
 }
 
-/** A TipTap/ProseMirror node (§5.2). Text nodes carry non-empty `text`. */
+/** A TipTap/ProseMirror node (docs/ouro-api.md §5.2). Text nodes carry non-empty `text`. */
 export interface DocNode {
   type: string;
   attrs?: Record<string, unknown>;
@@ -26,7 +26,7 @@ export interface Doc {
   content: DocNode[];
 }
 
-/** The `{json, text}` pair of every rich field (§3.3). `json` is null when the server sent none. */
+/** The `{json, text}` pair of every rich field (docs/ouro-api.md §3.3). `json` is null when the server sent none. */
 export interface RichText {
   json: Doc | null;
   text: string;
@@ -39,7 +39,7 @@ export interface OuroUser {
   username?: string;
 }
 
-/** A user profile (§3.2). `id` and `user_id` are both set (search hits carry one or the other). */
+/** A user profile (docs/ouro-api.md §3.2). `id` and `user_id` are both set (search hits carry one or the other). */
 export interface OuroProfile {
   id: string;
   user_id: string;
@@ -52,7 +52,7 @@ export interface OuroProfile {
   [key: string]: unknown;
 }
 
-/** Fields every asset shares (§3.1); only `id` is guaranteed. */
+/** Fields every asset shares (docs/ouro-api.md §3.1); only `id` is guaranteed. */
 export interface AssetBase {
   id: string;
   user_id?: string;
@@ -194,7 +194,7 @@ export interface Organization {
   [key: string]: unknown;
 }
 
-/** One page of an offset-paginated list (§2.4 style 1). */
+/** One page of an offset-paginated list (docs/ouro-api.md §2.4 style 1). */
 export interface Page<T> {
   items: T[];
   hasMore: boolean;
@@ -203,7 +203,7 @@ export interface Page<T> {
   limit: number;
 }
 
-/** Keys of the `filters` query param of `GET /search/assets` (§4.9). */
+/** Keys of the `filters` query param of `GET /search/assets` (docs/ouro-api.md §4.9). */
 export interface AssetFilters {
   asset_type?: string | string[];
   org_id?: string;

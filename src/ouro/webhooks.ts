@@ -1,5 +1,5 @@
 /**
- * Ouro webhook deliveries (shared/ouro-api.md §6.2–6.3) → one normalised shape.
+ * Ouro webhook deliveries (docs/ouro-api.md §6.2–6.3) → one normalised shape.
  *
  * Mandatory: `event` (string) and `data` (object); everything else is optional because
  * older producers omit it. Deliveries are unsigned, so nothing here is trusted beyond its

@@ -23,11 +23,11 @@ import { Clock, GLOBAL_ID, uuidv7, type SandboxState } from './state.ts';
 import { Webhooks } from './webhooks.ts';
 
 /**
- * A local, faithful stand-in for the Ouro HTTP API (the subset in shared/ouro-api.md the
+ * A local, faithful stand-in for the Ouro HTTP API (the subset in docs/ouro-api.md the
  * bridge uses): the Ouro side of every end-to-end test and of the no-account demo.
  */
 
-export type { FaultControl, FaultMode, FaultSpec } from './faults.ts';
+export type { FaultControl } from './faults.ts';
 export type { SandboxState } from './state.ts';
 export { SEED_IDS, SEED_KEYS } from './seed.ts';
 

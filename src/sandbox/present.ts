@@ -3,7 +3,7 @@ import type { AnyAsset, DatasetRec, ItemRec, OrgRec, QuestRec, SandboxState, Tea
 
 /**
  * Who may see what, and how records look on the wire (Ouro's asset base fields plus the
- * per-type extras of ouro-api.md §3–4).
+ * per-type extras of docs/ouro-api.md §3–4).
  */
 
 const WEB = 'https://ouro.foundation';
@@ -106,7 +106,7 @@ export function slugify(name: string | null): string {
   return (name ?? 'untitled').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'untitled';
 }
 
-/** Asset base fields shared by every type (ouro-api.md §3.1). */
+/** Asset base fields shared by every type (docs/ouro-api.md §3.1). */
 export function presentBase(s: SandboxState, a: AnyAsset): Record<string, unknown> {
   const owner = s.users.find((u) => u.id === a.user_id);
   const team = s.teams.find((t) => t.id === a.team_id);

@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { ConversationRec, DeliveryRec, MessageRec, SandboxState, UserRec } from './state.ts';
 
 /**
- * `new-message` webhook deliveries (ouro-api.md §6.2–6.3) to the bot's webhook URL. Ouro's
+ * `new-message` webhook deliveries (docs/ouro-api.md §6.2–6.3) to the bot's webhook URL. Ouro's
  * own retry policy is not documented; the sandbox retries a failed delivery (non-2xx or
  * transport error) after each delay in `retryDelaysMs`, then marks it failed. Deliveries
  * run in the background: the request that wrote the message never waits for them.

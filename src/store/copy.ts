@@ -32,7 +32,7 @@ const TABLES: readonly { table: keyof Database; key: readonly string[] }[] = [
   { table: 'message_map', key: ['platform', 'workspace', 'channel', 'thread', 'chat_message_id'] },
   { table: 'message_ouro_ids', key: ['ouro_message_id', 'platform', 'workspace', 'channel', 'thread', 'chat_message_id'] },
   { table: 'watches', key: ['platform', 'workspace', 'channel', 'quest_id'] },
-  { table: 'entry_snapshots', key: ['quest_id', 'entry_id'] },
+  { table: 'entry_snapshots', key: ['platform', 'workspace', 'channel', 'quest_id', 'entry_id'] },
   { table: 'kv_state', key: ['key'] },
   { table: 'dedupe_keys', key: ['key'] },
   { table: 'webhook_deliveries', key: ['delivery_id'] },

@@ -1,15 +1,14 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type {
   ChannelLink,
-  EntrySnapshot,
   Job,
   JobState,
   MessageMapping,
   MirrorMode,
   Platform,
   ThreadLink,
-  Watch,
 } from './types.ts';
+import type { QuestTables } from '../quests/schema.ts';
 
 /**
  * The tables as Kysely sees them (snake_case columns) and the row → domain mappers.
@@ -92,25 +91,6 @@ export interface JobsTable {
   locked_until: number | null;
 }
 
-export interface WatchesTable {
-  platform: Platform;
-  workspace: string;
-  channel: string;
-  quest_id: string;
-  /** JSON array of entry statuses. */
-  statuses: string;
-  card_message_id: string | null;
-  created_by: string | null;
-  created_at: number;
-}
-
-export interface EntrySnapshotsTable {
-  quest_id: string;
-  entry_id: string;
-  status: string;
-  updated_at: string | null;
-}
-
 export interface WebhookDeliveriesTable {
   delivery_id: string;
   received_at: number;
@@ -129,7 +109,8 @@ export interface LeasesTable {
   expires_at: number;
 }
 
-export interface Database {
+/** The core tables and the quest tables (src/quests/schema.ts). */
+export interface Database extends QuestTables {
   channel_links: ChannelLinksTable;
   thread_links: ThreadLinksTable;
   relay_cursors: RelayCursorsTable;
@@ -137,8 +118,6 @@ export interface Database {
   message_ouro_ids: MessageOuroIdsTable;
   dedupe_keys: DedupeKeysTable;
   jobs: JobsTable;
-  watches: WatchesTable;
-  entry_snapshots: EntrySnapshotsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   kv_state: KvStateTable;
   leases: LeasesTable;
@@ -204,21 +183,4 @@ export function toJob(r: JobRow): Job {
     lockedBy: r.locked_by,
     lockedUntil: r.locked_until,
   };
-}
-
-export function toWatch(r: WatchesTable): Watch {
-  return {
-    platform: r.platform,
-    workspace: r.workspace,
-    channel: r.channel,
-    questId: r.quest_id,
-    statuses: JSON.parse(r.statuses) as string[],
-    cardMessageId: r.card_message_id,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-  };
-}
-
-export function toSnapshot(r: EntrySnapshotsTable): EntrySnapshot {
-  return { questId: r.quest_id, entryId: r.entry_id, status: r.status, updatedAt: r.updated_at };
 }

@@ -12,7 +12,7 @@ import { checkNewJob, enqueueMany, type JobToEnqueue } from './enqueue.ts';
 import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import { catchUpPlaces } from './catch-up.ts';
-import * as quests from './quests.ts';
+import * as quests from '../quests/store.ts';
 import * as keys from './keys.ts';
 import * as leases from './leases.ts';
 
@@ -120,9 +120,10 @@ export class SqlStore implements Store {
   removeWatch: Store['removeWatch'] = (k) => quests.removeWatch(this.ctx, k);
   listWatches: Store['listWatches'] = (f) => quests.listWatches(this.ctx, f);
   setWatchCard: Store['setWatchCard'] = (k, card) => quests.setWatchCard(this.ctx, k, card);
-  getSnapshots: Store['getSnapshots'] = (q) => quests.getSnapshots(this.ctx, q);
+  setWatchHealth: Store['setWatchHealth'] = (k, h) => quests.setWatchHealth(this.ctx, k, h);
+  getSnapshots: Store['getSnapshots'] = (k) => quests.getSnapshots(this.ctx, k);
   putSnapshots: Store['putSnapshots'] = (s) => quests.putSnapshots(this.ctx, s);
-  deleteSnapshots: Store['deleteSnapshots'] = (q) => quests.deleteSnapshots(this.ctx, q);
+  deleteSnapshots: Store['deleteSnapshots'] = (k) => quests.deleteSnapshots(this.ctx, k);
 }
 
 /**

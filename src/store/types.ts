@@ -1,3 +1,7 @@
+import type { QuestStore } from '../quests/types.ts';
+
+export type { EntrySnapshot } from '../quests/types.ts';
+
 /**
  * The store contract. One schema, two engines (embedded SQLite, PostgreSQL) behind this
  * interface; the same contract test suite runs against both. Every mapping the bridge
@@ -99,23 +103,6 @@ export interface Job {
   lockedUntil: number | null;
 }
 
-export interface Watch extends ChannelKey {
-  questId: string;
-  /** Entry statuses that notify: any of submitted, accepted, rejected. */
-  statuses: string[];
-  /** The channel's parent card for this quest, once posted. */
-  cardMessageId: string | null;
-  createdBy: string | null;
-  createdAt: number;
-}
-
-export interface EntrySnapshot {
-  questId: string;
-  entryId: string;
-  status: string;
-  updatedAt: string | null;
-}
-
 /** A named lease's live holder (see Store.acquireLease). */
 export interface LeaseInfo {
   holder: string;
@@ -125,7 +112,8 @@ export interface LeaseInfo {
   expiresAt: number;
 }
 
-export interface Store {
+/** The quest methods (watches, entry snapshots) are declared with their tables in src/quests. */
+export interface Store extends QuestStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the store cannot be reached (for /readyz and doctor). */
@@ -194,17 +182,6 @@ export interface Store {
   countJobs(): Promise<Record<JobState, number>>;
   /** Deletes done jobs older than `olderThanMs`; their idempotency keys are then forgotten. */
   purgeDoneJobs(olderThanMs: number): Promise<number>;
-
-  // Quest watches and entry snapshots.
-  addWatch(watch: Omit<Watch, 'createdAt' | 'cardMessageId'>): Promise<Watch>;
-  removeWatch(key: ChannelKey & { questId: string }): Promise<boolean>;
-  listWatches(filter?: Partial<ChannelKey> & { questId?: string }): Promise<Watch[]>;
-  setWatchCard(key: ChannelKey & { questId: string }, cardMessageId: string): Promise<void>;
-  getSnapshots(questId: string): Promise<EntrySnapshot[]>;
-  /** Replaces/updates the given entries' snapshots in one transaction. */
-  putSnapshots(snapshots: EntrySnapshot[]): Promise<void>;
-  /** Deletes every snapshot kept under `questId` (a snapshot key); returns how many. */
-  deleteSnapshots(questId: string): Promise<number>;
 
   // Processed Ouro webhook deliveries.
   /** True the first time a delivery id is seen. */

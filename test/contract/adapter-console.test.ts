@@ -15,7 +15,7 @@ import {
   type RenderLimits,
   type TranscriptEntry,
 } from '../../src/adapters/console/render.ts';
-import { textReply, type Table } from '../../src/commands/reply.ts';
+import { textReply, type Table } from '../../src/chat/reply.ts';
 import { describeAdapterContract, RecordingInbox, waitUntil, type AdapterHarness, type ReceivedOp } from './adapter.contract.ts';
 
 export async function makeConsoleHarness(): Promise<

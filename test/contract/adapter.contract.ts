@@ -19,8 +19,9 @@ import type {
   CommandInvoked,
   InboundEvent,
 } from '../../src/bridge/types.ts';
-import { textReply } from '../../src/commands/reply.ts';
+import { textReply } from '../../src/chat/reply.ts';
 import { MessageGoneError } from '../../src/bridge/gone.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 export interface ReceivedOp {
   op: 'post' | 'edit' | 'delete' | 'reply';
@@ -87,7 +88,7 @@ export async function waitUntil(check: () => boolean, timeoutMs = 5_000, describ
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
 }
 
@@ -308,7 +309,7 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       // A later user message is the sentinel: once it arrives, anything echoed before it would have too.
       const sentinel = await h.sendUserMessage('sentinel after the bridge posts');
       await inbox.waitFor('message.posted', (m) => m.messageId === sentinel.messageId);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       const echoed = inbox.events.filter((e) => 'text' in e && e.text.includes('by the bridge'));
       expect(echoed).toEqual([]);
     });

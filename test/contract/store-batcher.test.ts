@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Batcher } from '../../src/store/batcher.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /** The group-commit helper behind enqueue and completeJob. */
 
@@ -56,7 +57,7 @@ describe('Batcher', () => {
   it('idle() waits for everything pushed so far', async () => {
     const written: number[] = [];
     const b = new Batcher<number, void>(async (items) => {
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
       written.push(...items);
       return items.map(() => undefined);
     }, 1);

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
-import { sleep, type StoreFixture } from './store.contract.ts';
+import type { StoreFixture } from './store.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /**
  * Store.catchUpPlaces, on every engine: which places a catch-up reads (thread links and

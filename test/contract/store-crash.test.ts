@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreTarget } from '../../src/config.ts';
 import { makeTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /**
  * `kill -9` in the middle of work: a real child process enqueues jobs and claims one, then
@@ -78,7 +79,7 @@ for (const engine of engines) {
       const lockedUntil = jobs[0]!.lockedUntil!;
       // Still leased (unless the re-open itself outlasted the lease): nobody may take it.
       if (Date.now() < lockedUntil - 200) expect(await store.claimJobs('survivor', 10, 60_000)).toEqual([]);
-      await new Promise((r) => setTimeout(r, Math.max(0, lockedUntil - Date.now()) + 50));
+      await sleep(Math.max(0, lockedUntil - Date.now()) + 50);
       const again = await store.claimJobs('survivor', 10, 60_000);
       expect(again.map((j) => [j.id, j.lockedBy, j.attempts])).toEqual([[claimedId, 'survivor', 0]]);
       expect((await store.enqueue({ lane: 'thread-1', kind: 'relay', payload: {}, idempotencyKey: 'crash-a' })).created).toBe(

@@ -5,6 +5,7 @@ import { LANE_LOCK_CLASS } from '../../src/store/claim.ts';
 import type { NewJob, Store } from '../../src/store/types.ts';
 import { TEST_DATABASE_URL } from '../helpers/store.ts';
 import type { StoreFixture } from './store.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /**
  * Enqueue with `lease` (the inbox's fast path): part of the Store contract, run on every
@@ -14,7 +15,6 @@ import type { StoreFixture } from './store.contract.ts';
 
 const LEASE = 60_000;
 const SHORT_LEASE = 300;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const job = (lane: string, key: string, extra: Partial<NewJob> = {}): NewJob => ({ lane, kind: 'relay', payload: { key }, idempotencyKey: key, ...extra });
 const leased = (lane: string, key: string, worker = 'w1', leaseMs = LEASE, extra: Partial<NewJob> = {}) =>
   job(lane, key, { lease: { worker, leaseMs }, ...extra });

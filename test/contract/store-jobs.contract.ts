@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { NewJob, Store } from '../../src/store/types.ts';
 import type { StoreFixture } from './store.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /** The job queue half of the Store contract (called from describeStoreContract). */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const job = (lane: string, key: string, extra: Partial<NewJob> = {}): NewJob => ({
   lane,
   kind: 'relay',

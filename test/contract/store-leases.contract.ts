@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
-import { sleep, type MakeStore, type StoreFixture } from './store.contract.ts';
+import type { MakeStore, StoreFixture } from './store.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /**
  * Named leases (leader election), run against every engine from store.test.ts. `reopen`

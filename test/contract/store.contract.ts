@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/types.ts';
 import { describeJobQueueContract } from './store-jobs.contract.ts';
 import { describeEnqueueLeaseContract } from './store-enqueue-lease.contract.ts';
 import { describeCatchUpPlacesContract } from './store-catch-up.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 /**
  * The Store contract: one suite, run against every engine (store.test.ts). Each test gets
@@ -18,7 +19,6 @@ export interface StoreFixture {
 
 export type MakeStore = () => Promise<StoreFixture>;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const slackChan = { platform: 'slack', workspace: 'T1', channel: 'C1' } as const;
 const discordChan = { platform: 'discord', workspace: 'G1', channel: '42' } as const;
@@ -224,45 +224,65 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       expect(await store.listWatches()).toEqual([]);
     });
 
-    it('upserts entry snapshots per quest', async () => {
+    it('upserts entry snapshots per watching channel and quest', async () => {
+      const q1 = { ...slackChan, questId: 'q1' };
       await store.putSnapshots([]);
       await store.putSnapshots([
-        { questId: 'q1', entryId: 'e2', status: 'submitted', updatedAt: null },
-        { questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: '2026-01-01T00:00:00Z' },
-        { questId: 'q2', entryId: 'e9', status: 'accepted', updatedAt: null },
+        { ...q1, entryId: 'e2', status: 'submitted', updatedAt: null },
+        { ...q1, entryId: 'e1', status: 'submitted', updatedAt: '2026-01-01T00:00:00Z' },
+        { ...slackChan, questId: 'q2', entryId: 'e9', status: 'accepted', updatedAt: null },
       ]);
-      await store.putSnapshots([{ questId: 'q1', entryId: 'e2', status: 'accepted', updatedAt: '2026-01-02T00:00:00Z' }]);
-      expect(await store.getSnapshots('q1')).toEqual([
-        { questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: '2026-01-01T00:00:00Z' },
-        { questId: 'q1', entryId: 'e2', status: 'accepted', updatedAt: '2026-01-02T00:00:00Z' },
+      await store.putSnapshots([{ ...q1, entryId: 'e2', status: 'accepted', updatedAt: '2026-01-02T00:00:00Z' }]);
+      expect(await store.getSnapshots(q1)).toEqual([
+        { ...q1, entryId: 'e1', status: 'submitted', updatedAt: '2026-01-01T00:00:00Z' },
+        { ...q1, entryId: 'e2', status: 'accepted', updatedAt: '2026-01-02T00:00:00Z' },
       ]);
-      expect(await store.getSnapshots('q3')).toEqual([]);
+      expect(await store.getSnapshots({ ...slackChan, questId: 'q3' })).toEqual([]);
+      expect(await store.getSnapshots({ ...discordChan, questId: 'q1' })).toEqual([]);
+      await expect(store.putSnapshots([{ ...q1, platform: 'irc' as never, entryId: 'e', status: 's', updatedAt: null }])).rejects.toThrow(/platform/);
     });
 
-    it('deletes the snapshots of one key only', async () => {
+    it('deletes the snapshots of one watching channel only', async () => {
+      const slackQ1 = { ...slackChan, questId: 'q1' };
+      const discordQ1 = { ...discordChan, questId: 'q1' };
       await store.putSnapshots([
-        { questId: 'q1@slack/T1/C1', entryId: 'e1', status: 'submitted', updatedAt: null },
-        { questId: 'q1@slack/T1/C1', entryId: 'e2', status: 'accepted', updatedAt: null },
-        { questId: 'q1@discord/G1/42', entryId: 'e1', status: 'submitted', updatedAt: null },
-        { questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: null },
+        { ...slackQ1, entryId: 'e1', status: 'submitted', updatedAt: null },
+        { ...slackQ1, entryId: 'e2', status: 'accepted', updatedAt: null },
+        { ...discordQ1, entryId: 'e1', status: 'submitted', updatedAt: null },
+        { ...slackChan, questId: 'q2', entryId: 'e1', status: 'submitted', updatedAt: null },
       ]);
-      expect(await store.deleteSnapshots('q1@slack/T1/C1')).toBe(2);
-      expect(await store.deleteSnapshots('q1@slack/T1/C1')).toBe(0);
-      expect(await store.getSnapshots('q1@slack/T1/C1')).toEqual([]);
-      expect((await store.getSnapshots('q1@discord/G1/42')).map((x) => x.entryId)).toEqual(['e1']);
-      expect((await store.getSnapshots('q1')).map((x) => x.entryId)).toEqual(['e1']);
-      await expect(store.deleteSnapshots('')).rejects.toThrow(/questId/);
+      expect(await store.deleteSnapshots(slackQ1)).toBe(2);
+      expect(await store.deleteSnapshots(slackQ1)).toBe(0);
+      expect(await store.getSnapshots(slackQ1)).toEqual([]);
+      expect((await store.getSnapshots(discordQ1)).map((x) => x.entryId)).toEqual(['e1']);
+      expect((await store.getSnapshots({ ...slackChan, questId: 'q2' })).map((x) => x.entryId)).toEqual(['e1']);
+      await expect(store.deleteSnapshots({ ...slackChan, questId: '' })).rejects.toThrow(/questId/);
+    });
+
+    it('records, lists and clears a watch\'s delivery health', async () => {
+      const key = { ...slackChan, questId: 'q1' };
+      const w = await store.addWatch({ ...key, statuses: ['accepted'], createdBy: null });
+      expect(w).toMatchObject({ failures: 0, failingSince: null, lastError: null, pausedAt: null });
+      await store.setWatchHealth(key, { failures: 3, failingSince: 1_000, lastError: 'Error: gone', pausedAt: 2_000 });
+      // Watching again (statuses updated) keeps the health: `/ouro watch` decides to clear it.
+      await store.addWatch({ ...key, statuses: ['submitted'], createdBy: null });
+      expect((await store.listWatches(key))[0]).toMatchObject({ failures: 3, failingSince: 1_000, lastError: 'Error: gone', pausedAt: 2_000 });
+      await store.setWatchHealth(key, { failures: 0, failingSince: null, lastError: null, pausedAt: null });
+      expect((await store.listWatches(key))[0]).toMatchObject({ failures: 0, failingSince: null, lastError: null, pausedAt: null });
+      await expect(store.setWatchHealth(key, { failures: -1, failingSince: null, lastError: null, pausedAt: null })).rejects.toThrow(/failures/);
+      await expect(store.setWatchHealth({ ...key, questId: 'gone' }, { failures: 1, failingSince: 1, lastError: 'x', pausedAt: null })).resolves.toBeUndefined();
     });
 
     it('writes a large snapshot batch in one call', async () => {
+      const key = { ...slackChan, questId: 'big' };
       const many = Array.from({ length: 1_200 }, (_, i) => ({
-        questId: 'big',
+        ...key,
         entryId: `e${String(i).padStart(4, '0')}`,
         status: 'submitted',
         updatedAt: null,
       }));
       await store.putSnapshots(many);
-      const back = await store.getSnapshots('big');
+      const back = await store.getSnapshots(key);
       expect(back).toHaveLength(1_200);
       expect(back[1_199]).toEqual(many[1_199]);
     });

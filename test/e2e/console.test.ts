@@ -18,6 +18,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'console-e2e-secret-0123456789';
@@ -152,7 +153,7 @@ describe('ouro-bridge demo (the real binary)', () => {
       // The conversation exists once the reply is relayed; until then !ouro says to wait.
       for (let i = 0; i < 50 && !/alice wrote on Ouro/.test(out); i++) {
         child.stdin.write('!ouro alice 1 hello from Ouro\n');
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
       }
       await until(/^ {2}#\d+ in #1 Alice Chen \(Ouro\) › hello from Ouro$/m, "alice's message in thread #1");
       child.stdin.end();

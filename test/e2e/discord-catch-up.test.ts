@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startMirroringDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 import type { FakeMessage } from '../helpers/fake-discord.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 let h: DiscordApp;
 let root: FakeMessage;
@@ -97,7 +98,7 @@ describe('discord catch-up after a new gateway session', () => {
     await eventually(() => expect(h.fake.gateway.resumes).toBe(resumes + 1), 10_000);
     const after = h.fake.userMessage('after the resume', { thread: root.id });
     await eventually(() => expect(texts().some((t) => t.includes('after the resume'))).toBe(true), 10_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(h.fake.calls.filter((c) => c.method === 'GET' && /^\/channels\/\d+\/messages$/.test(c.path) && c.query.after)).toHaveLength(reads);
     expect(after.id).toBeTruthy();
   }, 30_000);

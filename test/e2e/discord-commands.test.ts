@@ -9,6 +9,7 @@ import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { reviewButtons } from '../../src/commands/index.ts';
 import { eventually, MANAGE_SERVER, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 import { visibleText, type RecordedCall } from '../helpers/fake-discord.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 let h: DiscordApp;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ async function run(text: string, o: { admin?: boolean; timeoutMs?: number } = {}
   const base = `/webhooks/${h.fake.ids.app}/${token}`;
   const isAnswer = (c: RecordedCall) => (c.method === 'PATCH' && c.path === `${base}/messages/@original`) || (c.method === 'POST' && c.path === base);
   await h.fake.waitForCall(isAnswer, o.timeoutMs ?? 15_000, `an answer to "${text}"`);
-  await new Promise((r) => setTimeout(r, 50));
+  await sleep(50);
   const callback = h.fake.calls.find((c) => c.path === `/interactions/${id}/${token}/callback`)!;
   expect(callback.at - sent).toBeLessThan(3_000); // Discord's deadline for the first response
   const deferral = callback.body;

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type AutocompleteLookup, type DiscordAdapter } from '../../src/adapters/discord/index.ts';
-import { textReply } from '../../src/commands/reply.ts';
+import { textReply } from '../../src/chat/reply.ts';
 import { RecordingInbox, waitUntil } from '../contract/adapter.contract.ts';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 

@@ -128,7 +128,7 @@ describe('discord thread mirroring end to end', () => {
     h.fake.editUserMessage(long.id, text.replaceAll('sit amet', 'SIT AMET'));
     await eventually(() => {
       const edit = h.fake.received().find((o) => o.op === 'edit' && o.messageId === parts[1]);
-      expect(edit?.text).toMatch(/^[^]*line 0: SIT AMET[^]*\(cut to fit Discord; the full text is on Ouro\)$/);
+      expect(edit?.text).toMatch(/^[\s\S]*line 0: SIT AMET[\s\S]*\(cut to fit Discord; the full text is on Ouro\)$/);
     }, 10_000);
     expect(messagesOf(conversationId).some((m) => m.text.includes('line 59: SIT AMET'))).toBe(true);
   });

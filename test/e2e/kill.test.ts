@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const N = 500;
@@ -133,7 +134,7 @@ describe('kill -9 in the middle of a burst', () => {
     await waitUntil(() => second.alive() && conversationMessages().length >= N, 90_000, () => `conversation holds ${conversationMessages().length}; stderr: ${second.err()}`);
     // Let anything still in flight land, so a late duplicate would show.
     await waitUntil(() => /burst message 0500$/m.test(second.out()), 30_000);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     second.child.kill('SIGTERM');
     const code = await new Promise((r) => second.child.once('exit', (c) => r(c)));
 

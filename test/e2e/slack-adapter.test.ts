@@ -9,6 +9,7 @@ import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { RecordingInbox, waitUntil } from '../contract/adapter.contract.ts';
 import { BOT, startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const SECRET = 'e2e-signing-secret';
 const C = 'C0LAB';
@@ -46,7 +47,7 @@ async function start(mode: 'http' | 'socket', extra: Partial<SlackAdapterOptions
   return rig;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+const settle = () => sleep(150);
 
 describe('Slack adapter, HTTP mode: requests Slack signs', () => {
   it('refuses a bad signature, a wrong secret and a stale timestamp with 401, and processes nothing', async () => {

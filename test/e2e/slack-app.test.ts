@@ -13,20 +13,10 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const SECRET = 'app-signing-secret';
 
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 describe('Slack in the assembled service (HTTP mode)', () => {
   let sandbox: Sandbox;

@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
 import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 
 const C = 'C0LAB';
 
@@ -42,17 +43,6 @@ async function startStack(mode: 'http' | 'socket'): Promise<SlackStack> {
   return s;
 }
 
-async function eventually(check: () => void | Promise<void>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 function withinLimits(blocks: SlackBlock[] | undefined): void {
   expect(blocks?.length ?? 0).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
@@ -97,7 +87,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
     expect(post.args).toMatchObject({ channel: C, text: 'From *Ouro* &amp; &lt;the lab&gt;' });
     expect(post.args.username).toBe('Alice Chen (Ouro)');
     // Slack echoes the bridge's post as a message event; it must not return to Ouro.
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     await s.bridge.drain();
     expect(messagesOf(conv)).toHaveLength(3);
     expect(s.fake.echoFailures).toEqual([]);
@@ -113,7 +103,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
       expect(messagesOf(conv).filter((t) => t.includes('said exactly once'))).toHaveLength(1);
     });
     // An ack means recorded, not yet relayed: give the later copies time to (not) arrive.
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     await s.bridge.drain();
     expect(messagesOf(conv).filter((t) => t.includes('said exactly once'))).toHaveLength(1);
   });
@@ -205,7 +195,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
     const secret = await s.fake.userPosts('leak? https://ouro.foundation/datasets/carol/proprietary-alloys', { channel: 'C0LINKS' });
     const unfurlsBefore = s.fake.callsOf('chat.unfurl').length;
     await s.fake.shareLinks('C0LINKS', secret.ts, ['https://ouro.foundation/datasets/carol/proprietary-alloys']);
-    await new Promise((r) => setTimeout(r, 400));
+    await sleep(400);
     expect(s.fake.callsOf('chat.unfurl')).toHaveLength(unfurlsBefore);
   });
 
@@ -219,7 +209,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
     const body = JSON.stringify(s.fake.eventBody({ type: 'message', channel: C, user: 'U0ADA', text: 'forged reply', ts: s.fake.nextTs(), thread_ts: root.ts }));
     expect((await s.fake.post(body, 'application/json', { secret: 'attacker' })).status).toBe(401);
     expect((await s.fake.post(body, 'application/json', { timestampSec: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     await s.bridge.drain();
     expect(messagesOf(conv)).toHaveLength(before);
     expect(messagesOf(conv).join('\n')).not.toContain('forged');

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapterOptions, type SlackReplyTarget } from '../../src/adapters/slack/index.ts';
-import { textReply, type RichReply } from '../../src/commands/reply.ts';
+import { textReply, type RichReply } from '../../src/chat/reply.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { RecordingInbox } from '../contract/adapter.contract.ts';
@@ -27,7 +27,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-async function start(mode: 'http', extra: Partial<SlackAdapterOptions> = {}): Promise<Rig> {
+async function start(_mode: 'http', extra: Partial<SlackAdapterOptions> = {}): Promise<Rig> {
   const fake = await startFakeSlack();
   const inbox = new RecordingInbox();
   const http = createHttpServer(silentLogger);

@@ -8,6 +8,7 @@ import { createSlackAdapter } from '../../src/adapters/slack/index.ts';
 import type { BridgeInbox, InboundEvent } from '../../src/bridge/types.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const C = 'C0LAB';
 
@@ -26,7 +27,6 @@ async function start(inbox: BridgeInbox): Promise<FakeSlack> {
   return fake;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Slack Socket Mode: the ack follows the record', () => {
   it('sends the ack frame only after inbox.receive resolved', async () => {

@@ -1,7 +1,7 @@
 /**
  * A loopback fake of Discord: REST (`/api/v10/...`) and the gateway (`/gateway`) on one
  * port of 127.0.0.1, enough for the real discord.js Client (see
- * shared/notes/real-libraries-on-loopback.md §3). It records every REST call, keeps the
+ * docs/architecture.md, "Testing against the real libraries" 3). It records every REST call, keeps the
  * messages, threads and webhooks it was asked to create, and echoes them back over the
  * gateway the way Discord does (so loop guards are tested against real echoes).
  *
@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { receivedOps, type FakeOp } from './fake-discord-ops.ts';
 import { handleRest, type FakeState } from './fake-discord-rest.ts';
+import { sleep } from './eventually.ts';
 
 export interface RecordedCall {
   method: string;
@@ -342,7 +343,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
         if (Date.now() > deadline) {
           throw new Error(`fake discord: timed out waiting for ${what}; calls: ${state.calls.map((x) => `${x.method} ${x.path}`).join(', ')}`);
         }
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     },
 

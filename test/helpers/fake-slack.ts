@@ -1,6 +1,6 @@
 /**
- * A loopback fake of Slack for the real bolt App (shared/notes/real-libraries-on-loopback.md
- * §1–2), on one port of 127.0.0.1:
+ * A loopback fake of Slack for the real bolt App (docs/architecture.md, "Testing against the real
+ * libraries" 1–2), on one port of 127.0.0.1:
  * - Web API `POST /api/<method>` (form or JSON bodies; records every call; keeps messages);
  * - response_url sink `POST /hooks/<n>` and file upload sink `POST /upload/<fileId>`;
  * - Socket Mode: `apps.connections.open` hands out `ws://…/link`, where the fake says hello
@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { BOT_SCOPES } from '../../src/adapters/slack/manifest.ts';
 import { readHistory } from './fake-slack-history.ts';
 import { parseArgs, readAll, signSlack, type Call, type FakeUser, type Hook, type StoredMessage } from './fake-slack-wire.ts';
+import { sleep } from './eventually.ts';
 
 export const TEAM = 'T0LAB';
 export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0OURO' };
@@ -150,7 +151,7 @@ export class FakeSlack {
     }
     if (path.startsWith('/upload/')) {
       this.uploads.push({ fileId: path.slice(8), bytes: raw, contentType: req.headers['content-type'] });
-      return void res.writeHead(200).end('OK - ' + raw.length);
+      return void res.writeHead(200).end(`OK - ${raw.length}`);
     }
     if (!path.startsWith('/api/')) return json(404, { ok: false, error: 'not_found' });
     const method = path.slice(5);
@@ -260,7 +261,7 @@ export class FakeSlack {
   /** Sends an envelope over Socket Mode and waits for the app's ack (rejects after `ackTimeoutMs`). */
   async envelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown, retryAttempt = 0, ackTimeoutMs = 5000): Promise<Delivery> {
     // The client reconnects by itself after a missed ping (a busy event loop): wait for it.
-    for (let waited = 0; this.sockets.size === 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    for (let waited = 0; this.sockets.size === 0 && waited < 10_000; waited += 20) await sleep(20);
     const ws = [...this.sockets][0];
     if (!ws) throw new Error('fake-slack: no Socket Mode connection');
     const envelope_id = `env-${++this.envSeq}`;

@@ -19,7 +19,7 @@ import type {
   ReplyTarget,
 } from '../../src/bridge/types.ts';
 import { MessageGoneError } from '../../src/bridge/gone.ts';
-import type { RichReply, Visibility } from '../../src/commands/reply.ts';
+import type { RichReply, Visibility } from '../../src/chat/reply.ts';
 import type { Platform } from '../../src/store/types.ts';
 
 export interface SentOp {

@@ -11,7 +11,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS, startSandbox } from '../../src/sandbox/index.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 import { dropSchema, TEST_DATABASE_URL } from '../helpers/store.ts';
 
@@ -50,7 +50,7 @@ describe.skipIf(!TEST_DATABASE_URL)('slack catch-up with two replicas', () => {
     try {
       const a = await start('replica-a');
       fake.deliverOverHttp(`${a.url}/slack/events`, SECRET);
-      expect(a.app.leases()['scheduler']).toEqual({ held: true });
+      expect(a.app.leases().scheduler).toEqual({ held: true });
       await a.app.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: 'C0LAB', orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
       const root = await fake.userPosts('replicas: root');
       await fake.userPosts('replicas: reply', { thread_ts: root.ts });
@@ -62,13 +62,13 @@ describe.skipIf(!TEST_DATABASE_URL)('slack catch-up with two replicas', () => {
       }, 15_000);
 
       const b = await start('replica-b');
-      expect(b.app.leases()['scheduler']?.held).toBe(false);
-      await new Promise((r) => setTimeout(r, 1_000));
+      expect(b.app.leases().scheduler?.held).toBe(false);
+      await sleep(1_000);
       expect(repliesOf(root.ts)).toBe(0); // B started and read nothing; A's start-up run had no thread yet
 
       fake.userWritesAway('replicas: written while events reached nobody', { thread_ts: root.ts });
       await a.app.stop(); // releases the scheduler lease: B takes it within one renewal
-      await eventually(() => expect(b.app.leases()['scheduler']).toEqual({ held: true }), 10_000);
+      await eventually(() => expect(b.app.leases().scheduler).toEqual({ held: true }), 10_000);
       await eventually(
         () => expect(sandbox.state.messages.filter((m) => m.conversation_id === conversationId && m.text.includes('reached nobody'))).toHaveLength(1),
         15_000,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner } from '../../src/commands/index.ts';
 import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
-import type { Block } from '../../src/commands/reply.ts';
+import type { Block } from '../../src/chat/reply.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import type { ChannelKey } from '../../src/store/types.ts';
@@ -200,7 +200,7 @@ describe('commands against the sandbox', () => {
     const r = await run('watch "Measure Curie temperatures" submitted,accepted', member);
     expect(r.reply.text).toBe('Watching **Measure Curie temperatures** here for submitted, accepted entries.');
     expect(await ts.store.listWatches(channel)).toMatchObject([{ questId: SEED_IDS.quest, statuses: ['submitted', 'accepted'] }]);
-    expect((await ts.store.getSnapshots(`${SEED_IDS.quest}@slack/T1/C_LAB`)).map((s) => s.status).sort()).toEqual(['accepted', 'rejected', 'submitted']);
+    expect((await ts.store.getSnapshots({ ...channel, questId: SEED_IDS.quest })).map((s) => s.status).sort()).toEqual(['accepted', 'rejected', 'submitted']);
     expect(polled).toEqual([SEED_IDS.quest]);
     const w = await run('watches', member);
     expect(w.reply.text).toContain(`• Measure Curie temperatures — submitted, accepted · id \`${SEED_IDS.quest}\``);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandInput, CommandRunner } from '../../src/commands/types.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { textReply } from '../../src/commands/reply.ts';
+import { textReply } from '../../src/chat/reply.ts';
 import type { InboundEvent } from '../../src/bridge/types.ts';
 import { ada, bob, dee, startMirror, type Mirror } from './mirror-harness.ts';
 

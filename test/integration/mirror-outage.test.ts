@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from '../../src/bridge/index.ts';
 import { ada, bob, eventually, startMirror, type Mirror } from './mirror-harness.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 let m: Mirror;
 afterEach(async () => {
@@ -14,7 +15,6 @@ afterEach(async () => {
 });
 
 const OUTAGE_MS = 30_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const strip = (text: string) => text.replace(/^\*\*.*?\*\* \(Slack\): /, '');
 
 describe('Ouro down for 30 s (500, then 429 with Retry-After)', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQuestNotifier } from '../../src/bridge/quests/index.ts';
+import { createQuestNotifier } from '../../src/quests/index.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
 import type { CommandUser } from '../../src/commands/types.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQuestNotifier, type QuestNotifier } from '../../src/bridge/quests/index.ts';
+import { createQuestNotifier, type QuestNotifier } from '../../src/quests/index.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import type { Block, RichReply } from '../../src/commands/reply.ts';
+import type { Block, RichReply } from '../../src/chat/reply.ts';
 import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../src/bridge/types.ts';
 import type { ChannelKey, Store } from '../../src/store/types.ts';
-import { deliveredKey, readTrouble } from '../../src/commands/watch-baseline.ts';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
 import { TestAdapter } from '../helpers/test-adapter.ts';
@@ -223,9 +222,9 @@ describe('quest notifications', () => {
   it("unwatch forgets that channel's delivery record, and no other", async () => {
     const survey = sandbox().state.quests.find((q) => q.name === 'Anisotropy survey')!;
     const records = async () => ({
-      c1: (await ts.store.getSnapshots(deliveredKey(Q, C1))).length,
-      c2: (await ts.store.getSnapshots(deliveredKey(Q, C2))).length,
-      c1Survey: (await ts.store.getSnapshots(deliveredKey(survey.id, C1))).length,
+      c1: (await ts.store.getSnapshots({ ...C1, questId: Q })).length,
+      c2: (await ts.store.getSnapshots({ ...C2, questId: Q })).length,
+      c1Survey: (await ts.store.getSnapshots({ ...C1, questId: survey.id })).length,
     });
     const before = await records();
     expect(before.c1).toBeGreaterThan(0);
@@ -252,12 +251,13 @@ describe('quest notifications', () => {
     const item = sandbox().state.questItems.find((i) => i.quest_id === quest.id)!;
     const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, { entry: { item_id: item.id, description: 'while the bot was away' } });
     expect(res.status).toBe(200);
+    const health = async (questId: string) => (await ts.store.listWatches({ ...C1, questId }))[0];
     const strict = makeNotifier(ts.store, [slack, discord], { pauseAfterFailures: 2 });
     slack.failPosts = 1_000;
     await strict.tick();
-    expect(await readTrouble(ts.store, quest.id, C1)).toMatchObject({ failures: 1, paused: false });
+    expect(await health(quest.id)).toMatchObject({ failures: 1, pausedAt: null });
     await strict.tick();
-    expect(await readTrouble(ts.store, quest.id, C1)).toMatchObject({ failures: 2, paused: true, lastError: expect.stringContaining('unavailable') });
+    expect(await health(quest.id)).toMatchObject({ failures: 2, pausedAt: expect.any(Number), lastError: expect.stringContaining('unavailable') });
     // Paused: later ticks do not try this channel at all.
     const left = slack.failPosts;
     expect((await strict.tick()).paused).toBe(1);
@@ -268,7 +268,7 @@ describe('quest notifications', () => {
     slack.failPosts = 0;
     const again = await runner.run({ text: 'watch "Pause survey" submitted', user: member, channel: C1 });
     expect(JSON.stringify(again)).toContain('Resumed');
-    expect(await readTrouble(ts.store, quest.id, C1)).toBeUndefined();
+    expect(await health(quest.id)).toMatchObject({ failures: 0, failingSince: null, lastError: null, pausedAt: null });
     await strict.tick();
     expect(slack.bridgePosts('C1', card).map((m) => m.text.split('\n')[1])).toEqual(['Note: while the bot was away']);
   });

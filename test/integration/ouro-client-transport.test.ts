@@ -18,6 +18,7 @@ import {
   type OuroClientOptions,
   type OuroRequestEvent,
 } from '../../src/ouro/index.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 interface Seen {
   method: string;
@@ -196,8 +197,8 @@ describe('retries', () => {
     const c = client();
     const t0 = Date.now();
     const first = c.auth.whoami();
-    while (calls('/user').length === 0) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50)); // the 429 has been answered
+    while (calls('/user').length === 0) await sleep(5);
+    await sleep(50); // the 429 has been answered
     await c.conversations.get('c1');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
     expect((await first).id).toBe('u1');

@@ -14,6 +14,7 @@ import {
   type OuroClientOptions,
 } from '../../src/ouro/index.ts';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const PG = process.env.TEST_DATABASE_URL;
 
@@ -219,7 +220,7 @@ describe('transport behaviour against the sandbox', () => {
       const c = createOuroClient({ baseUrl: short.url, apiKey: short.apiKey, now: () => Date.now() - 600_000 });
       await c.auth.whoami();
       const exp = (JSON.parse(Buffer.from((await c.auth.token()).split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
-      await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
+      await sleep(Math.max(0, exp * 1000 - Date.now()) + 50);
       expect((await c.auth.whoami()).id).toBe(short.bot.id);
       await c.close();
       expect(short.requests.map((r) => `${r.method} ${r.path}`)).toEqual([

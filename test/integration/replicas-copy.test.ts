@@ -44,7 +44,7 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
     await lite.setRelayCursor('conv-1', { createdAt: '2026-11-29T10:00:00Z', messageId: 'm2' });
     await lite.addWatch({ ...chan, questId: 'q1', statuses: ['accepted'], createdBy: 'U1' });
     await lite.setWatchCard({ ...chan, questId: 'q1' }, '9.9');
-    await lite.putSnapshots([{ questId: 'q1@slack/T1/C1', entryId: 'e1', status: 'submitted', updatedAt: null }]);
+    await lite.putSnapshots([{ ...chan, questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: null }]);
     await lite.setState('identity:slack', 'U0BOT');
     expect(await lite.claimKey('slack-event:Ev1', 60_000)).toBe(true);
     expect(await lite.recordDelivery('d1')).toBe(true);
@@ -60,7 +60,7 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
     const first = await migrate('--database-url', TEST_DATABASE_URL!, '--schema', schema, '--copy-from', file);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('applied 2 migration(s)');
+    expect(first.stdout).toContain('applied 3 migration(s)');
     expect(first.stdout).toContain(`copied SQLite ${file} into PostgreSQL`);
     expect(first.stdout).toContain('  jobs: 5 copied\n');
     expect(first.stdout).toContain('  message_map: 1 copied\n');
@@ -73,7 +73,7 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
       expect((await pg.getMessagesByOuro('m2')).map((m) => m.chatMessageId)).toEqual(['1.2']);
       expect(await pg.getRelayCursor('conv-1')).toEqual({ createdAt: '2026-11-29T10:00:00Z', messageId: 'm2' });
       expect(await pg.listWatches()).toMatchObject([{ questId: 'q1', statuses: ['accepted'], cardMessageId: '9.9' }]);
-      expect(await pg.getSnapshots('q1@slack/T1/C1')).toEqual([{ questId: 'q1@slack/T1/C1', entryId: 'e1', status: 'submitted', updatedAt: null }]);
+      expect(await pg.getSnapshots({ ...chan, questId: 'q1' })).toEqual([{ ...chan, questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: null }]);
       expect(await pg.getState('identity:slack')).toBe('U0BOT');
       expect(await pg.claimKey('slack-event:Ev1', 60_000)).toBe(false); // still a repeat
       expect(await pg.recordDelivery('d1')).toBe(false);

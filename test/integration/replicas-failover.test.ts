@@ -10,14 +10,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_RENEW_MS, DEFAULT_LEASE_TTL_MS } from '../../src/bridge/leader.ts';
-import { createQuestNotifier } from '../../src/bridge/quests/index.ts';
+import { createQuestNotifier } from '../../src/quests/index.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { deliveredKey } from '../../src/commands/watch-baseline.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 import { startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
@@ -118,7 +117,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
 
     // Over a few ticks: one poll per tick (not one per replica), one IDENTIFY.
     const watchFrom = Date.now();
-    await new Promise((r) => setTimeout(r, Math.max(4_000, LEASES.renewMs * 2)));
+    await sleep(Math.max(4_000, LEASES.renewMs * 2));
     const perSecond = new Map<number, number>();
     for (const p of polls(watchFrom)) perSecond.set(Math.floor(p.at / 1000), (perSecond.get(Math.floor(p.at / 1000)) ?? 0) + 1);
     expect(perSecond.size).toBeGreaterThanOrEqual(3);
@@ -131,7 +130,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
     await eventually(() => expect(notices().map((c) => JSON.stringify(c.args))).toEqual([expect.stringContaining('before the crash')]), 10_000);
     // The notifier records a notice right after posting it; a crash between the two would
     // repeat it (documented in notifier.ts, and not what this test is about): wait for the record.
-    const told = deliveredKey(SEED_IDS.quest, { platform: 'slack', workspace: TEAM, channel: CHANNEL });
+    const told = { platform: 'slack', workspace: TEAM, channel: CHANNEL, questId: SEED_IDS.quest } as const;
     await eventually(async () => expect((await store.getSnapshots(told)).map((x) => x.entryId)).toContain(entryId), 5_000);
 
     // kill -9 the leader: nothing is released, b must wait for the leases to expire.
@@ -153,7 +152,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
     await rejectEntry(SEED_IDS.entrySubmitted);
     await eventually(() => expect(notices()).toHaveLength(2), 10_000);
     expect(JSON.stringify(notices()[1]!.args)).toMatch(/rejected/i);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     expect(notices()).toHaveLength(2);
 
     b.proc.kill('SIGTERM');

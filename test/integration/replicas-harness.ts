@@ -11,6 +11,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { signSlack } from '../helpers/fake-slack.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 export const SLACK_SECRET = 'replicas-signing-secret';
 export const WEBHOOK_SECRET = 'replicas-webhook-secret-0123456789';
@@ -125,7 +126,7 @@ export function spawnReplica(env: Record<string, string>, schema: string, leases
         const hit = logs.find((l) => l.msg === msg && l.lease === lease && (l.time ?? 0) >= since);
         if (hit) return hit.time!;
         if (Date.now() > deadline) throw new Error(`replica did not log "${msg}" for ${lease} within ${timeoutMs} ms; stderr: ${stderr.slice(-1000)}`);
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
     },
   };

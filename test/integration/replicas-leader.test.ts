@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLeader, createSoleLeader, type Leader, type LostReason } from '../../src/bridge/leader.ts';
 import type { Store } from '../../src/store/types.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 import { makeTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.ts';
 
 const TTL = 600;
@@ -74,7 +74,7 @@ for (const engine of engines) {
       expect([a.running(), b.running()]).toEqual([true, false]);
       expect((await store.leaseHolder('scheduler'))?.holder).toBe('a');
       // Several renewals later nothing changed hands.
-      await new Promise((r) => setTimeout(r, RENEW * 4));
+      await sleep(RENEW * 4);
       expect(a.events).toEqual(['acquired']);
       expect(b.events).toEqual([]);
       const stoppedAt = Date.now();

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExclusive } from '../../src/bridge/leader.ts';
-import { createQuestNotifier, type QuestNotifier } from '../../src/bridge/quests/index.ts';
+import { createQuestNotifier, type QuestNotifier } from '../../src/quests/index.ts';
 import { baselineQuest } from '../../src/commands/watch-baseline.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
@@ -61,7 +62,7 @@ describe('sandbox auth: token exchange, raw Authorization, expiry', () => {
     const token = await sandboxToken(sandbox());
     expect((await ouroFetch(sandbox(), token, 'GET', '/user')).status).toBe(200);
     // A 1 s token lives 1–2 s (exp rounds up to a whole second): after 2.1 s it is expired.
-    await new Promise((r) => setTimeout(r, 2_100));
+    await sleep(2_100);
     const expired = await ouroFetch(sandbox(), token, 'GET', '/user');
     expect(expired.status).toBe(401);
     expect(expired.body.error).toMatchObject({ code: 'jwt_expired', message: 'JWT expired' });

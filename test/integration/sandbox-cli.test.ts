@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { ouroFetch, sandboxToken } from '../helpers/sandbox.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ouro-sandbox-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,7 +57,7 @@ describe('sandbox persistence and CLI', () => {
     const deadline = Date.now() + 45_000;
     while (!/OURO_API_KEY=\S+/.test(run.out())) {
       if (Date.now() > deadline) throw new Error(`no key printed; stderr: ${run.err()}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const url = /OURO_BASE_URL=(\S+)/.exec(run.out())![1]!;
     const key = /OURO_API_KEY=(\S+)/.exec(run.out())![1]!;

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 describe('sandbox fault injection and request log', () => {
   const sandbox = withSandbox();
@@ -48,7 +49,7 @@ describe('sandbox fault injection and request log', () => {
   it('expires a fault after forMs', async () => {
     sandbox().faults.add({ route: 'GET /user', mode: '500', forMs: 1_000 });
     expect((await user()).status).toBe(500);
-    await new Promise((r) => setTimeout(r, 1_100));
+    await sleep(1_100);
     expect((await user()).status).toBe(200);
   });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { ouroFetch, sandboxToken, withSandbox } from '../helpers/sandbox.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 
 /** A local webhook receiver that fails the first `failFirst` POSTs with 500. */
 function receiver() {
@@ -34,13 +35,6 @@ function receiver() {
   };
 }
 
-async function until(cond: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('sandbox new-message webhooks', () => {
   const rx = receiver();
@@ -58,7 +52,7 @@ describe('sandbox new-message webhooks', () => {
     const before = rx.received.length;
     const { id } = await sandbox().postAs('alice', SEED_IDS.conversation, 'Tc of **MnBi** is 633 K');
     expect(sandbox().state.messages.some((m) => m.id === id)).toBe(true);
-    await until(() => rx.received.length >= before + 2);
+    await eventually(() => expect(rx.received.length >= before + 2).toBe(true));
     const [first, second] = rx.received.slice(before);
     expect(second!.body).toEqual(first!.body);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(90);
@@ -77,7 +71,7 @@ describe('sandbox new-message webhooks', () => {
       },
     });
     const delivery = sandbox().state.deliveries.find((d) => d.delivery_id === first!.body.delivery_id)!;
-    await until(() => delivery.status !== 'pending');
+    await eventually(() => expect(delivery.status !== 'pending').toBe(true));
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, results: [500, 200] });
   });
 
@@ -86,7 +80,7 @@ describe('sandbox new-message webhooks', () => {
     const alice = await sandboxToken(sandbox(), sandbox().userApiKeys.alice);
     const res = await ouroFetch(sandbox(), alice, 'POST', `/conversations/${SEED_IDS.conversation}/messages/create`, { message: { text: 'from the web' } });
     expect(res.status).toBe(200);
-    await until(() => rx.received.length > before);
+    await eventually(() => expect(rx.received.length > before).toBe(true));
     expect(rx.received[before]!.body).toMatchObject({ event: 'new-message', data: { text: 'from the web', user_id: SEED_IDS.alice } });
   });
 
@@ -98,8 +92,8 @@ describe('sandbox new-message webhooks', () => {
     expect(res.status).toBe(200);
     // A marker message from alice afterwards: once it arrives, anything for the bot's message would have too.
     await sandbox().postAs('alice', SEED_IDS.conversation, 'marker');
-    await until(() => rx.received.length > before);
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => expect(rx.received.length > before).toBe(true));
+    await sleep(100);
     expect(rx.received.slice(before).map((r) => (r.body.data as { text: string }).text)).toEqual(['marker']);
     expect(sandbox().state.deliveries.length).toBe(deliveries + 1);
   });
@@ -110,7 +104,7 @@ describe('sandbox new-message webhooks', () => {
     const rec = sandbox().state.deliveries.at(-1)!;
     // postAs has returned before the first attempt was even made.
     expect(rec).toMatchObject({ status: 'pending', attempts: 0 });
-    await until(() => rec.status !== 'pending');
+    await eventually(() => expect(rec.status !== 'pending').toBe(true));
     expect(rec).toMatchObject({ status: 'failed', attempts: 3, results: [500, 500, 500] });
     rx.failNext(0);
   });
@@ -126,7 +120,7 @@ describe('sandbox new-message webhooks', () => {
     expect((await put(url)).status).toBe(200);
     const before = rx.received.length;
     await sandbox().postAs('bob', SEED_IDS.conversation, 'heard');
-    await until(() => rx.received.length > before);
+    await eventually(() => expect(rx.received.length > before).toBe(true));
     expect(rx.received.slice(before).map((r) => (r.body.data as { text: string }).text)).toEqual(['heard']);
   });
 
@@ -139,7 +133,7 @@ describe('sandbox new-message webhooks', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: expect.any(String) });
-    await until(() => rx.received.length > before);
+    await eventually(() => expect(rx.received.length > before).toBe(true));
     expect(rx.received[before]!.body).toMatchObject({ data: { text: 'over http', user: { username: 'bob' } } });
     const unknown = await fetch(`${sandbox().url}/_sandbox/post-as`, {
       method: 'POST',

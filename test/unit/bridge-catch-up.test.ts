@@ -10,6 +10,7 @@ import type { BridgeInbox, ChatAdapter, ChatRef, InboundEvent } from '../../src/
 import { silentLogger } from '../../src/log.ts';
 import type { Platform, Store, ThreadLink } from '../../src/store/types.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const G = { platform: 'discord', workspace: 'G1', channel: '42' } as const;
 
@@ -139,7 +140,7 @@ describe('catch-up core', () => {
     const { inbox } = recordingInbox();
     const catchUp = createCatchUp(deps(adapter, inbox));
     const first = catchUp.run('discord');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const second = catchUp.run('discord');
     const third = catchUp.run('discord');
     open();

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/log.ts';
 import { noopMetrics } from '../../src/bridge/ports.ts';
 import { createWorker, type Worker } from '../../src/bridge/worker.ts';
 import type { Job, Store } from '../../src/store/types.ts';
-import { eventually } from '../helpers/eventually.ts';
+import { eventually, sleep } from '../helpers/eventually.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
 
 let ts: TestStore;
@@ -24,15 +24,7 @@ afterEach(async () => {
   await ts.cleanup();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const enqueue = (lane: string, n: number) => store.enqueue({ lane, kind: 'test', payload: { n }, idempotencyKey: `${lane}:${n}` });
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
 
 function start(concurrency: number, handle: (job: Job) => Promise<void>): Worker {
   worker = createWorker({
@@ -63,11 +55,11 @@ describe('worker: lane-targeted wakes', () => {
     await enqueue('b', 0); // recorded without a wake, as by another process
     await enqueue('a', 0);
     w.wake('a');
-    await until(() => ran.includes('a0'));
+    await eventually(() => expect(ran.includes('a0')).toBe(true));
     await sleep(50);
     expect(ran).toEqual(['a0']);
     w.wake();
-    await until(() => ran.includes('b0'));
+    await eventually(() => expect(ran.includes('b0')).toBe(true));
   });
 
   it("a finished job wakes its lane: the lane's next jobs run in order without a poll", async () => {
@@ -76,7 +68,7 @@ describe('worker: lane-targeted wakes', () => {
     start(2, async (job) => {
       ran.push(tag(job));
     });
-    await until(() => ran.length === 5);
+    await eventually(() => expect(ran.length === 5).toBe(true));
     expect(ran).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
     // `ran` fills when a handler starts; the last completion commits a moment later (batched).
     await eventually(async () => expect(await store.countJobs()).toMatchObject({ done: 5, pending: 0, running: 0 }), 2000);
@@ -98,13 +90,13 @@ describe('worker: lane-targeted wakes', () => {
     const w = start(2, async (job) => {
       ran.push(tag(job));
     });
-    await until(() => sampling); // the start-up claim round is sampling the depth
+    await eventually(() => expect(sampling).toBe(true)); // the start-up claim round is sampling the depth
     await enqueue('a', 0);
     w.wake('a');
     await sleep(20); // the wake's claim round has found one already running
     release();
     // With the poll a minute away, only the wake can have run it.
-    await until(() => ran.includes('a0'), 5000);
+    await eventually(() => expect(ran.includes('a0')).toBe(true), 5000);
   });
 
   it('woken lanes beyond the free slots are kept and claimed when a slot frees', async () => {
@@ -118,7 +110,7 @@ describe('worker: lane-targeted wakes', () => {
       await enqueue(lane, 0);
       w.wake(lane);
     }
-    await until(() => ran.length === 4);
+    await eventually(() => expect(ran.length === 4).toBe(true));
     expect([...ran].sort()).toEqual(['a0', 'b0', 'c0', 'd0']);
   });
 });

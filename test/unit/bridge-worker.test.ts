@@ -9,6 +9,7 @@ import { PermanentError, RetryLaterError } from '../../src/bridge/retry.ts';
 import { createWorker, type Worker, type WorkerDeps } from '../../src/bridge/worker.ts';
 import type { Job, Store } from '../../src/store/types.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 let ts: TestStore;
 let store: Store;
@@ -42,7 +43,6 @@ function start(handle: (job: Job) => Promise<void>, over: Partial<WorkerDeps> = 
 }
 
 const enqueue = (lane: string, n: number) => store.enqueue({ lane, kind: 'test', payload: { n }, idempotencyKey: `${lane}:${n}` });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('worker', () => {
   it('runs a lane in order, one at a time, and lanes in parallel', async () => {

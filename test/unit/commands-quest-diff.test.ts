@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffEntries } from '../../src/bridge/quests/diff.ts';
+import { diffEntries } from '../../src/quests/diff.ts';
 import { visibilityFor } from '../../src/commands/visibility.ts';
 import type { QuestEntry } from '../../src/ouro/index.ts';
 import type { ChannelLink } from '../../src/store/types.ts';
@@ -16,7 +16,7 @@ const entry = (id: string, status: string, at: string): QuestEntry => ({
   created_at: at,
   updated_at: at,
 });
-const snap = (entryId: string, status: string) => ({ questId: 'q', entryId, status, updatedAt: null });
+const snap = (entryId: string, status: string) => ({ entryId, status });
 
 describe('diffEntries', () => {
   it.each<[string, ReturnType<typeof snap>[], QuestEntry[], [string, string, string | undefined][]]>([

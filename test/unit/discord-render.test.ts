@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CUT_NOTE, layOver, LIMITS, renderReply, renderText, type DiscordMessageBody } from '../../src/adapters/discord/render.ts';
 import { fitTableBlock, tableToCsv } from '../../src/adapters/discord/table.ts';
-import type { Block, RichReply, Table } from '../../src/commands/reply.ts';
+import type { Block, RichReply, Table } from '../../src/chat/reply.ts';
 
 function expectWithinLimits(b: DiscordMessageBody): void {
   expect(b.content.length).toBeLessThanOrEqual(LIMITS.content);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenManager } from '../../src/ouro/token.ts';
+import { sleep } from '../helpers/eventually.ts';
 
 const jwt = (expSeconds: number, n: number) =>
   `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: expSeconds, n })).toString('base64url')}.s`;
@@ -48,7 +49,7 @@ describe('TokenManager', () => {
     const s = setup(3600);
     s.gate();
     const all = Promise.all([s.tm.get(), s.tm.get(), s.tm.get()]);
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     s.open();
     const tokens = (await all).map((x) => x.token);
     expect(new Set(tokens).size).toBe(1);
@@ -73,7 +74,7 @@ describe('TokenManager', () => {
     const other = s.tm.get();
     ctrl.abort(new Error('bye'));
     await expect(mine).rejects.toThrow('bye');
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     s.open();
     expect((await other).token).toContain('.');
     expect(s.count()).toBe(1);

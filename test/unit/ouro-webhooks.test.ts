@@ -9,7 +9,7 @@ const ALICE = { id: 'fab63291-9f4a-4437-a823-9a4bfcf52e27', username: 'alice', i
 describe('parseWebhook: accepted shapes', () => {
   it.each<[string, unknown, Partial<WebhookDelivery>]>([
     [
-      'canonical new-message (§6.3)',
+      'canonical new-message (docs/ouro-api.md §6.3)',
       { delivery_id: 'd-1', event: 'new-message', timestamp: '2026-05-05T14:06:02Z', user_id: 'bot', data: { conversation_id: CONV, text: 'Hello', type: 'message', user_id: ALICE.id, user: ALICE } },
       { event: 'new-message', deliveryId: 'd-1', timestamp: '2026-05-05T14:06:02Z', recipientId: 'bot', conversationId: CONV, text: 'Hello', messageType: 'message', actor: { id: ALICE.id, username: 'alice', isAgent: false } },
     ],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv } from '../../src/commands/render/csv.ts';
 import { fitTable } from '../../src/commands/render/fit.ts';
 import { cellText, isNumericType, toTable } from '../../src/commands/render/table.ts';
-import type { Table } from '../../src/commands/reply.ts';
+import type { Table } from '../../src/chat/reply.ts';
 
 describe('cellText', () => {
   it.each([

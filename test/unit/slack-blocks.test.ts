@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS, splitText, tableSection, toBlocks, type SlackBlock } from '../../src/adapters/slack/blocks.ts';
-import type { Block, RichReply, Table } from '../../src/commands/reply.ts';
+import type { Block, RichReply, Table } from '../../src/chat/reply.ts';
 
 const reply = (...blocks: Block[]): RichReply => ({ text: 'summary', blocks });
 const table = (rows: number, cols = 3, cell = (r: number, c: number) => `r${r}c${c}`): Table => ({

@@ -3,7 +3,7 @@
  * the transcript (format in render.ts). Message numbers are shared with what the person
  * types, so `>N` and `!press N` can point at anything on screen.
  */
-import type { Button } from '../../commands/reply.ts';
+import type { Button } from '../../chat/reply.ts';
 import type { ChatRef, OutboundMessage, PostedMessage, PostProbe, ReplyTarget, RichReply, Visibility } from '../../bridge/types.ts';
 import { MessageGoneError } from '../../bridge/gone.ts';
 import { formatEntry, indentFor, messageHeader, renderRich, type RenderLimits } from './render.ts';

@@ -9,7 +9,7 @@
  *   #6 edited › new text                an edit;  "#6 deleted" a delete
  *   #7 [ouro] › text / #7 [ouro, only you] › text     a command reply (public / invoker)
  */
-import type { Block, Button, RichReply, Table } from '../../commands/reply.ts';
+import type { Block, Button, RichReply, Table } from '../../chat/reply.ts';
 
 export interface RenderLimits {
   /** Rows printed before "showing N of M rows": a terminal screen, not a spreadsheet. */

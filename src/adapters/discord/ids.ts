@@ -17,10 +17,6 @@ export class DiscordRefError extends Error {
   override readonly name = 'DiscordRefError';
 }
 
-export function isSnowflake(value: unknown): value is string {
-  return typeof value === 'string' && SNOWFLAKE.test(value);
-}
-
 function check(what: string, value: string): string {
   if (!SNOWFLAKE.test(value)) throw new DiscordRefError(`not a Discord ${what} id: ${JSON.stringify(value)}`);
   return value;

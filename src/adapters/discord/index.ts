@@ -19,7 +19,7 @@
  */
 import { Client, Events, GatewayIntentBits, Partials, REST, Status } from 'discord.js';
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
-import type { RichReply, Visibility } from '../../commands/reply.ts';
+import type { RichReply, Visibility } from '../../chat/reply.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { commandDefinitions } from './commands.ts';
 import { findPosted } from './find-posted.ts';
@@ -30,7 +30,6 @@ import { Replies } from './replies.ts';
 import { WebhookRegistry } from './webhooks.ts';
 
 export type { AutocompleteLookup } from './inbound.ts';
-export type { DiscordReplyTarget } from './replies.ts';
 
 export interface DiscordAdapterOptions {
   token: string;

@@ -13,7 +13,7 @@
  * "showing N of M rows" and the whole table comes along as a CSV attachment.
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import type { Block, Button, RichReply } from '../../commands/reply.ts';
+import type { Block, Button, RichReply } from '../../chat/reply.ts';
 import { encodeCustomId } from './ids.ts';
 import { fitTableBlock, tableToCsv } from './table.ts';
 import { toDiscord } from './to-discord.ts';

@@ -12,7 +12,7 @@
  */
 import type { REST } from 'discord.js';
 import type { ReplyTarget } from '../../bridge/types.ts';
-import type { RichReply, Visibility } from '../../commands/reply.ts';
+import type { RichReply, Visibility } from '../../chat/reply.ts';
 import { renderReply } from './render.ts';
 
 /** discord-api-types MessageFlags.Ephemeral: only the invoker sees the message. */

@@ -3,7 +3,7 @@
  * `fitTable` of the commands layer inside a fence), plus the table as CSV for when it does
  * not fit. Pure.
  */
-import type { Table } from '../../commands/reply.ts';
+import type { Table } from '../../chat/reply.ts';
 import { toCsv } from '../../commands/render/csv.ts';
 import { fitTable } from '../../commands/render/fit.ts';
 

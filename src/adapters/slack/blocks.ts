@@ -3,7 +3,7 @@
  * not fit is said out loud ("showing N of M rows", "N more blocks not shown") and a table
  * that was cut also travels as a CSV file, so nothing is silently dropped.
  */
-import type { Block, Button, FileAttachment, RichReply, Table } from '../../commands/reply.ts';
+import type { Block, Button, FileAttachment, RichReply, Table } from '../../chat/reply.ts';
 import { fitTable } from '../../commands/render/fit.ts';
 import { toCsv } from '../../commands/render/csv.ts';
 import { escapeSlack, toSlack } from './to-slack.ts';

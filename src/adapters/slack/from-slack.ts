@@ -26,7 +26,10 @@ export function mentionedUserIds(message: SlackMessageLike): string[] {
   const ids = new Set<string>();
   for (const m of (message.text ?? '').matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)) ids.add(m[1]!);
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
     if (n.type === 'user' && typeof n.user_id === 'string') ids.add(n.user_id);

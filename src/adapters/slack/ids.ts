@@ -13,10 +13,6 @@ const TS = /^\d{1,12}\.\d{1,9}$/;
 
 export class SlackRefError extends Error {}
 
-export function isSlackTs(value: unknown): value is string {
-  return typeof value === 'string' && TS.test(value);
-}
-
 /** Builds a ChatRef. A thread equal to '' means top level; anything else must be a ts. */
 export function slackRef(team: string, channel: string, threadTs?: string | null): ChatRef {
   if (!ID.test(team)) throw new SlackRefError(`not a Slack team id: ${JSON.stringify(team)}`);

@@ -7,10 +7,10 @@
  * `apiUrl` (SLACK_API_URL) points the Web API and Socket Mode's apps.connections.open at
  * another host (GovSlack, tests).
  */
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterHealth, BridgeInbox, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
 import { editEach } from '../../bridge/gone.ts';
-import type { RichReply, Visibility } from '../../commands/reply.ts';
+import type { RichReply, Visibility } from '../../chat/reply.ts';
 import type { HttpServer } from '../../http/server.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { createDirectory } from './admin.ts';
@@ -207,4 +207,4 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   return adapter;
 }
 
-export { createOuroUnfurler, parseOuroUrl, type UnfurlDeps, type UnfurlOuro } from './unfurl.ts';
+export { createOuroUnfurler, type UnfurlOuro } from './unfurl.ts';

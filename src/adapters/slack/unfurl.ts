@@ -9,7 +9,7 @@
  */
 import type { ChatAdapter, LinkShared } from '../../bridge/types.ts';
 import { toTable } from '../../commands/render/table.ts';
-import type { Block, RichReply } from '../../commands/reply.ts';
+import type { Block, RichReply } from '../../chat/reply.ts';
 import { visibilityFor, type AssetScope } from '../../commands/visibility.ts';
 import type { Logger } from '../../log.ts';
 import type { ChannelLink, ChannelKey } from '../../store/types.ts';

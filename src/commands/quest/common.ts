@@ -39,4 +39,3 @@ export function itemOf(quest: Quest, entry: QuestEntry): { itemNumber?: number; 
   return i < 0 ? {} : { itemNumber: i + 1, itemText: items[i]!.description?.text };
 }
 
-export const entryPattern = /^[0-9a-f-]{8,64}$/i;

@@ -1,4 +1,4 @@
-import { textReply } from '../reply.ts';
+import { textReply } from '../../chat/reply.ts';
 import { questUrl } from '../render/quest.ts';
 import { UserError, type CommandSpec } from '../spec.ts';
 

@@ -1,5 +1,5 @@
 import type { Quest } from '../../ouro/index.ts';
-import type { Block } from '../reply.ts';
+import type { Block } from '../../chat/reply.ts';
 import { questUrl } from '../render/quest.ts';
 import { scopeFilters } from '../resolve.ts';
 import type { CommandSpec } from '../spec.ts';
@@ -18,7 +18,7 @@ export const questListSpec: CommandSpec = {
   async handler({ args, link, deps }) {
     const want = args.status ?? 'open';
     const page = await deps.ouro.assets.search({ limit: LIST_LIMIT, sort: 'recent', filters: { asset_type: 'quest', ...scopeFilters(link) } });
-    // Search hits may omit `quest.status` (ouro-api.md §9.5): fetch the quest when they do.
+    // Search hits may omit `quest.status` (docs/ouro-api.md §9.5): fetch the quest when they do.
     const quests = await Promise.all(
       page.items.map(async (hit) => ((hit as Partial<Quest>).quest?.status ? (hit as unknown as Quest) : deps.ouro.quests.get(hit.id))),
     );

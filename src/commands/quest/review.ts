@@ -1,5 +1,5 @@
 import type { Quest, QuestEntry } from '../../ouro/index.ts';
-import type { RichReply } from '../reply.ts';
+import type { RichReply } from '../../chat/reply.ts';
 import { entryNotice } from '../render/quest.ts';
 import { UserError, type CommandDeps, type CommandSpec } from '../spec.ts';
 import type { CommandUser } from '../types.ts';

@@ -1,4 +1,4 @@
-import type { Block } from '../reply.ts';
+import type { Block } from '../../chat/reply.ts';
 import { entryCounts, orderedItems, questUrl } from '../render/quest.ts';
 import type { CommandSpec } from '../spec.ts';
 import { loadQuest } from './common.ts';

@@ -1,4 +1,4 @@
-import { textReply } from '../reply.ts';
+import { textReply } from '../../chat/reply.ts';
 import { isUuid } from '../resolve.ts';
 import { UserError, type CommandSpec } from '../spec.ts';
 import { itemByNumber, loadQuest } from './common.ts';

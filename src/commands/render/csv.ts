@@ -1,4 +1,4 @@
-import type { Table } from '../reply.ts';
+import type { Table } from '../../chat/reply.ts';
 
 /**
  * RFC 4180 CSV: a header line, CRLF line breaks, a field quoted when it holds a comma, a

@@ -1,4 +1,4 @@
-import type { Table } from '../reply.ts';
+import type { Table } from '../../chat/reply.ts';
 
 /**
  * Fits a neutral `Table` into at most `maxChars` characters of monospace text, for adapters:

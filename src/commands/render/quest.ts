@@ -1,9 +1,9 @@
 /**
  * Quest cards and entry notices, shared by `quest show`, the review button and the quest
- * notifier (src/bridge/quests), so a card looks the same whichever path produced it. Pure.
+ * notifier (src/quests), so a card looks the same whichever path produced it. Pure.
  */
 import type { Quest, QuestEntry, QuestItem } from '../../ouro/index.ts';
-import type { Block, Button, RichReply } from '../reply.ts';
+import type { Block, Button, RichReply } from '../../chat/reply.ts';
 
 export type EntryCounts = Record<'submitted' | 'accepted' | 'rejected', number>;
 

@@ -1,4 +1,4 @@
-import type { Align, Table, TableColumn } from '../reply.ts';
+import type { Align, Table, TableColumn } from '../../chat/reply.ts';
 
 /**
  * Rows (as Ouro returns them: one object per row) → the neutral `Table`. Cells become strings
@@ -39,7 +39,7 @@ export function cellText(value: unknown): string | null {
 
 /** Column order: the schema's when given, else first-seen order across rows. */
 export function columnsOf(rows: readonly Record<string, unknown>[], schema?: readonly ColumnInfo[]): ColumnInfo[] {
-  if (schema && schema.length) return [...schema];
+  if (schema?.length) return [...schema];
   const seen = new Set<string>();
   let previous: readonly string[] = [];
   for (const row of rows) {

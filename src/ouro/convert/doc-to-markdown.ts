@@ -1,6 +1,6 @@
 /**
  * TipTap doc → Markdown, for relaying Ouro messages to chat. Pure. Follows the SDK's
- * `tiptap_to_markdown` (shared/ouro-api.md §5.3): blocks joined by blank lines, `#`×level
+ * `tiptap_to_markdown` (docs/ouro-api.md §5.3): blocks joined by blank lines, `#`×level
  * headings, fenced code, `> ` quotes, lists with `start`, tables with the first row as
  * header, `![alt](src)`, `---`, mentions as `@label`, marks `**b**` `*i*` `~~s~~` `` `c` ``
  * `[t](href)`, and `assetComponent` re-emitted as a fenced JSON block.

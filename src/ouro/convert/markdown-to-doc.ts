@@ -1,5 +1,5 @@
 /**
- * Markdown (GFM as chat people write it) → TipTap doc of shared/ouro-api.md §5.2. Pure.
+ * Markdown (GFM as chat people write it) → TipTap doc of docs/ouro-api.md §5.2. Pure.
  *
  * Built on markdown-it's token stream, as prosemirror-markdown does. Chat semantics: a
  * single newline inside a paragraph is a line break (`hardBreak`), bare URLs become links.
@@ -15,7 +15,7 @@ import { lineToDoc } from './markdown-line-to-doc.ts';
 
 const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true });
 
-/** Ouro usernames are `[A-Za-z0-9_]` (§5.3). */
+/** Ouro usernames are `[A-Za-z0-9_]` (docs/ouro-api.md §5.3). */
 const MENTION_CODE = /^\{@([A-Za-z0-9_]+)\}$/;
 const MENTION_BARE = /\{@([A-Za-z0-9_]+)\}/g;
 const TASK_PREFIX = /^\[([ xX])\](?:[ \t]+|$)/;

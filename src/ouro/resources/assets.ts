@@ -1,11 +1,11 @@
-/** Asset search (§4.9). */
-import type { OuroClient } from '../index.ts';
+/** Asset search (docs/ouro-api.md §4.9). */
+import type { OuroClient } from '../client-types.ts';
 import { asArray, asObject, page } from '../normalise.ts';
 import { encodeFilters } from '../query.ts';
 import type { Transport } from '../transport.ts';
 import type { AssetSummary } from '../types.ts';
 
-/** The server's cap per request (§2.4). */
+/** The server's cap per request (docs/ouro-api.md §2.4). */
 const MAX_LIMIT = 200;
 
 export function assetsResource(t: Transport): OuroClient['assets'] {

@@ -1,12 +1,12 @@
-/** Conversations and their messages (§4.2, §9.2). */
+/** Conversations and their messages (docs/ouro-api.md §4.2, §9.2). */
 import { markdownToDoc } from '../convert/markdown-to-doc.ts';
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { asArray, byCreatedAt, conversation, message, page } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';
 import { uuid7 } from '../uuid7.ts';
 
-/** The server's cap per page (§2.4). */
+/** The server's cap per page (docs/ouro-api.md §2.4). */
 const MAX_MESSAGES_PER_PAGE = 200;
 
 export function conversationsResource(t: Transport): OuroClient['conversations'] {
@@ -73,7 +73,7 @@ export function messagesResource(t: Transport): OuroClient['messages'] {
         .map((m) => message(m, where, conversationId))
         .sort(byCreatedAt);
       const p = (res.body.pagination ?? {}) as { hasMore?: unknown; nextCursor?: { before?: unknown } };
-      // Older backends put `hasMore` at the top level (§2.1).
+      // Older backends put `hasMore` at the top level (docs/ouro-api.md §2.1).
       const hasMore = p.hasMore === true || res.body.hasMore === true;
       const cursor = typeof p.nextCursor?.before === 'string' ? p.nextCursor.before : undefined;
       const nextBefore = cursor ?? (hasMore ? messages[0]?.created_at : undefined);

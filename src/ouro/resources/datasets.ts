@@ -1,5 +1,5 @@
-/** Datasets: metadata, schema, SQL, rows, create and upload (§4.3, §9.4). */
-import type { DatasetColumnType, OuroClient } from '../index.ts';
+/** Datasets: metadata, schema, SQL, rows, create and upload (docs/ouro-api.md §4.3, §9.4). */
+import type { DatasetColumnType, OuroClient } from '../client-types.ts';
 import { OuroError } from '../errors.ts';
 import { asArray, asObject, column, check, page } from '../normalise.ts';
 import { seg } from '../query.ts';
@@ -8,7 +8,7 @@ import type { Dataset } from '../types.ts';
 import { rich } from './rich.ts';
 import { z } from 'zod';
 
-/** The SDK keeps every upload body at or under this many bytes (§4.3). */
+/** The SDK keeps every upload body at or under this many bytes (docs/ouro-api.md §4.3). */
 export const MAX_BODY_BYTES = 1_000_000;
 /** Rows kept in `preview` on create (the server shows the first ~12). */
 const PREVIEW_ROWS = 12;
@@ -28,7 +28,7 @@ export function datasetsResource(t: Transport): OuroClient['datasets'] {
       const data = await t.call<unknown>({ method: 'POST', path, body: { rows, mode }, signal });
       return Number(check(insertedSchema, data, { method: 'POST', path }, 'data').inserted);
     } catch (e) {
-      // Payload too large: the SDK halves the batch and tries again (§4.3).
+      // Payload too large: the SDK halves the batch and tries again (docs/ouro-api.md §4.3).
       if (e instanceof OuroError && e.status === 413 && rows.length > 1) {
         const half = Math.ceil(rows.length / 2);
         const first = await postRows(id, rows.slice(0, half), mode, signal);

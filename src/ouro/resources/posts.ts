@@ -1,7 +1,7 @@
-/** Posts and the server-side Markdown converter (§4.5, §5.3). */
+/** Posts and the server-side Markdown converter (docs/ouro-api.md §4.5, §5.3). */
 import { z } from 'zod';
 import { htmlToMarkdown } from '../convert/html-to-markdown.ts';
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { asObject, check, isDoc, richText } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';

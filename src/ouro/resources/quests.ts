@@ -1,5 +1,5 @@
-/** Quests, items, entries and reviews (§4.4, §9.5). Markdown inputs become `{json, text}`. */
-import type { OuroClient } from '../index.ts';
+/** Quests, items, entries and reviews (docs/ouro-api.md §4.4, §9.5). Markdown inputs become `{json, text}`. */
+import type { OuroClient } from '../client-types.ts';
 import { asArray, entry, page, quest, questItem } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';
@@ -93,7 +93,7 @@ export function questsResource(t: Transport): OuroClient['quests'] {
     },
     async review(id, entryId, input, signal) {
       const path = `${base(id)}/entries/${seg(entryId)}/review`;
-      // Not wrapped in {"entry": …} (§4.4).
+      // Not wrapped in {"entry": …} (docs/ouro-api.md §4.4).
       const body = { status: input.status, ...(input.review !== undefined ? { review: rich(input.review) } : {}) };
       return entry(await t.call({ method: 'PUT', path, body, signal }), { method: 'PUT', path });
     },

@@ -1,5 +1,5 @@
-/** Teams and organizations (§4.10–4.11). */
-import type { OuroClient } from '../index.ts';
+/** Teams and organizations (docs/ouro-api.md §4.10–4.11). */
+import type { OuroClient } from '../client-types.ts';
 import { asArray, asObject } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';

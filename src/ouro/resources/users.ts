@@ -1,5 +1,5 @@
-/** Identity (`GET /user`, the token) and user lookup (§4.1). */
-import type { OuroClient } from '../index.ts';
+/** Identity (`GET /user`, the token) and user lookup (docs/ouro-api.md §4.1). */
+import type { OuroClient } from '../client-types.ts';
 import { asArray, check, profile } from '../normalise.ts';
 import { seg } from '../query.ts';
 import type { Transport } from '../transport.ts';
@@ -12,7 +12,7 @@ export function authResource(t: Transport): OuroClient['auth'] {
     async whoami(signal) {
       const where = { method: 'GET', path: '/user' };
       const data = await t.call<unknown>({ ...where, method: 'GET', signal });
-      // An empty `data` means the token maps to no account (the SDK's reading, §1.2 step 3).
+      // An empty `data` means the token maps to no account (the SDK's reading, docs/ouro-api.md §1.2 step 3).
       const u = check(userSchema, data, where, 'user');
       return {
         id: u.id,

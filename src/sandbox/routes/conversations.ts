@@ -4,7 +4,7 @@ import { ApiError, intParam, notFound, objectField, ok, optString } from '../rou
 import { GLOBAL_ID, parseMicros, uuidv7 } from '../state.ts';
 import type { ConversationRec, Doc, MessageRec, UserRec } from '../state.ts';
 
-/** Conversations and messages (ouro-api.md §4.2). */
+/** Conversations and messages (docs/ouro-api.md §4.2). */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -107,7 +107,7 @@ function validMembers(app: App, value: unknown): string[] {
 export function getConversation(app: App, id: string, user: UserRec): ConversationRec {
   const c = app.state.conversations.find((x) => x.id === id);
   // Non-members get the same 404 as a missing id: a conversation's existence is private.
-  if (!c || !c.metadata.members.includes(user.id)) throw notFound('Conversation', id);
+  if (!c?.metadata.members.includes(user.id)) throw notFound('Conversation', id);
   return c;
 }
 

@@ -6,7 +6,7 @@ import { ApiError, intParam, notFound, objectField, ok, oneOf, optString } from 
 import { GLOBAL_ID, uuidv7 } from '../state.ts';
 import type { DatasetRec, Row, UserRec, Visibility } from '../state.ts';
 
-/** Datasets: metadata, schema, stats, rows, read-only SQL and writes (ouro-api.md §4.3, §9.4). */
+/** Datasets: metadata, schema, stats, rows, read-only SQL and writes (docs/ouro-api.md §4.3, §9.4). */
 
 const VISIBILITIES: readonly Visibility[] = ['public', 'private', 'organization', 'monetized'];
 

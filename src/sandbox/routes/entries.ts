@@ -7,7 +7,7 @@ import type { EntryRec, QuestRec, UserRec } from '../state.ts';
 import { getQuest, manageQuest } from './quests.ts';
 
 /**
- * Quest entries: submit, list, review (ouro-api.md §4.4, §9.5). The rules: no entries on a
+ * Quest entries: submit, list, review (docs/ouro-api.md §4.4, §9.5). The rules: no entries on a
  * draft (409 `quest_draft_not_accepting_entries`) or a closed/cancelled quest; in a closable
  * quest one active (submitted or accepted) entry per contributor per item; an asset can sit
  * in only one active entry of a quest. Ouro's status codes for the last two are not

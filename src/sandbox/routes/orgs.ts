@@ -3,7 +3,7 @@ import { isOrgMember, presentOrg, presentTeam } from '../present.ts';
 import { ApiError, ok } from '../router.ts';
 import { GLOBAL_ID } from '../state.ts';
 
-/** Teams and organizations (ouro-api.md §4.10–4.11), read-only. */
+/** Teams and organizations (docs/ouro-api.md §4.10–4.11), read-only. */
 export const orgsRoutes: RouteModule = (r, app) => {
   const s = app.state;
   const bool = (v: string | null, name: string): boolean | undefined => {

@@ -6,7 +6,7 @@ import { ApiError, notFound, objectField, ok, oneOf, optString, raw } from '../r
 import { findAsset, GLOBAL_ID, uuidv7 } from '../state.ts';
 import type { PostRec, Visibility } from '../state.ts';
 
-/** Posts (ouro-api.md §4.5) and `POST /assets/{id}/download`, which serves a post as HTML. */
+/** Posts (docs/ouro-api.md §4.5) and `POST /assets/{id}/download`, which serves a post as HTML. */
 
 const VISIBILITIES: readonly Visibility[] = ['public', 'private', 'organization', 'monetized'];
 const md = new MarkdownIt({ html: false, linkify: true });

@@ -5,7 +5,7 @@ import { ApiError, notFound, objectField, ok, oneOf, optString } from '../router
 import { GLOBAL_ID, uuidv7 } from '../state.ts';
 import type { ItemRec, QuestRec, UserRec, Visibility } from '../state.ts';
 
-/** Quests and their items (ouro-api.md §4.4); entries are in entries.ts. */
+/** Quests and their items (docs/ouro-api.md §4.4); entries are in entries.ts. */
 
 const STATUSES = ['draft', 'open', 'closed', 'cancelled'] as const;
 const ITEM_STATUSES = ['pending', 'in_progress', 'done', 'skipped'] as const;
@@ -47,7 +47,7 @@ function applyItem(app: App, item: ItemRec, input: unknown, creating: boolean): 
     if (o[k] === undefined) continue;
     const v = o[k];
     if (v !== null && typeof v !== 'string') throw new ApiError(400, 'invalid_body', `${k} must be a string`);
-    // An empty string clears the waiting fields (ouro-api.md §4.4).
+    // An empty string clears the waiting fields (docs/ouro-api.md §4.4).
     (item as unknown as Record<string, unknown>)[k] = k === 'type' ? (v ?? 'task') : v === '' ? null : v;
   }
   for (const k of ['reward_xp', 'reward_amount'] as const) {

@@ -5,7 +5,7 @@ import { allAssets } from '../state.ts';
 import type { AnyAsset } from '../state.ts';
 
 /**
- * `GET /search/assets` (ouro-api.md §4.9): what the caller may see, filtered by the JSON
+ * `GET /search/assets` (docs/ouro-api.md §4.9): what the caller may see, filtered by the JSON
  * `filters` param, matched by every query term (substring, case-insensitive — the real
  * hybrid semantic search is not reproducible), a UUID query being a direct lookup.
  * Conversations are left out unless `asset_type` asks for them.
@@ -44,7 +44,7 @@ export const searchRoutes: RouteModule = (r, app) => {
     parseJsonParam(ctx.query.get('metadata_filters'), 'metadata_filters');
     for (const k of Object.keys(filters)) {
       if (!(FILTER_KEYS as readonly string[]).includes(k)) throw new ApiError(400, 'invalid_parameter', `unknown filter ${k}; known: ${FILTER_KEYS.join(', ')}`);
-      // Ouro passes a blank UUID filter to PostgreSQL, which fails the request (ouro-api.md §4.9).
+      // Ouro passes a blank UUID filter to PostgreSQL, which fails the request (docs/ouro-api.md §4.9).
       if (UUID_KEYS.has(k) && filters[k] === '') {
         throw new ApiError(500, '22P02', 'invalid input syntax for type uuid: ""');
       }

@@ -4,7 +4,7 @@ import { profile } from '../present.ts';
 import { ApiError, json, ok } from '../router.ts';
 import type { UserRec } from '../state.ts';
 
-/** Identity: PAT exchange (§1.2), the caller, user lookup and search (§4.1). */
+/** Identity: PAT exchange (docs/ouro-api.md §1.2), the caller, user lookup and search (§4.1). */
 export const usersRoutes: RouteModule = (r, app) => {
   // No envelope here: `{access_token, refresh_token, api_key_name}` at top level.
   r.add(

@@ -1,7 +1,7 @@
 import type { RouteModule } from '../app.ts';
 import { ApiError, json } from '../router.ts';
 
-/** `POST /utilities/convert/from-markdown` → `{json, markdown}`, not enveloped (ouro-api.md §5.3). */
+/** `POST /utilities/convert/from-markdown` → `{json, markdown}`, not enveloped (docs/ouro-api.md §5.3). */
 export const utilitiesRoutes: RouteModule = (r, app) => {
   r.add('POST', '/utilities/convert/from-markdown', async (ctx) => {
     const body = await ctx.body();

@@ -1,15 +1,14 @@
-import type { ChannelKey, EntrySnapshot, Watch } from './types.ts';
+import type { ChannelKey } from '../store/types.ts';
+import { writeTx } from '../store/engine.ts';
+import { optionalText, requireInt, requirePlatform, requireText, StoreInputError, type StoreContext } from '../store/context.ts';
+import type { EntrySnapshot, Watch, WatchHealth, WatchKey } from './types.ts';
 import { toSnapshot, toWatch } from './schema.ts';
-import { writeTx } from './engine.ts';
-import { optionalText, requirePlatform, requireText, StoreInputError, type StoreContext } from './context.ts';
 
-/** Quest watches (a channel subscribed to a quest) and the last seen entry states. */
+/** The queries behind QuestStore: watches (a channel subscribed to a quest) and what each channel was told. */
 
 const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'];
-/** SQLite allows 32,766 bound parameters a statement; 4 a row → stay far below. */
+/** SQLite allows 32,766 bound parameters a statement; 7 a row → stay far below. */
 const SNAPSHOT_BATCH = 500;
-
-type WatchKey = ChannelKey & { questId: string };
 
 function watchKey(k: WatchKey) {
   requirePlatform(k.platform);
@@ -21,11 +20,8 @@ function watchKey(k: WatchKey) {
   };
 }
 
-/**
- * Adds a watch, or updates the statuses of the one that exists (keeping its card, author
- * and creation time). Returns the watch that now stands.
- */
-export async function addWatch(ctx: StoreContext, watch: Omit<Watch, 'createdAt' | 'cardMessageId'>): Promise<Watch> {
+/** See QuestStore.addWatch. */
+export async function addWatch(ctx: StoreContext, watch: Omit<Watch, 'createdAt' | 'cardMessageId' | keyof WatchHealth>): Promise<Watch> {
   const k = watchKey(watch);
   if (!Array.isArray(watch.statuses) || watch.statuses.length === 0) {
     throw new StoreInputError('statuses: expected a non-empty list of submitted, accepted, rejected');
@@ -44,6 +40,10 @@ export async function addWatch(ctx: StoreContext, watch: Omit<Watch, 'createdAt'
       card_message_id: null,
       created_by: optionalText('createdBy', watch.createdBy),
       created_at: ctx.now(),
+      failures: 0,
+      failing_since: null,
+      last_error: null,
+      paused_at: null,
     })
     .onConflict((oc) => oc.columns(['platform', 'workspace', 'channel', 'quest_id']).doUpdateSet({ statuses }))
     .returningAll()
@@ -98,11 +98,33 @@ export async function setWatchCard(ctx: StoreContext, key: WatchKey, cardMessage
   }
 }
 
-export async function getSnapshots(ctx: StoreContext, questId: string): Promise<EntrySnapshot[]> {
+/** See QuestStore.setWatchHealth. */
+export async function setWatchHealth(ctx: StoreContext, key: WatchKey, health: WatchHealth): Promise<void> {
+  const k = watchKey(key);
+  await ctx.db
+    .updateTable('watches')
+    .set({
+      failures: requireInt('failures', health.failures, 0),
+      failing_since: health.failingSince === null ? null : requireInt('failingSince', health.failingSince, 0),
+      last_error: optionalText('lastError', health.lastError),
+      paused_at: health.pausedAt === null ? null : requireInt('pausedAt', health.pausedAt, 0),
+    })
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .where('quest_id', '=', k.quest_id)
+    .execute();
+}
+
+export async function getSnapshots(ctx: StoreContext, key: WatchKey): Promise<EntrySnapshot[]> {
+  const k = watchKey(key);
   const rows = await ctx.db
     .selectFrom('entry_snapshots')
     .selectAll()
-    .where('quest_id', '=', requireText('questId', questId))
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .where('quest_id', '=', k.quest_id)
     .orderBy('entry_id')
     .execute();
   return rows.map(toSnapshot);
@@ -110,7 +132,7 @@ export async function getSnapshots(ctx: StoreContext, questId: string): Promise<
 
 export async function putSnapshots(ctx: StoreContext, snapshots: EntrySnapshot[]): Promise<void> {
   const rows = snapshots.map((s, i) => ({
-    quest_id: requireText(`snapshots[${i}].questId`, s.questId),
+    ...watchKey(s),
     entry_id: requireText(`snapshots[${i}].entryId`, s.entryId),
     status: requireText(`snapshots[${i}].status`, s.status),
     updated_at: optionalText(`snapshots[${i}].updatedAt`, s.updatedAt),
@@ -122,7 +144,7 @@ export async function putSnapshots(ctx: StoreContext, snapshots: EntrySnapshot[]
         .insertInto('entry_snapshots')
         .values(rows.slice(i, i + SNAPSHOT_BATCH))
         .onConflict((oc) =>
-          oc.columns(['quest_id', 'entry_id']).doUpdateSet((eb) => ({
+          oc.columns(['platform', 'workspace', 'channel', 'quest_id', 'entry_id']).doUpdateSet((eb) => ({
             status: eb.ref('excluded.status'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
@@ -132,11 +154,14 @@ export async function putSnapshots(ctx: StoreContext, snapshots: EntrySnapshot[]
   });
 }
 
-/** Forgets every snapshot kept under `questId` (a quest id or a per-channel record key). */
-export async function deleteSnapshots(ctx: StoreContext, questId: string): Promise<number> {
+export async function deleteSnapshots(ctx: StoreContext, key: WatchKey): Promise<number> {
+  const k = watchKey(key);
   const r = await ctx.db
     .deleteFrom('entry_snapshots')
-    .where('quest_id', '=', requireText('questId', questId))
+    .where('platform', '=', k.platform)
+    .where('workspace', '=', k.workspace)
+    .where('channel', '=', k.channel)
+    .where('quest_id', '=', k.quest_id)
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -5,16 +5,17 @@
  * after it is posted; a failed post stops the channel's run so the thread stays in order,
  * and the next tick tries again from there.
  */
-import type { Logger } from '../../log.ts';
-import type { Quest, QuestEntry } from '../../ouro/index.ts';
-import type { CommandOuro } from '../../commands/spec.ts';
-import { itemOf, userName } from '../../commands/quest/common.ts';
-import { entryNotice, questCard, type EntryCounts } from '../../commands/render/quest.ts';
-import { visibilityFor } from '../../commands/visibility.ts';
-import { deliveredKey, snapshotOf } from '../../commands/watch-baseline.ts';
-import type { Store, Watch } from '../../store/types.ts';
-import type { ChatAdapter, ChatRef } from '../types.ts';
-import { isMessageGone } from '../gone.ts';
+import type { Logger } from '../log.ts';
+import type { Quest, QuestEntry } from '../ouro/index.ts';
+import type { CommandOuro } from '../commands/spec.ts';
+import { itemOf, userName } from '../commands/quest/common.ts';
+import { entryNotice, questCard, type EntryCounts } from '../commands/render/quest.ts';
+import { visibilityFor } from '../commands/visibility.ts';
+import { snapshotOf } from '../commands/watch-baseline.ts';
+import type { Store } from '../store/types.ts';
+import type { Watch } from './types.ts';
+import type { ChatAdapter, ChatRef } from '../bridge/types.ts';
+import { isMessageGone } from '../bridge/gone.ts';
 import type { EntryEvent } from './diff.ts';
 
 export const channelId = (w: Pick<Watch, 'platform' | 'workspace' | 'channel'>) => `${w.platform}/${w.workspace}/${w.channel}`;
@@ -53,8 +54,7 @@ export async function deliverToWatch(
 ): Promise<DeliverResult> {
   const result: DeliverResult = { delivered: 0, skipped: 0, failed: false };
   const log = ctx.logger.child({ questId: watch.questId, channel: channelId(watch) });
-  const key = deliveredKey(watch.questId, watch);
-  const record = (evs: readonly EntryEvent[]) => ctx.store.putSnapshots(evs.map((e) => snapshotOf(key, e.entry, e.status)));
+  const record = (evs: readonly EntryEvent[]) => ctx.store.putSnapshots(evs.map((e) => snapshotOf(watch, e.entry, e.status)));
   const wanted = events.filter((e) => watch.statuses.includes(e.status));
 
   const link = await ctx.store.getChannelLink(watch);

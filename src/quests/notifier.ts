@@ -1,10 +1,10 @@
 /**
- * The quest notifier. Ouro has no webhook for quest entries (ouro-api.md §9.6), so a
+ * The quest notifier. Ouro has no webhook for quest entries (docs/ouro-api.md §9.6), so a
  * node-cron schedule polls every watched quest once per tick (all pages of its entries),
  * however many channels watch it, and tells each channel what changed.
  *
  * Durability: each channel's view of a quest is its own set of entry snapshots in the store
- * (`<quest>@<channel>`, see commands/watch-baseline.ts). A tick diffs the one fetch against
+ * (keyed by channel and quest, see commands/watch-baseline.ts). A tick diffs the one fetch against
  * each channel's snapshots, posts a notice, then records it — so a restart repeats nothing
  * already recorded and misses nothing not yet recorded. Only a crash between a post and its
  * record can repeat that one notice (chat platforms offer no idempotent post). The store's
@@ -12,16 +12,16 @@
  * serves every lane, and a second consumer would take the core's jobs.
  */
 import { schedule as cronSchedule } from 'node-cron';
-import { silentLogger, type Logger } from '../../log.ts';
-import type { Quest, QuestEntry } from '../../ouro/index.ts';
-import type { CommandOuro } from '../../commands/spec.ts';
-import { entryCounts } from '../../commands/render/quest.ts';
-import { baselineQuest, deliveredKey } from '../../commands/watch-baseline.ts';
-import type { ChannelKey, Store } from '../../store/types.ts';
-import type { ChatAdapter } from '../types.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { Quest, QuestEntry } from '../ouro/index.ts';
+import type { CommandOuro } from '../commands/spec.ts';
+import { entryCounts } from '../commands/render/quest.ts';
+import { baselineQuest } from '../commands/watch-baseline.ts';
+import type { ChannelKey, Store } from '../store/types.ts';
+import type { ChatAdapter } from '../bridge/types.ts';
 import { deliverToWatch } from './deliver.ts';
 import { diffEntries } from './diff.ts';
-import { createWatchTrouble, PAUSE_AFTER_FAILURES } from './trouble.ts';
+import { createWatchHealth, PAUSE_AFTER_FAILURES } from './watch-health.ts';
 
 export interface TickStats {
   /** Distinct quests polled (one entries fetch each). */
@@ -34,7 +34,7 @@ export interface TickStats {
   delivered: number;
   /** Notices not sent because the channel may not see the quest. */
   skipped: number;
-  /** Watches not served: paused after their deliveries kept failing (trouble.ts). */
+  /** Watches not served: paused after their deliveries kept failing (watch-health.ts). */
   paused: number;
   ms: number;
 }
@@ -102,7 +102,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   let running: Promise<TickStats> | undefined;
   // One poll of a quest at a time (a tick and a new watch's pollNow could meet).
   const locks = new Map<string, Promise<unknown>>();
-  const trouble = createWatchTrouble(opts.store, opts.now ?? Date.now, opts.pauseAfterFailures ?? PAUSE_AFTER_FAILURES);
+  const health = createWatchHealth(opts.store, opts.now ?? Date.now, opts.pauseAfterFailures ?? PAUSE_AFTER_FAILURES);
 
   function withLock(questId: string, fn: () => Promise<void>): Promise<void> {
     const prev = locks.get(questId) ?? Promise.resolve();
@@ -137,12 +137,11 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     let quest: Quest | undefined;
     for (const w of watches) {
       try {
-        const before = await trouble.read(w);
-        if (before?.paused) {
+        if (w.pausedAt !== null) {
           stats.paused++;
           continue;
         }
-        const events = diffEntries(await opts.store.getSnapshots(deliveredKey(questId, w)), entries);
+        const events = diffEntries(await opts.store.getSnapshots(w), entries);
         stats.changes += events.length;
         if (!events.length && w.cardMessageId) continue;
         // Fetched at send time, once per quest, only when some channel has something to send.
@@ -157,12 +156,12 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
         try {
           r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, logger: qlog, names }, w, quest, counts, events);
         } catch (err) {
-          await trouble.failed(w, before, err, qlog);
+          await health.failed(w, err, qlog);
           continue;
         }
         stats.delivered += r.delivered;
         stats.skipped += r.skipped;
-        await (r.failed ? trouble.failed(w, before, r.error, qlog) : trouble.worked(w, before, qlog));
+        await (r.failed ? health.failed(w, r.error, qlog) : health.worked(w, qlog));
       } catch (err) {
         qlog.warn({ err, channel: w.channel }, 'quest delivery failed; retrying next tick');
       }

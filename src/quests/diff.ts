@@ -4,8 +4,8 @@
  * a seen entry whose status differs is reported with the new status. Entries missing from
  * the fetch are not reported (Ouro has no entry delete; a missing one is a paging artefact).
  */
-import type { QuestEntry } from '../../ouro/index.ts';
-import type { EntrySnapshot } from '../../store/types.ts';
+import type { QuestEntry } from '../ouro/index.ts';
+import type { EntrySnapshot } from './types.ts';
 
 export interface EntryEvent {
   entry: QuestEntry;
@@ -14,7 +14,7 @@ export interface EntryEvent {
   previous?: string;
 }
 
-export function diffEntries(snapshots: readonly EntrySnapshot[], entries: readonly QuestEntry[]): EntryEvent[] {
+export function diffEntries(snapshots: readonly Pick<EntrySnapshot, 'entryId' | 'status'>[], entries: readonly QuestEntry[]): EntryEvent[] {
   const seen = new Map(snapshots.map((s) => [s.entryId, s.status] as const));
   const events: EntryEvent[] = [];
   const done = new Set<string>();

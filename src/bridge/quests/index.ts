@@ -1,2 +1,0 @@
-export { createQuestNotifier, type QuestNotifier, type QuestNotifierOptions, type TickStats } from './notifier.ts';
-export { diffEntries, type EntryEvent } from './diff.ts';

@@ -1,0 +1,1 @@
+export { createQuestNotifier, type QuestNotifier } from './notifier.ts';
