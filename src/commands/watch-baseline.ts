@@ -10,6 +10,12 @@ import type { CommandOuro } from './spec.ts';
  */
 export const deliveredKey = (questId: string, c: ChannelKey) => `${questId}@${c.platform}/${c.workspace}/${c.channel}`;
 
+/**
+ * The store's record of an entry notice the bridge posted (state key → `<quest>:<entry>`):
+ * a Review button is honoured only on a message recorded here for its quest and entry.
+ */
+export const noticeKey = (c: ChannelKey, messageId: string) => `notice@${c.platform}/${c.workspace}/${c.channel}/${messageId}`;
+
 export const snapshotOf = (key: string, e: Pick<QuestEntry, 'id' | 'status' | 'updated_at'>, status = String(e.status)): EntrySnapshot => ({
   questId: key,
   entryId: e.id,
