@@ -87,6 +87,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     interactionFlags: new Map<string, number>(),
     autocompleteAnswers: [] as { token: string; choices: unknown }[],
     botCan: { manageWebhooks: true },
+    otherGuilds: [],
     afterWrite: [],
     dispatch,
   };
@@ -241,6 +242,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     autocompleteAnswers: state.autocompleteAnswers,
     interactionFlags: state.interactionFlags,
     botCan: state.botCan,
+    otherGuilds: state.otherGuilds,
     dispatch,
     /**
      * The next `times` calls of `method` on `path` (after `skip` of them) do their work, then
