@@ -84,3 +84,29 @@ describe('buttons act only on what the bridge posted', () => {
     expect(h.fake.calls.some((c) => c.method === 'PATCH' && c.path === `/channels/${h.fake.ids.channel}/messages/${card.messageId}`)).toBe(false);
   });
 });
+
+describe('messages in a server the operator did not allow', () => {
+  let other: DiscordApp;
+  beforeAll(async () => {
+    // The fake's own server is the stranger here.
+    other = await startDiscordApp({ DISCORD_ALLOWED_GUILDS: '111111111111111111' });
+  }, 60_000);
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  it('are not mirrored, even in a channel linked before the operator narrowed the list', async () => {
+    const key = { platform: 'discord' as const, workspace: other.fake.ids.guild, channel: other.fake.ids.channel };
+    await other.app.store.upsertChannelLink({ ...key, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'channel', updatedBy: 'test' });
+    const before = other.sandbox.state.messages.length;
+    other.fake.userMessage('hello from a server nobody allowed');
+    // Gateway events arrive in order: once the command after it is refused, the message was seen.
+    const { id, token } = other.command('help');
+    const callback = await other.fake.waitForCall((c) => c.path === `/interactions/${id}/${token}/callback`, 10_000);
+    expect(callback.body.data.content).toBe(GUILD_NOT_ALLOWED);
+    await new Promise((r) => setTimeout(r, 300));
+    const jobs = await other.app.store.countJobs();
+    expect(Object.values(jobs).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(other.sandbox.state.messages.length).toBe(before);
+  });
+});
