@@ -10,6 +10,8 @@
  * - interactionCreate: `/ouro` and `/ouro-admin` → command.invoked, deferred first;
  *   buttons → button.pressed, deferred as an update; autocomplete → answered from the
  *   injected lookup within Discord's 3 s, or with no choices.
+ * - A server not in DISCORD_ALLOWED_GUILDS: its messages are ignored, and every interaction
+ *   there is answered with GUILD_NOT_ALLOWED (autocomplete: no choices) and goes no further.
  */
 import {
   MessageFlags,
