@@ -33,6 +33,7 @@ import { createQuestNotifier } from './quests/index.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { suggestAssets } from './commands/autocomplete.ts';
 import { createOuroClient, type OuroClient } from './ouro/index.ts';
+import { warnAboutAllowedOrgs } from './allowed-orgs.ts';
 // Pure (no Slack SDK): the link.shared hook that previews Ouro links through adapter.unfurl.
 import { createOuroUnfurler } from './adapters/slack/unfurl.ts';
 import type { DiscordAdapter } from './adapters/discord/index.ts';
@@ -114,10 +115,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       store,
       adapters,
       cron: config.questPollCron,
+      allowedOrgs: config.ouro.allowedOrgs,
       logger,
       ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
     });
-    const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, notifier, logger });
+    const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, allowedOrgs: config.ouro.allowedOrgs, notifier, logger });
     const bridge = createBridge({
       store,
       ouro,
@@ -126,7 +128,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       metrics,
       bridgeAdmins: config.bridgeAdmins,
-      onLinkShared: createOuroUnfurler({ ouro, store, logger }),
+      onLinkShared: createOuroUnfurler({ ouro, store, logger, allowedOrgs: config.ouro.allowedOrgs }),
       ...(opts.workerId ? { workerId: opts.workerId } : {}),
       ...opts.tuning,
       reconcileOnStart: false,
@@ -203,6 +205,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       async start() {
         if (started) return started;
         await bridge.start();
+        await warnAboutAllowedOrgs(ouro, config.ouro.allowedOrgs, logger);
         for (const a of adapters) {
           await a.start(bridge.inbox);
           startedAdapters.push(a);
@@ -263,7 +266,7 @@ async function platformAdapters(
         ...config.discord,
         bridgeAdmins: config.bridgeAdmins,
         logger: deps.logger,
-        autocomplete: (kind, query, channel) => suggestAssets(deps, kind, query, channel),
+        autocomplete: (kind, query, channel) => suggestAssets({ ...deps, allowedOrgs: config.ouro.allowedOrgs }, kind, query, channel),
         // Replicas connect the gateway only while holding its lease (createApp).
         connectGatewayOnStart: !deps.replicated,
       }),

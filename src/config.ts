@@ -28,6 +28,12 @@ const url = (what: string) =>
     message: `expected an http(s) URL for ${what}`,
   });
 
+/** A comma-separated list whose items must match `item`; unset → undefined, so a default can differ from "empty". */
+const idList = (item: RegExp, expected: string) =>
+  optionalString
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .refine((v) => v === undefined || v.every((s) => item.test(s)), { message: expected });
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z.object({
@@ -46,6 +52,9 @@ const schema = z.object({
     message: 'expected the numeric application id (a Discord snowflake)',
   }),
   DISCORD_API_URL: url('the Discord REST base'),
+  SLACK_ALLOWED_TEAMS: idList(/^[TE][A-Z0-9]{2,}$/, 'expected comma-separated Slack team ids (T…, or E… for an Enterprise Grid org)'),
+  DISCORD_ALLOWED_GUILDS: idList(/^\d{15,22}$/, 'expected comma-separated Discord server (guild) ids, numbers of 15 to 22 digits'),
+  OURO_ALLOWED_ORGS: idList(/^[^,]{1,200}$/, 'expected comma-separated Ouro org ids or names'),
   DATABASE_URL: optionalString,
   HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
   PORT: optionalString
@@ -81,14 +90,18 @@ const schema = z.object({
 export type StoreTarget = { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
 
 export interface Config {
-  readonly ouro: { readonly apiKey?: string; readonly baseUrl: string };
+  /** `allowedOrgs` (OURO_ALLOWED_ORGS): ids or names; empty = every org the bridge's account belongs to. */
+  readonly ouro: { readonly apiKey?: string; readonly baseUrl: string; readonly allowedOrgs: readonly string[] };
   readonly slack?: {
     readonly botToken: string;
+    /** SLACK_ALLOWED_TEAMS: served besides the bot token's own team. */
+    readonly allowedTeams: readonly string[];
     readonly signingSecret?: string;
     readonly appToken?: string;
     readonly apiUrl?: string;
   };
-  readonly discord?: { readonly token: string; readonly applicationId?: string; readonly apiUrl?: string };
+  /** `allowedGuilds` (DISCORD_ALLOWED_GUILDS): the only servers served; unset = none (README "Security model"). */
+  readonly discord?: { readonly token: string; readonly applicationId?: string; readonly apiUrl?: string; readonly allowedGuilds: readonly string[] };
   readonly store: StoreTarget;
   readonly http: { readonly host: string; readonly port: number };
   readonly webhookSecret?: string;
@@ -143,17 +156,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     throw new ConfigError('DISCORD_TOKEN', 'required when DISCORD_APPLICATION_ID is set');
   }
   const config: Config = {
-    ouro: { apiKey: e.OURO_API_KEY, baseUrl: e.OURO_BASE_URL },
+    ouro: { apiKey: e.OURO_API_KEY, baseUrl: e.OURO_BASE_URL, allowedOrgs: e.OURO_ALLOWED_ORGS ?? [] },
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,
+          allowedTeams: e.SLACK_ALLOWED_TEAMS ?? [],
           signingSecret: e.SLACK_SIGNING_SECRET,
           appToken: e.SLACK_APP_TOKEN,
           apiUrl: e.SLACK_API_URL,
         }
       : undefined,
     discord: e.DISCORD_TOKEN
-      ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL }
+      ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, allowedGuilds: e.DISCORD_ALLOWED_GUILDS ?? [] }
       : undefined,
     store: parseDatabaseUrl(e.DATABASE_URL),
     http: { host: e.HOST, port: e.PORT },

@@ -1,11 +1,13 @@
 /**
  * Suggestions for a dataset or quest option while the user types (Discord autocomplete).
- * Searches the channel's linked org/team first, then everything the bridge's account sees,
- * as `resolveAssetId` does, so a picked suggestion resolves to the same asset.
+ * Searches the channel's linked org/team first, then everything, keeping only what the
+ * channel's scope allows (./scope.ts), as `resolveAssetId` does, so a picked suggestion
+ * resolves to the same asset.
  */
 import type { AssetSummary } from '../ouro/index.ts';
 import type { ChannelKey, Store } from '../store/types.ts';
 import { scopeFilters } from './resolve.ts';
+import { channelScope } from './scope.ts';
 import type { CommandOuro } from './spec.ts';
 
 /** Discord shows at most 25 choices, each name and value at most 100 characters. */
@@ -20,22 +22,23 @@ export interface Choice {
 const cut = (s: string) => (s.length > MAX_CHOICE_CHARS ? `${s.slice(0, MAX_CHOICE_CHARS - 1)}…` : s);
 
 export async function suggestAssets(
-  deps: { ouro: Pick<CommandOuro, 'assets'>; store: Pick<Store, 'getChannelLink'> },
+  deps: { ouro: Pick<CommandOuro, 'assets'>; store: Pick<Store, 'getChannelLink'>; allowedOrgs?: readonly string[] },
   kind: 'dataset' | 'quest',
   query: string,
   channel: ChannelKey,
   signal?: AbortSignal,
 ): Promise<Choice[]> {
   const link = await deps.store.getChannelLink(channel);
+  const scope = channelScope(link, deps.allowedOrgs);
   const scoped = scopeFilters(link);
   const passes = Object.keys(scoped).length ? [scoped, {}] : [{}];
   const seen = new Map<string, AssetSummary>();
-  for (const scope of passes) {
+  for (const pass of passes) {
     const page = await deps.ouro.assets.search(
-      { ...(query.trim() ? { query: query.trim() } : {}), limit: MAX_CHOICES, filters: { asset_type: kind, ...scope } },
+      { ...(query.trim() ? { query: query.trim() } : {}), limit: MAX_CHOICES, filters: { asset_type: kind, ...pass } },
       signal,
     );
-    for (const hit of page.items) {
+    for (const hit of scope.filter(page.items)) {
       if (hit.asset_type !== undefined && hit.asset_type !== kind) continue;
       if (!seen.has(hit.id)) seen.set(hit.id, hit);
     }

@@ -18,9 +18,11 @@ import { querySpec } from './query.ts';
 import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
 import { textReply } from '../chat/reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
+import { channelScope } from './scope.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
 import type { ButtonInput, CommandResult, CommandRunner } from './types.ts';
 import { unwatchSpec, watchesSpec, watchSpec } from './watch.ts';
+import { noticeKey } from './watch-baseline.ts';
 
 export type { CommandOuro, CommandSpec, QuestPoller };
 export { UserError };
@@ -32,6 +34,8 @@ export interface CommandRunnerDeps {
   ouro: CommandOuro;
   store: Store;
   bridgeAdmins: readonly string[];
+  /** OURO_ALLOWED_ORGS (ids or names); default: every org the bridge's account belongs to. */
+  allowedOrgs?: readonly string[];
   /** Where asset links point; default https://ouro.foundation. */
   webBaseUrl?: string;
   notifier?: QuestPoller;
@@ -67,6 +71,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
     ouro: input.ouro,
     store: input.store,
     bridgeAdmins: input.bridgeAdmins,
+    allowedOrgs: input.allowedOrgs ?? [],
     webBaseUrl: (input.webBaseUrl ?? DEFAULT_WEB_BASE_URL).replace(/\/+$/, ''),
     notifier: input.notifier,
     logger: input.logger ?? silentLogger,
@@ -80,7 +85,10 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
 
     /**
      * Accept / Reject on an entry notice: the same permission rule as `quest review` (checked
-     * now, at click time, not when the card was posted) and the same review path.
+     * now, at click time, not when the card was posted) and the same review path. The value
+     * is not trusted: the pressed message must be a notice the bridge recorded posting in
+     * this channel for that very quest and entry, and the quest must still be in the
+     * channel's scope.
      */
     async press(btn: ButtonInput): Promise<CommandResult> {
       const log = deps.logger.child({ action: btn.actionId, user: btn.user.id });
@@ -93,8 +101,14 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       if (!questId || !entryId || extra.length) {
         return { reply: textReply('This button carries no entry to review; nothing was done.'), visibility: 'invoker' };
       }
+      const posted = btn.messageId ? await deps.store.getState(noticeKey(btn.channel, btn.messageId)) : undefined;
+      if (posted !== `${questId}:${entryId}`) {
+        log.warn({ messageId: btn.messageId ?? null, recorded: posted !== undefined }, 'review button not on a notice the bridge posted for that entry here; refused');
+        return { reply: textReply('This button is not on an entry notice the bridge posted in this channel for that entry, so nothing was done.'), visibility: 'invoker' };
+      }
       try {
-        const quest = await deps.ouro.quests.get(questId);
+        const link = await deps.store.getChannelLink(btn.channel);
+        const quest = channelScope(link, deps.allowedOrgs).admit(await deps.ouro.quests.get(questId), 'quest');
         const { notice } = await reviewEntry(deps, quest, entryId, decision, btn.user);
         // The notice is in the channel already (it passed the visibility rule when posted);
         // adding who decided reveals nothing new. The confirmation goes to the reviewer only.

@@ -1,4 +1,5 @@
 import { textReply } from '../chat/reply.ts';
+import { orgAllowed } from './scope.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 
 interface Named {
@@ -8,7 +9,11 @@ interface Named {
   slug?: string;
 }
 
-/** By id, then by exact name/display name/slug (case-insensitive); UserError when none or several. */
+/**
+ * By id, then by exact name/display name/slug (case-insensitive); UserError when none or
+ * several. `items` are what the invoker may choose from (an admin in an allowed place: the
+ * allowed orgs), so naming them back reveals nothing more.
+ */
 export function pickByName<T extends Named>(items: readonly T[], ref: string, what: string): T {
   const r = ref.trim().toLowerCase();
   const byId = items.find((i) => i.id.toLowerCase() === r);
@@ -17,15 +22,15 @@ export function pickByName<T extends Named>(items: readonly T[], ref: string, wh
   if (exact.length === 1) return exact[0]!;
   const list = (xs: readonly T[]) => xs.slice(0, 10).map((i) => `• ${i.display_name || i.name} — id \`${i.id}\``).join('\n');
   if (exact.length > 1) throw new UserError(`“${ref}” names ${exact.length} ${what}s — use the id:\n${list(exact)}`);
-  const known = items.length ? `\nThe bridge's Ouro account can use:\n${list(items)}` : '';
-  throw new UserError(`No ${what} “${ref}” that the bridge's Ouro account belongs to.${known}`);
+  const known = items.length ? `\nThis bridge may link to:\n${list(items)}` : '';
+  throw new UserError(`No ${what} “${ref}” that this bridge may link to.${known}`);
 }
 
 export const linkSpec: CommandSpec = {
   name: 'link',
   usage: 'link <org> [team]',
   summary: 'Link this channel to an Ouro organization (and team)',
-  help: 'Searches, `datasets`, `query` and new quests then use that org/team, and assets of that org/team may be shown to the whole channel. Org and team go by name or id. Keeps the channel’s mirror mode.',
+  help: 'Searches, `datasets`, `query` and new quests then use that org/team: people acting through the bridge reach that org/team’s assets and public ones, nothing else. Only the orgs the operator allows (OURO_ALLOWED_ORGS) can be linked. Org and team go by name or id. Keeps the channel’s mirror mode.',
   example: '/ouro link "Ouro Lab" materials',
   args: [
     { name: 'org', required: true },
@@ -33,7 +38,9 @@ export const linkSpec: CommandSpec = {
   ],
   admin: true,
   async handler({ input, args, link, deps }) {
-    const org = pickByName(await deps.ouro.organizations.list(), args.org!, 'organization');
+    // Only the orgs the operator allows (OURO_ALLOWED_ORGS) are offered, named back or accepted.
+    const allowed = (await deps.ouro.organizations.list()).filter((o) => orgAllowed(o, deps.allowedOrgs));
+    const org = pickByName(allowed, args.org!, 'organization');
     let team: Named | undefined;
     if (args.team) team = pickByName(await deps.ouro.teams.list({ orgId: org.id }), args.team, 'team');
     const orgName = org.display_name || org.name;

@@ -2,7 +2,6 @@ import type { MirrorMode } from '../store/types.ts';
 import { textReply } from '../chat/reply.ts';
 import { isUuid } from './resolve.ts';
 import { UserError, type CommandSpec } from './spec.ts';
-import { visibilityFor } from './visibility.ts';
 
 /**
  * `mirror threads|channel|off|status` and `mirror attach <conversation-id>`.
@@ -66,11 +65,11 @@ export const mirrorAttachSpec: CommandSpec = {
   example: '/ouro mirror attach 0195a1b2-0000-7000-8000-000000000001',
   args: [{ name: 'conversation-id', required: true }],
   admin: true,
-  async handler({ input, args, link, deps }) {
+  async handler({ input, args, scope, deps }) {
     const id = args['conversation-id']!;
     if (!isUuid(id)) throw new UserError(`“${id}” is not a conversation id (a UUID, as in the conversation’s Ouro URL).`);
     const conversation = await deps.ouro.conversations.get(id);
-    if (visibilityFor(conversation, link) !== 'public') {
+    if (!scope.allows(conversation)) {
       throw new UserError('That conversation is not in the org/team this channel is linked to, so it cannot be mirrored here (its messages would reach people outside it).');
     }
     const key = { ...input.channel, thread: input.thread ?? '' };

@@ -78,9 +78,9 @@ export const querySpec: CommandSpec = {
     { name: 'SQL', required: false, rest: 'raw' },
   ],
   admin: false,
-  async handler({ args, link, deps }) {
-    const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link);
-    const dataset: Dataset = await deps.ouro.datasets.get(id);
+  async handler({ args, link, scope, deps }) {
+    const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link, scope);
+    const dataset: Dataset = scope.admit(await deps.ouro.datasets.get(id), 'dataset');
     const name = dataset.name ?? id;
     const titleLink = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
     if (!args.SQL) {

@@ -11,6 +11,7 @@ import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
 import { UserError, type CommandDeps, type CommandSpec, type HandlerResult } from './spec.ts';
 import { closest } from './suggest.ts';
 import type { CommandInput, CommandResult, CommandUser } from './types.ts';
+import { channelScope } from './scope.ts';
 import { restricted } from './visibility.ts';
 
 export interface Registry {
@@ -151,7 +152,14 @@ export async function dispatch(registry: Registry, deps: CommandDeps, input: Com
     }
     const { args, flags } = bindArgs(spec, text, found.nameTokens);
     const link = await deps.store.getChannelLink(input.channel);
-    const result = await spec.handler({ input, args, flags, link, isAdmin, deps, log });
+    const scope = channelScope(link, deps.allowedOrgs);
+    const result = await spec.handler({ input, args, flags, link, isAdmin, scope, deps, log });
+    // Handlers admit what they take in; this catches one that showed something it did not.
+    const outside = (result.shows ?? []).filter((a) => !scope.allows(a));
+    if (outside.length) {
+      log.error({ assets: outside.map((a) => a.id) }, 'command answer held an asset outside the channel scope; withheld');
+      return invoker(textReply('That answer would show something outside this channel’s org/team, so it was withheld.'));
+    }
     return finish(result, link);
   } catch (err) {
     const d = describeError(err, { isQuery: spec?.name === 'query' });

@@ -10,15 +10,17 @@ export const SEARCH_TYPES = ['dataset', 'post', 'file', 'quest', 'route'] as con
 export const SEARCH_LIMIT = 10;
 
 export async function searchAssets(ctx: CommandContext, terms: string | undefined, type: string | undefined, what: string): Promise<HandlerResult> {
-  const { deps, link } = ctx;
+  const { deps, link, scope } = ctx;
   const filters = { ...scopeFilters(link), ...(type ? { asset_type: type } : {}) };
-  const page = await deps.ouro.assets.search({ query: terms, limit: SEARCH_LIMIT, filters });
-  const scope = link?.orgId ? ` in ${link.teamName ?? link.orgName ?? 'the linked org'}` : '';
+  const found = await deps.ouro.assets.search({ query: terms, limit: SEARCH_LIMIT, filters });
+  // Hits outside the channel's scope are not named at all (not even to the invoker).
+  const page = { ...found, items: scope.filter(found.items) };
+  const where = link?.orgId ? ` in ${link.teamName ?? link.orgName ?? 'the linked org'}` : '';
   const about = terms ? ` for “${terms}”` : '';
   if (!page.items.length) {
-    return { reply: { text: `No ${what}${about}${scope}.`, blocks: [{ type: 'text', markdown: `No ${what}${about}${scope}.` }] } };
+    return { reply: { text: `No ${what}${about}${where}.`, blocks: [{ type: 'text', markdown: `No ${what}${about}${where}.` }] } };
   }
-  return { reply: hitsReply(page.items, `${what[0]!.toUpperCase()}${what.slice(1)}${about}${scope}`, deps.webBaseUrl, page.hasMore), shows: page.items };
+  return { reply: hitsReply(page.items, `${what[0]!.toUpperCase()}${what.slice(1)}${about}${where}`, deps.webBaseUrl, page.hasMore), shows: page.items };
 }
 
 export function hitsReply(hits: readonly AssetSummary[], title: string, webBaseUrl: string, more: boolean): RichReply {
@@ -42,7 +44,7 @@ export const searchSpec: CommandSpec = {
   name: 'search',
   usage: 'search <terms> [--type dataset|post|file|quest|route]',
   summary: 'Search Ouro (in this channel’s org/team when linked)',
-  help: 'Searches assets by meaning and text. `--type` narrows to one kind. Results private to another org/team are shown to you only.',
+  help: 'Searches assets by meaning and text. `--type` narrows to one kind. Lists public assets and those of the org/team this channel is linked to.',
   example: '/ouro search screening --type dataset',
   args: [{ name: 'terms', required: true, rest: 'words' }],
   flags: { type: 'string' },

@@ -9,10 +9,11 @@ import type { ChannelKey, ChannelLink, Store } from '../store/types.ts';
 import type { FlagKind } from './parse.ts';
 import type { RichReply, Visibility } from '../chat/reply.ts';
 import type { CommandInput } from './types.ts';
+import type { Scope } from './scope.ts';
 import type { AssetScope } from './visibility.ts';
 
 /** The parts of the Ouro client commands and quest notifications use (the real client fits). */
-export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations'>;
+export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'posts'>;
 
 export interface QuestPoller {
   /** Polls one quest now (after a new watch), delivering what changed. */
@@ -25,6 +26,8 @@ export interface CommandDeps {
   ouro: CommandOuro;
   store: Store;
   bridgeAdmins: readonly string[];
+  /** OURO_ALLOWED_ORGS: org ids or names `link` may use; empty = every org. */
+  allowedOrgs: readonly string[];
   /** Where asset links point; default https://ouro.foundation. */
   webBaseUrl: string;
   notifier?: QuestPoller;
@@ -53,6 +56,8 @@ export interface CommandContext {
   /** The channel's link to an Ouro org/team, if any. */
   link: ChannelLink | undefined;
   isAdmin: boolean;
+  /** What the command may use and answer about (./scope.ts); every asset a command takes in passes it. */
+  scope: Scope;
   deps: CommandDeps;
   log: Logger;
 }

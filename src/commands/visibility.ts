@@ -2,7 +2,8 @@
  * The one rule for what may be shown to a whole channel (DESIGN.md, Security): an asset that
  * is public, or belongs to the Ouro org/team the channel is linked to. Anything else is for
  * the person who asked only. Commands report what they show (`HandlerResult.shows`) and the
- * registry applies this; the quest notifier applies it again at send time.
+ * registry applies this. For people acting through the bot's own account the same rule is a
+ * hard limit, not a narrowing: ./scope.ts refuses such assets before they are used.
  */
 import type { ChannelLink } from '../store/types.ts';
 import type { Visibility } from '../chat/reply.ts';

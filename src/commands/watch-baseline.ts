@@ -4,6 +4,12 @@ import type { WatchKey } from '../quests/types.ts';
 import type { CommandOuro } from './spec.ts';
 
 /**
+ * The store's record of an entry notice the bridge posted (state key → `<quest>:<entry>`):
+ * a Review button is honoured only on a message recorded here for its quest and entry.
+ */
+export const noticeKey = (c: ChannelKey, messageId: string) => `notice@${c.platform}/${c.workspace}/${c.channel}/${messageId}`;
+
+/**
  * What a watching channel has been told, per entry, lives in the store's entry snapshots
  * under the watch's key (channel + quest): a notice is recorded right after it is posted, so
  * a restart repeats nothing and misses nothing (a crash between the post and the record can

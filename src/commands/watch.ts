@@ -1,7 +1,6 @@
 import { textReply } from '../chat/reply.ts';
 import { loadQuest } from './quest/common.ts';
 import { UserError, type CommandSpec } from './spec.ts';
-import { visibilityFor } from './visibility.ts';
 import { HEALTHY, type WatchHealth } from '../quests/types.ts';
 import { baselineQuest } from './watch-baseline.ts';
 
@@ -28,13 +27,11 @@ export const watchSpec: CommandSpec = {
   ],
   admin: false,
   async handler(ctx) {
-    const { input, deps, link } = ctx;
+    const { input, deps } = ctx;
     const statuses = parseStatuses(ctx.args.statuses);
+    // Admitted by the channel's scope (loadQuest), and again at every notice (bridge/quests/deliver.ts).
     const quest = await loadQuest(ctx, ctx.args.quest!);
     const name = quest.name ?? quest.id;
-    if (visibilityFor(quest, link) !== 'public') {
-      throw new UserError(`**${name}** is neither public nor in the org/team this channel is linked to, so its entries cannot be posted here.`);
-    }
     const existing = await deps.store.listWatches({ ...input.channel, questId: quest.id });
     // Watching again resumes a watch whose deliveries failed (quests/watch-health.ts) where
     // it stopped: what it missed is still to be posted, so it is not baselined away.
@@ -87,8 +84,9 @@ export const watchesSpec: CommandSpec = {
     const { input, deps } = ctx;
     const watches = await deps.store.listWatches({ ...input.channel });
     if (!watches.length) return { reply: textReply('This channel watches no quests. Start with `/ouro watch <quest>`.') };
-    const quests = await Promise.all(watches.map((w) => deps.ouro.quests.get(w.questId).catch(() => undefined)));
-    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${healthNote(w)}`);
+    // A quest the channel's scope no longer allows (its link changed) is listed by id only.
+    const quests = await Promise.all(watches.map((w) => deps.ouro.quests.get(w.questId).then((q) => (ctx.scope.allows(q) ? q : undefined), () => undefined)));
+    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable here)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${healthNote(w)}`);
     return {
       reply: textReply(`**Watched quests**\n${lines.join('\n')}`),
       shows: quests.filter((q) => q !== undefined),

@@ -1,7 +1,8 @@
 /**
  * Discord, over REST only (no gateway session, so a running bridge is not disturbed): the
- * bot token, the application it belongs to, the Message Content intent, and whether the
- * `/ouro` commands are registered globally.
+ * bot token, the application it belongs to, the Message Content intent, whether the
+ * `/ouro` commands are registered globally, and the servers the bot sits in that
+ * DISCORD_ALLOWED_GUILDS does not list.
  */
 import { ApplicationFlags, DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
 import type { Config } from '../config.ts';
@@ -32,7 +33,7 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
   const rest = new REST({ ...(api ? { api } : {}), retries: 0, timeout: libraryTimeout(timeoutMs) }).setToken(discord.token);
   const get = <T>(route: `/${string}`) => withTimeout(timeoutMs, (signal) => rest.get(route, { signal }) as Promise<T>);
   const results: CheckResult[] = [];
-  const names = { token: 'bot token (GET /users/@me)', app: 'application (GET /applications/@me)', intent: 'Message Content intent', commands: 'commands registered' };
+  const names = { token: 'bot token (GET /users/@me)', app: 'application (GET /applications/@me)', intent: 'Message Content intent', commands: 'commands registered', servers: 'servers allowed (DISCORD_ALLOWED_GUILDS)' };
   try {
     try {
       const me = await get<{ id: string; username: string; bot?: boolean }>(Routes.user('@me'));
@@ -45,14 +46,16 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
       results.push(explain(names.token, err, where, `the token is wrong or was reset: ${TOKEN_FIX}`));
     }
     if (results[0]!.ok !== true) {
-      for (const n of [names.app, names.intent, names.commands]) results.push(skip('discord', n, 'needs a valid bot token'));
+      for (const n of [names.app, names.intent, names.commands, names.servers]) results.push(skip('discord', n, 'needs a valid bot token'));
       return results;
     }
 
     let appId: string | undefined;
+    let publicBot = false;
     try {
-      const app = await get<{ id: string; name?: string; flags?: number }>(Routes.currentApplication());
+      const app = await get<{ id: string; name?: string; flags?: number; bot_public?: boolean }>(Routes.currentApplication());
       appId = app.id;
+      publicBot = app.bot_public === true;
       if (discord.applicationId && discord.applicationId !== app.id) {
         results.push(fail('discord', names.app, `DISCORD_APPLICATION_ID is ${discord.applicationId} but the token belongs to application ${app.id}`, `set DISCORD_APPLICATION_ID=${app.id}, or unset it (it is looked up)`));
       } else {
@@ -64,9 +67,18 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
       results.push(skip('discord', names.intent, 'needs the application'));
     }
 
+    const servers = async () => {
+      try {
+        const guilds = await get<{ id: string; name?: string }[]>(Routes.userGuilds());
+        results.push(serversCheck(names.servers, guilds, discord.allowedGuilds, publicBot));
+      } catch (err) {
+        results.push(explain(names.servers, err, where, TOKEN_FIX));
+      }
+      return results;
+    };
     if (!appId) {
       results.push(skip('discord', names.commands, 'needs the application id'));
-      return results;
+      return await servers();
     }
     try {
       const commands = await get<{ name: string }[]>(Routes.applicationCommands(appId));
@@ -74,7 +86,7 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
     } catch (err) {
       results.push(explain(names.commands, err, where, TOKEN_FIX));
     }
-    return results;
+    return await servers();
   } finally {
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
@@ -105,4 +117,23 @@ export function commandsCheck(name: string, registered: readonly string[]): Chec
     `not registered globally: ${missing.map((n) => `/${n}`).join(', ')}`,
     'run ouro-bridge register-commands (commands registered with --guild live in one server and are not checked here)',
   );
+}
+
+/**
+ * The servers the bot sits in against DISCORD_ALLOWED_GUILDS (the first page of
+ * `GET /users/@me/guilds`: 200 servers, far more than a bridge serves), and "Public Bot",
+ * which lets anyone invite it.
+ */
+export function serversCheck(name: string, guilds: readonly { id: string; name?: string }[], allowed: readonly string[], publicBot: boolean): CheckResult {
+  const label = (g: { id: string; name?: string }) => `${g.name ?? '?'} (${g.id})`;
+  const strangers = guilds.filter((g) => !allowed.includes(g.id));
+  const publicFix = publicBot ? '; turn off "Public Bot" in the Developer Portal → your application → Bot' : '';
+  if (!allowed.length) {
+    return fail('discord', name, `DISCORD_ALLOWED_GUILDS is not set: the bridge serves no server${guilds.length ? `; the bot sits in ${guilds.map(label).join(', ')}` : ''}`, `set DISCORD_ALLOWED_GUILDS to the ids of the servers the bridge serves${publicFix}`);
+  }
+  if (strangers.length) {
+    return fail('discord', name, `the bot sits in servers not allowed: ${strangers.map(label).join(', ')} (it answers there only with a refusal)`, `remove the bot from them (Server Settings → Integrations), or add their ids to DISCORD_ALLOWED_GUILDS${publicFix}`);
+  }
+  if (publicBot) return fail('discord', name, '"Public Bot" is on: anyone can invite the bot to their server', 'turn off "Public Bot" in the Developer Portal → your application → Bot');
+  return pass('discord', name, `every server the bot sits in is allowed (${guilds.length})`);
 }

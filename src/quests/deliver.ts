@@ -10,8 +10,8 @@ import type { Quest, QuestEntry } from '../ouro/index.ts';
 import type { CommandOuro } from '../commands/spec.ts';
 import { itemOf, userName } from '../commands/quest/common.ts';
 import { entryNotice, questCard, type EntryCounts } from '../commands/render/quest.ts';
-import { visibilityFor } from '../commands/visibility.ts';
-import { snapshotOf } from '../commands/watch-baseline.ts';
+import { channelScope } from '../commands/scope.ts';
+import { noticeKey, snapshotOf } from '../commands/watch-baseline.ts';
 import type { Store } from '../store/types.ts';
 import type { Watch } from './types.ts';
 import type { ChatAdapter, ChatRef } from '../bridge/types.ts';
@@ -25,6 +25,8 @@ export interface DeliverContext {
   store: Store;
   adapters: readonly ChatAdapter[];
   webBaseUrl: string;
+  /** OURO_ALLOWED_ORGS: a channel linked to an org no longer allowed counts as unlinked. */
+  allowedOrgs?: readonly string[];
   logger: Logger;
   /** Ouro user id → display name, shared by the channels of one poll. */
   names: Map<string, string>;
@@ -58,7 +60,7 @@ export async function deliverToWatch(
   const wanted = events.filter((e) => watch.statuses.includes(e.status));
 
   const link = await ctx.store.getChannelLink(watch);
-  if (visibilityFor(quest, link) !== 'public') {
+  if (!channelScope(link, ctx.allowedOrgs).allows(quest)) {
     log.warn(
       { visibility: quest.visibility, questOrg: quest.org_id, questTeam: quest.team_id, linkOrg: link?.orgId ?? null, linkTeam: link?.teamId ?? null, notices: wanted.length },
       'quest notifications not sent: the quest is neither public nor in the org/team this channel is linked to',
@@ -101,7 +103,7 @@ export async function deliverToWatch(
   const quiet: EntryEvent[] = events.filter((e) => !watch.statuses.includes(e.status));
   for (const ev of wanted) {
     try {
-      await postNotice(ctx, adapter, { ...channel, thread: cardId }, quest, ev.entry, ev.status);
+      await postNotice(ctx, adapter, { ...channel, thread: cardId }, quest, ev.entry, ev.status, watch);
     } catch (err) {
       log.debug({ err, entryId: ev.entry.id, status: ev.status }, 'quest notice failed');
       result.failed = true;
@@ -115,10 +117,12 @@ export async function deliverToWatch(
   return result;
 }
 
-async function postNotice(ctx: DeliverContext, adapter: ChatAdapter, ref: ChatRef, quest: Quest, entry: QuestEntry, status: string): Promise<void> {
+/** Posts one notice and records it, so its Review buttons are honoured (commands/index.ts). */
+async function postNotice(ctx: DeliverContext, adapter: ChatAdapter, ref: ChatRef, quest: Quest, entry: QuestEntry, status: string, watch: Watch): Promise<void> {
   const submitter = await userName(ctx, entry.user_id, ctx.names);
   const shown = { ...entry, status };
   const notice = entryNotice({ quest, entry: shown, ...itemOf(quest, shown), submitter, webBaseUrl: ctx.webBaseUrl });
-  await adapter.post(ref, { text: notice.text, rich: notice });
+  const posted = await adapter.post(ref, { text: notice.text, rich: notice });
+  for (const id of [posted.messageId, ...(posted.parts ?? [])]) await ctx.store.setState(noticeKey(watch, id), `${quest.id}:${entry.id}`);
 }
 

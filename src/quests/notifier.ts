@@ -56,6 +56,8 @@ export interface QuestNotifierOptions {
   cron: string;
   logger?: Logger;
   webBaseUrl?: string;
+  /** OURO_ALLOWED_ORGS (see commands/scope.ts). */
+  allowedOrgs?: readonly string[];
   /** Default: node-cron. Tests pass their own to drive ticks by hand. */
   schedule?: (cron: string, fn: () => void) => { stop(): void };
   /** Quests polled at once; 4 keeps a tick quick without crowding Ouro's rate limit. */
@@ -154,7 +156,7 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
         if (!quest) return;
         let r;
         try {
-          r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, logger: qlog, names }, w, quest, counts, events);
+          r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: qlog, names }, w, quest, counts, events);
         } catch (err) {
           await health.failed(w, err, qlog);
           continue;

@@ -8,7 +8,8 @@ import type { AssetBase, EntryRec, ItemRec, MessageRec, RichText, SandboxState, 
  * Seed content. `none`: the bot user and its API key. `demo`: org "Ouro Lab" with team
  * "materials", humans alice and bob, the bot `lab-bridge`, datasets with real rows, a quest
  * with entries in every status, a public post and a conversation — plus a second org
- * ("Helix Materials") holding a private dataset the bot can read but must never leak.
+ * ("Helix Materials") holding a private dataset the bot can read and a private quest the bot
+ * owns (so it may review it), neither of which a channel of another org may reach.
  * Ids are fixed UUIDv7-shaped constants so tests can refer to them.
  */
 
@@ -34,6 +35,10 @@ export const SEED_IDS = {
   post: id(0x40),
   conversation: id(0x50),
   messages: [id(0x51), id(0x52), id(0x53)] as const,
+  /** A private quest of Helix that the bot owns (so Ouro lets the bot review it): the cross-org target. */
+  questHelix: id(0x60),
+  questHelixItem: id(0x61),
+  entryHelixSubmitted: id(0x62),
 } as const;
 
 /** Fixed API keys of the demo seed (a `none` seed gets a random bot key). */
@@ -234,6 +239,29 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
     entry(SEED_IDS.entryRejected, 1, SEED_IDS.bob, 'rejected', 'Tc(MnBi) = 200 K', 10, null, 'That is the spin-reorientation temperature, not Tc'),
     entry(SEED_IDS.entrySubmitted, 1, SEED_IDS.alice, 'submitted', 'Tc(MnBi) = 633 K from the screening runs', 11, { data: { asset_id: SEED_IDS.datasetScreening, asset_type: 'dataset' } }),
   );
+
+  s.quests.push({
+    ...base(SEED_IDS.questHelix, SEED_IDS.bot, SEED_IDS.orgHelix, SEED_IDS.teamConfidential, 'Confidential alloy survey', 'private', 'Supplier quotes for the HX series', 13),
+    asset_type: 'quest',
+    quest: { type: 'closable', status: 'open', max_xp_per_contributor: null, closed_at: null },
+  });
+  s.questItems.push({
+    ...items[2]!,
+    id: SEED_IDS.questHelixItem,
+    quest_id: SEED_IDS.questHelix,
+    description: rich('Quote for HX-101'),
+    status: 'pending',
+    sort_order: 1,
+    created_by: SEED_IDS.bot,
+    expected_asset_type: 'dataset',
+    created_at: at(13),
+    updated_at: at(13),
+  });
+  s.entries.push({
+    ...entry(SEED_IDS.entryHelixSubmitted, 0, SEED_IDS.carol, 'submitted', 'Northwind quotes HX-101 at $41.50 (confidential)', 14, { data: { asset_id: SEED_IDS.datasetPrivate, asset_type: 'dataset' } }),
+    quest_id: SEED_IDS.questHelix,
+    item_id: SEED_IDS.questHelixItem,
+  });
 
   s.conversations.push({
     ...base(SEED_IDS.conversation, SEED_IDS.alice, ...lab, '#materials-lab', 'private', '', 12),

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { reviewButtons } from '../../src/commands/index.ts';
+import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { eventually, MANAGE_SERVER, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 import { visibleText, type RecordedCall } from '../helpers/fake-discord.ts';
 import { sleep } from '../helpers/eventually.ts';
@@ -170,6 +171,8 @@ describe('discord commands end to end', () => {
       text: 'New entry',
       rich: { text: 'New entry', blocks: [{ type: 'text', markdown: 'New entry for review' }, { type: 'buttons', buttons: reviewButtons(SEED_IDS.quest, SEED_IDS.entrySubmitted) }] },
     });
+    // Recorded as the quest notifier records each notice it posts: only such a card's buttons act.
+    await h.app.store.setState(noticeKey(ref, card.messageId), `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`);
     const posted = h.fake.messages.get(card.messageId)!;
     const accept = (posted.components as { components: { custom_id: string; label: string }[] }[])[0]!.components.find((c) => c.label === 'Accept')!;
     expect(accept.custom_id).toBe(`entry.accept|${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`);

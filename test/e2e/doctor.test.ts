@@ -61,6 +61,7 @@ function env(over: Record<string, string | undefined> = {}): Record<string, stri
     DISCORD_TOKEN: SECRETS.discord,
     DISCORD_APPLICATION_ID: discord.ids.app,
     DISCORD_API_URL: discord.apiUrl,
+    DISCORD_ALLOWED_GUILDS: discord.ids.guild,
     DATABASE_URL: migratedDb,
     OURO_WEBHOOK_SECRET: SECRETS.webhook,
     ...over,
@@ -106,6 +107,7 @@ describe('doctor, everything configured and working', () => {
       'discord/application (GET /applications/@me)',
       'discord/Message Content intent',
       'discord/commands registered',
+      'discord/servers allowed (DISCORD_ALLOWED_GUILDS)',
       'store/reachable',
       'store/migrated',
       'webhook/OURO_WEBHOOK_SECRET',
@@ -116,7 +118,7 @@ describe('doctor, everything configured and working', () => {
     const slackCalls = slack.calls.slice(slackBefore).map((c) => `${c.method} ${c.token}`).sort();
     expect(slackCalls).toEqual([`apps.connections.open ${SECRETS.app}`, `auth.test ${SECRETS.bot}`]);
     const discordCalls = discord.calls.slice(discordBefore);
-    expect(discordCalls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /users/@me', 'GET /applications/@me', `GET /applications/${discord.ids.app}/commands`]);
+    expect(discordCalls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /users/@me', 'GET /applications/@me', `GET /applications/${discord.ids.app}/commands`, 'GET /users/@me/guilds']);
     expect(discordCalls.every((c) => c.auth === `Bot ${SECRETS.discord}`)).toBe(true);
     expect(discord.gateway.identifies).toBe(0); // REST only: a running bridge's gateway session is left alone
   });
@@ -129,7 +131,7 @@ describe('doctor, everything configured and working', () => {
     });
     expect(stdout).toContain('✓ API key exchange');
     expect(stdout).toContain('✓ Message Content intent: enabled (limited');
-    expect(stdout).toMatch(/13 passed, 0 failed, 0 skipped: all configured parts work\n$/);
+    expect(stdout).toMatch(/14 passed, 0 failed, 0 skipped: all configured parts work\n$/);
     for (const s of [...Object.values(SECRETS), sandbox().apiKey]) expect(stdout).not.toContain(s);
   });
 });
@@ -187,6 +189,22 @@ describe('doctor names the part that is broken, with its fix', () => {
     expect(code).toBe(1);
     expect(failed(checks)).toEqual(['discord/Message Content intent']);
     expect(find(checks, 'discord', 'Message Content intent').fix).toContain('enable Message Content Intent in the Developer Portal');
+  });
+
+  it('lists the Discord servers the bot sits in that DISCORD_ALLOWED_GUILDS does not', async () => {
+    discord.otherGuilds.push({ id: '999999999999999999', name: 'Stranger Things' });
+    try {
+      const { code, checks } = await diagnose();
+      expect(code).toBe(1);
+      expect(failed(checks)).toEqual(['discord/servers allowed (DISCORD_ALLOWED_GUILDS)']);
+      const c = find(checks, 'discord', 'servers allowed');
+      expect(c.detail).toBe('the bot sits in servers not allowed: Stranger Things (999999999999999999) (it answers there only with a refusal)');
+      expect(c.fix).toContain('add their ids to DISCORD_ALLOWED_GUILDS');
+      const unset = await diagnose({ DISCORD_ALLOWED_GUILDS: undefined });
+      expect(find(unset.checks, 'discord', 'servers allowed').detail).toContain('DISCORD_ALLOWED_GUILDS is not set: the bridge serves no server');
+    } finally {
+      discord.otherGuilds.length = 0;
+    }
   });
 
   it('a DISCORD_APPLICATION_ID of another application', async () => {

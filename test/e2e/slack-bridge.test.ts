@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOuroUnfurler, type UnfurlOuro } from '../../src/adapters/slack/index.ts';
 import { LIMITS, type SlackBlock } from '../../src/adapters/slack/blocks.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
+import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
@@ -149,6 +150,8 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
   it('accepts an entry when an admin presses Accept, and refuses a non-admin with a reason', async () => {
     const value = `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`;
     const card = await s.fake.userPosts('card stand-in', { channel: 'C0ACCEPT' });
+    // Recorded as the quest notifier records each notice it posts: only such a card's buttons act.
+    await s.store.setState(noticeKey({ platform: 'slack', workspace: TEAM, channel: 'C0ACCEPT' }, card.ts), value);
     const refused = await s.fake.press({ channel: 'C0ACCEPT', ts: card.ts }, { action_id: 'entry.accept', value }, 'U0BOB');
     await eventually(() => expect(hookFor(s.fake, refused.responseUrl)).toBeDefined());
     expect(hookFor(s.fake, refused.responseUrl)!.body.response_type).toBe('ephemeral');

@@ -27,11 +27,12 @@ export interface DiscordApp {
   app: App;
   discord: DiscordAdapter;
   /** A person runs `/ouro <text>` (or `/ouro-admin`, chosen by the subcommand); resolves with the interaction. */
-  command(text: string, o?: { admin?: boolean; channelId?: string }): { id: string; token: string };
+  command(text: string, o?: { admin?: boolean; channelId?: string; guildId?: string }): { id: string; token: string };
   close(): Promise<void>;
 }
 
-export async function startDiscordApp(): Promise<DiscordApp> {
+/** `env`: more configuration (e.g. OURO_ALLOWED_ORGS); the fake's own server is allowed unless `env` says otherwise. */
+export async function startDiscordApp(env: Record<string, string> = {}): Promise<DiscordApp> {
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-discord-'));
   const fake = await startFakeDiscord();
   const sandbox = await startSandbox({ seed: 'demo', databaseUrl: process.env.TEST_DATABASE_URL, webhookRetryDelaysMs: [50, 200] });
@@ -41,11 +42,13 @@ export async function startDiscordApp(): Promise<DiscordApp> {
     DISCORD_TOKEN: 'fake.bot.token',
     DISCORD_APPLICATION_ID: fake.ids.app,
     DISCORD_API_URL: fake.apiUrl,
+    DISCORD_ALLOWED_GUILDS: fake.ids.guild,
     DATABASE_URL: `sqlite:${join(dir, 'bridge.db')}`,
     HOST: '127.0.0.1',
     PORT: '0',
     OURO_WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const app = await createApp(config, {
     logger: silentLogger,
@@ -63,7 +66,7 @@ export async function startDiscordApp(): Promise<DiscordApp> {
     discord,
     command(text, o = {}) {
       const { commandName, options } = interactionFor(text);
-      return fake.chatInput(commandName, options, { permissions: o.admin ? MANAGE_SERVER : '0', ...(o.channelId ? { channelId: o.channelId } : {}) });
+      return fake.chatInput(commandName, options, { permissions: o.admin ? MANAGE_SERVER : '0', ...(o.channelId ? { channelId: o.channelId } : {}), ...(o.guildId ? { guildId: o.guildId } : {}) });
     },
     async close() {
       sandbox.setWebhookUrl(undefined);

@@ -23,6 +23,8 @@ export interface FakeState {
     messageContent?: boolean;
   };
   autocompleteAnswers: { token: string; choices: unknown }[];
+  /** Servers the bot sits in besides the fake's own (`GET /users/@me/guilds`). */
+  otherGuilds: { id: string; name: string }[];
   /** Faulty calls: `500`/`reset` do their work (a message is stored and dispatched), then answer 500 or drop the connection; `refuse` answers 500 without doing it. */
   /** `skip`: matching calls to let through before the fault starts. */
   afterWrite: { method: string; path: RegExp; times: number; kind: '500' | 'reset' | 'refuse'; skip?: number }[];
@@ -139,6 +141,7 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     return reply(200, { id: s.ids.app, name: 'Ouro Bridge', flags: s.botCan.messageContent ? 1 << 19 : 0, bot_public: false, description: '' });
   }
   if (method === 'GET' && path === '/users/@me') return reply(200, s.botUser);
+  if (method === 'GET' && path === '/users/@me/guilds') return reply(200, [{ id: s.ids.guild, name: 'Materials Lab' }, ...s.otherGuilds]);
   if ((r = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'PUT') {
     if (r[1] !== s.ids.app) return notFound(10002, 'Unknown Application');
     return reply(200, (body as any[]).map((c) => ({ ...c, id: s.snowflake(), application_id: s.ids.app, version: '1' })));

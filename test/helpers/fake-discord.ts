@@ -88,6 +88,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     interactionFlags: new Map<string, number>(),
     autocompleteAnswers: [] as { token: string; choices: unknown }[],
     botCan: { manageWebhooks: true },
+    otherGuilds: [],
     afterWrite: [],
     dispatch,
   };
@@ -204,7 +205,8 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     return t;
   }
 
-  function interactionBase(type: number, channelId: string, permissions: string) {
+  /** `guildId`: another server than the fake's own (a stranger's the bot was invited to). */
+  function interactionBase(type: number, channelId: string, permissions: string, guildId = ids.guild) {
     const id = snowflake();
     const token = `itoken-${id}`;
     const channel = state.channels.get(channelId);
@@ -213,7 +215,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
       token,
       type,
       application_id: ids.app,
-      guild_id: ids.guild,
+      guild_id: guildId,
       channel_id: channelId,
       channel,
       member: member(permissions),
@@ -221,7 +223,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
       locale: 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': ids.guild },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       version: 1,
     };
@@ -241,6 +243,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     autocompleteAnswers: state.autocompleteAnswers,
     interactionFlags: state.interactionFlags,
     botCan: state.botCan,
+    otherGuilds: state.otherGuilds,
     dispatch,
     /**
      * The next `times` calls of `method` on `path` (after `skip` of them) do their work, then
@@ -299,20 +302,20 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     startThread: (messageId: string, name = 'thread') => threadChannel(messageId, ids.channel, name),
 
     /** `/name` with an option tree; returns the interaction id and token. */
-    chatInput(name: string, options: unknown[], o: { permissions?: string; channelId?: string } = {}) {
-      const base = interactionBase(2, o.channelId ?? ids.channel, o.permissions ?? '0');
+    chatInput(name: string, options: unknown[], o: { permissions?: string; channelId?: string; guildId?: string } = {}) {
+      const base = interactionBase(2, o.channelId ?? ids.channel, o.permissions ?? '0', o.guildId);
       const payload = { ...base, data: { id: snowflake(), name, type: 1, options } };
       dispatch('INTERACTION_CREATE', payload);
       return { id: base.id, token: base.token, payload };
     },
-    button(customId: string, messageId: string, o: { permissions?: string } = {}) {
+    button(customId: string, messageId: string, o: { permissions?: string; guildId?: string } = {}) {
       const message = state.messages.get(messageId);
-      const base = interactionBase(3, message?.channel_id ?? ids.channel, o.permissions ?? '0');
+      const base = interactionBase(3, message?.channel_id ?? ids.channel, o.permissions ?? '0', o.guildId);
       dispatch('INTERACTION_CREATE', { ...base, message, data: { custom_id: customId, component_type: 2 } });
       return { id: base.id, token: base.token };
     },
-    autocomplete(name: string, options: unknown[]) {
-      const base = interactionBase(4, ids.channel, '0');
+    autocomplete(name: string, options: unknown[], o: { guildId?: string } = {}) {
+      const base = interactionBase(4, ids.channel, '0', o.guildId);
       dispatch('INTERACTION_CREATE', { ...base, data: { id: snowflake(), name, type: 1, options } });
       return { id: base.id, token: base.token };
     },

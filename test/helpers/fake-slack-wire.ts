@@ -21,7 +21,8 @@ export interface Hook {
   body: any;
 }
 
-export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
+/** `team_id`: the person's home team (another team's for a Slack Connect guest); default the fake's TEAM. */
+export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean; team_id?: string };
 
 /** A message the fake holds: a person's (`user`) or the bot's (`bot_id`, `username`). */
 export type StoredMessage = { channel: string; ts: string; text: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; username?: string; blocks?: unknown[]; metadata?: unknown };

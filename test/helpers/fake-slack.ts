@@ -198,7 +198,7 @@ export class FakeSlack {
       case 'users.info': {
         const u = this.users.get(a.user);
         if (!u) return { ok: false, error: 'user_not_found' };
-        return ok({ user: { id: u.id, name: u.name.toLowerCase().replace(/\s+/g, '.'), real_name: u.name, is_admin: !!u.is_admin, is_owner: !!u.is_owner, is_bot: !!u.is_bot, profile: { display_name: u.name, real_name: u.name, image_72: `https://avatars.example/${u.id}.png` } } });
+        return ok({ user: { id: u.id, team_id: u.team_id ?? TEAM, name: u.name.toLowerCase().replace(/\s+/g, '.'), real_name: u.name, is_admin: !!u.is_admin, is_owner: !!u.is_owner, is_bot: !!u.is_bot, profile: { display_name: u.name, real_name: u.name, image_72: `https://avatars.example/${u.id}.png` } } });
       }
       case 'conversations.info':
         return ok({ channel: { id: a.channel, name: `name-of-${String(a.channel).toLowerCase()}` } });
@@ -337,11 +337,12 @@ export class FakeSlack {
   }
 
   /** `/ouro <text>`; the response_url points at this fake's hook sink. */
-  async command(text: string, o: { channel?: string; user?: string; timestampSec?: number; secret?: string } = {}): Promise<Delivery & { responseUrl: string; triggerId: string }> {
+  /** `team`: the workspace the command comes through (default TEAM). */
+  async command(text: string, o: { channel?: string; user?: string; team?: string; timestampSec?: number; secret?: string } = {}): Promise<Delivery & { responseUrl: string; triggerId: string }> {
     const user = this.users.get(o.user ?? 'U0ADA');
     const responseUrl = `${this.url}/hooks/${++this.hookSeq}`;
     const triggerId = `trig-${++this.seq}`;
-    const fields = { token: 'legacy', team_id: TEAM, team_domain: 'lab', channel_id: o.channel ?? 'C0LAB', channel_name: 'lab', user_id: user?.id ?? o.user ?? 'U0ADA', user_name: user?.name ?? 'someone', command: '/ouro', text, api_app_id: BOT.app_id, response_url: responseUrl, trigger_id: triggerId };
+    const fields = { token: 'legacy', team_id: o.team ?? TEAM, team_domain: 'lab', channel_id: o.channel ?? 'C0LAB', channel_name: 'lab', user_id: user?.id ?? o.user ?? 'U0ADA', user_name: user?.name ?? 'someone', command: '/ouro', text, api_app_id: BOT.app_id, response_url: responseUrl, trigger_id: triggerId };
     const d = this.socketMode ? await this.envelope('slash_commands', fields) : await this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', o);
     return { ...d, responseUrl, triggerId };
   }
@@ -354,7 +355,7 @@ export class FakeSlack {
   /** A person presses a button (block_actions) on `message` in `channel`. */
   async press(message: { channel: string; ts: string; thread_ts?: string }, action: { action_id: string; value: string }, user = 'U0ADA'): Promise<Delivery & { responseUrl: string }> {
     const responseUrl = `${this.url}/hooks/${++this.hookSeq}`;
-    const payload = { type: 'block_actions', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false }, channel: { id: message.channel, name: 'lab' }, message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '' }, response_url: responseUrl, actions: [{ type: 'button', block_id: 'b', action_id: action.action_id, value: action.value, text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }] };
+    const payload = { type: 'block_actions', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: this.users.get(user)?.team_id ?? TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false }, channel: { id: message.channel, name: 'lab' }, message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '' }, response_url: responseUrl, actions: [{ type: 'button', block_id: 'b', action_id: action.action_id, value: action.value, text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }] };
     return { ...(await this.interactive(payload)), responseUrl };
   }
 

@@ -22,7 +22,16 @@ afterAll(async () => {
 });
 
 describe('suggestAssets', () => {
+  it('offers an unlinked channel public assets only', async () => {
+    const choices = await suggestAssets({ ouro, store: ts.store }, 'dataset', '', channel);
+    expect(choices.map((c) => c.value)).toContain(SEED_IDS.datasetPenguins);
+    expect(choices.map((c) => c.value)).not.toContain(SEED_IDS.datasetScreening); // org-visible
+    expect(choices.map((c) => c.value)).not.toContain(SEED_IDS.datasetPrivate);
+    expect(await suggestAssets({ ouro, store: ts.store }, 'quest', '', channel)).toEqual([]);
+  });
+
   it('offers datasets by name with their id as the value', async () => {
+    await ts.store.upsertChannelLink({ ...channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
     const choices = await suggestAssets({ ouro, store: ts.store }, 'dataset', 'screening', channel);
     expect(choices).toContainEqual({ name: 'screening_runs', value: SEED_IDS.datasetScreening });
     expect(choices.every((c) => c.name.length <= 100 && c.value.length <= 100)).toBe(true);
@@ -32,10 +41,11 @@ describe('suggestAssets', () => {
     const choices = await suggestAssets({ ouro, store: ts.store }, 'quest', '', channel);
     expect(choices.map((c) => c.value)).toContain(SEED_IDS.quest);
     expect(choices.map((c) => c.value)).not.toContain(SEED_IDS.datasetScreening);
+    expect(choices.map((c) => c.value)).not.toContain(SEED_IDS.questHelix); // another org's, private
     expect(choices.length).toBeLessThanOrEqual(MAX_CHOICES);
   });
 
-  it('searches the linked org first, then everything the bridge sees', async () => {
+  it('searches the linked org first, then everything the channel may use', async () => {
     await ts.store.upsertChannelLink({
       ...channel,
       orgId: SEED_IDS.orgLab,

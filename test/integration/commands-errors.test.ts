@@ -102,28 +102,25 @@ describe('names and scope', () => {
     for (const id of ids) expect(r.reply.text).toContain(`• Twin quest — id \`${id}\``);
   });
 
-  it('a private dataset of another org is shown to the invoker only, never the channel', async () => {
+  it('a private dataset of another org is answered to nobody, and not named', async () => {
     const r = await run(`query ${SEED_IDS.datasetPrivate}`);
     expect(r.visibility).toBe('invoker');
-    expect(r.reply.blocks.at(-1)).toEqual({
-      type: 'context',
-      markdown: 'Only you can see this: “proprietary_alloys” is neither public nor in the org/team this channel is linked to.',
-    });
+    expect(r.reply.text).toBe('That dataset is not public and not in the org/team this channel is linked to; the bridge works here only with those. Nothing was done.');
     const search = await run('search alloys', lobby);
-    expect(search.visibility).toBe('invoker');
+    expect(search.reply.text).not.toContain('proprietary_alloys');
   });
 
-  it('an org-visible dataset is public in its linked channel but private in an unlinked one', async () => {
+  it('an org-visible dataset answers in its linked channel, not in an unlinked one', async () => {
     expect((await run(`query ${SEED_IDS.datasetScreening} SELECT count(*) AS n FROM {{table}}`, lab)).visibility).toBe('public');
     const r = await run(`query ${SEED_IDS.datasetScreening} SELECT count(*) AS n FROM {{table}}`, lobby);
     expect(r.visibility).toBe('invoker');
-    expect(r.reply.blocks.at(-1)).toMatchObject({ type: 'context', markdown: expect.stringContaining('this channel is not linked') });
+    expect(r.reply.text).toContain('this channel is not linked to an Ouro org');
     expect((await run(`query ${SEED_IDS.datasetPenguins} SELECT count(*) AS n FROM {{table}}`, lobby)).visibility).toBe('public');
   });
 
   it('watching a quest the channel may not see is refused', async () => {
     const r = await run(`watch ${SEED_IDS.quest}`, lobby);
-    expect(r.reply.text).toBe('**Measure Curie temperatures** is neither public nor in the org/team this channel is linked to, so its entries cannot be posted here.');
+    expect(r.reply.text).toBe('That quest is not public, and this channel is not linked to an Ouro org: an admin can link it first (`/ouro link <org>`). Nothing was done.');
     expect(await ts.store.listWatches(lobby)).toEqual([]);
   });
 

@@ -143,8 +143,16 @@ describe('quest notifications', () => {
     expect(sandbox().state.entries.find((e) => e.id === entryId)?.status).toBe('submitted');
   });
 
-  it('Accept pressed by an admin accepts the entry on Ouro; the notice now says who decided', async () => {
+  it('Accept pressed by an admin on a message the bridge did not post as that notice changes nothing', async () => {
     const r = await runner.press({ actionId: 'entry.accept', value: `${Q}:${entryId}`, user: admin, channel: C1, messageId: 'x' });
+    expect(r.reply.text).toBe('This button is not on an entry notice the bridge posted in this channel for that entry, so nothing was done.');
+    expect(r.updateMessage).toBeUndefined();
+    expect(sandbox().state.entries.find((e) => e.id === entryId)?.status).toBe('submitted');
+  });
+
+  it('Accept pressed by an admin accepts the entry on Ouro; the notice now says who decided', async () => {
+    const notice = slack.bridgePosts('C1', card)[0]!.messageId;
+    const r = await runner.press({ actionId: 'entry.accept', value: `${Q}:${entryId}`, user: admin, channel: C1, messageId: notice });
     expect(r.reply.text).toBe('Accepted the entry.');
     const entry = sandbox().state.entries.find((e) => e.id === entryId)!;
     expect(entry).toMatchObject({ status: 'accepted', reviewer_id: SEED_IDS.bot });

@@ -31,7 +31,7 @@ describe.skipIf(!TEST_DATABASE_URL)('a replica without the Discord gateway lease
     other = await openStore({ engine: 'postgres', url: TEST_DATABASE_URL! }, { schema });
     expect(await other.acquireLease(DISCORD_GATEWAY_LEASE, 'replica-elsewhere', 60_000)).toBe(true);
     r = await startReplica(
-      { OURO_API_KEY: sandbox().apiKey, OURO_BASE_URL: sandbox().url, OURO_WEBHOOK_SECRET: WEBHOOK_SECRET, DISCORD_TOKEN: 'fake.bot.token', DISCORD_APPLICATION_ID: fake.ids.app, DISCORD_API_URL: fake.apiUrl },
+      { OURO_API_KEY: sandbox().apiKey, OURO_BASE_URL: sandbox().url, OURO_WEBHOOK_SECRET: WEBHOOK_SECRET, DISCORD_TOKEN: 'fake.bot.token', DISCORD_APPLICATION_ID: fake.ids.app, DISCORD_API_URL: fake.apiUrl, DISCORD_ALLOWED_GUILDS: fake.ids.guild },
       schema,
     );
     sandbox().setWebhookUrl(`${r.url}/ouro/webhooks/${WEBHOOK_SECRET}`);

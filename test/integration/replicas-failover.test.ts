@@ -95,6 +95,7 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
       DISCORD_TOKEN: 'fake.bot.token',
       DISCORD_APPLICATION_ID: discord.ids.app,
       DISCORD_API_URL: discord.apiUrl,
+      DISCORD_ALLOWED_GUILDS: discord.ids.guild,
       QUEST_POLL_CRON: '* * * * * *',
     };
     const a = spawnReplica({ ...env, BRIDGE_INSTANCE_ID: 'replica-a' }, schema, LEASES);

@@ -40,6 +40,8 @@ describe('loadConfig: a bad value → one line naming the variable', () => {
     ['QUEST_POLL_CRON out of range', { QUEST_POLL_CRON: '61 * * * *' }, 'QUEST_POLL_CRON'],
     ['SANDBOX_DATABASE_URL not postgres', { SANDBOX_DATABASE_URL: 'sqlite:x.db' }, 'SANDBOX_DATABASE_URL'],
     ['LOG_LEVEL unknown', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['SLACK_ALLOWED_TEAMS not team ids', { ...SLACK, SLACK_ALLOWED_TEAMS: 'T0LAB, my workspace' }, 'SLACK_ALLOWED_TEAMS'],
+    ['DISCORD_ALLOWED_GUILDS not snowflakes', { DISCORD_TOKEN: 't', DISCORD_ALLOWED_GUILDS: '123456789012345678,lab-server' }, 'DISCORD_ALLOWED_GUILDS'],
     ['OURO_API_KEY missing when start needs it', {}, 'OURO_API_KEY', true],
     ['OURO_API_KEY blank when start needs it', { OURO_API_KEY: '   ' }, 'OURO_API_KEY', true],
   ])('%s', (_name, env, variable, requireOuro = false) => {
@@ -73,6 +75,13 @@ describe('loadConfig: good values', () => {
     expect(c.slack).toBeUndefined();
     expect(c.discord).toBeUndefined();
     expect(c.webhookSecret).toBeUndefined();
+    expect(c.ouro.allowedOrgs).toEqual([]); // every org the bridge's account belongs to
+  });
+
+  it('serves no Discord server and only the token\'s own Slack team unless told otherwise', () => {
+    const c = loadConfig({ OURO_API_KEY: 'k', DISCORD_TOKEN: 'd', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
+    expect(c.discord!.allowedGuilds).toEqual([]);
+    expect(c.slack!.allowedTeams).toEqual([]);
   });
 
   it('reads every variable, trimmed, and freezes the result', () => {
@@ -93,10 +102,13 @@ describe('loadConfig: good values', () => {
       QUEST_POLL_CRON: '*/5 * * * * *',
       LOG_LEVEL: 'DEBUG',
       SANDBOX_DATABASE_URL: 'postgresql://u@h/sb',
+      SLACK_ALLOWED_TEAMS: 'T0GRID1, E0GRID',
+      DISCORD_ALLOWED_GUILDS: '123456789012345678 ,223456789012345678',
+      OURO_ALLOWED_ORGS: 'Ouro Lab, 0193a5c0-0000-7000-8000-000000000001',
     });
-    expect(c.ouro).toEqual({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
-    expect(c.slack).toEqual({ botToken: 'xoxb-1', signingSecret: undefined, appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:8/api/' });
-    expect(c.discord).toEqual({ token: 'd', applicationId: '123456789012345678', apiUrl: 'http://127.0.0.1:7' });
+    expect(c.ouro).toEqual({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', allowedOrgs: ['Ouro Lab', '0193a5c0-0000-7000-8000-000000000001'] });
+    expect(c.slack).toEqual({ botToken: 'xoxb-1', allowedTeams: ['T0GRID1', 'E0GRID'], signingSecret: undefined, appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:8/api/' });
+    expect(c.discord).toEqual({ token: 'd', applicationId: '123456789012345678', apiUrl: 'http://127.0.0.1:7', allowedGuilds: ['123456789012345678', '223456789012345678'] });
     expect(c.store).toEqual({ engine: 'postgres', url: 'postgres://u@h/db' });
     expect(c.http).toEqual({ host: '127.0.0.1', port: 0 });
     expect(c.bridgeAdmins).toEqual(['U1', 'U2', 'U3']);

@@ -10,6 +10,8 @@
  * - interactionCreate: `/ouro` and `/ouro-admin` → command.invoked, deferred first;
  *   buttons → button.pressed, deferred as an update; autocomplete → answered from the
  *   injected lookup within Discord's 3 s, or with no choices.
+ * - A server not in DISCORD_ALLOWED_GUILDS: its messages are ignored, and every interaction
+ *   there is answered with GUILD_NOT_ALLOWED (autocomplete: no choices) and goes no further.
  */
 import {
   MessageFlags,
@@ -44,7 +46,12 @@ export interface InboundDeps {
   isOwnWebhook(webhookId: string): boolean;
   deletedByUs: Set<string>;
   autocomplete?: AutocompleteLookup;
+  /** DISCORD_ALLOWED_GUILDS: false for a server the bridge does not serve (logs the refusal). */
+  guildAllowed(guildId: string): boolean;
 }
+
+/** The whole answer in a server the operator has not allowed. */
+export const GUILD_NOT_ALLOWED = 'This Discord server is not served by this Ouro bridge: its operator lists the servers it serves in DISCORD_ALLOWED_GUILDS.';
 
 /** Discord allows 3 s for an autocomplete answer; 2 s for the lookup leaves room for the HTTP round trip. */
 export const AUTOCOMPLETE_BUDGET_MS = 2_000;
@@ -95,11 +102,16 @@ export function attachInbound(d: InboundDeps): () => void {
   const onDelete = (m: AnyMessage) => {
     if (d.deletedByUs.delete(m.id)) return;
     if (!m.partial && skipReason(d, m as Message)) return;
-    if (!m.guildId) return;
+    if (!m.guildId || !d.guildAllowed(m.guildId)) return;
     void deliver({ kind: 'message.deleted', key: `${m.id}:delete`, ref: refOf(m), messageId: m.id, at: Date.now() });
   };
 
   const onInteraction = (i: Interaction) => {
+    if (i.guildId && !d.guildAllowed(i.guildId)) {
+      const refuse = i.isAutocomplete() ? i.respond([]) : i.isRepliable() ? i.reply({ content: GUILD_NOT_ALLOWED, flags: MessageFlags.Ephemeral }) : Promise.resolve();
+      void Promise.resolve(refuse).catch((err: unknown) => logger.warn({ err, interactionId: i.id }, 'discord: could not answer an interaction from a server not allowed'));
+      return;
+    }
     const run = i.isChatInputCommand()
       ? onCommand(d, i, deliver)
       : i.isButton()
@@ -138,8 +150,9 @@ export function postedEvent(client: Client, m: Message): InboundEvent {
 }
 
 /** Why a message is not relayed, or undefined when it is. */
-export function skipReason(d: Pick<InboundDeps, 'client' | 'relayBots' | 'applicationId' | 'isOwnWebhook'>, m: Message): string | undefined {
+export function skipReason(d: Pick<InboundDeps, 'client' | 'relayBots' | 'applicationId' | 'isOwnWebhook' | 'guildAllowed'>, m: Message): string | undefined {
   if (!m.guildId) return 'not in a guild';
+  if (!d.guildAllowed(m.guildId)) return 'a server not in DISCORD_ALLOWED_GUILDS';
   if (m.author?.id === d.client.user?.id) return 'our own bot';
   if (m.webhookId && (d.isOwnWebhook(m.webhookId) || (m.applicationId && m.applicationId === d.applicationId()))) return 'our own webhook';
   if ((m.webhookId || m.author?.bot) && !d.relayBots) return 'another bot or webhook';

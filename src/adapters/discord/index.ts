@@ -21,6 +21,7 @@ import { Client, Events, GatewayIntentBits, Partials, REST, Status } from 'disco
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
 import type { RichReply, Visibility } from '../../chat/reply.ts';
 import { silentLogger, type Logger } from '../../log.ts';
+import { createPlaceGate } from '../place-gate.ts';
 import { commandDefinitions } from './commands.ts';
 import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
@@ -43,6 +44,11 @@ export interface DiscordAdapterOptions {
   restOptions?: { retries?: number; timeout?: number };
   /** Choices for dataset and quest options; the runtime wires this to Ouro search. */
   autocomplete?: AutocompleteLookup;
+  /**
+   * DISCORD_ALLOWED_GUILDS: the only servers served. Undefined serves every server (tests
+   * and tools); the runtime always passes the operator's list, empty when unset.
+   */
+  allowedGuilds?: readonly string[];
   /** Relay messages of other bots and webhooks too (default: no). */
   relayBots?: boolean;
   /** How long ClientReady waits for each guild's GUILD_CREATE (discord.js default 15 s). */
@@ -118,8 +124,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const outbound = new Outbound(rest, webhooks, logger, (id) => client.channels.cache.get(id)?.isThread() ?? false, postRest);
   const replies = new Replies(rest);
   const relayBots = opts.relayBots ?? false;
+  const allowedGuilds = opts.allowedGuilds && new Set(opts.allowedGuilds);
+  const gate = createPlaceGate({ allowed: () => allowedGuilds!, what: 'Discord server', variable: 'DISCORD_ALLOWED_GUILDS', logger });
+  const guildAllowed = (guildId: string) => !allowedGuilds || gate.allows(guildId);
   const skip = (m: Parameters<typeof skipReason>[1]) =>
-    skipReason({ client, relayBots, applicationId: () => identity().applicationId, isOwnWebhook: (id) => webhooks.isOwn(id) }, m);
+    skipReason({ client, relayBots, applicationId: () => identity().applicationId, isOwnWebhook: (id) => webhooks.isOwn(id), guildAllowed }, m);
   let inbox: BridgeInbox | undefined;
   let detach: (() => void) | undefined;
   let gatewayWanted = false;
@@ -144,6 +153,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       isOwnWebhook: (id) => webhooks.isOwn(id),
       deletedByUs: outbound.deletedByUs,
       autocomplete: opts.autocomplete,
+      guildAllowed,
     });
     let timer: NodeJS.Timeout | undefined;
     const ready = new Promise<void>((resolve, reject) => {
@@ -159,6 +169,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     }
     applicationId ??= client.application?.id;
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
+    if (allowedGuilds) {
+      const strangers = [...client.guilds.cache.values()].filter((g) => !allowedGuilds.has(g.id)).map((g) => `${g.name} (${g.id})`);
+      if (!allowedGuilds.size) logger.warn('DISCORD_ALLOWED_GUILDS is not set: the bridge serves no Discord server; list the ids of the servers it should serve');
+      if (strangers.length) logger.warn({ guilds: strangers }, 'the bot sits in Discord servers not in DISCORD_ALLOWED_GUILDS: it answers there only with a refusal; remove it from them and turn off "Public Bot"');
+    }
   }
 
   async function closeGateway(): Promise<void> {

@@ -15,6 +15,8 @@ export interface SlackPerson {
   avatarUrl?: string;
   isAdmin: boolean;
   isBot: boolean;
+  /** The person's home team: another team's for a Slack Connect guest. */
+  teamId?: string;
 }
 
 /** Five minutes: short enough that a revoked admin loses rights within one coffee break. */
@@ -36,6 +38,7 @@ interface RawUser {
   is_owner?: boolean;
   is_primary_owner?: boolean;
   is_bot?: boolean;
+  team_id?: string;
   profile?: { display_name?: string; real_name?: string; image_72?: string; image_48?: string };
 }
 
@@ -63,6 +66,7 @@ export function createDirectory(opts: {
       avatarUrl: u.profile?.image_72 ?? u.profile?.image_48,
       isAdmin: Boolean(u.is_admin || u.is_owner || u.is_primary_owner),
       isBot: Boolean(u.is_bot),
+      ...(u.team_id ? { teamId: u.team_id } : {}),
     };
   }
 

@@ -13,6 +13,7 @@ import { editEach } from '../../bridge/gone.ts';
 import type { RichReply, Visibility } from '../../chat/reply.ts';
 import type { HttpServer } from '../../http/server.ts';
 import { silentLogger, type Logger } from '../../log.ts';
+import { createPlaceGate } from '../place-gate.ts';
 import { createDirectory } from './admin.ts';
 import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
@@ -20,6 +21,7 @@ import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
 import { createPacer } from './pacing.ts';
+import { registerPlaceGate } from './places.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
 import { AckAfterProcessingReceiver } from './socket-ack.ts';
 
@@ -35,6 +37,8 @@ export interface SlackAdapterOptions {
   /** The bridge's HTTP server; required in HTTP mode. */
   http?: HttpServer;
   bridgeAdmins?: readonly string[];
+  /** SLACK_ALLOWED_TEAMS: teams served besides the bot token's own (learned from auth.test at start). */
+  allowedTeams?: readonly string[];
   /** Drop messages of other bots and apps (default true). */
   ignoreOtherBots?: boolean;
   logger?: Logger;
@@ -109,6 +113,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     if (connections++ > 0) for (const fn of freshSession) fn();
   };
   const messageDeps = { self, ignoreOtherBots: opts.ignoreOtherBots ?? true, directory, logger };
+  const allowedTeams = new Set(opts.allowedTeams ?? []);
+  registerPlaceGate(app, { gate: createPlaceGate({ allowed: () => allowedTeams, what: 'Slack team', variable: 'SLACK_ALLOWED_TEAMS', logger }), directory, logger });
 
   registerInbound(app, {
     inbox: () => {
@@ -126,6 +132,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   async function identify(): Promise<void> {
     const auth = await app.client.auth.test();
+    if (auth.team_id) allowedTeams.add(auth.team_id);
     self.userId = auth.user_id;
     self.botId = auth.bot_id;
     self.appId = (auth as { app_id?: string }).app_id;

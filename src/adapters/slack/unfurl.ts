@@ -10,7 +10,8 @@
 import type { ChatAdapter, LinkShared } from '../../bridge/types.ts';
 import { toTable } from '../../commands/render/table.ts';
 import type { Block, RichReply } from '../../chat/reply.ts';
-import { visibilityFor, type AssetScope } from '../../commands/visibility.ts';
+import { channelScope } from '../../commands/scope.ts';
+import type { AssetScope } from '../../commands/visibility.ts';
 import type { Logger } from '../../log.ts';
 import type { ChannelLink, ChannelKey } from '../../store/types.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
@@ -60,6 +61,8 @@ export interface UnfurlDeps {
   store: { getChannelLink(key: ChannelKey): Promise<ChannelLink | undefined> };
   logger: Logger;
   domains?: readonly string[];
+  /** OURO_ALLOWED_ORGS (see commands/scope.ts). */
+  allowedOrgs?: readonly string[];
 }
 
 /** Rows a dataset preview shows: enough to recognise the data, small enough to glance at. */
@@ -130,7 +133,7 @@ export function createOuroUnfurler(deps: UnfurlDeps): (event: LinkShared, adapte
           continue;
         }
         const full = found.asset.visibility === undefined && found.type !== 'post' ? await deps.ouro[`${found.type}s`].get(found.asset.id) : found.asset;
-        if (visibilityFor(full, link) !== 'public') {
+        if (!channelScope(link, deps.allowedOrgs).allows(full)) {
           deps.logger.info({ url, channel: event.ref.channel }, 'ouro link not previewed: the asset is not visible in this channel');
           continue;
         }

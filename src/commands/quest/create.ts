@@ -1,5 +1,6 @@
 import { textReply } from '../../chat/reply.ts';
 import { questUrl } from '../render/quest.ts';
+import { effectiveLink } from '../scope.ts';
 import { UserError, type CommandSpec } from '../spec.ts';
 
 /** Ouro's name limit is not documented; 200 keeps names readable in cards and URLs. */
@@ -14,7 +15,9 @@ export const questCreateSpec: CommandSpec = {
   args: [{ name: 'name', required: true }],
   flags: { item: 'string', continuous: 'boolean' },
   admin: true,
-  async handler({ args, flags, link, deps }) {
+  async handler({ args, flags, link: channelLink, deps }) {
+    // A link to an org the operator no longer allows (OURO_ALLOWED_ORGS) counts as none.
+    const link = effectiveLink(channelLink, deps.allowedOrgs);
     if (!link?.orgId) throw new UserError('Link this channel to an Ouro org first, so the quest has a home: `/ouro link <org> [team]`.');
     const name = args.name!.trim();
     if (name.length > MAX_NAME) throw new UserError(`A quest name can have at most ${MAX_NAME} characters (this one has ${name.length}).`);

@@ -1,5 +1,5 @@
 import { textReply } from '../../chat/reply.ts';
-import { isUuid } from '../resolve.ts';
+import { findAsset, isUuid } from '../resolve.ts';
 import { UserError, type CommandSpec } from '../spec.ts';
 import { itemByNumber, loadQuest } from './common.ts';
 
@@ -26,6 +26,7 @@ export const questSubmitSpec: CommandSpec = {
     const status = quest.quest?.status ?? 'open';
     if (status !== 'open') throw new UserError(`**${quest.name ?? quest.id}** is ${status}; it takes entries only while open.`);
     const { item, number } = itemByNumber(quest, args['item-number']!);
+    ctx.scope.admit(await findAsset(deps.ouro, assetId, typeof item.expected_asset_type === 'string' ? item.expected_asset_type : undefined), 'asset');
     const by = `Submitted by ${input.user.name} from ${PLATFORM[input.channel.platform] ?? input.channel.platform}`;
     const description = args.note ? `${args.note}\n\n${by}` : by;
     const key = Object.keys((item as { submission_assets?: Record<string, unknown> | null }).submission_assets ?? {})[0] ?? 'asset';
