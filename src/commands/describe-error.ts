@@ -9,6 +9,7 @@ import {
   OuroPermissionDeniedError,
   OuroRateLimitError,
   OuroTimeoutError,
+  OuroTooLargeError,
 } from '../ouro/errors.ts';
 import { ParseError } from './parse.ts';
 import { UserError } from './spec.ts';
@@ -30,6 +31,13 @@ export function describeError(err: unknown, opts: { isQuery?: boolean } = {}): D
       ? 'The query took longer than Ouro’s 10-second limit and was cancelled. Narrow it (a WHERE clause, an aggregate, a smaller LIMIT) and try again. It was not retried.'
       : 'Ouro did not answer in time. Try again in a moment.';
     return { text, unexpected: false };
+  }
+  if (err instanceof OuroTooLargeError) {
+    const mb = Math.round(err.maxBytes / (1024 * 1024));
+    return {
+      text: `The answer is larger than the ${mb} MB the bridge reads from Ouro at once, so it was not read to the end. Narrow your query: fewer columns, a WHERE clause, an aggregate or a smaller LIMIT.`,
+      unexpected: false,
+    };
   }
   if (err instanceof OuroConnectionError) {
     return { text: `Ouro is unreachable right now (${err.message}). Try again in a moment.${noRetry}`, unexpected: false };

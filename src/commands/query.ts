@@ -15,6 +15,8 @@ import { UserError, type CommandSpec } from './spec.ts';
 
 /** Rows fetched when the user gives no LIMIT: enough for a CSV, bounded for memory and the 10 s limit. */
 export const DEFAULT_LIMIT = 1000;
+/** Rows kept from one answer (a user's own LIMIT may ask for more); the rest is dropped with a note. */
+export const MAX_ROWS = 1000;
 /** Rows put in the reply's table block; the full result always goes in the CSV. */
 export const TABLE_ROWS = 50;
 /** Without SQL: the first rows shown under the columns. */
@@ -110,7 +112,7 @@ export const querySpec: CommandSpec = {
   ],
   admin: false,
   async handler({ args, link, deps }) {
-    if (args.SQL.length > MAX_SQL_CHARS) {
+    if (args.SQL && args.SQL.length > MAX_SQL_CHARS) {
       throw new UserError(`That SQL is ${args.SQL.length.toLocaleString('en-US')} characters long; the bridge takes up to ${MAX_SQL_CHARS.toLocaleString('en-US')}. Shorten the query and try again.`);
     }
     const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link);
@@ -149,8 +151,12 @@ export const querySpec: CommandSpec = {
       }
       throw err;
     }
-    const table = toTable(rows);
     const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added${rows.length >= DEFAULT_LIMIT ? '; there may be more rows' : ''}.`] : [];
+    if (rows.length > MAX_ROWS) {
+      notes.push(`Showing the first ${MAX_ROWS.toLocaleString('en-US')} of ${plural(rows.length, 'row')}; narrow your query (a WHERE clause, an aggregate or a smaller LIMIT) to see the rest.`);
+      rows = rows.slice(0, MAX_ROWS);
+    }
+    const table = toTable(rows);
     return { reply: resultReply(name, table, notes, `${slug(name)}-query`), shows: [dataset] };
   },
 };

@@ -100,7 +100,7 @@ describe('/slack/events refuses what Slack never sends, before reading it', () =
     const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signSlack(SECRET, 'not the body') },
-      body: body as unknown as BodyInit,
+      body: body as unknown as RequestInit["body"],
       duplex: 'half',
     } as RequestInit).catch((err: Error) => ({ status: `failed: ${err.message}` }));
     expect(res.status).toBe(413);
