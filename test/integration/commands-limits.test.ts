@@ -61,6 +61,14 @@ describe('what one answer may hold', () => {
   });
 });
 
+describe('errors in chat are words, never internals', () => {
+  it('an Ouro 5xx says so by its status, not with the server’s message', async () => {
+    sandbox().faults.add({ route: /query-custom$/, mode: '500', times: 1 });
+    const r = await run('query screening_runs SELECT 1');
+    expect(r.reply.text).toBe('Ouro answered with an error (HTTP 500). Try again in a moment. The query was not retried.');
+  });
+});
+
 describe('commands running at once', () => {
   const slowQuery = 'query screening_runs SELECT count(*) FROM {{table}}';
 
