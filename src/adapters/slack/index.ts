@@ -22,7 +22,7 @@ import * as out from './outbound.ts';
 import { createPacer } from './pacing.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
 import { AckAfterProcessingReceiver } from './socket-ack.ts';
-import { refuseBeforeBody, SLACK_BODY_LIMIT } from './request-guard.ts';
+import { refuseBeforeBody, SLACK_BODY_LIMIT, SLACK_IN_FLIGHT } from './request-guard.ts';
 import { createWarnThrottle, type WarnThrottle } from '../../log-throttle.ts';
 
 export type { SlackReplyTarget } from './outbound.ts';
@@ -116,6 +116,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   let state: 'new' | 'running' | 'stopped' = 'new';
   let socketState = 'disconnected';
   let routed = false;
+  let inFlight = 0;
   let connections = 0;
   const freshSession: (() => void)[] = [];
   const onConnected = () => {
@@ -180,12 +181,16 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
           res.once('finish', () => {
             if (!req.complete) req.socket.destroySoon();
           });
-          const refused = refuseBeforeBody(req.headers, Date.now());
+          const refused =
+            refuseBeforeBody(req.headers, Date.now()) ??
+            (inFlight >= SLACK_IN_FLIGHT ? { status: 503 as const, reason: `${SLACK_IN_FLIGHT} requests already being read` } : undefined);
           if (refused) {
             throttle.warn(`slack:${req.socket.remoteAddress ?? '?'}`, { status: refused.status, reason: refused.reason }, 'slack request refused before reading its body');
-            res.writeHead(refused.status).end();
+            res.writeHead(refused.status, refused.status === 503 ? { 'retry-after': '1' } : {}).end();
             return;
           }
+          inFlight++;
+          res.once('close', () => inFlight--);
           http.requestListener(req, res);
         });
       }

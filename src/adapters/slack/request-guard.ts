@@ -25,8 +25,16 @@ export const UNSIGNED_BODY_LIMIT = 4 * 1024;
  */
 export const SLACK_CLOCK_WINDOW_SEC = 5 * 60;
 
+/**
+ * Requests read at once. Slack delivers a workspace's events a few at a time; 64 bodies of
+ * at most 1 MiB bound what forged-signature requests can make the process hold (64 MiB)
+ * while their signatures cannot yet be checked. Past it: 503 with Retry-After, which Slack
+ * retries.
+ */
+export const SLACK_IN_FLIGHT = 64;
+
 export interface Refusal {
-  status: 401 | 413;
+  status: 401 | 413 | 503;
   reason: string;
 }
 
