@@ -2,7 +2,7 @@
  * Scenario 6: load from people who cannot sign and from answers too big to keep. One bridge
  * in Slack HTTP mode meets, at the same time,
  *   - 250 slow requests on /slack/events with a forged signature and a fresh timestamp (they
- *     pass every check made from headers), each declaring a 1 MB body and dripping it;
+ *     pass every check made from headers), half declaring a 1 MB body, half 60 KB, dripped;
  *   - three people's `/ouro query` whose answers are 150 MB each (the sandbox's `huge` fault).
  * It passes when the bridge's RSS stays under 400 MB, every /healthz probe (one per 100 ms)
  * answers within 100 ms, and each person gets a worded answer.
@@ -34,7 +34,7 @@ function rssMb(pid: number): number | undefined {
 }
 
 /** One slow request: headers that pass, then 8 KB every 100 ms. Resolves with the status line's code, or 'closed'. */
-function slowRequest(url: string, deadline: number): Promise<string> {
+function slowRequest(url: string, declared: number, deadline: number): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
@@ -55,7 +55,7 @@ function slowRequest(url: string, deadline: number): Promise<string> {
     socket.on('connect', () => {
       const ts = Math.floor(Date.now() / 1000);
       socket.write(
-        `POST /slack/events HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n` +
+        `POST /slack/events HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${declared}\r\n` +
           `x-slack-request-timestamp: ${ts}\r\nx-slack-signature: v0=${'0'.repeat(64)}\r\n\r\n`,
       );
       const chunk = Buffer.alloc(8 * 1024, 'x');
@@ -93,7 +93,8 @@ export async function loadScenario(o: LoadOptions): Promise<Row> {
     })();
 
     world.sandbox.faults.add({ route: /query-custom$/, mode: 'huge', bytes: o.answerBytes, times: o.queries });
-    const slow = Array.from({ length: o.slowRequests }, () => slowRequest(bridge!.url, deadline));
+    // Half declare a large body (1 MB), half a small one (60 KB): both kinds of slot are tried.
+    const slow = Array.from({ length: o.slowRequests }, (_, i) => slowRequest(bridge!.url, i % 2 ? 1_000_000 : 60_000, deadline));
     const users = ['U0ADA', 'U0BOB', 'U0CAT', 'U0DAN', 'U0EVE'];
     const commands = Array.from({ length: o.queries }, (_, i) =>
       world.slack.command(`query ${dataset.id} SELECT * FROM {{table}}`, { channel: CHANNEL, user: users[i % users.length]! }),

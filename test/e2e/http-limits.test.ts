@@ -127,6 +127,24 @@ describe('/slack/events refuses what Slack never sends, before reading it', () =
   });
 });
 
+describe('large bodies read at once are bounded, small ones still get in', () => {
+  it('with 16 large forged-signature bodies arriving, a 17th gets 503 at once and a real small event 200', async () => {
+    const held = Array.from({ length: 16 }, () => {
+      const c = open();
+      c.socket.write(head({ 'content-length': 900_000, ...signSlack(SECRET, 'forged') }) + 'x'.repeat(1000));
+      return c;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const extra = open();
+    extra.socket.write(head({ 'content-length': 900_000, ...signSlack(SECRET, 'forged') }));
+    expect(await within(extra.response, 3_000, '17th large')).toBe('HTTP/1.1 503 Service Unavailable');
+    const real = await fake.event({ type: 'app_mention', channel: 'C0BUSY', ts: '2.000001', user: 'U0ADA', text: 'still heard' });
+    expect(real.status).toBe(200);
+    for (const c of [...held, extra]) c.socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+  });
+});
+
 describe('stalled requests are closed', () => {
   it('a body that stops arriving and headers that never end are both cut within seconds', async () => {
     const body = open();

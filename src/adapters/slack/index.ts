@@ -22,7 +22,7 @@ import * as out from './outbound.ts';
 import { createPacer } from './pacing.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
 import { AckAfterProcessingReceiver } from './socket-ack.ts';
-import { refuseBeforeBody, SLACK_BODY_LIMIT, SLACK_IN_FLIGHT } from './request-guard.ts';
+import { isLarge, LARGE_IN_FLIGHT, refuseBeforeBody, SLACK_BODY_LIMIT } from './request-guard.ts';
 import { createWarnThrottle, type WarnThrottle } from '../../log-throttle.ts';
 
 export type { SlackReplyTarget } from './outbound.ts';
@@ -116,7 +116,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   let state: 'new' | 'running' | 'stopped' = 'new';
   let socketState = 'disconnected';
   let routed = false;
-  let inFlight = 0;
+  let largeInFlight = 0;
   let connections = 0;
   const freshSession: (() => void)[] = [];
   const onConnected = () => {
@@ -181,16 +181,19 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
           res.once('finish', () => {
             if (!req.complete) req.socket.destroySoon();
           });
+          const large = isLarge(req.headers);
           const refused =
             refuseBeforeBody(req.headers, Date.now()) ??
-            (inFlight >= SLACK_IN_FLIGHT ? { status: 503 as const, reason: `${SLACK_IN_FLIGHT} requests already being read` } : undefined);
+            (large && largeInFlight >= LARGE_IN_FLIGHT ? { status: 503 as const, reason: `${LARGE_IN_FLIGHT} large requests already being read` } : undefined);
           if (refused) {
             throttle.warn(`slack:${req.socket.remoteAddress ?? '?'}`, { status: refused.status, reason: refused.reason }, 'slack request refused before reading its body');
             res.writeHead(refused.status, refused.status === 503 ? { 'retry-after': '1' } : {}).end();
             return;
           }
-          inFlight++;
-          res.once('close', () => inFlight--);
+          if (large) {
+            largeInFlight++;
+            res.once('close', () => largeInFlight--);
+          }
           http.requestListener(req, res);
         });
       }

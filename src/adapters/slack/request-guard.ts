@@ -26,12 +26,24 @@ export const UNSIGNED_BODY_LIMIT = 4 * 1024;
 export const SLACK_CLOCK_WINDOW_SEC = 5 * 60;
 
 /**
- * Requests read at once. Slack delivers a workspace's events a few at a time; 64 bodies of
- * at most 1 MiB bound what forged-signature requests can make the process hold (64 MiB)
- * while their signatures cannot yet be checked. Past it: 503 with Retry-After, which Slack
- * retries.
+ * Bodies larger than this (or of unknown length) are "large": almost every delivery Slack
+ * makes is a few kilobytes, and only a message of tens of thousands of characters is larger.
  */
-export const SLACK_IN_FLIGHT = 64;
+export const SMALL_BODY = 64 * 1024;
+
+/**
+ * Large bodies read at once. Their signatures can only be checked once they have arrived,
+ * so forged ones dripped slowly would each hold up to 1 MiB until the request timeout;
+ * 16 at once bounds that to 16 MiB, while small requests (Slack's usual) still get in. Past
+ * it: 503 with Retry-After (Slack retries events).
+ */
+export const LARGE_IN_FLIGHT = 16;
+
+/** Whether a request counts against LARGE_IN_FLIGHT. */
+export function isLarge(headers: IncomingHttpHeaders): boolean {
+  const length = header(headers, 'content-length');
+  return length === undefined || !(Number(length) <= SMALL_BODY);
+}
 
 export interface Refusal {
   status: 401 | 413 | 503;
