@@ -7,7 +7,9 @@
  * It passes when the bridge's RSS stays under 400 MB, every /healthz probe (one per 100 ms)
  * answers within 100 ms, and each person gets a worded answer.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { connect } from 'node:net';
 import { createOuroClient } from '../src/ouro/index.ts';
 import { crashNote, spawnBridge, type BridgeChild } from './children.ts';
@@ -33,7 +35,26 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
-/** One slow request: headers that pass, then 8 KB every 100 ms. Resolves with the status line's code, or 'closed'. */
+/**
+ * /healthz timed from a process of its own: this one streams the huge answers (the sandbox
+ * lives here), so its event loop would add its own delays to what it measures.
+ */
+const PROBE = `
+const http = require('node:http');
+const url = process.argv[1];
+const agent = new http.Agent({ keepAlive: true });
+(function next() {
+  const t = performance.now();
+  http.get(url, { agent }, (res) => {
+    res.resume();
+    res.on('end', () => { process.stdout.write((res.statusCode === 200 ? performance.now() - t : -1) + '\\n'); setTimeout(next, 100); });
+  }).on('error', () => { process.stdout.write('-1\\n'); setTimeout(next, 100); });
+})();
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
+/** One slow request: headers that pass, then 8 KB every 100 ms up to what it declared. Resolves with the status line's code, or how it ended. */
 function slowRequest(url: string, declared: number, deadline: number): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
@@ -59,9 +80,12 @@ function slowRequest(url: string, declared: number, deadline: number): Promise<s
           `x-slack-request-timestamp: ${ts}\r\nx-slack-signature: v0=${'0'.repeat(64)}\r\n\r\n`,
       );
       const chunk = Buffer.alloc(8 * 1024, 'x');
+      let sent = 0;
       timer = setInterval(() => {
         if (Date.now() > deadline) return done('gave up');
-        socket.write(chunk);
+        const n = Math.min(chunk.length, declared - sent);
+        if (n > 0) socket.write(chunk.subarray(0, n));
+        sent += n;
       }, 100);
     });
   });
@@ -77,18 +101,26 @@ export async function loadScenario(o: LoadOptions): Promise<Row> {
     const dataset = await ouro.datasets.create({ name: 'soak_huge', visibility: 'public', rows: [{ s: 'x' }] });
     bridge = await spawnBridge('bridge', { env: world.env });
     world.slack.deliverOverHttp(`${bridge.url}/slack/events`, SIGNING_SECRET);
+    // Warm-up: one command answered before the load, so cold code is not what is measured.
+    const warm = await world.slack.command('help', { channel: CHANNEL });
+    while (!world.slack.hooks.some((h) => `${world.slack.url}/hooks/${h.id}` === warm.responseUrl) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const pid = bridge.pid;
     const baseline = rssMb(pid) ?? 0;
     let maxRss = baseline;
     const probes: number[] = [];
+    const prober = spawn(process.execPath, ['-e', PROBE, `${bridge.url}/healthz`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    prober.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const lines = out.split('\n');
+      out = lines.pop()!;
+      for (const l of lines) probes.push(Number(l) < 0 ? Number.POSITIVE_INFINITY : Number(l));
+    });
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const t = performance.now();
-        const ok = await fetch(`${bridge!.url}/healthz`).then((r) => r.ok, () => false);
-        probes.push(ok ? performance.now() - t : Number.POSITIVE_INFINITY);
         maxRss = Math.max(maxRss, rssMb(pid) ?? 0);
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 50));
       }
     })();
 
@@ -112,6 +144,8 @@ export async function loadScenario(o: LoadOptions): Promise<Row> {
     await new Promise((r) => setTimeout(r, 1_000));
     sampling = false;
     await sampler;
+    prober.stdin.end();
+    prober.kill();
     const endRss = rssMb(pid) ?? 0;
     const crashes = bridge.crashed() ? 1 : 0;
     const byOutcome = new Map<string, number>();
@@ -131,6 +165,7 @@ export async function loadScenario(o: LoadOptions): Promise<Row> {
         `RSS ${baseline.toFixed(0)} MB before, max ${maxRss.toFixed(0)} MB (limit ${RSS_LIMIT_MB}), ${endRss.toFixed(0)} MB after; ` +
         `/healthz ${probes.length} probes, p99 ${p99.toFixed(1)} ms, max ${healthzMax.toFixed(1)} ms (limit ${HEALTHZ_LIMIT_MS}); ` +
         `slow requests answered ${[...byOutcome].map(([k, v]) => `${k}×${v}`).join(', ')}; ` +
+        `machine load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; ` +
         `query answers ${worded ? 'worded' : `NOT as expected: ${JSON.stringify(texts.map((t) => t.slice(0, 80)))}`}` +
         crashNote([bridge]),
     });

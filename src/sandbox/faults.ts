@@ -154,7 +154,17 @@ export async function streamHuge(res: import('node:http').ServerResponse, bytes:
     const ok = res.write(first ? chunk : `,${chunk}`);
     first = false;
     sent += chunk.length + 1;
-    if (!ok) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    if (!ok) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go);
+          res.off('close', go);
+          resolve();
+        };
+        res.on('drain', go);
+        res.on('close', go);
+      });
+    }
   }
   if (!res.destroyed) res.end('],"error":null}');
 }
