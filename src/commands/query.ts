@@ -15,8 +15,12 @@ import { UserError, type CommandSpec } from './spec.ts';
 
 /** Rows fetched when the user gives no LIMIT: enough for a CSV, bounded for memory and the 10 s limit. */
 export const DEFAULT_LIMIT = 1000;
-/** Rows kept from one answer (a user's own LIMIT may ask for more); the rest is dropped with a note. */
-export const MAX_ROWS = 1000;
+/**
+ * Rows kept from one answer (a user's own LIMIT may ask for more); the rest is dropped with
+ * a note. Ten thousand rows is more than anyone reads in chat or a spreadsheet glance, and
+ * the CSV of them stays small; the 4 MiB read cap (datasets.ts) bounds wide rows first.
+ */
+export const MAX_ROWS = 10_000;
 /** Rows put in the reply's table block; the full result always goes in the CSV. */
 export const TABLE_ROWS = 50;
 /** Without SQL: the first rows shown under the columns. */

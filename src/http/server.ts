@@ -40,8 +40,8 @@ export const HTTP_LIMITS = {
   maxConnections: 256,
 } as const;
 
-export function createHttpServer(logger: Logger, limits: Partial<typeof HTTP_LIMITS> = {}): HttpServer {
-  const l = { ...HTTP_LIMITS, ...limits };
+export function createHttpServer(logger: Logger): HttpServer {
+  const l = HTTP_LIMITS;
   const routes: Route[] = [];
   const server = createServer({ headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkEveryMs }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -46,11 +46,11 @@ describe('what one answer may hold', () => {
     );
   });
 
-  it('rows past 1,000 are dropped with a note', async () => {
-    const r = await run('query screening_runs SELECT * FROM {{table}} LIMIT 1200');
-    expect(r.reply.text).toContain('Showing the first 1,000 of 1,200 rows; narrow your query');
+  it('rows past 10,000 are dropped with a note', async () => {
+    const r = await run('query screening_runs SELECT run_id, mae_ev FROM {{table}} CROSS JOIN generate_series(1, 10) LIMIT 12000');
+    expect(r.reply.text).toContain('Showing the first 10,000 of 12,000 rows; narrow your query');
     const csv = r.reply.files?.[0]?.content;
-    expect(String(csv).trim().split('\n')).toHaveLength(1 + 1000);
+    expect(String(csv).trim().split('\n')).toHaveLength(1 + 10_000);
   });
 
   it('SQL past 10,000 characters is refused in words before anything is sent to Ouro', async () => {
