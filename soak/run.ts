@@ -6,7 +6,8 @@
  *   2. two replicas on PostgreSQL sharing the burst, one killed -9 and not restarted;
  *   3. Ouro down for a while (connections dropped, then 500s), then a 429 storm;
  *   4. Slack redelivering every event (three POSTs each), some copies concurrently;
- *   5. fast-check fuzzing of the parsers and converters.
+ *   5. fast-check fuzzing of the parsers and converters;
+ *   6. load: slow forged-signature requests and huge query answers (RSS, /healthz).
  * Each prints a row as it ends; the run ends with one table and exits 1 on any loss,
  * double, order break, dead job or crash (2 on bad usage).
  *
@@ -18,6 +19,7 @@ import { killAll } from './children.ts';
 import { countProcessFaults, faultCount, processFaults } from './process-faults.ts';
 import { makeRng } from './rng.ts';
 import { fuzzScenario } from './scenario-fuzz.ts';
+import { loadScenario } from './scenario-load.ts';
 import { killScenario } from './scenario-kill.ts';
 import { outageScenario } from './scenario-outage.ts';
 import { replicasScenario } from './scenario-replicas.ts';
@@ -48,9 +50,9 @@ function parseFlags(argv: string[]): Flags {
       if (!Number.isInteger(flags.seed)) throw new Error('--seed must be an integer');
     } else if (a.startsWith('--only')) {
       flags.only = new Set(value().split(',').map(Number));
-      if ([...flags.only].some((n) => !(n >= 1 && n <= 5))) throw new Error('--only takes scenario numbers 1–5, e.g. --only 1,3');
+      if ([...flags.only].some((n) => !(n >= 1 && n <= 6))) throw new Error('--only takes scenario numbers 1–6, e.g. --only 1,3');
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('Usage: npm run soak -- [--quick] [--seed N] [--only 1,2,3,4,5]\n');
+      process.stdout.write('Usage: npm run soak -- [--quick] [--seed N] [--only 1,2,3,4,5,6]\n');
       process.exit(0);
     } else throw new Error(`unknown argument "${a}" (try --help)`);
   }
@@ -78,7 +80,8 @@ function budgetLine(s: Sizes, only: Set<number> | undefined): string {
   if (on(3)) parts.push(`3: ≤ ${s.outage.budgetMs / 1000} s (outage ${s.outage.downMs / 1000} s + storm ${s.outage.stormMs / 1000} s)`);
   if (on(4)) parts.push(`4: ≤ ${s.retries.budgetMs / 1000} s`);
   if (on(5)) parts.push(`5: ${s.fuzzRuns} cases × target`);
-  const total = [on(1) && s.kill.budgetMs, on(2) && s.replicas.budgetMs, on(3) && s.outage.budgetMs, on(4) && s.retries.budgetMs].reduce<number>((a, b) => a + (b || 0), 0);
+  if (on(6)) parts.push(`6: ≤ ${s.load.budgetMs / 1000} s`);
+  const total = [on(1) && s.kill.budgetMs, on(2) && s.replicas.budgetMs, on(3) && s.outage.budgetMs, on(4) && s.retries.budgetMs, on(6) && s.load.budgetMs].reduce<number>((a, b) => a + (b || 0), 0);
   return `budget: ${parts.join('; ')}; hard bound ≈ ${Math.ceil(total / 60_000)} min + fuzz`;
 }
 
@@ -130,6 +133,7 @@ async function main(): Promise<number> {
   await run(3, 'Ouro down, then a 429 storm', () => outageScenario(s.outage));
   await run(4, 'Slack retries of every event', () => slackRetriesScenario(s.retries));
   await run(5, 'fuzzing', () => fuzzScenario(s.fuzzRuns, flags.seed));
+  await run(6, 'slow requests and huge answers', () => loadScenario(s.load));
 
   const faults = faultCount();
   rows.push(checkRow({

@@ -88,16 +88,17 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** The runtime's logger: LOG_LEVEL, and every configured secret scrubbed from each line. */
+export function loggerFor(config: Config, destination?: NodeJS.WritableStream): Logger {
+  const secrets = [config.webhookSecret, config.ouro.apiKey, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token];
+  return createLogger({ level: config.logLevel, secrets, ...(destination ? { destination, pretty: false } : {}) });
+}
+
 /** Ten seconds: Kubernetes' default grace period is 30 s, and adapters need some of it. */
 const DEFAULT_DRAIN_MS = 10_000;
 
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const logger =
-    opts.logger ??
-    createLogger({
-      level: config.logLevel,
-      secrets: [config.webhookSecret, config.ouro.apiKey, config.slack?.botToken, config.discord?.token],
-    });
+  const logger = opts.logger ?? loggerFor(config);
   if (!config.ouro.apiKey) throw new ConfigError('OURO_API_KEY', 'required: a personal access token from ouro.foundation/settings/api-keys');
 
   const metrics = opts.metrics ?? createMetrics();

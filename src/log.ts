@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { safeError, stripTokens } from './redact.ts';
 
 export type { Logger };
 
@@ -49,26 +50,19 @@ export interface LogOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/**
+ * Two guards on every line: errors under `err` (and `cause`) are reduced by `safeError`
+ * (status and message, no request bodies), and the written line passes `stripTokens`
+ * (token patterns and the configured secrets), whatever field a token hid in.
+ */
 export function createLogger(opts: LogOptions = {}): Logger {
   const pretty = opts.pretty ?? Boolean(process.stdout.isTTY);
   const secrets = (opts.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
-  const scrub = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join('[Redacted]'), s);
-  const options = {
+  const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
-    // pino crashes on `hooks: undefined`, so the key is present only with secrets to scrub.
-    ...(secrets.length
-      ? {
-          hooks: {
-            logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-              method.apply(
-                this,
-                args.map((a) => (typeof a === 'string' ? scrub(a) : a)),
-              );
-            },
-          },
-        }
-      : {}),
+    serializers: { err: safeError, error: safeError, cause: safeError },
+    hooks: { streamWrite: (line: string) => stripTokens(line, secrets) },
   };
   if (pretty && !opts.destination) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } } });

@@ -5,6 +5,7 @@
  */
 import type { CommandRunner, CommandUser } from '../commands/types.ts';
 import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
+import { INTERNAL_FAILURE } from '../commands/describe-error.ts';
 import type { Logger } from '../log.ts';
 import type { Platform } from '../store/types.ts';
 import { channelKeyOf } from './chat-ref.ts';
@@ -40,11 +41,6 @@ export function createInteractive(deps: InteractiveDeps) {
     }
   }
 
-  function failureReply(err: unknown): RichReply {
-    const reason = err instanceof Error && err.message ? err.message : 'an unexpected error';
-    return textReply(`Sorry — that did not work: ${reason}`);
-  }
-
   async function command(adapter: ChatAdapter, e: CommandInvoked): Promise<void> {
     if (!deps.commands) {
       await reply(adapter, e.replyTo, textReply('Commands are not enabled on this bridge.'), 'invoker');
@@ -60,7 +56,7 @@ export function createInteractive(deps: InteractiveDeps) {
       await reply(adapter, e.replyTo, result.reply, result.visibility);
     } catch (err) {
       logger.error({ err, text: e.text }, 'command failed');
-      await reply(adapter, e.replyTo, failureReply(err), 'invoker');
+      await reply(adapter, e.replyTo, textReply(INTERNAL_FAILURE), 'invoker');
     }
   }
 
@@ -88,7 +84,7 @@ export function createInteractive(deps: InteractiveDeps) {
       await reply(adapter, e.replyTo, result.reply, result.visibility);
     } catch (err) {
       logger.error({ err, actionId: e.actionId }, 'button press failed');
-      await reply(adapter, e.replyTo, failureReply(err), 'invoker');
+      await reply(adapter, e.replyTo, textReply(INTERNAL_FAILURE), 'invoker');
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * Ouro webhook deliveries → "sync conversation" jobs. The route has already checked the
  * path secret. Only `new-message` is acted on; a repeated `delivery_id` is dropped; events
- * the bridge's own account caused are skipped. The delivery's text is never used: the job
+ * the bridge's own account caused, and conversations no chat thread mirrors, are skipped. The delivery's text is never used: the job
  * re-reads the conversation. Answers at once (Ouro does not wait for the relay).
  */
 import type { Logger } from '../log.ts';
@@ -55,6 +55,12 @@ export function createWebhookHandler(deps: WebhookDeps) {
     if (bot && d.actor?.id === bot) {
       logger.debug({ conversationId: d.conversationId }, "webhook for the bridge's own message skipped");
       return { status: 200, body: { status: 'skipped', reason: 'own message' } };
+    }
+    // Only a conversation mirrored into some chat thread has anywhere to go; anything else
+    // would be a job that reads Ouro for nothing (and anyone holding the URL could queue them).
+    if ((await store.threadsOfConversation(d.conversationId)).length === 0) {
+      logger.debug({ conversationId: d.conversationId }, 'webhook for a conversation no thread mirrors dropped');
+      return { status: 200, body: { status: 'ignored', reason: 'conversation not mirrored' } };
     }
     const payload: SyncPayload = { conversationId: d.conversationId, reason: 'webhook', receivedAt: deps.now() };
     // The job is recorded before the delivery id: if recording the id fails, the redelivery

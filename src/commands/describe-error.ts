@@ -1,6 +1,8 @@
 /**
  * Any failure → words for the person who ran the command. Ouro's typed errors carry status,
- * code and hint (src/ouro/errors.ts); SQL errors keep the Postgres message and hint.
+ * code and hint (src/ouro/errors.ts); SQL errors keep the Postgres message and hint. What
+ * only the operator can act on (a connection error's address, a 5xx's or our own error's
+ * message, a stack) stays in the log: chat gets words, never internals or tokens.
  */
 import {
   OuroConnectionError,
@@ -9,12 +11,17 @@ import {
   OuroPermissionDeniedError,
   OuroRateLimitError,
   OuroTimeoutError,
+  OuroTooLargeError,
 } from '../ouro/errors.ts';
+import { stripTokens } from '../redact.ts';
 import { ParseError } from './parse.ts';
 import { UserError } from './spec.ts';
 
 // SQLSTATE 57014 = query_canceled: what Postgres (and Ouro) report when statement_timeout fires.
 const QUERY_CANCELED = '57014';
+
+/** What chat is told about a failure inside the bridge; the details go to the log. */
+export const INTERNAL_FAILURE = 'Something went wrong inside the bridge, so this was not done. Try again; if it keeps failing, tell the bridge’s operator (the details are in its log).';
 
 export interface Described {
   text: string;
@@ -31,25 +38,31 @@ export function describeError(err: unknown, opts: { isQuery?: boolean } = {}): D
       : 'Ouro did not answer in time. Try again in a moment.';
     return { text, unexpected: false };
   }
+  if (err instanceof OuroTooLargeError) {
+    const mb = Math.round(err.maxBytes / (1024 * 1024));
+    return {
+      text: `The answer is larger than the ${mb} MB the bridge reads from Ouro at once, so it was not read to the end. Narrow your query: fewer columns, a WHERE clause, an aggregate or a smaller LIMIT.`,
+      unexpected: false,
+    };
+  }
   if (err instanceof OuroConnectionError) {
-    return { text: `Ouro is unreachable right now (${err.message}). Try again in a moment.${noRetry}`, unexpected: false };
+    return { text: `Ouro is unreachable right now. Try again in a moment.${noRetry}`, unexpected: false };
   }
   if (err instanceof OuroRateLimitError) {
     const s = err.retryAfterMs ? ` Try again in ${Math.ceil(err.retryAfterMs / 1000)} s.` : ' Try again shortly.';
     return { text: `Ouro is rate limiting the bridge.${s}`, unexpected: false };
   }
-  if (err instanceof OuroNotFoundError) return { text: `Not found on Ouro: ${err.message}`, unexpected: false };
+  if (err instanceof OuroNotFoundError) return { text: `Not found on Ouro: ${stripTokens(err.message)}`, unexpected: false };
   if (err instanceof OuroPermissionDeniedError) {
-    return { text: `Ouro refused: ${err.message} (the bridge's Ouro account lacks access).`, unexpected: false };
+    return { text: `Ouro refused: ${stripTokens(err.message)} (the bridge's Ouro account lacks access).`, unexpected: false };
   }
   if (err instanceof OuroError && err.status >= 400 && err.status < 500) {
     const hint = err.hint ? `\nHint: ${err.hint}` : '';
     const code = err.code && /^[0-9A-Z]{5}$/.test(err.code) ? ` (SQLSTATE ${err.code})` : '';
-    return { text: `Ouro rejected it: ${err.message}${code}${hint}`, unexpected: false };
+    return { text: stripTokens(`Ouro rejected it: ${err.message}${code}${hint}`), unexpected: false };
   }
   if (err instanceof OuroError) {
-    return { text: `Ouro failed (${err.status || 'no response'}): ${err.message}. Try again in a moment.${noRetry}`, unexpected: true };
+    return { text: `Ouro answered with an error${err.status ? ` (HTTP ${err.status})` : ''}. Try again in a moment.${noRetry}`, unexpected: true };
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return { text: `Something went wrong inside the bridge: ${message}`, unexpected: true };
+  return { text: INTERNAL_FAILURE, unexpected: true };
 }

@@ -5,6 +5,7 @@
 import { silentLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { describeError } from './describe-error.ts';
+import { withCommandGate } from './gate.ts';
 import { helpSpec } from './help.ts';
 import { linkSpec, unlinkSpec } from './link.ts';
 import { mirrorSpecs } from './mirror.ts';
@@ -80,7 +81,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
   registry = createRegistry(commandSpecs(() => registry));
   const reviewSpec = registry.get('quest review')!;
 
-  return {
+  const runner: CommandRunner = {
     run: (cmd) => dispatch(registry, deps, cmd),
 
     /**
@@ -120,4 +121,5 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       }
     },
   };
+  return withCommandGate(runner);
 }

@@ -15,6 +15,12 @@ import { UserError, type CommandSpec } from './spec.ts';
 
 /** Rows fetched when the user gives no LIMIT: enough for a CSV, bounded for memory and the 10 s limit. */
 export const DEFAULT_LIMIT = 1000;
+/**
+ * Rows kept from one answer (a user's own LIMIT may ask for more); the rest is dropped with
+ * a note. Ten thousand rows is more than anyone reads in chat or a spreadsheet glance, and
+ * the CSV of them stays small; the 4 MiB read cap (datasets.ts) bounds wide rows first.
+ */
+export const MAX_ROWS = 10_000;
 /** Rows put in the reply's table block; the full result always goes in the CSV. */
 export const TABLE_ROWS = 50;
 /** Without SQL: the first rows shown under the columns. */
@@ -22,9 +28,40 @@ export const PREVIEW_ROWS = 10;
 /** What "fits a chat message": Discord's 2,000 characters, the smaller of the two platforms. */
 const CHAT_CHARS = 2000;
 
+/**
+ * The longest SQL accepted: far above any query typed into a chat box (Discord's string
+ * options stop at 6,000 characters), and it keeps a pasted megabyte away from Ouro.
+ */
+export const MAX_SQL_CHARS = 10_000;
+
+// Every pattern here is linear: no quantified group can match the same text two ways.
 const HAS_LIMIT = /\b(limit|offset|fetch\s+first)\b/i;
 const READ_QUERY = /^\s*(\(\s*)*(select|with)\b/i;
-const COMMENTS = /\/\*[\s\S]*?\*\/|--[^\n]*/g;
+
+/** The SQL with its comments blanked, in one pass (an unclosed block comment runs to the end). */
+export function withoutComments(sql: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < sql.length - 1; ) {
+    const two = sql.slice(i, i + 2);
+    if (two !== '--' && two !== '/*') {
+      i++;
+      continue;
+    }
+    out += `${sql.slice(from, i)} `;
+    const end = two === '--' ? sql.indexOf('\n', i + 2) : sql.indexOf('*/', i + 2);
+    i = end < 0 ? sql.length : two === '--' ? end : end + 2;
+    from = i;
+  }
+  return out + sql.slice(from);
+}
+
+/** Without trailing whitespace and semicolons. */
+function trimEnd(sql: string): string {
+  let end = sql.length;
+  while (end > 0 && /[\s;]/.test(sql[end - 1]!)) end--;
+  return sql.slice(0, end).trim();
+}
 
 /**
  * Adds `LIMIT n` to a SELECT/WITH that has no LIMIT/OFFSET/FETCH (on its own line, so a
@@ -32,8 +69,8 @@ const COMMENTS = /\/\*[\s\S]*?\*\/|--[^\n]*/g;
  * for Ouro to refuse in its own words.
  */
 export function ensureLimit(sql: string, limit = DEFAULT_LIMIT): { sql: string; added: boolean } {
-  const trimmed = sql.trim().replace(/;+\s*$/, '');
-  const code = trimmed.replace(COMMENTS, ' ');
+  const trimmed = trimEnd(sql);
+  const code = withoutComments(trimmed);
   if (!READ_QUERY.test(code) || HAS_LIMIT.test(code)) return { sql: trimmed, added: false };
   return { sql: `${trimmed}\nLIMIT ${limit}`, added: true };
 }
@@ -79,6 +116,9 @@ export const querySpec: CommandSpec = {
   ],
   admin: false,
   async handler({ args, link, scope, deps }) {
+    if (args.SQL && args.SQL.length > MAX_SQL_CHARS) {
+      throw new UserError(`That SQL is ${args.SQL.length.toLocaleString('en-US')} characters long; the bridge takes up to ${MAX_SQL_CHARS.toLocaleString('en-US')}. Shorten the query and try again.`);
+    }
     const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link, scope);
     const dataset: Dataset = scope.admit(await deps.ouro.datasets.get(id), 'dataset');
     const name = dataset.name ?? id;
@@ -115,8 +155,12 @@ export const querySpec: CommandSpec = {
       }
       throw err;
     }
-    const table = toTable(rows);
     const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added${rows.length >= DEFAULT_LIMIT ? '; there may be more rows' : ''}.`] : [];
+    if (rows.length > MAX_ROWS) {
+      notes.push(`Showing the first ${MAX_ROWS.toLocaleString('en-US')} of ${plural(rows.length, 'row')}; narrow your query (a WHERE clause, an aggregate or a smaller LIMIT) to see the rest.`);
+      rows = rows.slice(0, MAX_ROWS);
+    }
+    const table = toTable(rows);
     return { reply: resultReply(name, table, notes, `${slug(name)}-query`), shows: [dataset] };
   },
 };

@@ -7,6 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.ts';
+import { createWarnThrottle } from '../log-throttle.ts';
 import { readBody, sendJson, type HttpServer } from './server.ts';
 
 /** The parts of the bridge the routes use (structural: see src/bridge/index.ts). */
@@ -87,10 +88,11 @@ export async function checkReadiness(parts: ReadinessParts): Promise<Readiness> 
 
 export function registerCoreRoutes(http: HttpServer, opts: CoreRouteOptions): void {
   const log = opts.logger.child({ route: WEBHOOK_ROUTE });
+  const throttle = createWarnThrottle(log);
 
   http.route('POST', '/ouro/webhooks/*', async (req, res, { rest }) => {
     if (!opts.webhookSecret || rest.includes('/') || !secretMatches(rest, opts.webhookSecret)) {
-      log.warn('webhook with a wrong or missing secret refused');
+      throttle.warn(`webhook:${req.socket.remoteAddress ?? '?'}`, {}, 'webhook with a wrong or missing secret refused');
       req.resume();
       sendJson(res, 404, { error: 'not found' });
       return;
@@ -100,7 +102,7 @@ export function registerCoreRoutes(http: HttpServer, opts: CoreRouteOptions): vo
       body = JSON.parse(await readBody(req));
     } catch (err) {
       const status = (err as { status?: number }).status ?? 400;
-      log.warn({ status }, 'webhook body refused');
+      throttle.warn(`webhook-body:${req.socket.remoteAddress ?? '?'}`, { status }, 'webhook body refused');
       sendJson(res, status, { error: status === 413 ? 'body too large' : 'body is not JSON' });
       return;
     }

@@ -23,9 +23,27 @@ export interface HttpServer {
   readonly server: Server;
 }
 
+/**
+ * Limits of the one port, which faces the internet in HTTP mode. Slack, Ouro and probes send
+ * their whole request at once and Slack gives up on an answer after 3 s, so a request still
+ * arriving after a few seconds is not one of theirs: holding it only holds memory.
+ * - headers within 5 s, the whole request within 10 s (Node's defaults are 60 s and 300 s);
+ * - the timers are checked every second (Node checks every 30 s by default);
+ * - at most 256 open connections: Slack's and Ouro's deliveries come a few at a time (a
+ *   load balancer reuses its keep-alive connections); past that a new socket is closed at
+ *   once, which bounds what unauthenticated clients can make the process hold.
+ */
+export const HTTP_LIMITS = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  checkEveryMs: 1_000,
+  maxConnections: 256,
+} as const;
+
 export function createHttpServer(logger: Logger): HttpServer {
+  const l = HTTP_LIMITS;
   const routes: Route[] = [];
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkEveryMs }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const route = routes.find(
       (r) => r.method === req.method && (r.prefix ? path.startsWith(r.path) : path === r.path),
@@ -48,6 +66,7 @@ export function createHttpServer(logger: Logger): HttpServer {
   // Slack's and Discord's retries and load balancers hold connections open; keep-alive past
   // a typical proxy idle timeout (60 s) avoids resets on reused sockets.
   server.keepAliveTimeout = 65_000;
+  server.maxConnections = l.maxConnections;
   return {
     server,
     route(method, path, handler) {

@@ -59,6 +59,15 @@ export class OuroTimeoutError extends OuroError {}
 /** The connection failed or broke before a response arrived (status 0). */
 export class OuroConnectionError extends OuroError {}
 
+/** The answer was larger than the caller reads (`maxBytes`); reading stopped there. */
+export class OuroTooLargeError extends OuroError {
+  constructor(init: OuroErrorInit & { maxBytes: number }) {
+    super(init);
+    this.maxBytes = init.maxBytes;
+  }
+  readonly maxBytes: number;
+}
+
 type ErrorClass = new (init: OuroErrorInit) => OuroError;
 
 const BY_STATUS: Record<number, ErrorClass> = {

@@ -19,6 +19,7 @@ import {
   OuroConnectionError,
   OuroError,
   OuroTimeoutError,
+  OuroTooLargeError,
   isRetryable,
 } from './errors.ts';
 import type { OuroClientOptions, OuroRequestEvent } from './client-types.ts';
@@ -56,6 +57,8 @@ export interface TransportRequest {
   raw?: boolean;
   /** false only for the token exchange itself. */
   auth?: boolean;
+  /** Read at most this many bytes of the answer; past it, reading stops with OuroTooLargeError. */
+  maxBytes?: number;
 }
 
 export interface TransportResult<T> {
@@ -189,7 +192,10 @@ export class Transport {
         dispatcher: this.dispatcher,
       });
       status = res.statusCode;
-      const text = await res.body.text();
+      const text = req.maxBytes === undefined ? await res.body.text() : await readCapped(res.body, req.maxBytes, () => ctrl.abort());
+      if (text === undefined) {
+        throw new OuroTooLargeError({ status, method: req.method, url: req.path, maxBytes: req.maxBytes!, message: `the answer is larger than ${req.maxBytes} bytes` });
+      }
       const requestId = header(res.headers['x-request-id']);
       const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
       if (req.raw && status >= 200 && status < 300) {
@@ -238,6 +244,21 @@ export class Transport {
     const keyName = result.data?.api_key_name;
     return typeof keyName === 'string' && keyName ? { token, keyName } : { token };
   }
+}
+
+/** The body as text, or undefined (and the request aborted) once it passes `maxBytes`. */
+async function readCapped(body: AsyncIterable<Buffer>, maxBytes: number, abort: () => void): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      abort();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isTimeout(e: OuroError): boolean {

@@ -7,7 +7,7 @@ import { ApiError } from './router.ts';
  * `forMs` how long it stays active; with neither it lasts until `clear()`.
  */
 
-export type FaultMode = '429' | '500' | 'slow' | '200-error' | 'drop';
+export type FaultMode = '429' | '500' | 'slow' | '200-error' | 'drop' | 'huge';
 
 export interface FaultSpec {
   route: RegExp | string;
@@ -18,6 +18,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** 200-error only: the `status` inside the error object (default 500). */
   errorStatus?: number;
+  /** huge only: the size of the streamed answer, rows of 1,000 characters (default 150 MB). */
+  bytes?: number;
   times?: number;
   forMs?: number;
 }
@@ -35,14 +37,15 @@ interface Active {
   until: number;
 }
 
-export const FAULT_MODES: readonly FaultMode[] = ['429', '500', 'slow', '200-error', 'drop'];
+export const FAULT_MODES: readonly FaultMode[] = ['429', '500', 'slow', '200-error', 'drop', 'huge'];
 
 /** What the server should do for a request a fault hit. */
 export type FaultAction =
   | { kind: 'error'; error: ApiError }
   | { kind: 'error-200'; body: Record<string, unknown> }
   | { kind: 'drop' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  | { kind: 'huge'; bytes: number };
 
 export class Faults implements FaultControl {
   private active: Active[] = [];
@@ -98,6 +101,8 @@ export class Faults implements FaultControl {
         return { kind: 'drop' };
       case 'slow':
         return { kind: 'delay', ms: s.delayMs ?? 1000 };
+      case 'huge':
+        return { kind: 'huge', bytes: s.bytes ?? 150_000_000 };
     }
   }
 
@@ -124,11 +129,42 @@ export function faultFromJson(body: Record<string, unknown>): FaultSpec {
     throw new ApiError(400, 'invalid_body', `mode must be one of ${FAULT_MODES.join(', ')}`);
   }
   const spec: FaultSpec = { route: regex === true ? new RegExp(route) : route, mode: mode as FaultMode };
-  for (const k of ['retryAfterSeconds', 'delayMs', 'errorStatus', 'times', 'forMs'] as const) {
+  for (const k of ['retryAfterSeconds', 'delayMs', 'errorStatus', 'times', 'forMs', 'bytes'] as const) {
     const v = body[k];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ApiError(400, 'invalid_body', `${k} must be a non-negative number`);
     spec[k] = v;
   }
   return spec;
+}
+
+/**
+ * A `huge` answer: a 200 `{"data": [rows…], "error": null}` of about `bytes` bytes, written
+ * as it is read (never held whole), stopped when the client goes away. For load tests of
+ * what a client keeps of a very large query result.
+ */
+export async function streamHuge(res: import('node:http').ServerResponse, bytes: number): Promise<void> {
+  const row = `{"s":"${'x'.repeat(1000)}"}`;
+  const chunk = Array.from({ length: 64 }, () => row).join(',');
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"data":[');
+  let sent = 0;
+  let first = true;
+  while (sent < bytes && !res.destroyed) {
+    const ok = res.write(first ? chunk : `,${chunk}`);
+    first = false;
+    sent += chunk.length + 1;
+    if (!ok) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go);
+          res.off('close', go);
+          resolve();
+        };
+        res.on('drain', go);
+        res.on('close', go);
+      });
+    }
+  }
+  if (!res.destroyed) res.end('],"error":null}');
 }

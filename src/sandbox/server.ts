@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { App } from './app.ts';
 import { authenticate } from './auth.ts';
-import type { Faults } from './faults.ts';
+import { streamHuge, type Faults } from './faults.ts';
 import { ApiError, readJsonBody, send, sendError, type Router } from './router.ts';
 
 /**
@@ -34,6 +34,11 @@ export function createSandboxServer(
             return;
           }
           if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+          if (fault?.kind === 'huge') {
+            req.resume();
+            await streamHuge(res, fault.bytes);
+            return;
+          }
         }
         const hit = router.match(method, path);
         if (!hit) throw new ApiError(404, 'route_not_found', `No route ${method} ${path} in the Ouro sandbox`);

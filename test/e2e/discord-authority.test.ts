@@ -16,7 +16,7 @@ const STRANGER = '999999999999999999';
 
 let h: DiscordApp;
 beforeAll(async () => {
-  h = await startDiscordApp({ OURO_ALLOWED_ORGS: 'Ouro Lab' });
+  h = await startDiscordApp({ env: { OURO_ALLOWED_ORGS: 'Ouro Lab' } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -89,7 +89,7 @@ describe('messages in a server the operator did not allow', () => {
   let other: DiscordApp;
   beforeAll(async () => {
     // The fake's own server is the stranger here.
-    other = await startDiscordApp({ DISCORD_ALLOWED_GUILDS: '111111111111111111' });
+    other = await startDiscordApp({ env: { DISCORD_ALLOWED_GUILDS: '111111111111111111' } });
   }, 60_000);
   afterAll(async () => {
     await other?.close();

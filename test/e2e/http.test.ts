@@ -57,6 +57,7 @@ beforeAll(async () => {
     tuning: { pollMs: 20, reconcileEveryMs: 0 },
   });
   ({ url } = await app.start());
+  await app.store.linkThread({ platform: 'console', workspace: 'http', channel: 'main', thread: '1', conversationId: '019e2a0f-4c21-7b3e-9a10-5d2e8f7c1a01' });
 });
 
 afterAll(async () => {
@@ -105,6 +106,13 @@ describe('HTTP routes', () => {
     expect(await bad.json()).toEqual({ error: 'body is not JSON' });
     const malformed = await post(`/ouro/webhooks/${SECRET}`, { hello: 'world' });
     expect(malformed.status).toBe(400);
+  });
+
+  it('a delivery for a conversation no thread mirrors is dropped before the queue', async () => {
+    const before = (await app.store.listJobs()).length;
+    const r = await post(`/ouro/webhooks/${SECRET}`, delivery('d-unmirrored', '019e2a0f-4c21-7b3e-9a10-5d2e8f7c1aff'));
+    expect(await r.json()).toEqual({ status: 'ignored', reason: 'conversation not mirrored' });
+    expect(await app.store.listJobs()).toHaveLength(before);
   });
 
   it('never writes the webhook secret to the log', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DiscordAdapter } from '../../src/adapters/discord/index.ts';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, loggerFor, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
@@ -31,8 +31,14 @@ export interface DiscordApp {
   close(): Promise<void>;
 }
 
-/** `env`: more configuration (e.g. OURO_ALLOWED_ORGS); the fake's own server is allowed unless `env` says otherwise. */
-export async function startDiscordApp(env: Record<string, string> = {}): Promise<DiscordApp> {
+export interface DiscordAppOptions {
+  /** More configuration (e.g. OURO_ALLOWED_ORGS); the fake's own server is allowed unless it says otherwise. */
+  env?: Record<string, string>;
+  /** The runtime's own logger (LOG_LEVEL=info, secrets scrubbed) writing here; default: silent. */
+  logTo?: NodeJS.WritableStream;
+}
+
+export async function startDiscordApp(opts: DiscordAppOptions = {}): Promise<DiscordApp> {
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-discord-'));
   const fake = await startFakeDiscord();
   const sandbox = await startSandbox({ seed: 'demo', databaseUrl: process.env.TEST_DATABASE_URL, webhookRetryDelaysMs: [50, 200] });
@@ -47,11 +53,11 @@ export async function startDiscordApp(env: Record<string, string> = {}): Promise
     HOST: '127.0.0.1',
     PORT: '0',
     OURO_WEBHOOK_SECRET: SECRET,
-    LOG_LEVEL: 'silent',
-    ...env,
+    LOG_LEVEL: opts.logTo ? 'info' : 'silent',
+    ...opts.env,
   });
   const app = await createApp(config, {
-    logger: silentLogger,
+    logger: opts.logTo ? loggerFor(config, opts.logTo) : silentLogger,
     tuning: { pollMs: 20, reconcileEveryMs: 0, retry: { baseMs: 20, maxMs: 300, maxAttempts: 20 } },
     drainTimeoutMs: 2_000,
   });
@@ -82,8 +88,8 @@ export async function startDiscordApp(env: Record<string, string> = {}): Promise
  * The app with the default channel linked to "Ouro Lab" and mirroring threads: each
  * command run by an admin and answered (its deferred reply edited) before the next.
  */
-export async function startMirroringDiscordApp(): Promise<DiscordApp> {
-  const h = await startDiscordApp();
+export async function startMirroringDiscordApp(opts: DiscordAppOptions = {}): Promise<DiscordApp> {
+  const h = await startDiscordApp(opts);
   for (const text of ['link "Ouro Lab" materials', 'mirror threads']) {
     const { token } = h.command(text, { admin: true });
     await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000, text);

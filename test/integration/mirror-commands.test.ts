@@ -75,7 +75,8 @@ describe('commands and buttons through the core', () => {
     expect(seen).toEqual([{ text: 'query sales', user: { id: 'U-BOB', name: 'Bob', isPlatformAdmin: false }, channel: { platform: 'slack', workspace: 'T1', channel: 'C1' }, thread: '171.1' }]);
     expect(m.slack.replies).toHaveLength(1);
     expect(m.slack.replies[0]!.visibility).toBe('invoker');
-    expect(m.slack.replies[0]!.reply.text).toContain('the dataset service is down');
+    // The error's own message stays in the log; chat gets words.
+    expect(m.slack.replies[0]!.reply.text).toBe('Something went wrong inside the bridge, so this was not done. Try again; if it keeps failing, tell the bridge’s operator (the details are in its log).');
   });
 
   it('updates the card a button belongs to and replies to the presser', async () => {

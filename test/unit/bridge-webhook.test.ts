@@ -27,6 +27,7 @@ beforeEach(async () => {
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
+  await ts.store.linkThread({ platform: 'slack', workspace: 'T1', channel: 'C1', thread: '1.1', conversationId: 'conv-1' });
   handle = createWebhookHandler({ store, logger: silentLogger, metrics: noopMetrics, now: Date.now, botUserId: () => BOT, wake: () => {} });
 });
 afterEach(async () => {
@@ -48,6 +49,7 @@ describe('Ouro webhook handler', () => {
     ['another event', delivery({ event: 'comment' }), 200, { status: 'ignored', event: 'comment' }],
     ['no conversation', delivery({}, { conversation_id: undefined }), 200, { status: 'ignored', reason: 'no conversation_id' }],
     ['the bot itself', delivery({}, { user: { id: BOT } }), 200, { status: 'skipped', reason: 'own message' }],
+    ['a conversation no thread mirrors', delivery({}, { conversation_id: 'conv-elsewhere' }), 200, { status: 'ignored', reason: 'conversation not mirrored' }],
   ];
   it.each(cases)('%s → %i, nothing recorded', async (_name, body, status, answer) => {
     expect(await handle(body)).toEqual({ status, body: answer });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandSpecs } from '../../src/commands/index.ts';
-import { ensureLimit } from '../../src/commands/query.ts';
+import { ensureLimit, withoutComments } from '../../src/commands/query.ts';
 import { bindArgs, createRegistry, locate, type Registry } from '../../src/commands/registry.ts';
 import { closest, editDistance } from '../../src/commands/suggest.ts';
 
@@ -53,6 +53,34 @@ describe('ensureLimit', () => {
     ['DELETE FROM {{table}}', 'DELETE FROM {{table}}', false],
   ])('%j', (sql, expected, added) => {
     expect(ensureLimit(sql)).toEqual({ sql: expected, added });
+  });
+});
+
+describe('ensureLimit on a megabyte of hostile SQL', () => {
+  // The old `/;+\s*$/` took 24 s on 100,000 semicolons followed by a letter (quadratic).
+  const MB = 1_000_000;
+  it.each([
+    ['a run of semicolons, then a letter', `SELECT 1${';'.repeat(MB)}x`],
+    ['a run of semicolons at the end', `SELECT 1${';'.repeat(MB)}`],
+    ['unclosed block comments', `SELECT 1 ${'/*'.repeat(MB / 2)}`],
+    ['semicolons and spaces', `SELECT 1${'; '.repeat(MB / 2)}x`],
+    ['fetch without first', `SELECT 1 ${'fetch '.repeat(MB / 6)}`],
+    ['open parentheses', `${'( '.repeat(MB / 2)}x`],
+    ['line comments', `SELECT 1 ${'--'.repeat(MB / 2)}`],
+  ])('%s: answers in well under a second', (_name, sql) => {
+    const started = performance.now();
+    ensureLimit(sql);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it.each([
+    ['a /* b */ c', 'a   c'],
+    ['a -- b\nc', 'a  \nc'],
+    ['a /* never closed', 'a  '],
+    ['a --', 'a  '],
+    ['/**/', ' '],
+  ])('withoutComments(%j)', (sql, expected) => {
+    expect(withoutComments(sql)).toBe(expected);
   });
 });
 

@@ -24,6 +24,8 @@ import { createPacer } from './pacing.ts';
 import { registerPlaceGate } from './places.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
 import { AckAfterProcessingReceiver } from './socket-ack.ts';
+import { isLarge, LARGE_IN_FLIGHT, refuseBeforeBody, SLACK_BODY_LIMIT } from './request-guard.ts';
+import { createWarnThrottle, type WarnThrottle } from '../../log-throttle.ts';
 
 export type { SlackReplyTarget } from './outbound.ts';
 
@@ -58,15 +60,25 @@ export type SlackAdapter = ChatAdapter & {
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-function boltLogger(logger: Logger): BoltLogger {
+/**
+ * Bolt's lines into ours. Its debug lines (request and response bodies) pass only at
+ * LOG_LEVEL=debug or trace; its warn lines, one per bad request, are throttled per kind.
+ */
+function boltLogger(logger: Logger, throttle: WarnThrottle): BoltLogger {
   const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const debug = logger.isLevelEnabled('debug');
   return {
-    debug: (...m) => logger.debug(line(m)),
+    debug: (...m) => {
+      if (debug) logger.debug(line(m));
+    },
     info: (...m) => logger.info(line(m)),
-    warn: (...m) => logger.warn(line(m)),
+    warn: (...m) => {
+      const text = line(m);
+      throttle.warn(`bolt:${text.split(':', 1)[0]!.slice(0, 60)}`, {}, text);
+    },
     error: (...m) => logger.error(line(m)),
     setLevel: () => undefined,
-    getLevel: () => LogLevel.INFO,
+    getLevel: () => (debug ? LogLevel.DEBUG : LogLevel.INFO),
     setName: () => undefined,
   };
 }
@@ -89,10 +101,11 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     // A 429 comes back as an error with retryAfter; the pacer holds the channel and retries.
     rejectRateLimitedCalls: true,
   };
-  const blog = boltLogger(logger);
+  const throttle = createWarnThrottle(logger);
+  const blog = boltLogger(logger, throttle);
   const receiver = socket
     ? new AckAfterProcessingReceiver({ appToken: opts.appToken!, logger: blog, installerOptions: { clientOptions } })
-    : new HTTPReceiver({ signingSecret: opts.signingSecret!, logger: blog, processBeforeResponse: true, endpoints: [SLACK_EVENTS_PATH] });
+    : new HTTPReceiver({ signingSecret: opts.signingSecret!, logger: blog, processBeforeResponse: true, endpoints: [SLACK_EVENTS_PATH], bodyLimit: SLACK_BODY_LIMIT });
   const app = new App({ token: opts.botToken, receiver, clientOptions, logger: blog, deferInitialization: true });
   const self: SelfIds = {};
   const directory = createDirectory({ client: app.client, bridgeAdmins: opts.bridgeAdmins });
@@ -107,6 +120,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   let state: 'new' | 'running' | 'stopped' = 'new';
   let socketState = 'disconnected';
   let routed = false;
+  let largeInFlight = 0;
   let connections = 0;
   const freshSession: (() => void)[] = [];
   const onConnected = () => {
@@ -168,6 +182,24 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
           if (state !== 'running') {
             res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end('{"error":"slack adapter not running"}');
             return;
+          }
+          // A request answered before its body was read (refused here, or bolt's 413) ends its
+          // connection: the rest of that body is never read, and the socket is not reused.
+          res.once('finish', () => {
+            if (!req.complete) req.socket.destroySoon();
+          });
+          const large = isLarge(req.headers);
+          const refused =
+            refuseBeforeBody(req.headers, Date.now()) ??
+            (large && largeInFlight >= LARGE_IN_FLIGHT ? { status: 503 as const, reason: `${LARGE_IN_FLIGHT} large requests already being read` } : undefined);
+          if (refused) {
+            throttle.warn(`slack:${req.socket.remoteAddress ?? '?'}`, { status: refused.status, reason: refused.reason }, 'slack request refused before reading its body');
+            res.writeHead(refused.status, refused.status === 503 ? { 'retry-after': '1' } : {}).end();
+            return;
+          }
+          if (large) {
+            largeInFlight++;
+            res.once('close', () => largeInFlight--);
           }
           http.requestListener(req, res);
         });

@@ -10,6 +10,12 @@ import { z } from 'zod';
 
 /** The SDK keeps every upload body at or under this many bytes (docs/ouro-api.md §4.3). */
 export const MAX_BODY_BYTES = 1_000_000;
+/**
+ * The most of one query or rows answer the bridge reads: what it keeps (1,000 rows, see
+ * src/commands/query.ts) fits in it at 4 KB a row, and Discord's 10 MiB upload limit is
+ * more than the CSV of it needs. Past this, reading stops: a 150 MB answer costs 4 MiB.
+ */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** Rows kept in `preview` on create (the server shows the first ~12). */
 const PREVIEW_ROWS = 12;
 /** Ouro stores column names lowercase snake_case. */
@@ -55,13 +61,13 @@ export function datasetsResource(t: Transport): OuroClient['datasets'] {
     async query(id, sql, signal) {
       const where = { method: 'POST', path: `/datasets/${seg(id)}/query-custom` };
       // Read-only on the server, so a 429/503 may be repeated; a timeout is not (the query may be heavy).
-      const data = await t.call({ method: 'POST', path: where.path, body: { query: sql }, idempotent: true, noRetryOnTimeout: true, signal });
+      const data = await t.call({ method: 'POST', path: where.path, body: { query: sql }, idempotent: true, noRetryOnTimeout: true, maxBytes: MAX_ANSWER_BYTES, signal });
       return check(rowsSchema, data, where, 'data');
     },
     async data(id, opts = {}, signal) {
       const where = { method: 'GET', path: `/datasets/${seg(id)}/data` };
       const query = { limit: opts.limit ?? 100, offset: opts.offset ?? 0 };
-      const res = await t.send<unknown>({ method: 'GET', path: where.path, query, signal });
+      const res = await t.send<unknown>({ method: 'GET', path: where.path, query, maxBytes: MAX_ANSWER_BYTES, signal });
       return page(check(rowsSchema, res.data, where, 'data'), res.body, query);
     },
     async create(input, signal) {
