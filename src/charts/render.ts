@@ -1,0 +1,47 @@
+/**
+ * Vega-Lite spec → PNG without a browser: vega-lite compiles to Vega, Vega renders SVG
+ * headless (renderer `none`), resvg rasterises it with the shipped fonts only, so the
+ * machine's fonts never change the picture.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { CHART_FONT, FONT_FILES } from './fonts.ts';
+
+/** Chat apps show images up to about this width without scaling them down. */
+export const PNG_WIDTH = 1000;
+
+export interface RenderOptions {
+  /** Also let resvg load the machine's fonts (tests compare; the bridge never does). */
+  systemFonts?: boolean;
+}
+
+export interface RenderedChart {
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export async function toSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function svgToPng(svg: string, opts: RenderOptions = {}): RenderedChart {
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'width', value: PNG_WIDTH },
+    font: { loadSystemFonts: opts.systemFonts ?? false, fontFiles: [...FONT_FILES], defaultFontFamily: CHART_FONT },
+  });
+  const image = resvg.render();
+  const out = { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
+  return out;
+}
+
+export async function renderPng(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<RenderedChart> {
+  return svgToPng(await toSvg(spec), opts);
+}
