@@ -131,6 +131,6 @@ export function buildSpec(rows: readonly Record<string, unknown>[], enc: Encodin
       range: { category: PALETTE },
       view: { stroke: null },
     },
-  } as TopLevelSpec;
+  } as unknown as TopLevelSpec;
   return { spec, points: data.length, notes };
 }

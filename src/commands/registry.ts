@@ -154,7 +154,7 @@ export async function dispatch(registry: Registry, deps: CommandDeps, input: Com
     const result = await spec.handler({ input, args, flags, link, isAdmin, deps, log });
     return finish(result, link);
   } catch (err) {
-    const d = describeError(err, { isQuery: spec?.name === 'query' });
+    const d = describeError(err, { isQuery: spec?.name === 'query' || spec?.name === 'chart' });
     if (d.unexpected) log.error({ err }, 'command failed');
     return invoker(textReply(d.text));
   }
