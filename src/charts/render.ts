@@ -22,8 +22,26 @@ export interface RenderedChart {
   height: number;
 }
 
+/**
+ * vega-lite sets `Set.prototype.toJSON` when it loads (its spec hashing needs it). Left in
+ * place it changes JSON.stringify of every Set in the process and breaks discord.js's
+ * inspector at import, so it is taken off here and put back only while a spec compiles
+ * (synchronous: no other code runs in between).
+ */
+const SET_TO_JSON = Object.getOwnPropertyDescriptor(Set.prototype, 'toJSON');
+if (SET_TO_JSON) delete (Set.prototype as { toJSON?: unknown }).toJSON;
+
+function compileToVega(spec: TopLevelSpec) {
+  if (SET_TO_JSON) Object.defineProperty(Set.prototype, 'toJSON', SET_TO_JSON);
+  try {
+    return compile(spec).spec;
+  } finally {
+    if (SET_TO_JSON) delete (Set.prototype as { toJSON?: unknown }).toJSON;
+  }
+}
+
 export async function toSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  const view = new View(parse(compileToVega(spec)), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -9,6 +9,7 @@ import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { reviewButtons } from '../../src/commands/index.ts';
 import { eventually, MANAGE_SERVER, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 import { visibleText, type RecordedCall } from '../helpers/fake-discord.ts';
+import { pngFacts } from '../helpers/png.ts';
 
 let h: DiscordApp;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ interface Answered {
   /** The deferral's interaction callback body. */
   deferral: { type: number; data?: { flags?: number } };
   /** Final answers in order: edits of the original response and follow-ups. */
-  answers: { via: 'edit' | 'followup'; visibility: 'public' | 'invoker'; text: string; files: RecordedCall['files'] }[];
+  answers: { via: 'edit' | 'followup'; visibility: 'public' | 'invoker'; text: string; files: RecordedCall['files']; body: any }[];
   deletedOriginal: boolean;
 }
 
@@ -46,6 +47,7 @@ async function run(text: string, o: { admin?: boolean; timeoutMs?: number } = {}
     visibility: ((c.method === 'PATCH' ? flags : (c.body.flags ?? 0)) & 64 ? 'invoker' : 'public') as 'public' | 'invoker',
     text: visibleText(c.body),
     files: c.files,
+    body: c.body,
   }));
   const deletedOriginal = h.fake.calls.some((c) => c.method === 'DELETE' && c.path === `${base}/messages/@original`);
   return { deferral, answers, deletedOriginal };
@@ -122,6 +124,19 @@ describe('discord commands end to end', () => {
     expect(text).toContain('dft');
     expect(text).toContain('ml-potential');
     expect(text).toContain('experiment');
+  }, SQL_TIMEOUT + 5_000);
+
+  it('chart: typed options rebuilt, the PNG attached to the answer with its alt text', async () => {
+    const r = await run('chart penguins SELECT species, bill_length_mm FROM {{table}} --type bar --title "Bills"', { timeoutMs: SQL_TIMEOUT });
+    const a = r.answers[0]!;
+    expect(a).toMatchObject({ via: 'edit', visibility: 'public' });
+    expect(a.text).toContain('bar chart: x = `species` (text), y = `bill_length_mm`');
+    expect(a.text).toContain('36 rows');
+    expect(a.files.map((f) => [f.name, f.contentType])).toEqual([['penguins-chart.png', 'image/png']]);
+    expect(a.body.attachments).toEqual([{ id: 0, description: expect.stringContaining('bar chart: x = species (text), y = bill_length_mm of penguins') }]);
+    const facts = pngFacts(a.files[0]!.bytes!);
+    expect([facts.width, facts.height]).toEqual([1000, 600]);
+    expect(facts.variance).toBeGreaterThan(200);
   }, SQL_TIMEOUT + 5_000);
 
   let questId = '';

@@ -45,3 +45,11 @@ describe('chart rendering', () => {
     expect(svg).toContain('font-family="IBM Plex Sans"');
   });
 });
+
+describe('vega-lite global', () => {
+  it('leaves Set.prototype.toJSON as it found it (vega-lite sets it on load; discord.js breaks on it)', async () => {
+    await import('../../src/charts/render.ts');
+    expect(JSON.stringify(new Set([1]))).toBe('{}');
+    expect(Object.getOwnPropertyDescriptor(Set.prototype, 'toJSON')).toBeUndefined();
+  });
+});
