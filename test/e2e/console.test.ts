@@ -146,6 +146,13 @@ describe('console ↔ Ouro through the running bridge', () => {
     expect([facts.width, facts.height]).toEqual([1000, 600]);
     expect(facts.variance).toBeGreaterThan(200);
   });
+
+  it('quest show keeps to text on the console: the progress picture (inline-only) is neither written nor listed', { timeout: 30_000 }, async () => {
+    const before = transcript.length;
+    await type('/ouro quest show "Measure Curie temperatures"');
+    await waitUntil(() => transcript.slice(before).includes('1 submitted · 1 accepted · 1 rejected'), 20_000, () => transcript);
+    expect(transcript.slice(before)).not.toMatch(/quest-progress|\(image /);
+  });
 });
 
 describe('ouro-bridge demo (the real binary)', () => {

@@ -148,7 +148,12 @@ describe('discord commands end to end', () => {
     expect(h.sandbox.state.questItems.filter((i) => i.quest_id === questId).map((i) => i.description.text)).toEqual(['Fe2B thin film', 'MnBi bulk']);
 
     expect((await run('quest list')).answers[0]!.text).toContain('Measure anisotropy');
-    expect((await run('quest show "Measure anisotropy"')).answers[0]!.text).toContain('MnBi bulk');
+    const shown = (await run('quest show "Measure anisotropy"')).answers[0]!;
+    expect(shown.text).toContain('MnBi bulk');
+    // The progress picture rides along (Discord shows attached images inline), its numbers in the description.
+    expect(shown.files.map((f) => f.name)).toEqual(['quest-progress.png']);
+    expect(shown.body.attachments[0].description).toMatch(/^Items: \d+ done, \d+ open\. Entries: /);
+    expect(pngFacts(shown.files[0]!.bytes!).variance).toBeGreaterThan(200);
 
     const submitted = await run(`quest submit "Measure anisotropy" 2 ${SEED_IDS.post} K1 = 0.9 MJ/m³`);
     const m = /Submitted entry `([0-9a-f-]+)`/.exec(submitted.answers[0]!.text);
