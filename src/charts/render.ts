@@ -3,7 +3,7 @@
  * headless (renderer `none`), resvg rasterises it with the shipped fonts only, so the
  * machine's fonts never change the picture.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { CHART_FONT, FONT_FILES } from './fonts.ts';
@@ -49,17 +49,21 @@ export async function toSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-export function svgToPng(svg: string, opts: RenderOptions = {}): RenderedChart {
-  const resvg = new Resvg(svg, {
+/**
+ * resvg's asynchronous entry point: it rasterises on libuv's thread pool, so the event loop
+ * keeps serving Slack acks and Discord heartbeats meanwhile, and it frees its native memory
+ * (the synchronous `new Resvg().render()` of @resvg/resvg-js 2.6.2 kept ~2.6 MB per call,
+ * measured with bench/charts.ts).
+ */
+export async function svgToPng(svg: string, opts: RenderOptions = {}): Promise<RenderedChart> {
+  const image = await renderAsync(svg, {
     background: 'white',
     fitTo: { mode: 'width', value: PNG_WIDTH },
     font: { loadSystemFonts: opts.systemFonts ?? false, fontFiles: [...FONT_FILES], defaultFontFamily: CHART_FONT },
   });
-  const image = resvg.render();
-  const out = { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
-  return out;
+  return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
 }
 
 export async function renderPng(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<RenderedChart> {
-  return svgToPng(await toSvg(spec), opts);
+  return await svgToPng(await toSvg(spec), opts);
 }

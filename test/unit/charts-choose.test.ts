@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChartError, chooseEncoding, describeEncoding, type ChartRequest } from '../../src/charts/choose.ts';
 import { inferColumns } from '../../src/charts/columns.ts';
-import { buildSpec } from '../../src/charts/spec.ts';
+import { buildSpec, envelope } from '../../src/charts/spec.ts';
 
 const rows = [
   { day: '2026-01-05T08:00:00Z', method: 'dft', t: 300.5, mae: '0.12', note: null },
@@ -92,5 +92,23 @@ describe('Vega-Lite spec', () => {
     const built = buildSpec(many, chooseEncoding(inferColumns(many.slice(0, 10)), {}));
     expect(built.points).toBe(8334);
     expect(built.notes).toEqual(['Sampled: every 3th of 25,000 points drawn (8,334).']);
+  });
+});
+
+describe('a line over many points', () => {
+  it('keeps the lowest and highest value of each x slice, in x order, and says so', () => {
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ t: i, v: i % 10 === 3 ? 100 : i % 10 === 7 ? -100 : 0 }));
+    const built = buildSpec(many, chooseEncoding(inferColumns(many.slice(0, 5)), { type: 'line' }));
+    const values = (built.spec as any).data.values as { f0: number; f1: number }[];
+    expect(values.length).toBeLessThanOrEqual(2000);
+    expect(Math.max(...values.map((v) => v.f1))).toBe(100);
+    expect(Math.min(...values.map((v) => v.f1))).toBe(-100);
+    expect(values.map((v) => v.f0)).toEqual([...values.map((v) => v.f0)].sort((a, b) => a - b));
+    expect(built.notes).toEqual([`Line drawn through ${values.length.toLocaleString('en-US')} of 12,000 points: the lowest and highest value in each of 1,000 equal slices of t.`]);
+  });
+
+  it('envelope keeps each series apart', () => {
+    const data = [0, 1, 2, 3].flatMap((x) => [{ f0: x, f1: x, c: 'a' }, { f0: x, f1: -x, c: 'b' }]);
+    expect(envelope(data, 2).filter((d) => d.c === 'b').map((d) => d.f1)).toEqual([-0, -1, -2, -3]);
   });
 });

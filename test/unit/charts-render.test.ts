@@ -31,16 +31,16 @@ describe('chart rendering', () => {
     expect(facts.inked).toBeGreaterThan(0.02);
   });
 
-  it('a blank picture fails the ink check (the check can fail)', () => {
-    const blank = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="500" height="300"></svg>');
+  it('a blank picture fails the ink check (the check can fail)', async () => {
+    const blank = await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="500" height="300"></svg>');
     expect(pngFacts(blank.png).variance).toBe(0);
   });
 
   it('draws the same image with and without the machine fonts', async () => {
     const enc = chooseEncoding(inferColumns(penguins), { x: 'species', y: ['bill_length_mm'] });
     const svg = await toSvg(buildSpec(penguins, enc, { title: 'Bill length by species' }).spec);
-    const off = svgToPng(svg, { systemFonts: false });
-    const on = svgToPng(svg, { systemFonts: true });
+    const off = await svgToPng(svg, { systemFonts: false });
+    const on = await svgToPng(svg, { systemFonts: true });
     expect(Buffer.from(on.png).equals(Buffer.from(off.png))).toBe(true);
     expect(svg).toContain('font-family="IBM Plex Sans"');
   });
