@@ -51,6 +51,22 @@ export function envelope(data: readonly Datum[], slices: number): Datum[] {
   return [...rows].sort((a, b) => xs[a]! - xs[b]! || a - b).map((i) => data[i]!);
 }
 
+const DAY = 86_400_000;
+
+/** A date format that names the month always and the year or the hour when the span needs it. */
+function timeFormat(data: readonly Datum[]): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const d of data) {
+    const t = Date.parse(String(d.f0));
+    (lo = Math.min(lo, t)), (hi = Math.max(hi, t));
+  }
+  const span = hi - lo;
+  if (span > 400 * DAY) return '%b %Y';
+  if (span > 3 * DAY) return '%b %d';
+  return '%b %d %H:%M';
+}
+
 export interface BuiltChart {
   spec: TopLevelSpec;
   /** Marks drawn (rows × y columns, after NULLs and sampling). */
@@ -140,6 +156,9 @@ export function buildSpec(rows: readonly Record<string, unknown>[], enc: Encodin
       encoding.x = field(enc.x, 'f0', enc.type);
       encoding.y = { field: 'f1', type: 'quantitative', title: yTitle, ...(enc.type === 'line' ? { scale: { zero: false } } : {}) };
       break;
+  }
+  if (enc.x.kind === 'temporal' && enc.type !== 'histogram') {
+    (encoding.x as Record<string, unknown>).axis = { ...((encoding.x as { axis?: object }).axis ?? {}), format: timeFormat(data) };
   }
   if (series || enc.color) {
     encoding.color = { field: 'c', type: 'nominal', title: series ? 'column' : enc.color!.name, scale: { range: PALETTE } };

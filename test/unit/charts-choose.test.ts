@@ -63,7 +63,7 @@ describe('Vega-Lite spec', () => {
     const built = buildSpec(pick('day', 'mae'), chooseEncoding(cols, {}), { title: 'MAE' });
     const s = built.spec as any;
     expect(s.mark.type).toBe('line');
-    expect(s.encoding.x).toMatchObject({ field: 'f0', type: 'temporal', title: 'day (UTC)', scale: { type: 'utc' } });
+    expect(s.encoding.x).toMatchObject({ field: 'f0', type: 'temporal', title: 'day (UTC)', scale: { type: 'utc' }, axis: { format: '%b %d %H:%M' } });
     expect(s.encoding.y).toMatchObject({ field: 'f1', type: 'quantitative', title: 'mae (eV)' });
     expect(s.data.values).toEqual([
       { f0: '2026-01-05T08:00:00.000Z', f1: 0.12 },
