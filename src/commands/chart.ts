@@ -1,7 +1,7 @@
 import { CHART_TYPES, ChartError, chooseEncoding, describeEncoding, type ChartRequest, type ChartType } from '../charts/choose.ts';
 import { inferColumns, type SchemaHint } from '../charts/columns.ts';
 import { renderPng } from '../charts/render.ts';
-import { buildSpec, MAX_POINTS } from '../charts/spec.ts';
+import { buildSpec, MAX_POINTS, type BuiltChart } from '../charts/spec.ts';
 import type { Dataset } from '../ouro/index.ts';
 import { ParseError, parseArgs, tokenize, type Token } from './parse.ts';
 import { ensureLimit, plural, runQuery, slug } from './query.ts';
@@ -93,7 +93,7 @@ export const chartSpec: CommandSpec = {
       const unit = (c as { unit?: unknown }).unit;
       hints[c.column_name] = { type: c.data_type, ...(typeof unit === 'string' && unit ? { unit } : {}) };
     }
-    let chart;
+    let chart: BuiltChart;
     let said: string;
     try {
       const encoding = chooseEncoding(inferColumns(rows, hints), req);
