@@ -40,7 +40,8 @@ const newConversations = () => sandbox.state.conversations.filter((c) => !seeded
 const messagesOf = (conversationId: string) => sandbox.state.messages.filter((m) => m.conversation_id === conversationId);
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'demo' });
+  // The chart test's query may start the sandbox's embedded PostgreSQL (PGlite): seconds on a busy host.
+  sandbox = await startSandbox({ seed: 'demo', queryTimeoutMs: 60_000 });
   seeded = new Set(sandbox.state.conversations.map((c) => c.id));
   const output = new PassThrough();
   output.on('data', (c: Buffer) => (transcript += c.toString('utf8')));
