@@ -56,6 +56,10 @@ export interface FileAttachment {
   mime: string;
   content: string | Uint8Array;
   title?: string;
+  /** What an image shows, for screen readers (Slack alt text, Discord attachment description). */
+  alt?: string;
+  /** A picture that repeats what the reply's text says: only platforms that show images inline attach it. */
+  inlineOnly?: boolean;
 }
 
 export interface RichReply {

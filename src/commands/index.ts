@@ -9,6 +9,7 @@ import { withCommandGate } from './gate.ts';
 import { helpSpec } from './help.ts';
 import { linkSpec, unlinkSpec } from './link.ts';
 import { mirrorSpecs } from './mirror.ts';
+import { chartSpec } from './chart.ts';
 import { questCloseSpec } from './quest/close.ts';
 import { questCreateSpec } from './quest/create.ts';
 import { questListSpec } from './quest/list.ts';
@@ -51,6 +52,7 @@ export function commandSpecs(registry: () => Registry): CommandSpec[] {
     unlinkSpec,
     ...mirrorSpecs,
     querySpec,
+    chartSpec,
     datasetsSpec,
     searchSpec,
     questCreateSpec,

@@ -5,7 +5,7 @@ import { fitTable } from './render/fit.ts';
 import { toTable } from './render/table.ts';
 import type { Block, FileAttachment, RichReply, Table } from '../chat/reply.ts';
 import { assetUrl, resolveAssetId } from './resolve.ts';
-import { UserError, type CommandSpec } from './spec.ts';
+import { UserError, type CommandOuro, type CommandSpec } from './spec.ts';
 
 /**
  * `query <dataset> [SQL]`. Ouro runs the SQL read-only with a 10 s limit; a query is never
@@ -75,7 +75,7 @@ export function ensureLimit(sql: string, limit = DEFAULT_LIMIT): { sql: string; 
   return { sql: `${trimmed}\nLIMIT ${limit}`, added: true };
 }
 
-const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 
 /**
  * The reply for a result table: a capped table block, a fenced fallback text, and (unless
@@ -102,7 +102,27 @@ export function resultReply(title: string, full: Table, notes: string[], fileBas
   return files.length ? { text, blocks, files } : { text, blocks };
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'result';
+/** Runs SQL once (never retried); a table named instead of `{{table}}` gets the fix in words. */
+export async function runQuery(ouro: Pick<CommandOuro, 'datasets'>, id: string, sql: string): Promise<Record<string, unknown>[]> {
+  try {
+    return await ouro.datasets.query(id, sql);
+  } catch (err) {
+    // 42P01 undefined_table: most often the dataset's table was named instead of {{table}}.
+    if (err instanceof OuroError && err.code === '42P01' && !sql.includes('{{table}}')) {
+      throw new UserError(`Ouro rejected it: ${err.message}\nWrite \`{{table}}\` where the dataset’s table goes, e.g. \`SELECT * FROM {{table}}\`.`);
+    }
+    throw err;
+  }
+}
+
+/** SQL longer than MAX_SQL_CHARS is refused in words before Ouro is asked (query and chart). */
+export function checkSqlLength(sql: string | undefined): void {
+  if (sql && sql.length > MAX_SQL_CHARS) {
+    throw new UserError(`That SQL is ${sql.length.toLocaleString('en-US')} characters long; the bridge takes up to ${MAX_SQL_CHARS.toLocaleString('en-US')}. Shorten the query and try again.`);
+  }
+}
+
+export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'result';
 
 export const querySpec: CommandSpec = {
   name: 'query',
@@ -116,9 +136,7 @@ export const querySpec: CommandSpec = {
   ],
   admin: false,
   async handler({ args, link, scope, deps }) {
-    if (args.SQL && args.SQL.length > MAX_SQL_CHARS) {
-      throw new UserError(`That SQL is ${args.SQL.length.toLocaleString('en-US')} characters long; the bridge takes up to ${MAX_SQL_CHARS.toLocaleString('en-US')}. Shorten the query and try again.`);
-    }
+    checkSqlLength(args.SQL);
     const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link, scope);
     const dataset: Dataset = scope.admit(await deps.ouro.datasets.get(id), 'dataset');
     const name = dataset.name ?? id;
@@ -145,16 +163,7 @@ export const querySpec: CommandSpec = {
       };
     }
     const { sql, added } = ensureLimit(args.SQL);
-    let rows: Record<string, unknown>[];
-    try {
-      rows = await deps.ouro.datasets.query(id, sql);
-    } catch (err) {
-      // 42P01 undefined_table: most often the dataset's table was named instead of {{table}}.
-      if (err instanceof OuroError && err.code === '42P01' && !sql.includes('{{table}}')) {
-        throw new UserError(`Ouro rejected it: ${err.message}\nWrite \`{{table}}\` where the dataset’s table goes, e.g. \`SELECT * FROM {{table}}\`.`);
-      }
-      throw err;
-    }
+    let rows = await runQuery(deps.ouro, id, sql);
     const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added${rows.length >= DEFAULT_LIMIT ? '; there may be more rows' : ''}.`] : [];
     if (rows.length > MAX_ROWS) {
       notes.push(`Showing the first ${MAX_ROWS.toLocaleString('en-US')} of ${plural(rows.length, 'row')}; narrow your query (a WHERE clause, an aggregate or a smaller LIMIT) to see the rest.`);

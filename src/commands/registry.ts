@@ -162,7 +162,7 @@ export async function dispatch(registry: Registry, deps: CommandDeps, input: Com
     }
     return finish(result, link);
   } catch (err) {
-    const d = describeError(err, { isQuery: spec?.name === 'query' });
+    const d = describeError(err, { isQuery: spec?.name === 'query' || spec?.name === 'chart' });
     if (d.unexpected) log.error({ err }, 'command failed');
     return invoker(textReply(d.text));
   }

@@ -5,7 +5,7 @@
  * console transcript. Also runs the real `ouro-bridge demo` once, as a newcomer would.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -19,6 +19,7 @@ import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
 import { sleep } from '../helpers/eventually.ts';
+import { pngFacts } from '../helpers/png.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'console-e2e-secret-0123456789';
@@ -40,11 +41,12 @@ const newConversations = () => sandbox.state.conversations.filter((c) => !seeded
 const messagesOf = (conversationId: string) => sandbox.state.messages.filter((m) => m.conversation_id === conversationId);
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'demo' });
+  // The chart test's query may start the sandbox's embedded PostgreSQL (PGlite): seconds on a busy host.
+  sandbox = await startSandbox({ seed: 'demo', queryTimeoutMs: 60_000 });
   seeded = new Set(sandbox.state.conversations.map((c) => c.id));
   const output = new PassThrough();
   output.on('data', (c: Buffer) => (transcript += c.toString('utf8')));
-  adapter = createConsoleAdapter({ input, output, user: { id: 'U-ada', name: 'ada' }, session: 'e2e' });
+  adapter = createConsoleAdapter({ input, output, user: { id: 'U-ada', name: 'ada' }, session: 'e2e', filesDir: join(dir, 'files') });
   const config = loadConfig({
     OURO_API_KEY: sandbox.apiKey,
     OURO_BASE_URL: sandbox.url,
@@ -133,6 +135,25 @@ describe('console ↔ Ouro through the running bridge', () => {
     await waitUntil(() => /\[ouro(, only you)?\] › /.test(transcript), 10_000, () => transcript);
     const reply = parseTranscript(transcript).find((e) => e.kind === 'reply')!;
     expect(reply.text).toContain('query <dataset>');
+  });
+
+  it('/ouro chart writes the PNG and prints its path with the alt text', { timeout: 60_000 }, async () => {
+    await type('/ouro chart penguins SELECT species, body_mass_g FROM {{table}}');
+    const written = /\(image penguins written to (\S+\.png) — bar chart: x = species \(text\), y = body_mass_g of penguins, \d+ points\)/;
+    await waitUntil(() => written.test(transcript), 50_000, () => transcript);
+    const path = written.exec(transcript)![1]!;
+    expect(path.startsWith(join(dir, 'files'))).toBe(true);
+    expect(transcript).toContain('bar chart: x = `species` (text), y = `body_mass_g`');
+    const facts = pngFacts(readFileSync(path));
+    expect([facts.width, facts.height]).toEqual([1000, 600]);
+    expect(facts.variance).toBeGreaterThan(200);
+  });
+
+  it('quest show keeps to text on the console: the progress picture (inline-only) is neither written nor listed', { timeout: 30_000 }, async () => {
+    const before = transcript.length;
+    await type('/ouro quest show "Measure Curie temperatures"');
+    await waitUntil(() => transcript.slice(before).includes('1 submitted · 1 accepted · 1 rejected'), 20_000, () => transcript);
+    expect(transcript.slice(before)).not.toMatch(/quest-progress|\(image /);
   });
 });
 

@@ -11,6 +11,7 @@ import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { eventually, MANAGE_SERVER, startDiscordApp, type DiscordApp } from '../helpers/discord-app.ts';
 import { visibleText, type RecordedCall } from '../helpers/fake-discord.ts';
 import { sleep } from '../helpers/eventually.ts';
+import { pngFacts } from '../helpers/png.ts';
 
 let h: DiscordApp;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ interface Answered {
   /** The deferral's interaction callback body. */
   deferral: { type: number; data?: { flags?: number } };
   /** Final answers in order: edits of the original response and follow-ups. */
-  answers: { via: 'edit' | 'followup'; visibility: 'public' | 'invoker'; text: string; files: RecordedCall['files'] }[];
+  answers: { via: 'edit' | 'followup'; visibility: 'public' | 'invoker'; text: string; files: RecordedCall['files']; body: any }[];
   deletedOriginal: boolean;
 }
 
@@ -48,6 +49,7 @@ async function run(text: string, o: { admin?: boolean; timeoutMs?: number } = {}
     visibility: ((c.method === 'PATCH' ? flags : (c.body.flags ?? 0)) & 64 ? 'invoker' : 'public') as 'public' | 'invoker',
     text: visibleText(c.body),
     files: c.files,
+    body: c.body,
   }));
   const deletedOriginal = h.fake.calls.some((c) => c.method === 'DELETE' && c.path === `${base}/messages/@original`);
   return { deferral, answers, deletedOriginal };
@@ -126,6 +128,19 @@ describe('discord commands end to end', () => {
     expect(text).toContain('experiment');
   }, SQL_TIMEOUT + 5_000);
 
+  it('chart: typed options rebuilt, the PNG attached to the answer with its alt text', async () => {
+    const r = await run('chart penguins SELECT species, bill_length_mm FROM {{table}} --type bar --title "Bills"', { timeoutMs: SQL_TIMEOUT });
+    const a = r.answers[0]!;
+    expect(a).toMatchObject({ via: 'edit', visibility: 'public' });
+    expect(a.text).toContain('bar chart: x = `species` (text), y = `bill_length_mm`');
+    expect(a.text).toContain('36 rows');
+    expect(a.files.map((f) => [f.name, f.contentType])).toEqual([['penguins-chart.png', 'image/png']]);
+    expect(a.body.attachments).toEqual([{ id: 0, description: expect.stringContaining('bar chart: x = species (text), y = bill_length_mm of penguins') }]);
+    const facts = pngFacts(a.files[0]!.bytes!);
+    expect([facts.width, facts.height]).toEqual([1000, 600]);
+    expect(facts.variance).toBeGreaterThan(200);
+  }, SQL_TIMEOUT + 5_000);
+
   let questId = '';
   let entryId = '';
   it('quest create, list, show, submit, review and close', async () => {
@@ -135,7 +150,12 @@ describe('discord commands end to end', () => {
     expect(h.sandbox.state.questItems.filter((i) => i.quest_id === questId).map((i) => i.description.text)).toEqual(['Fe2B thin film', 'MnBi bulk']);
 
     expect((await run('quest list')).answers[0]!.text).toContain('Measure anisotropy');
-    expect((await run('quest show "Measure anisotropy"')).answers[0]!.text).toContain('MnBi bulk');
+    const shown = (await run('quest show "Measure anisotropy"')).answers[0]!;
+    expect(shown.text).toContain('MnBi bulk');
+    // The progress picture rides along (Discord shows attached images inline), its numbers in the description.
+    expect(shown.files.map((f) => f.name)).toEqual(['quest-progress.png']);
+    expect(shown.body.attachments[0].description).toMatch(/^Items: \d+ done, \d+ open\. Entries: /);
+    expect(pngFacts(shown.files[0]!.bytes!).variance).toBeGreaterThan(200);
 
     const submitted = await run(`quest submit "Measure anisotropy" 2 ${SEED_IDS.post} K1 = 0.9 MJ/m³`);
     const m = /Submitted entry `([0-9a-f-]+)`/.exec(submitted.answers[0]!.text);

@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { pngFacts } from '../helpers/png.ts';
 
 const SECRET = 'app-signing-secret';
 
@@ -66,6 +67,21 @@ describe('Slack in the assembled service (HTTP mode)', () => {
     const cmd = await fake.command('help', { channel: 'C0LAB' });
     expect(cmd.status).toBe(200);
     await eventually(() => expect(fake.hooks.some((h) => `${fake.url}/hooks/${h.id}` === cmd.responseUrl)).toBe(true));
+  });
+
+  it('/ouro chart: the caption through response_url, the PNG through the upload flow into the channel, with alt text', async () => {
+    const cmd = await fake.command('chart screening_runs SELECT started_at, temperature_k FROM {{table}} --title "Temperatures"', { channel: 'C0LAB' });
+    expect(cmd.status).toBe(200);
+    await eventually(() => expect(fake.sharedFiles()).toHaveLength(1), 30_000);
+    const hook = fake.hooks.find((h) => `${fake.url}/hooks/${h.id}` === cmd.responseUrl)!;
+    expect(hook.body.response_type).toBe('in_channel');
+    expect(JSON.stringify(hook.body.blocks)).toContain('line chart: x = `started_at` (time), y = `temperature_k`');
+    const file = fake.sharedFiles()[0]!;
+    expect(file).toMatchObject({ name: 'screening-runs-chart.png', title: 'Temperatures', channel: 'C0LAB', contentType: 'image/png' });
+    expect(file.altText).toContain('line chart: x = started_at (time), y = temperature_k of screening_runs');
+    const facts = pngFacts(file.bytes!);
+    expect([facts.width, facts.height]).toEqual([1000, 600]);
+    expect(facts.variance).toBeGreaterThan(200);
   });
 
   it('unfurls a shared Ouro link (the runtime installs the unfurler)', async () => {

@@ -12,6 +12,7 @@ import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
+import { pngFacts } from '../helpers/png.ts';
 import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
 import { eventually, sleep } from '../helpers/eventually.ts';
 
@@ -116,6 +117,7 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
     ['query penguins', /species/],
     ['query penguins SELECT species, count(*) AS n FROM {{table}} GROUP BY species ORDER BY species', /adelie +\| +12/],
     ['quest list', /Measure Curie temperatures/],
+    ['chart penguins SELECT species, body_mass_g FROM {{table}}', /bar chart: x = `species`/],
     ['quest show "Measure Curie temperatures"', /Measure Curie temperatures/],
     ['watch "Measure Curie temperatures" accepted', /Measure Curie temperatures/],
     ['watches', /Measure Curie temperatures/],
@@ -130,6 +132,17 @@ describe.each(['http', 'socket'] as const)('Slack end to end (%s)', (mode) => {
     const hook = hookFor(s.fake, cmd.responseUrl)!;
     withinLimits(hook.body.blocks);
     expect(`${hook.body.text}\n${JSON.stringify(hook.body.blocks)}`).toMatch(expected);
+  });
+
+  it('quest show: the text answer, and the progress picture uploaded beside it with the same numbers as alt text', async () => {
+    const before = s.fake.sharedFiles().length;
+    const cmd = await s.fake.command('quest show "Measure Curie temperatures"', { channel: C });
+    await eventually(() => expect(s.fake.sharedFiles().length).toBe(before + 1), 20_000);
+    expect(JSON.stringify(hookFor(s.fake, cmd.responseUrl)!.body.blocks)).toContain('1 submitted · 1 accepted · 1 rejected');
+    const file = s.fake.sharedFiles().at(-1)!;
+    expect(file).toMatchObject({ name: 'quest-progress.png', title: 'Progress: Measure Curie temperatures', channel: C, contentType: 'image/png' });
+    expect(file.altText).toMatch(/Entries: 1 accepted, 1 submitted, 1 rejected\./);
+    expect(pngFacts(file.bytes!).variance).toBeGreaterThan(200);
   });
 
   it('answers a big query with a cut table and the full result as a CSV file', async () => {

@@ -23,7 +23,8 @@ export interface RecordedCall {
   path: string;
   query: Record<string, string>;
   body: any;
-  files: { name: string; contentType: string; text: string }[];
+  /** `bytes` as sent (binary files such as charts); `text` the same decoded as UTF-8. */
+  files: { name: string; contentType: string; text: string; bytes?: Buffer }[];
   auth: string | undefined;
   status: number;
   response?: unknown;

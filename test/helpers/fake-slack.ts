@@ -32,6 +32,8 @@ export interface Delivery {
 export class FakeSlack {
   readonly calls: Call[] = [];
   readonly hooks: Hook[] = [];
+  /** files.getUploadURLExternal arguments by the file id handed out. */
+  private readonly uploadTickets = new Map<string, Record<string, any>>();
   readonly uploads: { fileId: string; bytes: Buffer; contentType?: string }[] = [];
   readonly messages = new Map<string, StoredMessage>();
   readonly users = new Map<string, FakeUser>();
@@ -122,6 +124,23 @@ export class FakeSlack {
   /** The ts the fake gave a chat.postMessage call. */
   tsOfPost(call: Call): string | undefined {
     return this.postTs.get(call);
+  }
+
+  /**
+   * Files as a channel sees them: each completed upload with its bytes, the alt text given at
+   * files.getUploadURLExternal, and where completeUploadExternal shared it.
+   */
+  sharedFiles(): { id: string; name: string; title?: string; altText?: string; channel: string; threadTs?: string; bytes?: Buffer; contentType?: string }[] {
+    const tickets = this.uploadTickets;
+    return this.calls
+      .filter((c) => c.method === 'files.completeUploadExternal')
+      .flatMap((c) =>
+        (typeof c.args.files === 'string' ? JSON.parse(c.args.files) : c.args.files).map((f: { id: string; title?: string }) => {
+          const upload = this.uploads.find((u) => u.fileId === f.id);
+          const ticket = tickets.get(f.id);
+          return { id: f.id, name: String(ticket?.filename ?? ''), title: f.title, altText: ticket?.alt_text, channel: c.args.channel_id, threadTs: c.args.thread_ts, bytes: upload?.bytes, contentType: upload?.contentType };
+        }),
+      );
   }
 
   callsOf(method: string): Call[] {
@@ -236,6 +255,7 @@ export class FakeSlack {
         return ok({ view: { ...a.view, id: `V${++this.seq}`, hash: `h${this.seq}` } });
       case 'files.getUploadURLExternal': {
         const id = `F${++this.seq}`;
+        this.uploadTickets.set(id, a);
         return ok({ upload_url: `${this.url}/upload/${id}`, file_id: id });
       }
       case 'files.completeUploadExternal':

@@ -5,6 +5,7 @@ import type { Block } from '../../src/chat/reply.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
 import type { ChannelKey } from '../../src/store/types.ts';
+import { pngFacts } from '../helpers/png.ts';
 import { withSandbox } from '../helpers/sandbox.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
 
@@ -174,6 +175,12 @@ describe('commands against the sandbox', () => {
     const show = await run('quest show "Measure Curie temperatures"', member);
     expect(blocksOf(show.reply.blocks, 'fields')[0]!.fields).toContainEqual({ label: 'Entries', value: '1 submitted · 1 accepted · 1 rejected' });
     expect(show.reply.text).toContain('2. Measure Tc of MnBi — in_progress');
+    const picture = show.reply.files![0]!;
+    expect(picture).toMatchObject({ name: 'quest-progress.png', mime: 'image/png', inlineOnly: true });
+    expect(picture.alt).toMatch(/^Items: \d+ done, \d+ open\. Entries: 1 accepted, 1 submitted, 1 rejected\.$/);
+    const facts = pngFacts(picture.content as Uint8Array);
+    expect([facts.width, facts.height]).toEqual([1000, 220]);
+    expect(facts.variance).toBeGreaterThan(200);
   });
 
   let entryId = '';

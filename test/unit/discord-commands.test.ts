@@ -27,7 +27,7 @@ describe('command definitions', () => {
 
   it('covers the whole grammar of DESIGN.md between the two', () => {
     expect(paths(defs[0])).toEqual(
-      ['datasets', 'help', 'mirror status', 'query', 'quest list', 'quest show', 'quest submit', 'search', 'unwatch', 'watch', 'watches'].sort(),
+      ['chart', 'datasets', 'help', 'mirror status', 'query', 'quest list', 'quest show', 'quest submit', 'search', 'unwatch', 'watch', 'watches'].sort(),
     );
     expect(paths(defs[1])).toEqual(
       ['link', 'mirror attach', 'mirror channel', 'mirror off', 'mirror threads', 'quest close', 'quest create', 'quest review', 'unlink'].sort(),
@@ -68,6 +68,12 @@ describe('commandText', () => {
     ['help about a command', 'ouro', sub('help', [str('command', 'query')]), 'help query'],
     ['query with SQL kept raw', 'ouro', sub('query', [str('dataset', 'sales'), str('sql', 'select "x" from {{table}}')]), 'query sales select "x" from {{table}}'],
     ['query without SQL', 'ouro', sub('query', [str('dataset', 'band gaps')]), 'query "band gaps"'],
+    [
+      'chart with SQL and options (options after the SQL)',
+      'ouro',
+      sub('chart', [str('dataset', 'runs'), str('sql', 'select a, b from {{table}}'), str('type', 'bar'), str('y', 'b,c'), str('title', 'Two words')]),
+      'chart runs select a, b from {{table}} --type bar --y b,c --title "Two words"',
+    ],
     ['search with type', 'ouro', sub('search', [str('terms', 'perovskite films'), str('type', 'dataset')]), 'search perovskite films --type dataset'],
     ['quest submit', 'ouro', group('quest', 'submit', [str('quest', 'q1'), { type: 4, name: 'item', value: 2 }, str('asset', 'a1'), str('note', 'looks good')]), 'quest submit q1 2 a1 looks good'],
     ['quest list', 'ouro', group('quest', 'list', [str('status', 'all')]), 'quest list all'],

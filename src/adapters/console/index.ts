@@ -51,6 +51,8 @@ export interface ConsoleAdapterOptions {
   extras?: Record<string, ConsoleExtra>;
   limits?: RenderLimits;
   now?: () => number;
+  /** Where images in replies (charts) are written; default `<tmpdir>/ouro-bridge-console`. */
+  filesDir?: string;
   /** Called once when the input stream ends (the demo exits on Ctrl-D). */
   onInputEnd?: () => void;
 }
@@ -72,7 +74,7 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
   const state: ConsoleState = { next: 1, messages: new Map() };
   const channelRef: ChannelRef = { platform: 'console', workspace: CONSOLE_WORKSPACE, channel: CONSOLE_CHANNEL };
   const print = (text: string) => void opts.output.write(`${text}\n`);
-  const out = createOutbound(state, print, opts.limits ?? DEFAULT_LIMITS);
+  const out = createOutbound(state, print, opts.limits ?? DEFAULT_LIMITS, opts.filesDir);
   const invoker: Invoker = { ...user, isPlatformAdmin: true };
 
   let inbox: BridgeInbox | undefined;

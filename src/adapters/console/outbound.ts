@@ -3,7 +3,10 @@
  * the transcript (format in render.ts). Message numbers are shared with what the person
  * types, so `>N` and `!press N` can point at anything on screen.
  */
-import type { Button } from '../../chat/reply.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Button, FileAttachment } from '../../chat/reply.ts';
 import type { ChatRef, OutboundMessage, PostedMessage, PostProbe, ReplyTarget, RichReply, Visibility } from '../../bridge/types.ts';
 import { MessageGoneError } from '../../bridge/gone.ts';
 import { formatEntry, indentFor, messageHeader, renderRich, type RenderLimits } from './render.ts';
@@ -52,7 +55,28 @@ function checkRef(ref: Pick<ChatRef, 'platform' | 'workspace' | 'channel'>): voi
 
 const buttonsOf = (rich?: RichReply) => rich?.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
 
-export function createOutbound(state: ConsoleState, print: (text: string) => void, limits: RenderLimits) {
+/**
+ * A terminal shows no pictures: an image in a reply is written to `dir` and its path printed
+ * (with its alt text); an image that only repeats the reply's text (`inlineOnly`) is left out.
+ */
+async function saveImages(reply: RichReply, n: number, dir: string): Promise<{ reply: RichReply; lines: string[] }> {
+  const files = reply.files ?? [];
+  if (!files.some((f) => f.mime.startsWith('image/'))) return { reply, lines: [] };
+  const kept: FileAttachment[] = [];
+  const lines: string[] = [];
+  for (const f of files) {
+    if (!f.mime.startsWith('image/')) kept.push(f);
+    else if (!f.inlineOnly) {
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `${n}-${f.name.replace(/[^\w.-]+/g, '_')}`);
+      await writeFile(path, f.content);
+      lines.push(`(image ${f.title ?? f.name} written to ${path}${f.alt ? ` — ${f.alt}` : ''})`);
+    }
+  }
+  return { reply: { ...reply, files: kept }, lines };
+}
+
+export function createOutbound(state: ConsoleState, print: (text: string) => void, limits: RenderLimits, filesDir = join(tmpdir(), 'ouro-bridge-console')) {
   const bodyOf = (message: OutboundMessage, n: number) =>
     message.rich ? renderRich(message.rich, limits, n) : message.text.split('\n');
 
@@ -111,7 +135,8 @@ export function createOutbound(state: ConsoleState, print: (text: string) => voi
       const buttons = buttonsOf(reply);
       state.messages.set(n, { thread, mine: false, deleted: false, edits: 0, ...(buttons?.length ? { buttons } : {}) });
       const who = visibility === 'invoker' ? '[ouro, only you]' : '[ouro]';
-      print(formatEntry(`#${n}${thread === undefined ? '' : ` in #${thread}`} ${who}`, renderRich(reply, limits, n), indentFor(thread)));
+      const saved = await saveImages(reply, n, filesDir);
+      print(formatEntry(`#${n}${thread === undefined ? '' : ` in #${thread}`} ${who}`, [...renderRich(saved.reply, limits, n), ...saved.lines], indentFor(thread)));
     },
 
     async uploadFile(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void> {

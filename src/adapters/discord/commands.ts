@@ -61,6 +61,19 @@ const USER: Sub[] = [
       { name: 'sql', description: 'SELECT … ; {{table}} names the dataset table', render: 'rest', max: 4000 },
     ],
   },
+  {
+    path: ['chart'],
+    description: 'Draw a chart of an Ouro dataset or of read-only SQL on it',
+    options: [
+      { name: 'dataset', description: 'Dataset id or name', render: 'word', required: true, autocomplete: 'dataset' },
+      { name: 'sql', description: 'SELECT … ; {{table}} names the dataset table (default: all rows)', render: 'rest', max: 4000 },
+      { name: 'type', description: 'Chart type (default: chosen from the columns)', render: 'flag', choices: ['bar', 'line', 'scatter', 'area', 'histogram'] },
+      { name: 'x', description: 'Column on the x axis', render: 'flag' },
+      { name: 'y', description: 'Column(s) on the y axis, comma-separated', render: 'flag' },
+      { name: 'color', description: 'Column that colours the marks', render: 'flag' },
+      { name: 'title', description: 'Chart title', render: 'flag', max: 200 },
+    ],
+  },
   { path: ['datasets'], description: 'List datasets this channel can see', options: [{ name: 'terms', description: 'Filter words', render: 'rest' }] },
   {
     path: ['search'],

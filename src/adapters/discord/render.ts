@@ -35,7 +35,13 @@ export interface DiscordFile {
   name: string;
   contentType: string;
   data: Buffer;
+  /** Alt text, sent as the attachment's `description` (at most 1,024 characters). */
+  description?: string;
 }
+
+/** `attachments` for the payload: what carries each file's alt text (ids are the files' indexes). */
+export const attachmentDescriptions = (files: readonly DiscordFile[]) =>
+  files.some((f) => f.description) ? { attachments: files.map((f, id) => ({ id, ...(f.description ? { description: f.description } : {}) })) } : {};
 
 export interface DiscordMessageBody {
   content: string;
@@ -56,6 +62,7 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     name: f.name,
     contentType: f.mime,
     data: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content),
+    ...(f.alt ? { description: cut(f.alt, 1024) } : {}),
   }));
   const notes: string[] = [];
   const fieldEmbeds = renderFields(blocks, notes);

@@ -13,7 +13,7 @@
 import type { REST } from 'discord.js';
 import type { ReplyTarget } from '../../bridge/types.ts';
 import type { RichReply, Visibility } from '../../chat/reply.ts';
-import { renderReply } from './render.ts';
+import { attachmentDescriptions, renderReply } from './render.ts';
 
 /** discord-api-types MessageFlags.Ephemeral: only the invoker sees the message. */
 export const EPHEMERAL = 1 << 6;
@@ -55,7 +55,7 @@ export class Replies {
   async reply(target: ReplyTarget, reply: RichReply, visibility: Visibility): Promise<void> {
     const t = asDiscordTarget(target);
     const body = renderReply(reply);
-    const payload = { content: body.content, embeds: body.embeds, components: body.components, allowed_mentions: { parse: [] } };
+    const payload = { content: body.content, embeds: body.embeds, components: body.components, allowed_mentions: { parse: [] }, ...attachmentDescriptions(body.files) };
     const base = `/webhooks/${t.applicationId}/${t.token}` as const;
     const wantEphemeral = visibility === 'invoker';
     this.expire();

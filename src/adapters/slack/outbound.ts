@@ -153,7 +153,7 @@ export async function reply(o: Outbound, target: ReplyTarget, content: RichReply
 export async function uploadFile(o: Outbound, ref: ChatRef, file: FileAttachment): Promise<void> {
   const target = toSlackTarget(ref);
   const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : file.content;
-  const ticket = await o.pacer.run(target.channel, () => o.client.files.getUploadURLExternal({ filename: file.name, length: bytes.byteLength }));
+  const ticket = await o.pacer.run(target.channel, () => o.client.files.getUploadURLExternal({ filename: file.name, length: bytes.byteLength, ...(file.alt ? { alt_text: file.alt.slice(0, 1000) } : {}) }));
   if (!ticket.upload_url || !ticket.file_id) throw new Error('files.getUploadURLExternal returned no upload_url/file_id');
   const res = await (o.fetch ?? fetch)(ticket.upload_url, {
     method: 'POST',

@@ -1,4 +1,6 @@
-import type { Block } from '../../chat/reply.ts';
+import { progressAlt, progressSpec, type QuestProgressCounts } from '../../charts/progress.ts';
+import { renderPng } from '../../charts/render.ts';
+import type { Block, FileAttachment } from '../../chat/reply.ts';
 import { entryCounts, orderedItems, questUrl } from '../render/quest.ts';
 import type { CommandSpec } from '../spec.ts';
 import { loadQuest } from './common.ts';
@@ -32,6 +34,16 @@ export const questShowSpec: CommandSpec = {
       { type: 'context', markdown: `[Open on Ouro](${url}) · id \`${quest.id}\`` },
     ];
     const text = [`**Quest: ${name}**`, ...fields.map((f) => `${f.label}: ${f.value}`), ...itemLines, url].join('\n');
-    return { reply: { text, blocks }, shows: [quest] };
+    const done = p ? p.resolved : items.filter((it) => it.status === 'done' || it.status === 'skipped').length;
+    const total = p ? p.total : items.length;
+    const picture = await progressPicture({ itemsDone: done, itemsOpen: Math.max(0, total - done), ...counts }, name);
+    return { reply: { text, blocks, ...(picture ? { files: [picture] } : {}) }, shows: [quest] };
   },
 };
+
+/** The progress bars as a picture for platforms that show images inline; none for an empty quest. */
+async function progressPicture(c: QuestProgressCounts, name: string): Promise<FileAttachment | undefined> {
+  if (Object.values(c).every((n) => n === 0)) return undefined;
+  const { png } = await renderPng(progressSpec(c));
+  return { name: 'quest-progress.png', mime: 'image/png', content: png, title: `Progress: ${name}`, alt: progressAlt(c), inlineOnly: true };
+}
