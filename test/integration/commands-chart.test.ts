@@ -23,6 +23,7 @@ beforeAll(async () => {
   ouro = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0, timeoutMs: 55_000 });
   runner = createCommandRunner({ ouro, store: ts.store, bridgeAdmins: [], webBaseUrl: 'https://ouro.test' });
   await ouro.datasets.query(SEED_IDS.datasetPenguins, 'SELECT 1 FROM {{table}} LIMIT 1');
+  await ts.store.upsertChannelLink({ ...channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
 });
 afterAll(async () => {
   await ouro?.close();
@@ -93,10 +94,10 @@ describe('/ouro chart against the sandbox', () => {
     expect(typo.reply.text).toContain('--x spieces: the result has no such column. Its columns: `species` (text)');
   });
 
-  it('a private dataset is charted for the person only, like query', async () => {
+  it('a dataset outside the channel’s org is refused in words, like query, with no image', async () => {
     const r = await run(`chart ${SEED_IDS.datasetPrivate} SELECT alloy, unit_cost_usd FROM {{table}}`);
     expect(r.visibility).toBe('invoker');
-    expect(r.reply.files?.[0]?.mime).toBe('image/png');
-    expect(r.reply.blocks.at(-1)).toMatchObject({ type: 'context', markdown: expect.stringContaining('Only you can see this') });
+    expect(r.reply.files).toBeUndefined();
+    expect(r.reply.text).toContain('not in the org/team this channel is linked to');
   });
 });
