@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { getGlobalDispatcher, interceptors, request } from 'undici';
+import { Agent, interceptors, request } from 'undici';
 import { FileTooLargeError } from '../ouro/errors.ts';
 
 export class DownloadError extends Error {
@@ -26,7 +26,7 @@ const DOWNLOAD_TIMEOUT_MS = 120_000;
 /** Redirects followed (Slack and Discord CDNs redirect to storage hosts). */
 const MAX_REDIRECTS = 3;
 // undici drops the authorization header on a redirect to another origin.
-const following = getGlobalDispatcher().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
+const following = new Agent({ keepAliveTimeout: 10_000 }).compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
 
 export async function downloadToFile(
   url: string,

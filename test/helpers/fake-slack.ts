@@ -33,6 +33,12 @@ export class FakeSlack {
   readonly hooks: Hook[] = [];
   readonly uploads: { fileId: string; bytes: Buffer; contentType?: string }[] = [];
   readonly messages = new Map<string, StoredMessage>();
+  /** Files people shared, served at `url_private_download` to the bot token only. */
+  readonly hosted = new Map<string, { bytes: Buffer; mime: string; name: string }>();
+  /** The token `url_private_download` answers; any other gets Slack's sign-in page (HTML, 200). */
+  botToken = 'xoxb-stack';
+  /** Downloads of hosted files, with the token each carried. */
+  readonly downloads: { id: string; token: string }[] = [];
   readonly users = new Map<string, FakeUser>();
   /** Echo the bot's writes back as message events, as Slack does. */
   echo = true;
@@ -118,6 +124,22 @@ export class FakeSlack {
     this.limits.set(method, { times, retryAfter: retryAfterSec });
   }
 
+  /** A person's file, hosted by the fake: the `files` entry of a message event that shares it. */
+  hostFile(name: string, bytes: Buffer, mime: string): Record<string, unknown> {
+    const id = `F${String(this.hosted.size + 1).padStart(6, '0')}`;
+    this.hosted.set(id, { bytes, mime, name });
+    return {
+      id,
+      name,
+      title: name,
+      mimetype: mime,
+      size: bytes.length,
+      permalink: `https://lab.slack.com/files/U0ADA/${id}/${encodeURIComponent(name)}`,
+      url_private: `${this.url}/files-pri/${id}/${encodeURIComponent(name)}`,
+      url_private_download: `${this.url}/files-pri/${id}/download/${encodeURIComponent(name)}`,
+    };
+  }
+
   /** The ts the fake gave a chat.postMessage call. */
   tsOfPost(call: Call): string | undefined {
     return this.postTs.get(call);
@@ -147,6 +169,15 @@ export class FakeSlack {
       // Slack answers 404 "expired_url" once a response_url is older than 30 min or used 5 times.
       if (this.expiredHooks) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url');
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    }
+    if (path.startsWith('/files-pri/') && req.method === 'GET') {
+      const id = path.split('/')[2]!;
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      this.downloads.push({ id, token });
+      const f = this.hosted.get(id);
+      if (token !== this.botToken) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+      if (!f) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('file_not_found');
+      return void res.writeHead(200, { 'content-type': f.mime, 'content-length': String(f.bytes.length) }).end(f.bytes);
     }
     if (path.startsWith('/upload/')) {
       this.uploads.push({ fileId: path.slice(8), bytes: raw, contentType: req.headers['content-type'] });
@@ -300,9 +331,9 @@ export class FakeSlack {
   // ------------------------------------------------------------------ people
 
   async userPosts(text: string, o: { channel?: string; user?: string; thread_ts?: string; files?: unknown[]; blocks?: unknown[]; subtype?: string } = {}): Promise<StoredMessage & { delivery: Delivery }> {
-    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, user: o.user ?? 'U0ADA', thread_ts: o.thread_ts, blocks: o.blocks };
+    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, user: o.user ?? 'U0ADA', thread_ts: o.thread_ts, blocks: o.blocks, ...(o.files ? { files: o.files } : {}) };
     this.messages.set(`${m.channel}/${m.ts}`, m);
-    const delivery = await this.event({ type: 'message', ...(o.subtype ? { subtype: o.subtype } : {}), ...m, ...(o.files ? { files: o.files } : {}) });
+    const delivery = await this.event({ type: 'message', ...(o.subtype ? { subtype: o.subtype } : {}), ...m });
     return { ...m, delivery };
   }
 
@@ -318,11 +349,13 @@ export class FakeSlack {
     for (const ws of this.sockets) ws.terminate();
   }
 
-  async userEdits(channel: string, ts: string, text: string): Promise<Delivery> {
+  /** `files`: the message's files after the edit (a person removed one), default unchanged. */
+  async userEdits(channel: string, ts: string, text: string, files?: unknown[]): Promise<Delivery> {
     const m = this.messages.get(`${channel}/${ts}`);
     if (!m) throw new Error(`fake-slack: no message ${channel}/${ts}`);
     const prev = { ...m };
     m.text = text;
+    if (files) m.files = files;
     const editTs = this.nextTs();
     return this.event({ type: 'message', subtype: 'message_changed', channel, hidden: true, ts: editTs, event_ts: editTs, message: { type: 'message', ...m, edited: { user: m.user, ts: editTs } }, previous_message: prev });
   }
