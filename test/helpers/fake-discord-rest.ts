@@ -53,7 +53,10 @@ async function readBody(req: IncomingMessage): Promise<{ body: any; files: Recor
     let body: any;
     for (const [key, value] of form.entries()) {
       if (key === 'payload_json') body = JSON.parse(String(value));
-      else if (typeof value !== 'string') files.push({ name: value.name, contentType: value.type, text: await value.text() });
+      else if (typeof value !== 'string') {
+        const bytes = Buffer.from(await value.arrayBuffer());
+        files.push({ name: value.name, contentType: value.type, text: bytes.toString('utf8'), bytes });
+      }
     }
     return { body, files };
   }
