@@ -38,7 +38,7 @@ export interface OuroFilesPort {
     signal?: AbortSignal,
   ): Promise<{ id: string }>;
   createAsset(input: { uploadId: string; name: string } & Partial<FilePlacement>, signal?: AbortSignal): Promise<{ id: string }>;
-  get(id: string, signal?: AbortSignal): Promise<{ id: string; name?: string | null; metadata?: { type?: string; size?: number; name?: string } & Record<string, unknown> | null }>;
+  get(id: string, signal?: AbortSignal): Promise<{ id: string; name?: string | null; url?: string; metadata?: { type?: string; size?: number; name?: string } & Record<string, unknown> | null }>;
   /** The bytes; throws FileTooLargeError (src/ouro/errors.ts) past `maxBytes`. */
   read(id: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
 }

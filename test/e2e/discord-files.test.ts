@@ -45,3 +45,41 @@ describe('Discord attachments → Ouro', () => {
     expect(h.fake.cdnGets).toHaveLength(1);
   });
 });
+
+describe('Ouro files → Discord', () => {
+  it('uploads an embedded image into the thread with equal bytes; a file over 10 MiB stays a link with its size', async () => {
+    const root = h.fake.userMessage('waiting for figures');
+    h.fake.userMessage('any news?', { thread: root.id });
+    let conversationId = '';
+    await eventually(async () => {
+      const link = await h.app.store.getThreadLink({ platform: 'discord', workspace: h.fake.ids.guild, channel: h.fake.ids.channel, thread: root.id });
+      conversationId = link!.conversationId;
+      expect(messagesOf(conversationId)).toHaveLength(2);
+    }, 10_000);
+    const { createOuroClient } = await import('../../src/ouro/index.ts');
+    const { SEED_IDS } = await import('../../src/sandbox/index.ts');
+    const alice = createOuroClient({ baseUrl: h.sandbox.url, apiKey: h.sandbox.userApiKeys.alice! });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(20_000)]);
+    const big = randomBytes(11 * 1024 * 1024);
+    try {
+      const embed = async (bytes: Buffer, name: string, mime: string) => {
+        const up = await alice.files.upload({ source: { bytes }, name, mime, visibility: 'organization' });
+        await alice.files.createAsset({ uploadId: up.id, name, visibility: 'organization', orgId: SEED_IDS.orgLab });
+        return `\`\`\`assetComponent\n${JSON.stringify({ id: up.id, assetType: 'file', viewMode: 'preview' })}\n\`\`\``;
+      };
+      const md = `Figures:\n\n${await embed(png, 'fig.png', 'image/png')}\n\n${await embed(big, 'raw.h5', 'application/x-hdf5')}`;
+      await h.sandbox.postAs('alice', conversationId, md);
+      const uploaded = () => h.fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${root.id}/messages` && c.files.length > 0);
+      await eventually(() => expect(uploaded()).toHaveLength(1), 10_000);
+      expect(uploaded()[0]!.files[0]!.name).toBe('fig.png');
+      expect(sha(uploaded()[0]!.files[0]!.bytes)).toBe(sha(png));
+      const post = h.fake.received().find((r) => r.op === 'post' && r.text?.includes('Figures:'))!;
+      expect(post.text).toMatch(/📎 \[fig\.png\]\(<?https:\/\/ouro\.foundation\/files\/alice\/fig-png>?\) \(20\.\d kB\)/);
+      expect(post.text).toMatch(/📎 \[raw\.h5\]\(<?https:\/\/ouro\.foundation\/files\/alice\/raw-h5>?\) \(11\.5 MB\)/);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(uploaded()).toHaveLength(1);
+    } finally {
+      await alice.close();
+    }
+  });
+});

@@ -123,3 +123,37 @@ describe('Slack files → Ouro', () => {
   });
 });
 
+
+describe('Ouro files → Slack', () => {
+  it('an image embedded in a message written on Ouro is uploaded into the thread with equal bytes, beside a named link', async () => {
+    const root = await s.fake.userPosts('thread for an Ouro image', { channel: C });
+    await s.fake.userPosts('waiting for the fit', { channel: C, thread_ts: root.ts });
+    let conv: string | undefined;
+    await eventually(async () => {
+      conv = await conversationOf(root.ts);
+      expect(messagesOf(conv)).toHaveLength(2);
+    });
+    const { createOuroClient } = await import('../../src/ouro/index.ts');
+    const alice = createOuroClient({ baseUrl: s.sandbox.url, apiKey: s.sandbox.userApiKeys.alice! });
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(50_000)]);
+    try {
+      const up = await alice.files.upload({ source: { bytes: png }, name: 'fit.png', mime: 'image/png', visibility: 'organization' });
+      await alice.files.createAsset({ uploadId: up.id, name: 'fit.png', visibility: 'organization', orgId: SEED_IDS.orgLab });
+      const embed = `\`\`\`assetComponent\n${JSON.stringify({ id: up.id, assetType: 'file', viewMode: 'preview' })}\n\`\`\``;
+      const uploadsBefore = s.fake.uploads.length;
+      await s.sandbox.postAs('alice', conv!, `The fit:\n\n${embed}`);
+      await eventually(() => expect(s.fake.uploads.length).toBe(uploadsBefore + 1));
+      const upload = s.fake.uploads.at(-1)!;
+      expect(sha(upload.bytes)).toBe(sha(png));
+      await eventually(() => expect(s.fake.callsOf('files.completeUploadExternal').at(-1)?.args.files?.[0]?.id).toBe(upload.fileId));
+      const complete = s.fake.callsOf('files.completeUploadExternal').at(-1)!;
+      expect(complete.args).toMatchObject({ channel_id: C, thread_ts: root.ts, files: [{ id: upload.fileId, title: 'fit.png' }] });
+      const post = s.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts).at(-1)!;
+      expect(post.args.text).toContain('The fit:');
+      expect(post.args.text).toMatch(/📎 <https:\/\/ouro\.foundation\/files\/alice\/fit-png\|fit\.png> \(50\.\d kB\)/);
+      expect(post.args.text).not.toContain('assetComponent');
+    } finally {
+      await alice.close();
+    }
+  });
+});
