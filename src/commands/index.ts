@@ -8,6 +8,7 @@ import { describeError } from './describe-error.ts';
 import { helpSpec } from './help.ts';
 import { linkSpec, unlinkSpec } from './link.ts';
 import { mirrorSpecs } from './mirror.ts';
+import { postSpec } from './post.ts';
 import { questCloseSpec } from './quest/close.ts';
 import { questCreateSpec } from './quest/create.ts';
 import { questListSpec } from './quest/list.ts';
@@ -63,6 +64,7 @@ export function commandSpecs(registry: () => Registry): CommandSpec[] {
     watchSpec,
     unwatchSpec,
     watchesSpec,
+    postSpec,
   ];
 }
 
