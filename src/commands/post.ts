@@ -84,11 +84,17 @@ export const postSpec: CommandSpec = {
     const title = args.title?.trim() || titleOf(shown[0]);
     const markdown = shown.map((m) => messageSection(m, bot)).join('\n\n---\n\n');
     const key = postKey(input.channel, input.thread);
-    const existing = await deps.store.getState(key);
+    let existing = await deps.store.getState(key);
     let post;
     if (existing) {
-      post = await posts.update(existing, { name: title, markdown });
-    } else {
+      // A post deleted on Ouro since is saved anew.
+      post = await posts.update(existing, { name: title, markdown }).catch((err: unknown) => {
+        if ((err as { status?: number }).status !== 404) throw err;
+        existing = undefined;
+        return undefined;
+      });
+    }
+    if (!post) {
       post = await posts.createFromMarkdown({
         name: title,
         markdown,

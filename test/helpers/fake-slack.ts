@@ -398,6 +398,24 @@ export class FakeSlack {
     return this.interactive({ type: 'view_submission', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, view });
   }
 
+  /** A person runs a message shortcut (`callback_id`) on message `ts` of `channel`. */
+  async messageShortcut(callbackId: string, channel: string, ts: string, user = 'U0ADA'): Promise<Delivery> {
+    const m = this.messages.get(`${channel}/${ts}`);
+    return this.interactive({
+      type: 'message_action',
+      callback_id: callbackId,
+      team: { id: TEAM, domain: 'lab' },
+      channel: { id: channel, name: channel.toLowerCase() },
+      user: { id: user, username: user, name: user, team_id: TEAM },
+      message: { type: 'message', ts, text: m?.text ?? '', user: m?.user, ...(m?.thread_ts ? { thread_ts: m.thread_ts } : {}) },
+      message_ts: ts,
+      response_url: `${this.url}/hooks/${++this.hookSeq}`,
+      trigger_id: `trig-${++this.seq}`,
+      api_app_id: BOT.app_id,
+      token: 'legacy',
+    });
+  }
+
   async shareLinks(channel: string, messageTs: string, urls: string[], user = 'U0ADA'): Promise<Delivery> {
     return this.event({ type: 'link_shared', channel, user, message_ts: messageTs, unfurl_id: `unf-${messageTs}`, source: 'conversations_history', links: urls.map((url) => ({ url, domain: new URL(url).hostname })), event_ts: messageTs });
   }
