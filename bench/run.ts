@@ -22,6 +22,7 @@ const MODULES: { file: string; fn: string }[] = [
   { file: 'store.ts', fn: 'benchStore' },
   { file: 'mirror.ts', fn: 'benchMirror' },
   { file: 'commands.ts', fn: 'benchCommands' },
+  { file: 'file-upload.ts', fn: 'benchFileUpload' },
 ];
 
 export function formatTable(rows: BenchRow[]): string {
