@@ -83,3 +83,27 @@ describe('Ouro files → Discord', () => {
     }
   });
 });
+
+describe('/ouro post on Discord', () => {
+  it('saves the thread as a post, answering in the thread with a link; again: updated', async () => {
+    const root = h.fake.userMessage('Phonon results');
+    h.fake.userMessage('first reply', { thread: root.id });
+    h.fake.userMessage('second reply', { thread: root.id });
+    await eventually(async () => {
+      const link = await h.app.store.getThreadLink({ platform: 'discord', workspace: h.fake.ids.guild, channel: h.fake.ids.channel, thread: root.id });
+      expect(messagesOf(link!.conversationId)).toHaveLength(3);
+    }, 10_000);
+    const before = h.sandbox.state.posts.length;
+    const answer = async () => {
+      const { token } = h.command('post', { channelId: root.id });
+      const call = await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000);
+      return String(call.body?.content ?? JSON.stringify(call.body));
+    };
+    expect(await answer()).toMatch(/^Saved this thread as an Ouro post \(3 messages\): \[Phonon results\]\(<?https:\/\/ouro\.foundation\/posts\//);
+    expect(h.sandbox.state.posts.length).toBe(before + 1);
+    const post = h.sandbox.state.posts.at(-1)!;
+    expect(post.content.text).toMatch(/Phonon results[\s\S]*first reply[\s\S]*second reply/);
+    expect(await answer()).toMatch(/^Updated this thread as an Ouro post/);
+    expect(h.sandbox.state.posts.length).toBe(before + 1);
+  });
+});
