@@ -104,6 +104,33 @@ describe('Slack files → Ouro', () => {
     expect((await s.store.countJobs()).dead).toBe(0);
   });
 
+  it('a download failing now and then is tried again; one failing for good becomes a link, the job done', async () => {
+    const root = await s.fake.userPosts('flaky host thread', { channel: C });
+    const before = files().length;
+    s.fake.failDownloads = 2;
+    await s.fake.userPosts('flaky', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [s.fake.hostFile('flaky.csv', CSV, 'text/csv')] });
+    let conv: string | undefined;
+    await eventually(async () => {
+      conv = await conversationOf(root.ts);
+      expect(messagesOf(conv)).toHaveLength(2);
+    });
+    expect(files().length).toBe(before + 1);
+    expect(messagesOf(conv)[1]!.text).toContain(files().at(-1)!.id);
+
+    s.fake.failDownloads = 100;
+    try {
+      await s.fake.userPosts('broken', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [s.fake.hostFile('broken.csv', CSV, 'text/csv')] });
+      await eventually(() => expect(messagesOf(conv)).toHaveLength(3), 15_000);
+      expect(messagesOf(conv)[2]!.text).toContain('📎 [broken.csv](https://lab.slack.com/files/U0ADA/');
+      expect(messagesOf(conv)[2]!.text).toContain('download failed, not copied to Ouro');
+      expect(100 - s.fake.failDownloads).toBe(4);
+      await s.bridge.drain();
+      expect((await s.store.countJobs()).dead).toBe(0);
+    } finally {
+      s.fake.failDownloads = 0;
+    }
+  });
+
   it('without files:read (Slack answers its sign-in page) the file is a link and the job completes', async () => {
     const root = await s.fake.userPosts('no scope thread', { channel: C });
     const f = s.fake.hostFile('secret.csv', CSV, 'text/csv');

@@ -37,6 +37,8 @@ export class FakeSlack {
   readonly hosted = new Map<string, { bytes: Buffer; mime: string; name: string }>();
   /** The token `url_private_download` answers; any other gets Slack's sign-in page (HTML, 200). */
   botToken = 'xoxb-stack';
+  /** The next this many downloads of hosted files answer 503. */
+  failDownloads = 0;
   /** Downloads of hosted files, with the token each carried. */
   readonly downloads: { id: string; token: string }[] = [];
   readonly users = new Map<string, FakeUser>();
@@ -175,6 +177,7 @@ export class FakeSlack {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       this.downloads.push({ id, token });
       const f = this.hosted.get(id);
+      if (this.failDownloads > 0) return void (this.failDownloads--, res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable'));
       if (token !== this.botToken) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
       if (!f) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('file_not_found');
       return void res.writeHead(200, { 'content-type': f.mime, 'content-length': String(f.bytes.length) }).end(f.bytes);
