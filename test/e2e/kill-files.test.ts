@@ -32,7 +32,7 @@ function startBridge() {
     env: {
       OURO_API_KEY: sandbox.apiKey,
       OURO_BASE_URL: sandbox.url,
-      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_BOT_TOKEN: fake.files.botToken,
       SLACK_APP_TOKEN: 'xapp-kill-files',
       SLACK_API_URL: fake.apiUrl,
       DATABASE_URL: `sqlite:${dbPath}`,
@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('kill -9 between the upload and the message', () => {
   it('uploads once and posts one message embedding the asset', { timeout: 120_000 }, async () => {
     const bytes = randomBytes(2_000_000);
-    const file = fake.hostFile('dump.bin', bytes, 'application/octet-stream');
+    const file = fake.files.host('dump.bin', bytes, 'application/octet-stream');
     // Every message create is dropped (no answer): the job stops right after the asset exists.
     sandbox.faults.add({ route: /^POST \/conversations\/[^/]+\/messages\/create$/, mode: 'drop' });
     const first = startBridge();

@@ -36,8 +36,8 @@ async function readBack(assetId: string): Promise<Buffer> {
 describe('Slack files → Ouro', () => {
   it('uploads a CSV and a PNG as file assets with equal bytes, embedded beside the text', async () => {
     const root = await s.fake.userPosts('results thread', { channel: C });
-    const csv = s.fake.hostFile('results.csv', CSV, 'text/csv');
-    const png = s.fake.hostFile('plot.png', PNG, 'image/png');
+    const csv = s.fake.files.host('results.csv', CSV, 'text/csv');
+    const png = s.fake.files.host('plot.png', PNG, 'image/png');
     await s.fake.userPosts('here are the numbers', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [csv, png] });
     let conv: string | undefined;
     await eventually(async () => {
@@ -55,13 +55,13 @@ describe('Slack files → Ouro', () => {
     const embeds = (msg.json as { content: { type: string; attrs?: { id?: string } }[] }).content.filter((n) => n.type === 'assetComponent');
     expect(embeds.map((n) => n.attrs?.id)).toEqual([a!.id, b!.id]);
     // Downloaded with the bot token, each once.
-    expect(s.fake.downloads.map((d) => d.token)).toEqual(['xoxb-stack', 'xoxb-stack']);
+    expect(s.fake.files.downloads.map((d) => d.token)).toEqual(['xoxb-stack', 'xoxb-stack']);
   });
 
   it('makes a message of a file-only post, and an edit that removes a file keeps the asset', async () => {
     const root = await s.fake.userPosts('file-only thread', { channel: C });
-    const one = s.fake.hostFile('one.txt', Buffer.from('first'), 'text/plain');
-    const two = s.fake.hostFile('two.txt', Buffer.from('second'), 'text/plain');
+    const one = s.fake.files.host('one.txt', Buffer.from('first'), 'text/plain');
+    const two = s.fake.files.host('two.txt', Buffer.from('second'), 'text/plain');
     const before = files().length;
     const post = await s.fake.userPosts('', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [one, two] });
     let conv: string | undefined;
@@ -82,11 +82,11 @@ describe('Slack files → Ouro', () => {
 
   it('mirrors a 30 MB file as a worded link with its size; no job is dead', async () => {
     const root = await s.fake.userPosts('big file thread', { channel: C });
-    const big = s.fake.hostFile('scan.tif', Buffer.alloc(30_000_000, 7), 'image/tiff');
+    const big = s.fake.files.host('scan.tif', Buffer.alloc(30_000_000, 7), 'image/tiff');
     // The same file again without its size: the download stops at the limit.
-    const unsized = { ...s.fake.hostFile('scan2.tif', Buffer.alloc(30_000_000, 8), 'image/tiff'), size: undefined };
+    const unsized = { ...s.fake.files.host('scan2.tif', Buffer.alloc(30_000_000, 8), 'image/tiff'), size: undefined };
     const before = files().length;
-    const downloads = s.fake.downloads.length;
+    const downloads = s.fake.files.downloads.length;
     await s.fake.userPosts('the raw scan', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [big, unsized] });
     let conv: string | undefined;
     await eventually(async () => {
@@ -99,7 +99,7 @@ describe('Slack files → Ouro', () => {
     expect(text).toContain('📎 [scan2.tif](');
     expect(files().length).toBe(before);
     // Only the unsized one was fetched at all.
-    expect(s.fake.downloads.length - downloads).toBe(1);
+    expect(s.fake.files.downloads.length - downloads).toBe(1);
     await s.bridge.drain();
     expect((await s.store.countJobs()).dead).toBe(0);
   });
@@ -107,8 +107,8 @@ describe('Slack files → Ouro', () => {
   it('a download failing now and then is tried again; one failing for good becomes a link, the job done', async () => {
     const root = await s.fake.userPosts('flaky host thread', { channel: C });
     const before = files().length;
-    s.fake.failDownloads = 2;
-    await s.fake.userPosts('flaky', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [s.fake.hostFile('flaky.csv', CSV, 'text/csv')] });
+    s.fake.files.failDownloads = 2;
+    await s.fake.userPosts('flaky', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [s.fake.files.host('flaky.csv', CSV, 'text/csv')] });
     let conv: string | undefined;
     await eventually(async () => {
       conv = await conversationOf(root.ts);
@@ -117,24 +117,24 @@ describe('Slack files → Ouro', () => {
     expect(files().length).toBe(before + 1);
     expect(messagesOf(conv)[1]!.text).toContain(files().at(-1)!.id);
 
-    s.fake.failDownloads = 100;
+    s.fake.files.failDownloads = 100;
     try {
-      await s.fake.userPosts('broken', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [s.fake.hostFile('broken.csv', CSV, 'text/csv')] });
+      await s.fake.userPosts('broken', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [s.fake.files.host('broken.csv', CSV, 'text/csv')] });
       await eventually(() => expect(messagesOf(conv)).toHaveLength(3), 15_000);
       expect(messagesOf(conv)[2]!.text).toContain('📎 [broken.csv](https://lab.slack.com/files/U0ADA/');
       expect(messagesOf(conv)[2]!.text).toContain('download failed, not copied to Ouro');
-      expect(100 - s.fake.failDownloads).toBe(4);
+      expect(100 - s.fake.files.failDownloads).toBe(4);
       await s.bridge.drain();
       expect((await s.store.countJobs()).dead).toBe(0);
     } finally {
-      s.fake.failDownloads = 0;
+      s.fake.files.failDownloads = 0;
     }
   });
 
   it('without files:read (Slack answers its sign-in page) the file is a link and the job completes', async () => {
     const root = await s.fake.userPosts('no scope thread', { channel: C });
-    const f = s.fake.hostFile('secret.csv', CSV, 'text/csv');
-    s.fake.botToken = 'xoxb-someone-else';
+    const f = s.fake.files.host('secret.csv', CSV, 'text/csv');
+    s.fake.files.botToken = 'xoxb-someone-else';
     try {
       await s.fake.userPosts('see attached', { channel: C, thread_ts: root.ts, subtype: 'file_share', files: [f] });
       let conv: string | undefined;
@@ -145,7 +145,7 @@ describe('Slack files → Ouro', () => {
       expect(messagesOf(conv)[1]!.text).toContain('📎 [secret.csv](https://lab.slack.com/files/U0ADA/');
       expect(messagesOf(conv)[1]!.text).toContain('download failed, not copied to Ouro');
     } finally {
-      s.fake.botToken = 'xoxb-stack';
+      s.fake.files.botToken = 'xoxb-stack';
     }
   });
 });

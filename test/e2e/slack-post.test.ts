@@ -30,7 +30,7 @@ describe('Save thread to Ouro', () => {
     for (let i = 1; i < 20; i++) {
       const text = `reply number ${String(i).padStart(2, '0')}`;
       lines.push(text);
-      const files = i === 5 ? [s.fake.hostFile('gaps.csv', Buffer.from('x,y\n1,2\n'), 'text/csv')] : i === 12 ? [s.fake.hostFile('dos.png', Buffer.from('\x89PNG fake'), 'image/png')] : undefined;
+      const files = i === 5 ? [s.fake.files.host('gaps.csv', Buffer.from('x,y\n1,2\n'), 'text/csv')] : i === 12 ? [s.fake.files.host('dos.png', Buffer.from('\x89PNG fake'), 'image/png')] : undefined;
       await s.fake.userPosts(text, { channel: C, thread_ts: root.ts, user: i % 2 ? 'U0BOB' : 'U0ADA', ...(files ? { files, subtype: 'file_share' } : {}) });
     }
     let conv = '';

@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BOT_SCOPES } from '../../src/adapters/slack/manifest.ts';
+import { FakeSlackFiles } from './fake-slack-files.ts';
 import { readHistory } from './fake-slack-history.ts';
 import { parseArgs, readAll, signSlack, type Call, type FakeUser, type Hook, type StoredMessage } from './fake-slack-wire.ts';
 
@@ -33,14 +34,8 @@ export class FakeSlack {
   readonly hooks: Hook[] = [];
   readonly uploads: { fileId: string; bytes: Buffer; contentType?: string }[] = [];
   readonly messages = new Map<string, StoredMessage>();
-  /** Files people shared, served at `url_private_download` to the bot token only. */
-  readonly hosted = new Map<string, { bytes: Buffer; mime: string; name: string }>();
-  /** The token `url_private_download` answers; any other gets Slack's sign-in page (HTML, 200). */
-  botToken = 'xoxb-stack';
-  /** The next this many downloads of hosted files answer 503. */
-  failDownloads = 0;
-  /** Downloads of hosted files, with the token each carried. */
-  readonly downloads: { id: string; token: string }[] = [];
+  /** Files people shared (fake-slack-files.ts). */
+  readonly files = new FakeSlackFiles(() => this.url);
   readonly users = new Map<string, FakeUser>();
   /** Echo the bot's writes back as message events, as Slack does. */
   echo = true;
@@ -126,22 +121,6 @@ export class FakeSlack {
     this.limits.set(method, { times, retryAfter: retryAfterSec });
   }
 
-  /** A person's file, hosted by the fake: the `files` entry of a message event that shares it. */
-  hostFile(name: string, bytes: Buffer, mime: string): Record<string, unknown> {
-    const id = `F${String(this.hosted.size + 1).padStart(6, '0')}`;
-    this.hosted.set(id, { bytes, mime, name });
-    return {
-      id,
-      name,
-      title: name,
-      mimetype: mime,
-      size: bytes.length,
-      permalink: `https://lab.slack.com/files/U0ADA/${id}/${encodeURIComponent(name)}`,
-      url_private: `${this.url}/files-pri/${id}/${encodeURIComponent(name)}`,
-      url_private_download: `${this.url}/files-pri/${id}/download/${encodeURIComponent(name)}`,
-    };
-  }
-
   /** The ts the fake gave a chat.postMessage call. */
   tsOfPost(call: Call): string | undefined {
     return this.postTs.get(call);
@@ -172,16 +151,7 @@ export class FakeSlack {
       if (this.expiredHooks) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url');
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     }
-    if (path.startsWith('/files-pri/') && req.method === 'GET') {
-      const id = path.split('/')[2]!;
-      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-      this.downloads.push({ id, token });
-      const f = this.hosted.get(id);
-      if (this.failDownloads > 0) return void (this.failDownloads--, res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable'));
-      if (token !== this.botToken) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
-      if (!f) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('file_not_found');
-      return void res.writeHead(200, { 'content-type': f.mime, 'content-length': String(f.bytes.length) }).end(f.bytes);
-    }
+    if (this.files.serve(req, res, path)) return;
     if (path.startsWith('/upload/')) {
       this.uploads.push({ fileId: path.slice(8), bytes: raw, contentType: req.headers['content-type'] });
       return void res.writeHead(200).end('OK - ' + raw.length);
