@@ -23,6 +23,7 @@ const MODULES: { file: string; fn: string }[] = [
   { file: 'mirror.ts', fn: 'benchMirror' },
   { file: 'commands.ts', fn: 'benchCommands' },
   { file: 'charts.ts', fn: 'benchCharts' },
+  { file: 'file-upload.ts', fn: 'benchFileUpload' },
 ];
 
 export function formatTable(rows: BenchRow[]): string {

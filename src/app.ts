@@ -129,6 +129,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       metrics,
       bridgeAdmins: config.bridgeAdmins,
+      fileMaxBytes: config.fileMaxBytes,
       onLinkShared: createOuroUnfurler({ ouro, store, logger, allowedOrgs: config.ouro.allowedOrgs }),
       ...(opts.workerId ? { workerId: opts.workerId } : {}),
       ...opts.tuning,

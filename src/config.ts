@@ -80,6 +80,9 @@ const schema = z.object({
   SANDBOX_DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'expected a postgres:// URL (the sandbox keeps dataset tables there instead of embedded PGlite)',
   }),
+  FILE_MAX_BYTES: optionalString
+    .transform((v) => (v === undefined ? 25_000_000 : Number(v)))
+    .refine((v) => Number.isInteger(v) && v >= 0, { message: 'expected a whole number of bytes, e.g. 25000000 (0 mirrors every file as a link)' }),
   LOG_LEVEL: optionalString
     .transform((v) => (v ?? 'info').toLowerCase())
     .refine((v) => (LOG_LEVELS as readonly string[]).includes(v), {
@@ -108,6 +111,8 @@ export interface Config {
   readonly bridgeAdmins: readonly string[];
   readonly questPollCron: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Largest chat file uploaded to Ouro as an asset; larger ones are mirrored as links. */
+  readonly fileMaxBytes: number;
   /** This replica's name as a lease holder (BRIDGE_INSTANCE_ID); unset: the runtime makes one (host:pid:random). */
   readonly instanceId?: string;
   /** Only `ouro-bridge sandbox` and `demo` read this. */
@@ -175,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     bridgeAdmins: Object.freeze(e.BRIDGE_ADMINS),
     questPollCron: e.QUEST_POLL_CRON,
     logLevel: e.LOG_LEVEL as Config['logLevel'],
+    fileMaxBytes: e.FILE_MAX_BYTES,
     ...(e.BRIDGE_INSTANCE_ID ? { instanceId: e.BRIDGE_INSTANCE_ID } : {}),
     sandbox: { databaseUrl: e.SANDBOX_DATABASE_URL },
   };

@@ -16,10 +16,38 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
 }
 
-function fileLines(files: readonly { name: string; url?: string }[] | undefined): string {
+/** A file on a message: an Ouro asset (`assetId`) or a link, with its size and why it is one. */
+export interface FileMention {
+  name: string;
+  url?: string;
+  assetId?: string;
+  size?: number;
+  note?: string;
+}
+
+function sizeText(n: number): string {
+  return n < 1_000_000 ? `${Math.max(1, Math.round(n / 1000))} kB` : `${(n / 1_000_000).toFixed(1)} MB`;
+}
+
+function linkLine(f: FileMention): string {
+  const name = f.url ? `[${escapeMarkdown(f.name)}](${f.url})` : escapeMarkdown(f.name);
+  const facts = [f.size !== undefined ? sizeText(f.size) : '', f.note ? `${f.note}, not copied to Ouro` : ''].filter(Boolean);
+  return `📎 ${name}${facts.length ? ` (${facts.join('; ')})` : ''}`;
+}
+
+/**
+ * Ouro's Markdown embeds an asset as a fenced `assetComponent` block of JSON; a file asset
+ * in `preview` shows its content (an image as the image, a CSV as its first rows).
+ */
+export function assetEmbed(id: string, assetType = 'file'): string {
+  return `\`\`\`assetComponent\n${JSON.stringify({ id, assetType, viewMode: 'preview' })}\n\`\`\``;
+}
+
+function fileLines(files: readonly FileMention[] | undefined): string {
   if (!files?.length) return '';
-  const lines = files.map((f) => (f.url ? `📎 [${escapeMarkdown(f.name)}](${f.url})` : `📎 ${escapeMarkdown(f.name)}`));
-  return `\n${lines.join('\n')}`;
+  const links = files.filter((f) => !f.assetId).map(linkLine);
+  const embeds = files.filter((f) => f.assetId).map((f) => assetEmbed(f.assetId!));
+  return `${links.length ? `\n${links.join('\n')}` : ''}${embeds.length ? `\n\n${embeds.join('\n\n')}` : ''}`;
 }
 
 /** `**Ada Lovelace** (Slack): hello` — the text of a chat message as written to Ouro. */
@@ -27,7 +55,7 @@ export function ouroTextFor(
   author: Pick<ChatUser, 'name'> | undefined,
   platform: Platform,
   text: string,
-  opts: { edited?: boolean; files?: readonly { name: string; url?: string }[] } = {},
+  opts: { edited?: boolean; files?: readonly FileMention[] } = {},
 ): string {
   const who = author?.name?.trim() ? `**${escapeMarkdown(author.name.trim())}**` : `**${LABELS[platform]} user**`;
   const where = opts.edited ? `(${LABELS[platform]}, edited)` : `(${LABELS[platform]})`;

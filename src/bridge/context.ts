@@ -11,6 +11,8 @@ export interface BridgeContext {
   logger: Logger;
   metrics: BridgeMetrics;
   now: () => number;
+  /** FILE_MAX_BYTES and the directory downloads wait in. */
+  files: { maxBytes: number; tmpDir: string };
   /** The bridge's Ouro user id; throws before `start()` has run `whoami`. */
   botUserId(): string;
 }

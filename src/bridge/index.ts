@@ -4,6 +4,7 @@
  * timer. Adapters are started by the runtime, which hands them `bridge.inbox`.
  */
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, Platform } from '../store/types.ts';
 import { createCatchUp, type CatchUpReport } from './catch-up.ts';
@@ -68,6 +69,9 @@ export interface Bridge {
  * 0.5 s doubling to a 60 s cap, 12 runs: about 6 minutes of trying (an Ouro deploy or a
  * rate-limit window) before a job is dead and waits for an operator.
  */
+/** FILE_MAX_BYTES' default: 25 MB, as src/config.ts documents. */
+export const DEFAULT_FILE_MAX_BYTES = 25_000_000;
+
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, maxMs: 60_000, maxAttempts: 12 };
 /** Lanes in parallel: enough to hide Ouro's round trip, few enough for a 2-core host. */
 const DEFAULT_CONCURRENCY = 16;
@@ -109,6 +113,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     logger,
     metrics,
     now,
+    files: { maxBytes: opts.fileMaxBytes ?? DEFAULT_FILE_MAX_BYTES, tmpDir: opts.fileTmpDir ?? tmpdir() },
     botUserId() {
       if (!bot) throw new Error('the bridge has not started: its Ouro identity is unknown');
       return bot;

@@ -23,6 +23,7 @@ export function watchOuro(port: OuroPort, report: (ok: boolean) => void): OuroPo
       }
     };
   return {
+    ...(port.files ? { files: port.files } : {}),
     auth: { whoami: track((signal?: AbortSignal) => port.auth.whoami(signal)) },
     conversations: {
       create: track((input: Parameters<OuroPort['conversations']['create']>[0], signal?: AbortSignal) => port.conversations.create(input, signal)),

@@ -24,7 +24,28 @@ export interface OuroMessageLike {
   last_updated?: string | null;
 }
 
+/** Where a file asset goes, and who may see it (the conversation's org/team and visibility). */
+export interface FilePlacement {
+  orgId?: string;
+  teamId?: string;
+  visibility: 'public' | 'private' | 'organization';
+}
+
+/** The file calls of the Ouro client the core uses (see src/ouro/resources/files.ts). */
+export interface OuroFilesPort {
+  upload(
+    input: { source: { path: string; size: number } | { bytes: Uint8Array }; name: string; mime: string; visibility?: FilePlacement['visibility'] },
+    signal?: AbortSignal,
+  ): Promise<{ id: string }>;
+  createAsset(input: { uploadId: string; name: string } & Partial<FilePlacement>, signal?: AbortSignal): Promise<{ id: string }>;
+  get(id: string, signal?: AbortSignal): Promise<{ id: string; name?: string | null; url?: string; metadata?: { type?: string; size?: number; name?: string } & Record<string, unknown> | null }>;
+  /** The bytes; throws FileTooLargeError (src/ouro/errors.ts) past `maxBytes`. */
+  read(id: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
 export interface OuroPort {
+  /** Absent in ports that move no files (some tests): files then travel as links. */
+  files?: OuroFilesPort;
   auth: { whoami(signal?: AbortSignal): Promise<{ id: string; username?: string }> };
   conversations: {
     create(
@@ -40,6 +61,7 @@ export interface OuroPort {
       metadata?: { members?: string[] } | null;
       org_id?: string;
       team_id?: string;
+      visibility?: string;
     }>;
   };
   messages: {
@@ -108,4 +130,8 @@ export interface BridgeOptions {
   pollMs?: number;
   now?: () => number;
   bridgeAdmins?: readonly string[];
+  /** Largest chat file uploaded to Ouro (FILE_MAX_BYTES); larger ones are mirrored as links. */
+  fileMaxBytes?: number;
+  /** Where downloads wait for their upload (default the OS temp directory). */
+  fileTmpDir?: string;
 }

@@ -21,6 +21,7 @@ import type { SyncPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import type { OuroMessageLike } from './ports.ts';
 import type { Threads } from './threads.ts';
+import { describeAssets, embeddedAssets, uploadAssets, withAssetLinks, type OuroAsset } from './files-to-chat.ts';
 
 /** Ouro's cap per page (docs/ouro-api.md §2.4). */
 const PAGE = 200;
@@ -80,12 +81,12 @@ export function isAfter(m: { created_at: string; id: string }, cursor: Cursor | 
   return a > b || (a === b && m.id > cursor.messageId);
 }
 
-/** The Markdown to post: the doc when it is one, else the plain text. */
-export function chatTextOf(m: OuroMessageLike): string {
+/** The Markdown to post: the doc when it is one (embedded `assets` as links), else the plain text. */
+export function chatTextOf(m: OuroMessageLike, assets?: ReadonlyMap<string, OuroAsset>): string {
   const json = m.json as Doc | null | undefined;
   if (json && typeof json === 'object' && (json as { type?: unknown }).type === 'doc') {
     try {
-      const md = docToMarkdown(json);
+      const md = docToMarkdown(assets?.size ? withAssetLinks(json, assets) : json);
       if (md.trim()) return md;
     } catch {
       // fall back to the text the server stored beside it
@@ -131,23 +132,34 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
 
   const checked = new Map<string, string>();
 
+  /** The chat text of `m`, with its embedded assets described (files-to-chat.ts). */
+  async function textOf(m: OuroMessageLike): Promise<{ text: string; assets: Map<string, OuroAsset> }> {
+    const embeds = embeddedAssets(m.json);
+    const assets = embeds.length ? await describeAssets(ctx, embeds) : new Map<string, OuroAsset>();
+    return { text: chatTextOf(m, assets), assets };
+  }
+
   async function relayOne(conversationId: string, m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     const copies = await store.getMessagesByOuro(m.id);
     const at = Date.parse(m.created_at);
-    const text = chatTextOf(m);
+    const { text, assets } = await textOf(m);
+    const bytes = new Map<string, Uint8Array | null>();
     let posted = false;
     for (const link of links) {
       if (!Number.isNaN(at) && at < link.createdAt - LINK_SKEW_MS) continue;
-      if (copies.some((c) => sameThread(c, link))) continue;
       const adapter = adapters.get(link.platform);
       if (!adapter) {
         logger.warn({ platform: link.platform, conversationId }, 'linked thread on a platform that is not running: message not relayed there');
         continue;
       }
       const target = { platform: link.platform, workspace: link.workspace, channel: link.channel, thread: link.thread };
-      await recordPost(ctx, target, await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at), conversationId, m.id);
-      metrics.relayed('to_chat', link.platform);
-      posted = true;
+      if (!copies.some((c) => sameThread(c, link))) {
+        await recordPost(ctx, target, await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at), conversationId, m.id);
+        metrics.relayed('to_chat', link.platform);
+        posted = true;
+      }
+      // After the message, so the files follow it in the thread; a rerun uploads what is missing.
+      if (assets.size) await uploadAssets(ctx, adapter, target, m.id, assets.values(), bytes);
     }
     // Only a message with copies can need an edit later (older ones a new link skips have none).
     if (posted) await store.setState(relayedTextKey(m.id), digest(text));
@@ -156,7 +168,7 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
   async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     if (!touchedOnOuro(m) || checked.get(m.id) === m.last_updated) return;
-    const text = chatTextOf(m);
+    const { text } = await textOf(m);
     // No digest (relayed before digests were kept, or over 30 days ago): edited once more.
     if ((await store.getState(relayedTextKey(m.id))) !== digest(text)) await editCopies(m, text, links);
     checked.delete(m.id);

@@ -8,7 +8,8 @@
  */
 import type { Job, MessageMapping, ThreadKey } from '../store/types.ts';
 import { markdownToDoc } from '../ouro/convert/markdown-to-doc.ts';
-import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor } from './author.ts';
+import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor, type FileMention } from './author.ts';
+import { carryFiles } from './files-to-ouro.ts';
 import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { JobOutcome } from './worker.ts';
@@ -18,7 +19,7 @@ import { isDuplicateMessage, RetryLaterError } from './retry.ts';
 import { copiesByThread } from './copies.ts';
 import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
-import type { ChatRef, ChatUser } from './types.ts';
+import type { ChatFile, ChatRef, ChatUser } from './types.ts';
 
 /** How far back a retried create looks for its own id (the message was created moments ago). */
 const RECENT_CHECK = 50;
@@ -76,8 +77,12 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     }
   }
 
-  const rootText = (platform: ChatRef['platform'], root: StoredRoot) =>
-    root.deleted ? deletedText(platform) : ouroTextFor(root.author, platform, root.text, { edited: root.edited, files: root.files });
+  const rootText = (platform: ChatRef['platform'], root: StoredRoot, files: readonly FileMention[] | undefined) =>
+    root.deleted ? deletedText(platform) : ouroTextFor(root.author, platform, root.text, { edited: root.edited, files });
+
+  /** The message's files as assets or links (files-to-ouro.ts); none for a message without. */
+  const carried = (runs: number, ref: ChatRef, conversationId: string, sender: ChatUser | undefined, ouroMessageId: string, files: readonly ChatFile[] | undefined) =>
+    files?.length ? carryFiles(ctx, { attempts: runs }, { ref, conversationId, sender }, ouroMessageId, files) : Promise.resolve(undefined);
 
   /**
    * Sends a remembered root into its new conversation. The root's edits run in the channel
@@ -88,13 +93,14 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     const key = { ...threadKeyOf(ref), thread: root.messageId };
     const mapped = await store.getMessageByChat({ ...key, chatMessageId: root.messageId });
     if (!mapped) {
-      const text = rootText(ref.platform, root);
+      const files = root.deleted ? undefined : await carried(runs, ref, conversationId, root.author, root.ouroMessageId, root.files);
+      const text = rootText(ref.platform, root, files);
       const id = await createInOuro(conversationId, root.ouroMessageId, text, runs);
       await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
       metrics.relayed('to_ouro', ref.platform);
       if (!root.deleted) await copyInto(await otherThreads(conversationId, key), conversationId, key, id, root.author, root.text, root.at, root.files);
       const latest = (await threads.readRoot(ref, root.messageId)) ?? root;
-      const now = rootText(ref.platform, latest);
+      const now = rootText(ref.platform, latest, files);
       if (now !== text) await ouro.messages.update(conversationId, id, { text: now, json: markdownToDoc(now) });
     }
     // Mapped now: the message map answers for the root from here on (an edit landing after
@@ -163,7 +169,8 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       let ouroId = mapped?.ouroMessageIds[0];
       let record: Omit<MessageMapping, 'createdAt'> | undefined;
       if (!ouroId) {
-        const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { files: ev.files });
+        const files = await carried(job.attempts, ev.ref, conversationId, ev.author, p.ouroMessageId, ev.files);
+        const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { files });
         ouroId = await createInOuro(conversationId, p.ouroMessageId, text, job.attempts);
         record = { ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' };
         metrics.relayed('to_ouro', ev.ref.platform);
@@ -193,7 +200,9 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         logger.debug({ messageId: ev.messageId }, 'loop guard: edit of a bridge-written message; not relayed');
         return;
       }
-      const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { edited: true });
+      // An edit that lists files (Slack, Discord) keeps the ones still there; assets of removed files stay on Ouro.
+      const files = await carried(job.attempts, ev.ref, mapping.conversationId, ev.author, mapping.ouroMessageIds[0]!, ev.files);
+      const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { edited: true, files });
       const json = markdownToDoc(text);
       for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
       metrics.relayed('to_ouro', ev.ref.platform);

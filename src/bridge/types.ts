@@ -55,8 +55,30 @@ export interface MessagePosted extends EventBase {
   text: string;
   /** Milliseconds since epoch, as the platform stamped it. */
   at: number;
-  /** Files attached, mentioned by name and link (content is not copied). */
-  files?: { name: string; url?: string }[];
+  /** Files attached: uploaded to Ouro when the adapter can download them, else linked. */
+  files?: ChatFile[];
+}
+
+/** A file on a chat message, as the adapter saw it. */
+export interface ChatFile {
+  name: string;
+  /** Where a person opens it on the platform (Slack permalink, Discord attachment URL). */
+  url?: string;
+  /** The platform's file id (Slack `F…`, Discord attachment id). */
+  id?: string;
+  /** Bytes, when the platform says. */
+  size?: number;
+  mime?: string;
+  /** What `ChatAdapter.downloadFile` fetches (Slack `url_private_download`, Discord's CDN URL). */
+  download?: string;
+}
+
+/** A file the core hands an adapter to upload into a thread. */
+export interface UploadFile {
+  name: string;
+  mime: string;
+  content: string | Uint8Array;
+  title?: string;
 }
 
 export interface MessageEdited extends EventBase {
@@ -65,6 +87,8 @@ export interface MessageEdited extends EventBase {
   author?: ChatUser;
   text: string;
   at: number;
+  /** The message's files after the edit, when the platform says (absent: unknown, none carried). */
+  files?: ChatFile[];
 }
 
 export interface MessageDeleted extends EventBase {
@@ -170,7 +194,15 @@ export interface ChatAdapter {
   /** Answer a command or button press, to the channel or to the invoker alone. */
   reply(target: ReplyTarget, reply: RichReply, visibility: Visibility): Promise<void>;
 
-  uploadFile?(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void>;
+  uploadFile?(ref: ChatRef, file: UploadFile): Promise<void>;
+  /**
+   * Writes the bytes of `file` (its `download` URL, fetched with the adapter's credential)
+   * to the path `dest`, streaming. Throws FileTooLargeError (src/ouro/errors.ts) past
+   * `maxBytes`, and errors with the HTTP `status` otherwise (a 4xx is final).
+   */
+  downloadFile?(file: ChatFile, dest: string, maxBytes: number): Promise<{ size: number; mime?: string }>;
+  /** The largest file `uploadFile` sends (the platform's limit, from the adapter's limits table). */
+  readonly uploadMaxBytes?: number;
   unfurl?(target: ReplyTarget, previews: Record<string, RichReply>): Promise<void>;
   react?(ref: ChatRef, messageId: string, emoji: string): Promise<void>;
   /**

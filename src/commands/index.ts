@@ -10,6 +10,7 @@ import { helpSpec } from './help.ts';
 import { linkSpec, unlinkSpec } from './link.ts';
 import { mirrorSpecs } from './mirror.ts';
 import { chartSpec } from './chart.ts';
+import { postSpec } from './post.ts';
 import { questCloseSpec } from './quest/close.ts';
 import { questCreateSpec } from './quest/create.ts';
 import { questListSpec } from './quest/list.ts';
@@ -64,6 +65,7 @@ export function commandSpecs(registry: () => Registry): CommandSpec[] {
     watchSpec,
     unwatchSpec,
     watchesSpec,
+    postSpec,
   ];
 }
 

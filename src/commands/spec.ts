@@ -13,7 +13,8 @@ import type { Scope } from './scope.ts';
 import type { AssetScope } from './visibility.ts';
 
 /** The parts of the Ouro client commands and quest notifications use (the real client fits). */
-export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'posts'>;
+export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'posts'> &
+  Partial<Pick<OuroClient, 'messages' | 'auth'>>;
 
 export interface QuestPoller {
   /** Polls one quest now (after a new watch), delivering what changed. */

@@ -90,7 +90,7 @@ export function scopeCheck(name: string, granted: readonly string[] | undefined)
   return fail(
     'slack',
     name,
-    `missing ${missing.length} of ${BOT_SCOPES.length}: ${missing.join(', ')}`,
+    `missing ${missing.length} of ${BOT_SCOPES.length}: ${missing.join(', ')}${missing.includes('files:read') ? ' (without files:read, files shared in mirrored threads reach Ouro only as links)' : ''}`,
     'add them under OAuth & Permissions → Bot Token Scopes (or recreate the app from `ouro-bridge manifest`), then reinstall the app to the workspace',
   );
 }

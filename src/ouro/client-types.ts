@@ -14,6 +14,7 @@ import type {
   EntryStatus,
   Message,
   Organization,
+  OuroFile,
   OuroProfile,
   OuroUser,
   Page,
@@ -189,6 +190,30 @@ export interface EntryReviewInput {
   review?: string;
 }
 
+export interface FileUploadInput {
+  /** A file on disk (streamed, never read whole) or bytes in memory. */
+  source: { path: string; size: number } | { bytes: Uint8Array };
+  name: string;
+  mime: string;
+  visibility?: 'public' | 'private' | 'organization';
+}
+
+export interface FileAssetInput {
+  /** The id `files.upload` answered with; the asset gets the same id. */
+  uploadId: string;
+  name: string;
+  description?: string;
+  visibility?: 'public' | 'private' | 'organization';
+  orgId?: string;
+  teamId?: string;
+}
+
+export interface PostUpdateInput {
+  name?: string;
+  /** Converted server-side like `createFromMarkdown`. */
+  markdown?: string;
+}
+
 export interface PostCreateInput {
   name: string;
   markdown: string;
@@ -253,9 +278,20 @@ export interface OuroClient {
     submit(id: string, input: EntrySubmitInput, signal?: S): Promise<QuestEntry>;
     review(id: string, entryId: string, input: EntryReviewInput, signal?: S): Promise<QuestEntry>;
   };
+  files: {
+    /** `POST /files/upload`, not retried (a repeat stores a second object). */
+    upload(input: FileUploadInput, signal?: S): Promise<{ id: string; bucket?: string; path?: string }>;
+    /** `GET /files/{id}/metadata`, then `POST /files/create` with the upload's id. */
+    createAsset(input: FileAssetInput, signal?: S): Promise<OuroFile>;
+    get(id: string, signal?: S): Promise<OuroFile>;
+    /** The bytes, through `GET /files/{id}/data`'s URL; FileTooLargeError past `maxBytes`. */
+    read(id: string, maxBytes: number, signal?: S): Promise<Buffer>;
+  };
   posts: {
     get(id: string, signal?: S): Promise<Post>;
     createFromMarkdown(input: PostCreateInput, signal?: S): Promise<Post>;
+    /** `PUT /posts/{id}`; `markdown` replaces the body. */
+    update(id: string, input: PostUpdateInput, signal?: S): Promise<Post>;
     /** `POST /assets/{id}/download` (HTML) converted to Markdown. */
     downloadMarkdown(id: string, signal?: S): Promise<string>;
   };

@@ -3,6 +3,7 @@ import type { OuroClient, OuroClientOptions } from './client-types.ts';
 import { assetsResource } from './resources/assets.ts';
 import { conversationsResource, messagesResource } from './resources/conversations.ts';
 import { datasetsResource } from './resources/datasets.ts';
+import { filesResource } from './resources/files.ts';
 import { postsResource, utilitiesResource } from './resources/posts.ts';
 import { questsResource } from './resources/quests.ts';
 import { organizationsResource, teamsResource } from './resources/teams.ts';
@@ -23,6 +24,7 @@ export function createOuroClient(opts: OuroClientOptions): OuroClient {
     assets: assetsResource(t),
     datasets: datasetsResource(t),
     quests: questsResource(t),
+    files: filesResource(t),
     posts: postsResource(t, utilities),
     teams: teamsResource(t),
     organizations: organizationsResource(t),

@@ -99,3 +99,17 @@ export function isRetryable(err: unknown): boolean {
   if (err instanceof OuroTimeoutError || err instanceof OuroConnectionError) return true;
   return err instanceof OuroError && RETRYABLE_STATUSES.has(err.status);
 }
+
+/**
+ * A file over the size the bridge moves (FILE_MAX_BYTES, a platform's upload limit): thrown
+ * by the downloads and uploads of Ouro files and chat files alike, and answered with a link.
+ */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly maxBytes: number,
+    readonly size?: number,
+  ) {
+    super(`file is larger than ${maxBytes} bytes${size !== undefined ? ` (${size})` : ''}`);
+    this.name = 'FileTooLargeError';
+  }
+}

@@ -10,11 +10,13 @@
  * the server refused it before doing anything).
  */
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { unwrap } from './envelope.ts';
 import {
+  FileTooLargeError,
   OuroAuthenticationError,
   OuroConnectionError,
   OuroError,
@@ -59,6 +61,11 @@ export interface TransportRequest {
   auth?: boolean;
   /** Read at most this many bytes of the answer; past it, reading stops with OuroTooLargeError. */
   maxBytes?: number;
+  /**
+   * A JSON body too large to hold as one string (file uploads): `open` yields its bytes,
+   * once per attempt, and `length` is their total (sent as content-length).
+   */
+  stream?: { length: number; open(): AsyncIterable<Uint8Array> };
 }
 
 export interface TransportResult<T> {
@@ -169,8 +176,12 @@ export class Transport {
     // Raw token, no "Bearer": the backend adds the prefix itself (docs/ouro-api.md §1.2).
     if (token) headers.authorization = token;
     if (keyName) headers['x-ouro-key-name'] = keyName;
-    let body: string | undefined;
-    if (req.body !== undefined) {
+    let body: string | Readable | undefined;
+    if (req.stream) {
+      body = Readable.from(req.stream.open(), { objectMode: false });
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(req.stream.length);
+    } else if (req.body !== undefined) {
       body = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
@@ -222,6 +233,34 @@ export class Transport {
       this.log.debug(event, 'ouro request');
       this.opts.onRequest?.(event);
     }
+  }
+
+  /**
+   * GET of an absolute URL Ouro handed out (a storage data URL): no auth header, the bytes
+   * whole, refused past `maxBytes` (by content-length when sent, else while reading).
+   */
+  async fetchBytes(url: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+    const res = await request(url, { method: 'GET', signal, dispatcher: this.dispatcher, headers: { 'user-agent': this.o.userAgent } });
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      await res.body.dump();
+      throw new OuroError({ status: res.statusCode, method: 'GET', url: new URL(url).pathname, message: `file download failed with HTTP ${res.statusCode}` });
+    }
+    const declared = Number(res.headers['content-length'] ?? 0);
+    const tooBig = () => {
+      // Closing the body early aborts the request; that abort is ours, not a failure to report.
+      res.body.on('error', () => {});
+      res.body.destroy();
+      return new FileTooLargeError(maxBytes, declared || undefined);
+    };
+    if (declared > maxBytes) throw tooBig();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) throw tooBig();
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, size);
   }
 
   /** `POST /users/get-token {pat}`: no envelope; an `error` on 2xx or no `access_token` is an auth failure. */

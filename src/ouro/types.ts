@@ -176,6 +176,12 @@ export interface Post extends AssetBase {
   content?: RichText | null;
 }
 
+/** A file asset: `metadata` names the storage object (`type` is the MIME type, `size` bytes). */
+export interface OuroFile extends AssetBase {
+  metadata?: ({ type?: string; size?: number; name?: string; extension?: string } & Record<string, unknown>) | null;
+  preview?: unknown;
+}
+
 export interface Team {
   id: string;
   name: string;

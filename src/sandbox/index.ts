@@ -10,6 +10,7 @@ import { ApiError, Router } from './router.ts';
 import { conversationsRoutes, createMessage } from './routes/conversations.ts';
 import { datasetsRoutes } from './routes/datasets.ts';
 import { entriesRoutes } from './routes/entries.ts';
+import { DEFAULT_UPLOAD_LIMIT, filesRoutes } from './routes/files.ts';
 import { orgsRoutes } from './routes/orgs.ts';
 import { postsRoutes } from './routes/posts.ts';
 import { questsRoutes } from './routes/quests.ts';
@@ -51,6 +52,8 @@ export interface SandboxOptions {
   /** delays between webhook retries, default [200, 1000, 5000] */
   webhookRetryDelaysMs?: number[];
   logger?: Logger;
+  /** Largest `POST /files/upload` JSON body (base64 inside), default 50 MB; larger gets a 413. */
+  uploadLimitBytes?: number;
 }
 
 export interface SandboxUser {
@@ -111,6 +114,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     convert,
     logger,
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3600,
+    blobs: new Map(),
+    uploadLimitBytes: opts.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT,
     bot,
     changed: () => persister.changed(),
   };
@@ -151,7 +156,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
 
   const router = new Router();
-  for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, searchRoutes, orgsRoutes, utilitiesRoutes]) {
+  for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, filesRoutes, searchRoutes, orgsRoutes, utilitiesRoutes]) {
     mod(router, app);
   }
   controlRoutes(router, app, { faults, requests, postAs, setWebhookUrl: (url) => (webhookUrl = url) });

@@ -204,5 +204,7 @@ export function presentAsset(s: SandboxState, a: AnyAsset): Record<string, unkno
       return { ...presentBase(s, a), content: a.content, preview: { type: 'doc', content: a.content.json.content.slice(0, 3) }, comments: 0, views: 0 };
     case 'conversation':
       return { ...presentBase(s, a), summary: a.summary, metadata: a.metadata };
+    case 'file':
+      return { ...presentBase(s, a), metadata: a.metadata, preview: a.preview };
   }
 }

@@ -114,6 +114,13 @@ export interface PostRec extends AssetBase {
   content: RichText;
 }
 
+/** A file asset (ouro-api.md §4.7); its bytes live in `App.blobs` under `metadata.id`. */
+export interface FileRec extends AssetBase {
+  asset_type: 'file';
+  metadata: Record<string, unknown> & { id: string; name: string; bucket: 'public-files' | 'files'; path: string; type: string; extension: string; size: number };
+  preview: unknown;
+}
+
 export interface QuestRec extends AssetBase {
   asset_type: 'quest';
   quest: {
@@ -186,13 +193,15 @@ export interface SandboxState {
   datasets: DatasetRec[];
   datasetRows: Record<string, Row[]>;
   posts: PostRec[];
+  /** Absent in state files written before file assets existed. */
+  files?: FileRec[];
   quests: QuestRec[];
   questItems: ItemRec[];
   entries: EntryRec[];
   deliveries: DeliveryRec[];
 }
 
-export type AnyAsset = ConversationRec | DatasetRec | PostRec | QuestRec;
+export type AnyAsset = ConversationRec | DatasetRec | PostRec | QuestRec | FileRec;
 
 export function emptyState(createdAt: string, botId: string): SandboxState {
   return {
@@ -207,6 +216,7 @@ export function emptyState(createdAt: string, botId: string): SandboxState {
     datasets: [],
     datasetRows: {},
     posts: [],
+    files: [],
     quests: [],
     questItems: [],
     entries: [],
@@ -215,7 +225,7 @@ export function emptyState(createdAt: string, botId: string): SandboxState {
 }
 
 export function allAssets(s: SandboxState): AnyAsset[] {
-  return [...s.datasets, ...s.posts, ...s.quests, ...s.conversations];
+  return [...s.datasets, ...s.posts, ...(s.files ?? []), ...s.quests, ...s.conversations];
 }
 
 export function findAsset(s: SandboxState, id: string): AnyAsset | undefined {

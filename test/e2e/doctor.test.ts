@@ -162,8 +162,17 @@ describe('doctor names the part that is broken, with its fix', () => {
     expect(code).toBe(1);
     expect(failed(checks)).toEqual(['slack/granted scopes']);
     const c = find(checks, 'slack', 'granted scopes');
-    expect(c.detail).toBe('missing 2 of 13: files:write, users:read');
+    expect(c.detail).toBe('missing 2 of 14: files:write, users:read');
     expect(c.fix).toContain('reinstall the app');
+  });
+
+  it('a Slack token without files:read: doctor says files then travel as links', async () => {
+    slack.grantedScopes = BOT_SCOPES.filter((s) => s !== 'files:read');
+    const { code, checks } = await diagnose();
+    expect(code).toBe(1);
+    expect(find(checks, 'slack', 'granted scopes').detail).toBe(
+      'missing 1 of 14: files:read (without files:read, files shared in mirrored threads reach Ouro only as links)',
+    );
   });
 
   it('a revoked Slack token: auth.test refused, scopes skipped', async () => {

@@ -24,7 +24,7 @@ export interface RecordedCall {
   query: Record<string, string>;
   body: any;
   /** `bytes` as sent (binary files such as charts); `text` the same decoded as UTF-8. */
-  files: { name: string; contentType: string; text: string; bytes?: Buffer }[];
+  files: { name: string; contentType: string; text: string; bytes: Buffer }[];
   auth: string | undefined;
   status: number;
   response?: unknown;
@@ -127,7 +127,17 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     };
   }
 
+  /** Attachments people posted, served like Discord's CDN (no token needed). */
+  const cdn = new Map<string, { bytes: Buffer; contentType: string }>();
+  const cdnGets: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && req.url?.startsWith('/cdn/')) {
+      const path = req.url.split('?')[0]!;
+      cdnGets.push(path);
+      const f = cdn.get(path);
+      if (!f) return void res.writeHead(404).end();
+      return void res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) }).end(f.bytes);
+    }
     handleRest(state, req, res, `ws://127.0.0.1:${port}/gateway`).catch((err: unknown) => {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(err), code: 0 }));
     });
@@ -258,7 +268,9 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
      * A person posts; `thread` is the root message id (the thread is started from it on first
      * use). `away`: written while no session listens: kept (REST reads see it), never dispatched.
      */
-    userMessage(content: string, o: { thread?: string; away?: boolean } = {}): FakeMessage {
+    /** CDN paths fetched so far. */
+    cdnGets,
+    userMessage(content: string, o: { thread?: string; away?: boolean; files?: { name: string; bytes: Buffer; contentType: string }[] } = {}): FakeMessage {
       let channelId = ids.channel;
       if (o.thread) {
         if (!state.channels.has(o.thread)) threadChannel(o.thread, ids.channel, 'thread');
@@ -279,7 +291,13 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
         pinned: false,
         embeds: [],
         components: [],
-        attachments: [],
+        attachments: (o.files ?? []).map((f) => {
+          const id = snowflake();
+          const path = `/cdn/attachments/${channelId}/${id}/${encodeURIComponent(f.name)}`;
+          cdn.set(path, { bytes: f.bytes, contentType: f.contentType });
+          const url = `http://127.0.0.1:${port}${path}`;
+          return { id, filename: f.name, size: f.bytes.length, content_type: f.contentType, url, proxy_url: url };
+        }),
         timestamp: new Date().toISOString(),
         edited_timestamp: null,
       };

@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BOT_SCOPES } from '../../src/adapters/slack/manifest.ts';
+import { FakeSlackFiles } from './fake-slack-files.ts';
 import { readHistory } from './fake-slack-history.ts';
 import { parseArgs, readAll, signSlack, type Call, type FakeUser, type Hook, type StoredMessage } from './fake-slack-wire.ts';
 import { sleep } from './eventually.ts';
@@ -36,6 +37,8 @@ export class FakeSlack {
   private readonly uploadTickets = new Map<string, Record<string, any>>();
   readonly uploads: { fileId: string; bytes: Buffer; contentType?: string }[] = [];
   readonly messages = new Map<string, StoredMessage>();
+  /** Files people shared (fake-slack-files.ts). */
+  readonly files = new FakeSlackFiles(() => this.url);
   readonly users = new Map<string, FakeUser>();
   /** Echo the bot's writes back as message events, as Slack does. */
   echo = true;
@@ -168,6 +171,7 @@ export class FakeSlack {
       if (this.expiredHooks) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url');
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     }
+    if (this.files.serve(req, res, path)) return;
     if (path.startsWith('/upload/')) {
       this.uploads.push({ fileId: path.slice(8), bytes: raw, contentType: req.headers['content-type'] });
       return void res.writeHead(200).end(`OK - ${raw.length}`);
@@ -321,9 +325,9 @@ export class FakeSlack {
   // ------------------------------------------------------------------ people
 
   async userPosts(text: string, o: { channel?: string; user?: string; thread_ts?: string; files?: unknown[]; blocks?: unknown[]; subtype?: string } = {}): Promise<StoredMessage & { delivery: Delivery }> {
-    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, user: o.user ?? 'U0ADA', thread_ts: o.thread_ts, blocks: o.blocks };
+    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, user: o.user ?? 'U0ADA', thread_ts: o.thread_ts, blocks: o.blocks, ...(o.files ? { files: o.files } : {}) };
     this.messages.set(`${m.channel}/${m.ts}`, m);
-    const delivery = await this.event({ type: 'message', ...(o.subtype ? { subtype: o.subtype } : {}), ...m, ...(o.files ? { files: o.files } : {}) });
+    const delivery = await this.event({ type: 'message', ...(o.subtype ? { subtype: o.subtype } : {}), ...m });
     return { ...m, delivery };
   }
 
@@ -339,11 +343,13 @@ export class FakeSlack {
     for (const ws of this.sockets) ws.terminate();
   }
 
-  async userEdits(channel: string, ts: string, text: string): Promise<Delivery> {
+  /** `files`: the message's files after the edit (a person removed one), default unchanged. */
+  async userEdits(channel: string, ts: string, text: string, files?: unknown[]): Promise<Delivery> {
     const m = this.messages.get(`${channel}/${ts}`);
     if (!m) throw new Error(`fake-slack: no message ${channel}/${ts}`);
     const prev = { ...m };
     m.text = text;
+    if (files) m.files = files;
     const editTs = this.nextTs();
     return this.event({ type: 'message', subtype: 'message_changed', channel, hidden: true, ts: editTs, event_ts: editTs, message: { type: 'message', ...m, edited: { user: m.user, ts: editTs } }, previous_message: prev });
   }
@@ -385,6 +391,24 @@ export class FakeSlack {
     if (!opened) throw new Error('fake-slack: no modal was opened');
     const view = { ...opened.args.view, id: 'V0MODAL', hash: `h${++this.seq}`, team_id: TEAM, state: { values } };
     return this.interactive({ type: 'view_submission', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, view });
+  }
+
+  /** A person runs a message shortcut (`callback_id`) on message `ts` of `channel`. */
+  async messageShortcut(callbackId: string, channel: string, ts: string, user = 'U0ADA'): Promise<Delivery> {
+    const m = this.messages.get(`${channel}/${ts}`);
+    return this.interactive({
+      type: 'message_action',
+      callback_id: callbackId,
+      team: { id: TEAM, domain: 'lab' },
+      channel: { id: channel, name: channel.toLowerCase() },
+      user: { id: user, username: user, name: user, team_id: TEAM },
+      message: { type: 'message', ts, text: m?.text ?? '', user: m?.user, ...(m?.thread_ts ? { thread_ts: m.thread_ts } : {}) },
+      message_ts: ts,
+      response_url: `${this.url}/hooks/${++this.hookSeq}`,
+      trigger_id: `trig-${++this.seq}`,
+      api_app_id: BOT.app_id,
+      token: 'legacy',
+    });
   }
 
   async shareLinks(channel: string, messageTs: string, urls: string[], user = 'U0ADA'): Promise<Delivery> {

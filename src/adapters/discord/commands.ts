@@ -111,6 +111,7 @@ const USER: Sub[] = [
   { path: ['unwatch'], description: 'Stop posting a quest here', options: [quest()] },
   { path: ['watches'], description: 'Quests watched in this channel' },
   { path: ['mirror', 'status'], description: 'How this channel is mirrored to Ouro' },
+  { path: ['post'], description: 'Save this thread as an Ouro post', options: [{ name: 'title', description: 'Title (default: the first line)', render: 'rest' }] },
 ];
 
 const ADMIN: Sub[] = [

@@ -25,7 +25,7 @@ import {
   type PartialMessage,
   type OmitPartialGroupDMChannel,
 } from 'discord.js';
-import type { BridgeInbox, ChannelRef, ChatRef, ChatUser, InboundEvent, Invoker } from '../../bridge/types.ts';
+import type { BridgeInbox, ChannelRef, ChatFile, ChatRef, ChatUser, InboundEvent, Invoker } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
 import { isBridgeAdmin } from './admin.ts';
 import { autocompleteKind, COMMAND_NAMES, CommandShapeError, commandText, defersPrivately, type InteractionOption } from './commands.ts';
@@ -95,6 +95,7 @@ export function attachInbound(d: InboundDeps): () => void {
       author: authorOf(full),
       text: textOf(client, full),
       at: full.editedTimestamp,
+      files: filesOf(full),
       raw: full.toJSON(),
     });
   };
@@ -144,9 +145,21 @@ export function postedEvent(client: Client, m: Message): InboundEvent {
     author: authorOf(m),
     text: textOf(client, m),
     at: m.createdTimestamp,
-    ...(m.attachments.size ? { files: [...m.attachments.values()].map((a) => ({ name: a.name, url: a.url })) } : {}),
+    ...(m.attachments.size ? { files: filesOf(m) } : {}),
     raw: m.toJSON(),
   };
+}
+
+/** Attachments as the core sees them; the CDN URL needs no token. */
+function filesOf(m: Message): ChatFile[] {
+  return [...m.attachments.values()].map((a) => ({
+    name: a.name,
+    url: a.url,
+    id: a.id,
+    size: a.size,
+    ...(a.contentType ? { mime: a.contentType } : {}),
+    download: a.url,
+  }));
 }
 
 /** Why a message is not relayed, or undefined when it is. */

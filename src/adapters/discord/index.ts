@@ -25,6 +25,8 @@ import { createPlaceGate } from '../place-gate.ts';
 import { commandDefinitions } from './commands.ts';
 import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
+import { DownloadError, downloadToFile } from '../download.ts';
+import { LIMITS } from './limits.ts';
 import { attachInbound, skipReason, type AutocompleteLookup } from './inbound.ts';
 import { Outbound } from './outbound.ts';
 import { Replies } from './replies.ts';
@@ -230,6 +232,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => replies.reply(target, reply, visibility),
     uploadFile: (ref, file) => outbound.uploadFile(ref, file),
+    uploadMaxBytes: LIMITS.fileBytes,
+    downloadFile: (file, dest, maxBytes) => {
+      if (!file.download) throw new DownloadError(404, `Discord gave no URL for ${file.name}`);
+      return downloadToFile(file.download, dest, maxBytes);
+    },
     messagesSince: (ref, after, limit) => messagesSince({ client, skip }, ref, after, limit),
     onFreshSession: (fn) => void freshSession.push(fn),
 

@@ -168,7 +168,8 @@ export class Outbound {
   async uploadFile(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void> {
     const target = toDiscordTarget(ref);
     if (target.threadId) await this.ensureThread(target.parentId, target.threadId);
-    const data = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+    // A view of the caller's bytes, not a copy (an Ouro file may be 10 MiB).
+    const data = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength);
     await this.botSend(target.channelId, { content: file.title ?? '', embeds: [], components: [], files: [{ name: file.name, contentType: file.mime, data }] });
   }
 

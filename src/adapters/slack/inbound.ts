@@ -11,6 +11,7 @@ import type { App } from '@slack/bolt';
 import type { BridgeInbox, InboundEvent, Invoker } from '../../bridge/types.ts';
 import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
+import { SAVE_THREAD_CALLBACK } from './manifest.ts';
 import { QUEST_MODAL_CALLBACK, questCommandFromView, type ModalOrigin } from './modal.ts';
 import type { SlackReplyTarget } from './outbound.ts';
 
@@ -126,6 +127,30 @@ export function registerInbound(app: App, deps: InboundDeps): void {
     }
     // Help answers at once; anything else may take a while (queries, Ouro calls).
     await ack(text === '' || /^help\b/i.test(text) ? undefined : { response_type: 'ephemeral', text: 'Working on it…' });
+  });
+
+  // "Save thread to Ouro" on a message: `/ouro post` for the message's thread (Slack runs no
+  // slash command inside a thread). The answer goes into the thread.
+  app.shortcut({ callback_id: SAVE_THREAD_CALLBACK, type: 'message_action' }, async ({ ack, shortcut }) => {
+    await ack();
+    const s = shortcut as { team?: { id?: string } | null; channel?: { id?: string }; user: { id: string; name?: string; username?: string }; message?: { ts?: string; thread_ts?: string }; trigger_id: string };
+    const team = s.team?.id ?? '';
+    const channel = s.channel?.id ?? '';
+    const thread = s.message?.thread_ts ?? s.message?.ts;
+    if (!channel || !thread) return void logger.warn('slack: message shortcut without channel or message; ignored');
+    const replyTo: SlackReplyTarget = { platform: 'slack', team, channel, user: s.user.id, thread };
+    try {
+      await deliver({
+        kind: 'command.invoked',
+        key: `slack:shortcut:${s.trigger_id}`,
+        ref: slackRef(team, channel, thread),
+        invoker: await invokerOf(s.user.id, s.user.name ?? s.user.username, deps),
+        text: 'post',
+        replyTo,
+      });
+    } catch (err) {
+      logger.error({ err }, 'slack shortcut could not be handed to the bridge');
+    }
   });
 
   app.action({ type: 'block_actions' }, async ({ ack, body, action }) => {

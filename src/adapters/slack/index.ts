@@ -20,6 +20,8 @@ import { messagesSince } from './history.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
+import { downloadSlackFile } from './files.ts';
+import { LIMITS } from './limits.ts';
 import { createPacer } from './pacing.ts';
 import { registerPlaceGate } from './places.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
@@ -232,6 +234,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),
     uploadFile: (ref, file) => out.uploadFile(o, ref, file),
+    uploadMaxBytes: LIMITS.fileBytes,
+    // url_private_download answers only with the bot token (and files:read).
+    downloadFile: (file, dest, maxBytes) => downloadSlackFile(file, dest, maxBytes, opts.botToken),
     unfurl: (target, previews) => out.unfurl(o, target, previews),
     messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
     onFreshSession: (fn) => void freshSession.push(fn),

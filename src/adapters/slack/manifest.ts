@@ -14,7 +14,8 @@ export const BOT_SCOPES: readonly string[] = [
   'chat:write', // chat.postMessage / update / delete / postEphemeral
   'chat:write.customize', // username + icon_url: the Ouro author's name and avatar
   'commands', // /ouro
-  'files:write', // CSV results (files.getUploadURLExternal / completeUploadExternal)
+  'files:read', // url_private_download: files shared in mirrored threads, uploaded to Ouro
+  'files:write', // CSV results and Ouro files (files.getUploadURLExternal / completeUploadExternal)
   'groups:history', // message.groups: mirror private channels the app is invited to; the same reads there
   'groups:read', // conversations.info on private channels
   'im:write', // conversations.open: invoker-only files go to a DM
@@ -22,6 +23,9 @@ export const BOT_SCOPES: readonly string[] = [
   'links:write', // chat.unfurl
   'users:read', // users.info: names, avatars, admin check
 ];
+
+/** The message shortcut "Save thread to Ouro" (`/ouro post` for the message's thread). */
+export const SAVE_THREAD_CALLBACK = 'ouro_save_thread';
 
 export const BOT_EVENTS: readonly string[] = ['app_mention', 'link_shared', 'message.channels', 'message.groups'];
 
@@ -62,6 +66,7 @@ export function slackManifest(opts: ManifestOptions): Record<string, unknown> {
           ...at,
         },
       ],
+      shortcuts: [{ name: 'Save thread to Ouro', type: 'message', callback_id: SAVE_THREAD_CALLBACK, description: 'Save this thread as an Ouro post' }],
       unfurl_domains: [...OURO_UNFURL_DOMAINS],
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },

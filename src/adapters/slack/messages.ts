@@ -8,7 +8,7 @@
  * channel_topic, …), and message_changed events that do not change the text (Slack sends
  * them when an unfurl or a reply count is added).
  */
-import type { ChatUser, InboundEvent } from '../../bridge/types.ts';
+import type { ChatFile, ChatUser, InboundEvent } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
 import type { Directory } from './admin.ts';
 import { fromSlack, mentionedUserIds } from './from-slack.ts';
@@ -25,6 +25,36 @@ export interface SelfIds {
   userId?: string;
   botId?: string;
   appId?: string;
+}
+
+/** A file object on a message (Slack sends many more fields). */
+export interface SlackFile {
+  id?: string;
+  name?: string;
+  title?: string;
+  mimetype?: string;
+  size?: number;
+  permalink?: string;
+  url_private?: string;
+  /** Needs the bot token (and the files:read scope). */
+  url_private_download?: string;
+  /** A file deleted, or not shared with the bot: `tombstone`, `hidden_by_limit`. */
+  mode?: string;
+}
+
+/** Slack files as the core sees them; one Slack no longer shows is named, not carried. */
+export function chatFiles(files: readonly SlackFile[]): ChatFile[] {
+  return files.map((f) => {
+    const out: ChatFile = { name: f.name ?? f.title ?? 'file' };
+    const url = f.permalink ?? f.url_private;
+    if (url) out.url = url;
+    if (f.id) out.id = f.id;
+    if (typeof f.size === 'number') out.size = f.size;
+    if (f.mimetype) out.mime = f.mimetype;
+    const download = f.url_private_download ?? f.url_private;
+    if (download && f.mode !== 'tombstone' && f.mode !== 'hidden_by_limit') out.download = download;
+    return out;
+  });
 }
 
 /** The message fields we read; Slack sends many more. */
@@ -45,7 +75,7 @@ export interface SlackMessage {
   thread_ts?: string;
   event_ts?: string;
   edited?: { ts?: string; user?: string };
-  files?: { name?: string; title?: string; permalink?: string; url_private?: string }[];
+  files?: SlackFile[];
   message?: SlackMessage;
   previous_message?: SlackMessage;
   deleted_ts?: string;
@@ -85,7 +115,7 @@ export async function translateMessage(e: SlackMessage, team: string, deps: Mess
         author: await authorOf(e, deps),
         text: await markdownOf(e, deps),
         at: tsToMillis(e.ts),
-        ...(e.files?.length ? { files: e.files.map((f) => ({ name: f.name ?? f.title ?? 'file', url: f.permalink ?? f.url_private })) } : {}),
+        ...(e.files?.length ? { files: chatFiles(e.files) } : {}),
         raw: e,
       },
     };
@@ -102,8 +132,9 @@ export async function translateMessage(e: SlackMessage, team: string, deps: Mess
         event: { kind: 'message.deleted', key: `slack:${channel}:${m.ts}:delete`, ref: refFor(m), messageId: m.ts, at: tsToMillis(e.event_ts ?? m.ts), raw: e },
       };
     }
-    if (prev && prev.text === m.text && JSON.stringify(prev.blocks ?? null) === JSON.stringify(m.blocks ?? null)) {
-      return { ignored: 'message_changed without a text change' };
+    const fileIds = (x: SlackMessage) => (x.files ?? []).map((f) => `${f.id}:${f.mode ?? ''}`).join(',');
+    if (prev && prev.text === m.text && JSON.stringify(prev.blocks ?? null) === JSON.stringify(m.blocks ?? null) && fileIds(prev) === fileIds(m)) {
+      return { ignored: 'message_changed without a text or file change' };
     }
     const editTs = m.edited?.ts ?? e.event_ts ?? m.ts;
     return {
@@ -115,6 +146,8 @@ export async function translateMessage(e: SlackMessage, team: string, deps: Mess
         author: await authorOf(m, deps),
         text: await markdownOf(m, deps),
         at: tsToMillis(editTs),
+        // Slack sends the files a message still has; one removed stays an asset on Ouro.
+        files: chatFiles(m.files ?? []),
         raw: e,
       },
     };

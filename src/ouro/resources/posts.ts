@@ -48,6 +48,15 @@ export function postsResource(t: Transport, utilities: OuroClient['utilities']):
       };
       return normalise(await t.call({ method: 'POST', path, body, signal }), { method: 'POST', path });
     },
+    async update(id, input, signal) {
+      const path = `/posts/${seg(id)}`;
+      const converted = input.markdown === undefined ? undefined : await utilities.markdownToDoc(input.markdown, signal);
+      const body = {
+        post: input.name === undefined ? {} : { name: input.name },
+        content: converted ? { json: converted.json, text: converted.markdown } : null,
+      };
+      return normalise(await t.call({ method: 'PUT', path, body, signal }), { method: 'PUT', path });
+    },
     async downloadMarkdown(id, signal) {
       const path = `/assets/${seg(id)}/download`;
       // A read despite the POST verb, so it may be repeated.

@@ -59,6 +59,25 @@ export const postsRoutes: RouteModule = (r, app: App) => {
     return ok(presentAsset(s, p));
   });
 
+  r.add('PUT', '/posts/:id', async (ctx) => {
+    const p = s.posts.find((x) => x.id === ctx.params.id);
+    if (!p || !canSee(s, ctx.user, p)) throw notFound('Post', ctx.params.id!);
+    if (p.user_id !== ctx.user.id) throw new ApiError(403, 'forbidden', 'Only the owner may edit this post');
+    const body = await ctx.body();
+    const b = body.post === undefined ? {} : objectField(body, 'post');
+    const name = optString(b, 'name');
+    if (name !== undefined) p.name = name;
+    if (b.visibility !== undefined) p.visibility = oneOf(b.visibility, 'post.visibility', VISIBILITIES);
+    if (body.content !== undefined && body.content !== null) {
+      const content = toRich(body.content, app.convert);
+      if (!content) throw new ApiError(400, 'invalid_body', '"content" must be {"json": doc, "text": markdown} or null');
+      p.content = content;
+    }
+    p.last_updated = app.clock.iso();
+    app.changed();
+    return ok(presentAsset(s, p));
+  });
+
   r.add('POST', '/assets/:id/download', (ctx) => {
     const a = findAsset(s, ctx.params.id!);
     if (!a || !canSee(s, ctx.user, a)) throw notFound('Asset', ctx.params.id!);
