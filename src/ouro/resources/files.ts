@@ -6,7 +6,7 @@
  * chunk, never held whole, in any encoding.
  */
 import { createReadStream } from 'node:fs';
-import type { OuroClient } from '../index.ts';
+import type { OuroClient } from '../client-types.ts';
 import { z } from 'zod';
 import { asObject, check } from '../normalise.ts';
 import { seg } from '../query.ts';
