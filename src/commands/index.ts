@@ -5,7 +5,12 @@
 import { silentLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { describeError } from './describe-error.ts';
+import type { Accounts } from '../accounts/types.ts';
+import { actingFor, brokenLinkText, keyStoppedWorking } from './acting.ts';
 import { helpSpec } from './help.ts';
+import { loginSpec } from './login.ts';
+import { logoutSpec } from './logout.ts';
+import { whoamiSpec } from './whoami.ts';
 import { linkSpec, unlinkSpec } from './link.ts';
 import { mirrorSpecs } from './mirror.ts';
 import { questCloseSpec } from './quest/close.ts';
@@ -15,7 +20,7 @@ import { questReviewSpec, reviewEntry, type Decision } from './quest/review.ts';
 import { questShowSpec } from './quest/show.ts';
 import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
-import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
+import { createRegistry, dispatch, isBridgeAdmin, isKeyRejected, whoMayAdmin, type Registry } from './registry.ts';
 import { textReply } from './reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
@@ -42,12 +47,17 @@ export interface CommandRunnerDeps {
   webBaseUrl?: string;
   notifier?: QuestPoller;
   logger?: Logger;
+  /** Linked Ouro accounts (src/accounts); absent: every command acts as the bot. */
+  accounts?: Accounts;
 }
 
 /** Every command, in the order help lists them. */
 export function commandSpecs(registry: () => Registry): CommandSpec[] {
   return [
     helpSpec(registry),
+    loginSpec,
+    whoamiSpec,
+    logoutSpec,
     linkSpec,
     unlinkSpec,
     ...mirrorSpecs,
@@ -76,6 +86,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
     webBaseUrl: (input.webBaseUrl ?? DEFAULT_WEB_BASE_URL).replace(/\/+$/, ''),
     notifier: input.notifier,
     logger: input.logger ?? silentLogger,
+    ...(input.accounts ? { accounts: input.accounts } : {}),
   };
   let registry: Registry;
   registry = createRegistry(commandSpecs(() => registry));
@@ -92,7 +103,10 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       const log = deps.logger.child({ action: btn.actionId, user: btn.user.id });
       const decision = BUTTON_DECISIONS[btn.actionId];
       if (!decision) return { reply: textReply(`This button (\`${btn.actionId}\`) is not one the bridge knows; nothing was done.`), visibility: 'invoker' };
-      if (reviewSpec.admin && !isBridgeAdmin(btn.user, deps.bridgeAdmins)) {
+      const acting = await actingFor(deps, btn.user, btn.channel);
+      if (acting.account?.brokenAt) return { reply: textReply(brokenLinkText(acting.account)), visibility: 'invoker' };
+      const ouroDecides = reviewSpec.ouroDecidesForLinked === true && acting.actingAs === 'person';
+      if (reviewSpec.admin && !ouroDecides && !isBridgeAdmin(btn.user, deps.bridgeAdmins)) {
         return { reply: textReply(`Only bridge admins may review entries: ${whoMayAdmin(btn.channel.platform)}.`), visibility: 'invoker' };
       }
       const [questId, entryId, ...extra] = btn.value.split(':');
@@ -100,13 +114,16 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
         return { reply: textReply('This button carries no entry to review; nothing was done.'), visibility: 'invoker' };
       }
       try {
-        const quest = await deps.ouro.quests.get(questId);
-        const { notice } = await reviewEntry(deps, quest, entryId, decision, btn.user);
+        const quest = await acting.ouro.quests.get(questId);
+        const { notice } = await reviewEntry(deps, acting.ouro, quest, entryId, decision, btn.user, undefined, acting.actingAs === 'person');
         // The notice is in the channel already (it passed the visibility rule when posted);
         // adding who decided reveals nothing new. The confirmation goes to the reviewer only.
         return { reply: textReply(`${decision === 'accept' ? 'Accepted' : 'Rejected'} the entry.`), visibility: 'invoker', updateMessage: notice };
       } catch (err) {
-        const d = describeError(err);
+        if (acting.actingAs === 'person' && acting.account && isKeyRejected(err)) {
+          return { reply: textReply(await keyStoppedWorking(deps, btn.user, btn.channel, acting.account)), visibility: 'invoker' };
+        }
+        const d = describeError(err, { actingAs: acting.actingAs });
         if (d.unexpected) log.error({ err }, 'button failed');
         return { reply: textReply(d.text), visibility: 'invoker' };
       }

@@ -78,16 +78,16 @@ export const querySpec: CommandSpec = {
     { name: 'SQL', required: false, rest: 'raw' },
   ],
   admin: false,
-  async handler({ args, link, deps }) {
-    const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link);
-    const dataset: Dataset = await deps.ouro.datasets.get(id);
+  async handler({ args, link, deps, ouro }) {
+    const id = await resolveAssetId(ouro, 'dataset', args.dataset!, link);
+    const dataset: Dataset = await ouro.datasets.get(id);
     const name = dataset.name ?? id;
     const titleLink = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
     if (!args.SQL) {
       const [schema, stats, page] = await Promise.all([
-        deps.ouro.datasets.schema(id),
-        deps.ouro.datasets.stats(id),
-        deps.ouro.datasets.data(id, { limit: PREVIEW_ROWS }),
+        ouro.datasets.schema(id),
+        ouro.datasets.stats(id),
+        ouro.datasets.data(id, { limit: PREVIEW_ROWS }),
       ]);
       const columns = schema.map((c) => ({ name: c.column_name, type: c.data_type }));
       const colTable = toTable(columns.map((c) => ({ column: c.name, type: c.type })));
@@ -107,7 +107,7 @@ export const querySpec: CommandSpec = {
     const { sql, added } = ensureLimit(args.SQL);
     let rows: Record<string, unknown>[];
     try {
-      rows = await deps.ouro.datasets.query(id, sql);
+      rows = await ouro.datasets.query(id, sql);
     } catch (err) {
       // 42P01 undefined_table: most often the dataset's table was named instead of {{table}}.
       if (err instanceof OuroError && err.code === '42P01' && !sql.includes('{{table}}')) {

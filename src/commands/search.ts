@@ -10,9 +10,9 @@ export const SEARCH_TYPES = ['dataset', 'post', 'file', 'quest', 'route'] as con
 export const SEARCH_LIMIT = 10;
 
 export async function searchAssets(ctx: CommandContext, terms: string | undefined, type: string | undefined, what: string): Promise<HandlerResult> {
-  const { deps, link } = ctx;
+  const { deps, link, ouro } = ctx;
   const filters = { ...scopeFilters(link), ...(type ? { asset_type: type } : {}) };
-  const page = await deps.ouro.assets.search({ query: terms, limit: SEARCH_LIMIT, filters });
+  const page = await ouro.assets.search({ query: terms, limit: SEARCH_LIMIT, filters });
   const scope = link?.orgId ? ` in ${link.teamName ?? link.orgName ?? 'the linked org'}` : '';
   const about = terms ? ` for “${terms}”` : '';
   if (!page.items.length) {

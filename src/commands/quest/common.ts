@@ -4,9 +4,9 @@ import { resolveAssetId } from '../resolve.ts';
 import { UserError, type CommandContext, type CommandOuro } from '../spec.ts';
 
 /** The quest named by id or name (channel scope first), with its items. */
-export async function loadQuest(ctx: Pick<CommandContext, 'deps' | 'link'>, ref: string): Promise<Quest> {
-  const id = await resolveAssetId(ctx.deps.ouro, 'quest', ref, ctx.link);
-  return ctx.deps.ouro.quests.get(id);
+export async function loadQuest(ctx: Pick<CommandContext, 'ouro' | 'link'>, ref: string): Promise<Quest> {
+  const id = await resolveAssetId(ctx.ouro, 'quest', ref, ctx.link);
+  return ctx.ouro.quests.get(id);
 }
 
 /** The item by 1-based number, with a clear answer when out of range. */
