@@ -89,6 +89,8 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
         { user_id: SEED_IDS.alice, role: 'admin' },
         { user_id: SEED_IDS.bob, role: 'write' },
         { user_id: SEED_IDS.bot, role: 'admin' },
+        // A reader of the lab: sees its quests, may not review them (403 from Ouro).
+        { user_id: SEED_IDS.carol, role: 'read' },
       ],
       created_at: T0,
     },
