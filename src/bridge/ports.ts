@@ -41,6 +41,8 @@ export interface OuroPort {
       org_id?: string;
       team_id?: string;
     }>;
+    /** `members` replaces `metadata.members` (the full list). */
+    update(id: string, partial: { members?: string[] }, signal?: AbortSignal): Promise<unknown>;
   };
   messages: {
     create(

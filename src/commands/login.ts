@@ -23,7 +23,7 @@ export const loginSpec: CommandSpec = {
     const key = args['api-key'];
     if (!key) throw new UserError('Give your Ouro API key: `/ouro login <api-key>` (on Slack and Discord, `/ouro login` alone opens a private form).');
     const person = { platform: input.channel.platform, workspace: input.channel.workspace, chatUserId: input.user.id };
-    const r = await deps.accounts.login(person, key, { name: input.user.name });
+    const r = await deps.accounts.login(person, key, { name: input.user.name, ...(input.user.avatarUrl ? { avatarUrl: input.user.avatarUrl } : {}) });
     if (!r.ok) return { reply: textReply(`Could not link your Ouro account: ${r.reason}. Nothing was stored.`), visibility: 'invoker' };
     return {
       reply: textReply(`Linked to Ouro as ${ouroIdentity(r.link)}. What you do through the bridge is now done as you on Ouro. \`/ouro logout\` undoes it.`),

@@ -258,6 +258,8 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
       for (const id of [messageId, ...parts]) await out.delete(ref, id);
     },
     reply: out.reply,
+    // One person at a console: a private notice is an invoker-only reply where it happened.
+    tellPrivately: (ref, _user, reply) => out.reply({ platform: 'console', ...(ref.thread ? { thread: ref.thread } : {}) }, reply, 'invoker'),
     uploadFile: out.uploadFile,
     async channelName() {
       return `#${CONSOLE_CHANNEL}`;

@@ -18,6 +18,7 @@ import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
+import { loginModal } from './login-modal.ts';
 import * as out from './outbound.ts';
 import { createPacer } from './pacing.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
@@ -118,6 +119,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     ...messageDeps,
     unfurlDomains: opts.unfurlDomains ?? OURO_UNFURL_DOMAINS,
     openQuestModal: (triggerId, origin) => out.openView(o, triggerId, questCreateModal(origin)),
+    openLoginModal: (triggerId, origin) => out.openView(o, triggerId, loginModal(origin)),
   });
   app.error(async (err) => {
     logger.error({ err }, 'slack listener failed');
@@ -192,6 +194,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       for (const id of [messageId, ...parts]) await out.remove(o, ref, id);
     },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),
+    tellPrivately: (ref, user, reply) =>
+      out.reply(o, { platform: 'slack', team: ref.workspace, channel: ref.channel, user, ...(ref.thread ? { thread: ref.thread } : {}) }, reply, 'invoker'),
     uploadFile: (ref, file) => out.uploadFile(o, ref, file),
     unfurl: (target, previews) => out.unfurl(o, target, previews),
     messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
