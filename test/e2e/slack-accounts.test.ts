@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccounts } from '../../src/accounts/index.ts';
 import type { Accounts } from '../../src/accounts/types.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { silentLogger } from '../../src/log.ts';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/log.ts';
 import { SEED_IDS, SEED_KEYS } from '../../src/sandbox/index.ts';
 import { TEAM } from '../helpers/fake-slack.ts';
 import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
@@ -17,6 +18,18 @@ import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
 const C = 'C0LAB';
 let s: SlackStack;
 let accounts: Accounts;
+// Everything the bridge, the command runner and the accounts service log, at trace level.
+const logLines: string[] = [];
+const logger = createLogger({
+  level: 'trace',
+  pretty: false,
+  destination: new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  }),
+});
 
 async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -35,8 +48,8 @@ beforeAll(async () => {
     sandbox: { seed: 'demo', databaseUrl: process.env.TEST_DATABASE_URL },
     clientOptions: { retries: 0 },
     bridge: (ouro, store, sandbox) => {
-      accounts = createAccounts({ store, bot: ouro, secretKey: randomBytes(32), ouro: { baseUrl: sandbox.url, retries: 0 }, logger: silentLogger });
-      return { commands: createCommandRunner({ ouro, store, bridgeAdmins: [], accounts }), accounts };
+      accounts = createAccounts({ store, bot: ouro, secretKey: randomBytes(32), ouro: { baseUrl: sandbox.url, retries: 0 }, logger });
+      return { commands: createCommandRunner({ ouro, store, bridgeAdmins: [], accounts, logger }), accounts, logger };
     },
   });
   await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
@@ -134,5 +147,17 @@ describe('Slack: linking an Ouro account', () => {
     const who = await s.fake.command('whoami', { channel: C, user: 'U0BOB' });
     await eventually(() => expect(s.fake.hooks.some((h) => who.responseUrl.endsWith(`/hooks/${h.id}`))).toBe(true));
     expect(s.fake.hooks.find((h) => who.responseUrl.endsWith(`/hooks/${h.id}`))!.body.text).toContain('the link is broken');
+  });
+
+  it('no key, token or sealed key reached a log line (trace level, the whole file)', async () => {
+    await s.bridge.drain();
+    const all = logLines.join('');
+    expect(all).toContain('account linked');
+    expect(all).toContain('ouro request'); // the person's client logs its calls too
+    for (const key of Object.values(SEED_KEYS)) expect(all).not.toContain(key);
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./); // a JWT (access token)
+    const sealed = (await s.store.listAccountLinks()).map((l) => l.sealedKey);
+    expect(sealed.length).toBeGreaterThan(0);
+    for (const v of sealed) expect(all).not.toContain(v.split('.')[3]!);
   });
 });
