@@ -43,7 +43,7 @@ describe('secret box', () => {
     expect(() => createSecretBox(randomBytes(32)).open(sealed, 'slack:T1:U1')).toThrow(/does not open/);
     const [v, iv, tag, body] = sealed.split('.');
     const flipped = Buffer.from(body!, 'base64url');
-    flipped[0] ^= 1;
+    flipped[0] = flipped[0]! ^ 1;
     expect(() => box.open([v, iv, tag, flipped.toString('base64url')].join('.'), 'slack:T1:U1')).toThrow(/does not open/);
   });
 });

@@ -145,7 +145,9 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
         const n = state.next++;
         const replyTo: ConsoleReplyTarget = { platform: 'console', ...(root === undefined ? {} : { thread: String(root) }) };
         const ev = { kind: 'command.invoked' as const, key: key('c', n), ref: refAt(root), invoker, text: action.text, replyTo };
-        return deliver(ev, () => print(`${indentFor(root)}#${n} ${user.name} ran /ouro ${action.text}`));
+        // The transcript is a chat log like any other: a key typed after `login` is not written into it.
+        const shown = /^\s*login\s+\S/i.test(action.text) ? 'login ••••••' : action.text;
+        return deliver(ev, () => print(`${indentFor(root)}#${n} ${user.name} ran /ouro ${shown}`));
       }
       case 'edit': {
         const problem = ownMessage(action.id);
