@@ -31,7 +31,8 @@ export interface DiscordApp {
   close(): Promise<void>;
 }
 
-export async function startDiscordApp(): Promise<DiscordApp> {
+/** `env`: more configuration, e.g. BRIDGE_SECRET_KEY. */
+export async function startDiscordApp(env: Record<string, string> = {}): Promise<DiscordApp> {
   const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-discord-'));
   const fake = await startFakeDiscord();
   const sandbox = await startSandbox({ seed: 'demo', databaseUrl: process.env.TEST_DATABASE_URL, webhookRetryDelaysMs: [50, 200] });
@@ -46,6 +47,7 @@ export async function startDiscordApp(): Promise<DiscordApp> {
     PORT: '0',
     OURO_WEBHOOK_SECRET: SECRET,
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const app = await createApp(config, {
     logger: silentLogger,
@@ -79,8 +81,8 @@ export async function startDiscordApp(): Promise<DiscordApp> {
  * The app with the default channel linked to "Ouro Lab" and mirroring threads: each
  * command run by an admin and answered (its deferred reply edited) before the next.
  */
-export async function startMirroringDiscordApp(): Promise<DiscordApp> {
-  const h = await startDiscordApp();
+export async function startMirroringDiscordApp(env: Record<string, string> = {}): Promise<DiscordApp> {
+  const h = await startDiscordApp(env);
   for (const text of ['link "Ouro Lab" materials', 'mirror threads']) {
     const { token } = h.command(text, { admin: true });
     await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${token}/messages/@original`, 10_000, text);

@@ -94,6 +94,24 @@ describe.each(TEST_DATABASE_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'
     await rotated.close();
   });
 
+  it('keeps at most `cacheMax` people’s clients: the least recently used is closed and made again when needed', async () => {
+    const secret = randomBytes(32);
+    const accounts = createAccounts({ store: ts.store, bot, secretKey: secret, ouro: { baseUrl: sandbox().url, retries: 0 }, logger: silentLogger, cacheMax: 2 });
+    const people = ['U_A', 'U_B', 'U_C'].map((chatUserId) => ({ platform: 'slack' as const, workspace: 'T1', chatUserId }));
+    for (const p of people) expect((await accounts.login(p, SEED_KEYS.carol, {})).ok).toBe(true);
+    const a1 = (await accounts.actingClient(people[0]!)).ouro;
+    expect((await accounts.actingClient(people[0]!)).ouro).toBe(a1); // cached
+    await accounts.actingClient(people[1]!);
+    await accounts.actingClient(people[0]!); // A is now the most recent; B the least
+    await accounts.actingClient(people[2]!); // evicts B
+    expect((await accounts.actingClient(people[0]!)).ouro).toBe(a1);
+    const b2 = await accounts.actingClient(people[1]!); // made again, evicting C
+    expect((await b2.ouro.auth.whoami()).id).toBe(SEED_IDS.carol);
+    await accounts.actingClient(people[2]!); // made again, evicting A
+    expect((await accounts.actingClient(people[0]!)).ouro).not.toBe(a1);
+    await accounts.close();
+  });
+
   it('with no secret key, nobody links and everyone acts as the bot', async () => {
     const accounts = accountsOn(ts, undefined);
     expect(accounts.enabled).toBe(false);
