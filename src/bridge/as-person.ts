@@ -26,12 +26,17 @@ export interface PersonWriter {
   ouroUserId: string;
 }
 
-const label = (p: PersonKey) => `${p.platform}\u0000${p.workspace}\u0000${p.chatUserId}`;
+// JSON, not a separator character: workspace and user ids are the platforms' own strings.
+const label = (p: PersonKey) => JSON.stringify([p.platform, p.workspace, p.chatUserId]);
 
 function parseLabel(v: string): PersonKey | undefined {
-  const [platform, workspace, chatUserId] = v.split('\u0000');
-  if (!platform || !workspace || !chatUserId) return undefined;
-  return { platform: platform as PersonKey['platform'], workspace, chatUserId };
+  try {
+    const [platform, workspace, chatUserId] = JSON.parse(v) as unknown[];
+    if (typeof platform !== 'string' || typeof workspace !== 'string' || typeof chatUserId !== 'string') return undefined;
+    return { platform: platform as PersonKey['platform'], workspace, chatUserId };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A 401 on a person's client: it had already exchanged the key again, so the key is dead. */

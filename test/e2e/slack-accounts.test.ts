@@ -112,6 +112,27 @@ describe('Slack: linking an Ouro account', () => {
     expect(post.args).toMatchObject({ username: 'Bob Builder', icon_url: 'https://avatars.example/U0BOB.png' });
   });
 
+  it('a message written as a person is the bridge’s own even before its chat mapping is recorded (the webhook can come first)', async () => {
+    const root = await s.fake.userPosts('race thread', { channel: C });
+    await s.fake.userPosts('race reply', { channel: C, thread_ts: root.ts });
+    let conv = '';
+    await eventually(async () => {
+      conv = (await conversationOf(root.ts))!;
+      expect(ouroMessages(conv)).toHaveLength(2);
+    });
+    await s.bridge.drain();
+    // The moment between the create as Bob and the mapping: only the as-person record exists.
+    const url = s.sandbox.state.deliveries.at(-1)!.url;
+    s.sandbox.setWebhookUrl(undefined);
+    const { id } = await s.sandbox.postAs('bob', conv, 'written by the bridge as Bob');
+    await s.store.setState(`as-person:${id}`, JSON.stringify(['slack', TEAM, 'U0BOB']));
+    s.sandbox.setWebhookUrl(url);
+    await s.sandbox.postAs('alice', conv, 'a later message from alice');
+    await eventually(() => expect(s.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts)).toHaveLength(1));
+    await s.bridge.drain();
+    expect(s.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts).map((c) => c.args.text)).toEqual(['a later message from alice']);
+  });
+
   it('a key pasted into a mirrored thread is not mirrored or echoed; its author is told privately', async () => {
     const root = await s.fake.userPosts('keys thread', { channel: C });
     await s.fake.userPosts('first reply', { channel: C, thread_ts: root.ts });
