@@ -16,6 +16,10 @@ afterAll(async () => {
   await h?.close();
 });
 
+let rootId = '';
+let conversationId = '';
+const directMessages = () =>
+  h.fake.calls.filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (h.fake.channels.get(c.path.split('/')[2]!) as { type?: number } | undefined)?.type === 1);
 const messagesOf = (conversationId: string) => h.sandbox.state.messages.filter((m) => m.conversation_id === conversationId);
 
 describe('Discord: linking an Ouro account', () => {
@@ -29,8 +33,8 @@ describe('Discord: linking an Ouro account', () => {
     expect(JSON.stringify(h.fake.calls)).not.toContain(SEED_KEYS.bob.slice(10));
 
     const root = h.fake.userMessage('Is the mae_ev column in eV?');
+    rootId = root.id;
     const reply = h.fake.userMessage('I think so, see run 12', { thread: root.id });
-    let conversationId = '';
     await eventually(async () => {
       const link = await h.app.store.getThreadLink({ platform: 'discord', workspace: h.fake.ids.guild, channel: h.fake.ids.channel, thread: root.id });
       conversationId = link!.conversationId;
@@ -48,5 +52,25 @@ describe('Discord: linking an Ouro account', () => {
     await eventually(() => expect(h.sandbox.state.deliveries.filter((d) => d.status === 'pending')).toHaveLength(0), 10_000);
     await h.app.bridge.drain(5_000);
     expect(h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id)).toEqual([]);
+  });
+
+  it('a key pasted into the thread is not mirrored; the person is told in a direct message', async () => {
+    const before = messagesOf(conversationId).length;
+    h.fake.userMessage(`here: ${SEED_KEYS.carol}`, { thread: rootId });
+    await eventually(() => expect(directMessages().some((c) => String(c.body?.content).includes('looks like an Ouro API key'))).toBe(true), 10_000);
+    await h.app.bridge.drain(5_000);
+    expect(messagesOf(conversationId)).toHaveLength(before);
+    expect(JSON.stringify(h.sandbox.state.messages)).not.toContain(SEED_KEYS.carol);
+  });
+
+  it('a revoked key: one direct message, and the next messages reach Ouro by the bot with the name in front', async () => {
+    h.sandbox.revokeKey(SEED_KEYS.bob);
+    h.fake.userMessage('after revocation', { thread: rootId });
+    h.fake.userMessage('and again', { thread: rootId });
+    await eventually(() => expect(messagesOf(conversationId).slice(-2).map((m) => [m.user_id, m.text])).toEqual([
+      [SEED_IDS.bot, '**Ada Lovelace** (Discord): after revocation'],
+      [SEED_IDS.bot, '**Ada Lovelace** (Discord): and again'],
+    ]), 10_000);
+    expect(directMessages().filter((c) => String(c.body?.content).includes('no longer accepts'))).toHaveLength(1);
   });
 });
