@@ -30,6 +30,7 @@ import type { ChatAdapter } from './bridge/types.ts';
 import { createBridge, type Bridge } from './bridge/index.ts';
 import { createLeader, createSoleLeader, runExclusive, type Leader } from './bridge/leader.ts';
 import { createQuestNotifier } from './quests/index.ts';
+import { createAccounts } from './accounts/index.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { suggestAssets } from './commands/autocomplete.ts';
 import { createOuroClient, type OuroClient } from './ouro/index.ts';
@@ -120,12 +121,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
     });
-    const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, allowedOrgs: config.ouro.allowedOrgs, notifier, logger });
+    const accounts = createAccounts({ store, bot: ouro, ...(config.secretKey ? { secretKey: config.secretKey } : {}), ouro: { baseUrl: config.ouro.baseUrl }, logger });
+    cleanups.unshift(() => accounts.close());
+    const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, allowedOrgs: config.ouro.allowedOrgs, notifier, logger, accounts });
     const bridge = createBridge({
       store,
       ouro,
       adapters,
       commands,
+      accounts,
       logger,
       metrics,
       bridgeAdmins: config.bridgeAdmins,

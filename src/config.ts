@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
+import { parseSecretKey } from './accounts/secret-box.ts';
 
 /**
  * The one place that reads the environment. `loadConfig` validates every variable of the
@@ -69,6 +70,12 @@ const schema = z.object({
       .map((s) => s.trim())
       .filter(Boolean),
   ),
+  BRIDGE_SECRET_KEY: optionalString.refine((v) => v === undefined || parseSecretKey(v) !== undefined, {
+    message: 'expected 32 random bytes as base64 or 64 hex digits (e.g. `openssl rand -base64 32`)',
+  }),
+  BRIDGE_SECRET_KEY_NEW: optionalString.refine((v) => v === undefined || parseSecretKey(v) !== undefined, {
+    message: 'expected 32 random bytes as base64 or 64 hex digits (only `ouro-bridge rotate-secret` reads it)',
+  }),
   QUEST_POLL_CRON: optionalString
     .transform((v) => v ?? '* * * * *')
     .refine((v) => [5, 6].includes(v.split(/\s+/).length) && validateCron(v), {
@@ -109,6 +116,10 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number };
   readonly webhookSecret?: string;
   readonly bridgeAdmins: readonly string[];
+  /** BRIDGE_SECRET_KEY, decoded: encrypts linked people's Ouro API keys. Unset: `/ouro login` is off. */
+  readonly secretKey?: Buffer;
+  /** BRIDGE_SECRET_KEY_NEW: only `ouro-bridge rotate-secret` reads it. */
+  readonly secretKeyNew?: Buffer;
   readonly questPollCron: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Largest chat file uploaded to Ouro as an asset; larger ones are mirrored as links. */
@@ -178,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     http: { host: e.HOST, port: e.PORT },
     webhookSecret: e.OURO_WEBHOOK_SECRET,
     bridgeAdmins: Object.freeze(e.BRIDGE_ADMINS),
+    ...(e.BRIDGE_SECRET_KEY ? { secretKey: parseSecretKey(e.BRIDGE_SECRET_KEY)! } : {}),
+    ...(e.BRIDGE_SECRET_KEY_NEW ? { secretKeyNew: parseSecretKey(e.BRIDGE_SECRET_KEY_NEW)! } : {}),
     questPollCron: e.QUEST_POLL_CRON,
     logLevel: e.LOG_LEVEL as Config['logLevel'],
     fileMaxBytes: e.FILE_MAX_BYTES,
@@ -188,7 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // A Buffer (the decoded secret key) cannot be frozen; nothing hands it out for writing.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

@@ -1,4 +1,5 @@
 /** What the job handlers share: the ports, plus the bot's Ouro identity learnt at start. */
+import type { Accounts } from '../accounts/types.ts';
 import type { Logger } from '../log.ts';
 import type { Platform, Store } from '../store/types.ts';
 import type { BridgeMetrics, OuroPort } from './ports.ts';
@@ -13,6 +14,8 @@ export interface BridgeContext {
   now: () => number;
   /** FILE_MAX_BYTES and the directory downloads wait in. */
   files: { maxBytes: number; tmpDir: string };
+  /** Linked accounts: whose own client writes a person's messages (as-person.ts). */
+  accounts?: Accounts;
   /** The bridge's Ouro user id; throws before `start()` has run `whoami`. */
   botUserId(): string;
 }

@@ -11,7 +11,8 @@ import type { Slot } from './worker.ts';
 import { chatLane, encodeChatRef, isPlatform } from './chat-ref.ts';
 import { JOB, type DeletedPayload, type EditedPayload, type PostedPayload } from './jobs.ts';
 import type { BridgeMetrics } from './ports.ts';
-import type { BridgeInbox, ButtonPressed, CommandInvoked, InboundEvent, LinkShared } from './types.ts';
+import type { BridgeInbox, ButtonPressed, ChatRef, CommandInvoked, InboundEvent, LinkShared } from './types.ts';
+import { looksLikeOuroKey } from '../accounts/key-shape.ts';
 import { uuid7 } from '../ouro/uuid7.ts';
 
 /** Thrown at the adapter for an event that breaks the contract; the message says which field. */
@@ -38,6 +39,8 @@ export interface InboxDeps {
   /** A worker slot for a job recorded already leased (see Worker.reserve); absent: always wake. */
   reserve?(): Slot | undefined;
   interactive(event: InteractiveEvent): void;
+  /** A message carrying what looks like an Ouro API key was kept out; tell its author privately. */
+  pastedKey?(ref: ChatRef, userId: string): void;
 }
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -115,6 +118,12 @@ export function createInbox(deps: InboxDeps): BridgeInbox {
         return { accepted: true };
       }
 
+      // Never stored, never mirrored: the job payload would keep the key in clear.
+      if ((event.kind === 'message.posted' || event.kind === 'message.edited') && looksLikeOuroKey(event.text)) {
+        logger.info({ ref: encodeChatRef(event.ref), kind: event.kind }, 'a message that looks like it holds an Ouro API key was not mirrored');
+        if (event.author && !event.author.isBot) deps.pastedKey?.(event.ref, event.author.id);
+        return { accepted: true };
+      }
       const receivedAt = now();
       const { raw: _raw, ...rest } = event;
       let kind: string;

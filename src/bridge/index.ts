@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Job, Platform } from '../store/types.ts';
+import type { Accounts } from '../accounts/types.ts';
+import { createAsPerson } from './as-person.ts';
 import { createCatchUp, type CatchUpReport } from './catch-up.ts';
+import { channelKeyOf, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import { createInbox } from './inbox.ts';
 import { createInteractive, type LinkSharedHook } from './interactive.ts';
@@ -41,6 +44,8 @@ export interface BridgeOptions extends CoreOptions {
    * lease (two replicas reconciling is harmless but doubles the work). Default true.
    */
   reconcileOnStart?: boolean;
+  /** Linked Ouro accounts: a linked person's messages are written as them (as-person.ts). */
+  accounts?: Accounts;
 }
 
 export interface Bridge {
@@ -114,6 +119,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     metrics,
     now,
     files: { maxBytes: opts.fileMaxBytes ?? DEFAULT_FILE_MAX_BYTES, tmpDir: opts.fileTmpDir ?? tmpdir() },
+    ...(opts.accounts ? { accounts: opts.accounts } : {}),
     botUserId() {
       if (!bot) throw new Error('the bridge has not started: its Ouro identity is unknown');
       return bot;
@@ -164,7 +170,24 @@ export function createBridge(opts: BridgeOptions): Bridge {
   // saw acks queue behind those round trips (ack p99 12 -> 71 ms); there a job is recorded
   // pending and claimed, as before.
   const reserve = opts.store.engine === 'sqlite' ? worker.reserve : undefined;
-  const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, reserve, interactive: interactive.handle });
+  const asPerson = createAsPerson(ctx);
+  /** A key pasted into a mirrored place: told privately (the inbox kept the message out). */
+  async function pastedKey(ref: Parameters<typeof channelKeyOf>[0], userId: string): Promise<void> {
+    const mirrored =
+      (await opts.store.getThreadLink(threadKeyOf(ref))) !== undefined ||
+      ((await opts.store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
+    if (mirrored) await asPerson.pastedKey(ref, userId);
+  }
+  const inbox = createInbox({
+    store: opts.store,
+    metrics,
+    logger,
+    now,
+    wake: worker.wake,
+    reserve,
+    interactive: interactive.handle,
+    pastedKey: (ref, userId) => void pastedKey(ref, userId).catch((err: unknown) => logger.warn({ err }, 'pasted-key notice failed')),
+  });
   const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
   const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, carries: threads.carries });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });

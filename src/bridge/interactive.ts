@@ -4,6 +4,7 @@
  * here reaches the adapter: a failure becomes a reply in words, to the invoker alone.
  */
 import type { CommandRunner, CommandUser } from '../commands/types.ts';
+import { commandForLog } from '../commands/acting.ts';
 import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
 import { INTERNAL_FAILURE } from '../commands/describe-error.ts';
 import type { Logger } from '../log.ts';
@@ -30,6 +31,7 @@ export function createInteractive(deps: InteractiveDeps) {
   const userOf = (inv: Invoker): CommandUser => ({
     id: inv.id,
     name: inv.name,
+    ...(inv.avatarUrl ? { avatarUrl: inv.avatarUrl } : {}),
     isPlatformAdmin: inv.isPlatformAdmin === true || deps.bridgeAdmins.includes(inv.id),
   });
 
@@ -55,7 +57,7 @@ export function createInteractive(deps: InteractiveDeps) {
       });
       await reply(adapter, e.replyTo, result.reply, result.visibility);
     } catch (err) {
-      logger.error({ err, text: e.text }, 'command failed');
+      logger.error({ err, command: commandForLog(e.text) }, 'command failed');
       await reply(adapter, e.replyTo, textReply(INTERNAL_FAILURE), 'invoker');
     }
   }

@@ -28,6 +28,7 @@ export function watchOuro(port: OuroPort, report: (ok: boolean) => void): OuroPo
     conversations: {
       create: track((input: Parameters<OuroPort['conversations']['create']>[0], signal?: AbortSignal) => port.conversations.create(input, signal)),
       get: track((id: string, signal?: AbortSignal) => port.conversations.get(id, signal)),
+      update: track((id: string, partial: { members?: string[] }, signal?: AbortSignal) => port.conversations.update(id, partial, signal)),
     },
     messages: {
       create: track((c: string, input: Parameters<OuroPort['messages']['create']>[1], signal?: AbortSignal) => port.messages.create(c, input, signal)),

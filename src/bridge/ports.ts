@@ -63,6 +63,8 @@ export interface OuroPort {
       team_id?: string;
       visibility?: string;
     }>;
+    /** `members` replaces `metadata.members` (the full list). */
+    update(id: string, partial: { members?: string[] }, signal?: AbortSignal): Promise<unknown>;
   };
   messages: {
     create(

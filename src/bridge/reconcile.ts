@@ -10,6 +10,7 @@ import { conversationLane } from './chat-ref.ts';
 import { JOB, type SyncPayload } from './jobs.ts';
 import { ROOT_STATE_PREFIX } from './threads.ts';
 import { OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS } from './to-chat.ts';
+import { AS_PERSON_PREFIX, AS_PERSON_RETENTION_MS } from './as-person.ts';
 
 /**
  * Done jobs are kept this long because their idempotency keys die with them: platform
@@ -65,6 +66,7 @@ export function createReconciler(deps: ReconcileDeps) {
     const deliveries = await store.purgeDeliveries(DELIVERY_RETENTION_MS);
     const roots = await store.purgeState(ROOT_STATE_PREFIX, ROOT_RETENTION_MS);
     const digests = await store.purgeState(OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS);
+    await store.purgeState(AS_PERSON_PREFIX, AS_PERSON_RETENTION_MS);
     logger.debug(
       { conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs, purgedDeliveries: deliveries, purgedRoots: roots, purgedTextDigests: digests },
       'reconciliation pass',

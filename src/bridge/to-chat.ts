@@ -14,7 +14,9 @@ import { copiesByThread } from './copies.ts';
 import { isMessageGone } from './gone.ts';
 import { docToMarkdown } from '../ouro/convert/doc-to-markdown.ts';
 import type { Doc } from '../ouro/types.ts';
-import { ouroAuthor, ouroAuthorId } from './author.ts';
+import { ouroAuthorId } from './author.ts';
+import { AS_PERSON_PREFIX } from './as-person.ts';
+import { createChatIdentity } from './chat-identity.ts';
 import { encodeChatRef, refOfThreadKey, sameThread } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { SyncPayload } from './jobs.ts';
@@ -97,6 +99,7 @@ export function chatTextOf(m: OuroMessageLike, assets?: ReadonlyMap<string, Ouro
 
 export function createToChat(ctx: BridgeContext, threads: Threads) {
   const { store, ouro, adapters, logger, metrics } = ctx;
+  const authorIn = createChatIdentity(store);
 
   /**
    * Messages after the cursor, ascending (`newer`), and those of the newest page at or
@@ -154,7 +157,7 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       }
       const target = { platform: link.platform, workspace: link.workspace, channel: link.channel, thread: link.thread };
       if (!copies.some((c) => sameThread(c, link))) {
-        await recordPost(ctx, target, await postOnce(ctx, adapter, target, m.id, { text, author: ouroAuthor(m) }, at), conversationId, m.id);
+        await recordPost(ctx, target, await postOnce(ctx, adapter, target, m.id, { text, author: await authorIn(m, target) }, at), conversationId, m.id);
         metrics.relayed('to_chat', link.platform);
         posted = true;
       }
@@ -177,10 +180,10 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   }
 
   async function editCopies(m: OuroMessageLike, text: string, links: ThreadLink[]): Promise<void> {
-    const message = { text, author: ouroAuthor(m) };
     for (const [copy, ...parts] of copiesByThread(await store.getMessagesByOuro(m.id))) {
       const adapter = adapters.get(copy.platform);
       if (!adapter || !links.some((l) => sameThread(l, copy))) continue;
+      const message = { text, author: await authorIn(m, copy) };
       try {
         await adapter.edit(refOfThreadKey(copy), copy.chatMessageId, message, parts.map((p) => p.chatMessageId));
         metrics.relayed('to_chat', copy.platform);
@@ -210,11 +213,13 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       const { newer: messages, relayed } = await read(conversationId, cursor);
       const bot = ctx.botUserId();
       // The bridge's own messages (chat → Ouro) and agents' reasoning/tool rows stay on Ouro.
-      const ours = (m: OuroMessageLike) => ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message');
-      for (const m of relayed) if (!ours(m)) await relayEdit(m, links);
+      // A linked person's chat message written as them is ours too (as-person.ts).
+      const ours = async (m: OuroMessageLike) =>
+        ouroAuthorId(m) === bot || (m.type != null && m.type !== 'message') || (await store.getState(AS_PERSON_PREFIX + m.id)) !== undefined;
+      for (const m of relayed) if (!(await ours(m))) await relayEdit(m, links);
       let skipped: OuroMessageLike | undefined;
       for (const m of messages) {
-        if (ours(m)) {
+        if (await ours(m)) {
           skipped = m;
           continue;
         }

@@ -5,6 +5,8 @@
  * leave a visible marker (Ouro cannot delete a message). Each step checks the message map
  * first, so a job that runs again after a crash repeats nothing that already happened;
  * a copy posted but not yet mapped is found again through its intent (post-once.ts).
+ * A person who linked their Ouro account writes as themselves, without the name prefix
+ * (as-person.ts); when their key stops working the bot writes for them, prefixed as before.
  */
 import type { Job, MessageMapping, ThreadKey } from '../store/types.ts';
 import { markdownToDoc } from '../ouro/convert/markdown-to-doc.ts';
@@ -20,25 +22,82 @@ import { copiesByThread } from './copies.ts';
 import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatFile, ChatRef, ChatUser } from './types.ts';
+import { createAsPerson, isKeyRejected } from './as-person.ts';
+import type { OuroPort } from './ports.ts';
 
 /** How far back a retried create looks for its own id (the message was created moments ago). */
 const RECENT_CHECK = 50;
 
 export function createToOuro(ctx: BridgeContext, threads: Threads) {
   const { store, ouro, adapters, logger, metrics } = ctx;
+  const asPerson = createAsPerson(ctx);
 
   /** Creates the message with the id chosen at enqueue time; a reused id means it exists already. */
-  async function createInOuro(conversationId: string, id: string, text: string, runs: number): Promise<string> {
+  async function createInOuro(conversationId: string, id: string, text: string, runs: number, client: OuroPort = ouro): Promise<string> {
     if (runs > 0) {
       const recent = await ouro.messages.list(conversationId, { limit: RECENT_CHECK });
       if (recent.messages.some((m) => m.id === id)) return id;
     }
     try {
-      const created = await ouro.messages.create(conversationId, { id, text, json: markdownToDoc(text), type: 'message' });
+      const created = await client.messages.create(conversationId, { id, text, json: markdownToDoc(text), type: 'message' });
       return created.id;
     } catch (err) {
       if (isDuplicateMessage(err)) return id;
       throw err;
+    }
+  }
+
+  /**
+   * A chat message into Ouro: as its author when they linked a working account (no prefix),
+   * else by the bot with their name in front. A key refused on the way falls back to the bot.
+   */
+  async function createAs(
+    conversationId: string,
+    id: string,
+    ref: ChatRef,
+    m: { author: ChatUser | undefined; text: string; edited?: boolean; deleted?: boolean; files?: readonly FileMention[] },
+    runs: number,
+  ): Promise<string> {
+    const writer = await asPerson.writerFor(ref, m.author);
+    if (writer) {
+      try {
+        await asPerson.ensureMember(conversationId, writer.ouroUserId);
+        await asPerson.remember(id, writer.person);
+        const own = m.deleted ? deletedText(ref.platform) : chatCopyText(m.text, m.files);
+        return await createInOuro(conversationId, id, own, runs, writer.ouro);
+      } catch (err) {
+        const refused = (err as { status?: unknown }).status === 403;
+        if (!isKeyRejected(err) && !refused) throw err;
+        await asPerson.forget(id);
+        if (refused) logger.warn({ conversationId }, 'Ouro refused a linked person’s message; the bot writes it for them');
+        else await asPerson.keyStopped(writer.person, ref);
+      }
+    }
+    const text = m.deleted ? deletedText(ref.platform) : ouroTextFor(m.author, ref.platform, m.text, { edited: m.edited, files: m.files });
+    return createInOuro(conversationId, id, text, runs);
+  }
+
+  /**
+   * Changes an Ouro message the way it was written: by the person who wrote it as themselves
+   * (only they may), else by the bot. `own` is the person's text, `prefixed` the bot's.
+   */
+  async function updateInOuro(mapping: MessageMapping, ref: ChatRef, own: string, prefixed: string): Promise<void> {
+    for (const id of mapping.ouroMessageIds) {
+      const person = await asPerson.authorOf(id);
+      if (!person) {
+        await ouro.messages.update(mapping.conversationId, id, { text: prefixed, json: markdownToDoc(prefixed) });
+        continue;
+      }
+      const writer = await asPerson.writerForPerson(person);
+      try {
+        if (!writer) throw Object.assign(new Error('no working link'), { status: 401 });
+        await writer.ouro.messages.update(mapping.conversationId, id, { text: own, json: markdownToDoc(own) });
+      } catch (err) {
+        if (!isKeyRejected(err)) throw err;
+        if (writer) await asPerson.keyStopped(person, ref);
+        // Only its author may change it on Ouro, and the bridge can no longer act as them.
+        logger.info({ ouroMessageId: id }, 'a message written as a person whose link is gone or broken cannot be changed; left as it is');
+      }
     }
   }
 
@@ -95,13 +154,16 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     if (!mapped) {
       const files = root.deleted ? undefined : await carried(runs, ref, conversationId, root.author, root.ouroMessageId, root.files);
       const text = rootText(ref.platform, root, files);
-      const id = await createInOuro(conversationId, root.ouroMessageId, text, runs);
+      const id = await createAs(conversationId, root.ouroMessageId, ref, { author: root.author, text: root.text, edited: root.edited, deleted: root.deleted, files }, runs);
       await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
       metrics.relayed('to_ouro', ref.platform);
       if (!root.deleted) await copyInto(await otherThreads(conversationId, key), conversationId, key, id, root.author, root.text, root.at, root.files);
       const latest = (await threads.readRoot(ref, root.messageId)) ?? root;
       const now = rootText(ref.platform, latest, files);
-      if (now !== text) await ouro.messages.update(conversationId, id, { text: now, json: markdownToDoc(now) });
+      if (now !== text) {
+        const mapping = { ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' as const, createdAt: 0 };
+        await updateInOuro(mapping, ref, latest.deleted ? deletedText(ref.platform) : chatCopyText(latest.text, files), now);
+      }
     }
     // Mapped now: the message map answers for the root from here on (an edit landing after
     // this finds the mapping); a root an edit re-writes meanwhile expires with the TTL purge.
@@ -170,8 +232,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       let record: Omit<MessageMapping, 'createdAt'> | undefined;
       if (!ouroId) {
         const files = await carried(job.attempts, ev.ref, conversationId, ev.author, p.ouroMessageId, ev.files);
-        const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { files });
-        ouroId = await createInOuro(conversationId, p.ouroMessageId, text, job.attempts);
+        ouroId = await createAs(conversationId, p.ouroMessageId, ev.ref, { author: ev.author, text: ev.text, files }, job.attempts);
         record = { ...key, chatMessageId: ev.messageId, conversationId, ouroMessageIds: [ouroId], origin: 'chat' };
         metrics.relayed('to_ouro', ev.ref.platform);
         metrics.latency('to_ouro', Math.max(0, ctx.now() - p.receivedAt) / 1000);
@@ -202,9 +263,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
       }
       // An edit that lists files (Slack, Discord) keeps the ones still there; assets of removed files stay on Ouro.
       const files = await carried(job.attempts, ev.ref, mapping.conversationId, ev.author, mapping.ouroMessageIds[0]!, ev.files);
-      const text = ouroTextFor(ev.author, ev.ref.platform, ev.text, { edited: true, files });
-      const json = markdownToDoc(text);
-      for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
+      await updateInOuro(mapping, ev.ref, chatCopyText(ev.text, files), ouroTextFor(ev.author, ev.ref.platform, ev.text, { edited: true, files }));
       metrics.relayed('to_ouro', ev.ref.platform);
       for (const [copy, ...parts] of await copiesOf(mapping)) {
         const adapter = adapters.get(copy.platform);
@@ -234,8 +293,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         return;
       }
       const text = deletedText(ev.ref.platform);
-      const json = markdownToDoc(text);
-      for (const id of mapping.ouroMessageIds) await ouro.messages.update(mapping.conversationId, id, { text, json });
+      await updateInOuro(mapping, ev.ref, text, text);
       metrics.relayed('to_ouro', ev.ref.platform);
       for (const [copy, ...parts] of await copiesOf(mapping)) {
         await adapters.get(copy.platform)?.delete(refOfThreadKey(copy), copy.chatMessageId, ids(parts));

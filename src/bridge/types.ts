@@ -228,6 +228,11 @@ export interface ChatAdapter {
    * connection, which the runtime's start-up catch-up covers).
    */
   onFreshSession?(fn: () => void): void;
+  /**
+   * A notice only `userId` sees, at `ref` (Slack ephemeral message, console line). Used when
+   * there is no command to answer (a key pasted into a message, a linked key that stopped working).
+   */
+  tellPrivately?(ref: ChatRef, userId: string, reply: RichReply): Promise<void>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   demo: { summary: 'try it with no accounts: seeded Ouro sandbox + terminal chat', load: () => import('./commands/demo.ts') },
   sandbox: { summary: 'serve a local stand-in of the Ouro API', load: () => import('./commands/sandbox.ts') },
   migrate: { summary: 'create or upgrade the store schema', load: () => import('./commands/migrate.ts') },
+  'rotate-secret': { summary: 're-encrypt linked Ouro keys under a new BRIDGE_SECRET_KEY', load: () => import('./commands/rotate-secret.ts') },
   jobs: { summary: 'list, retry or drop queued and dead jobs', load: () => import('./commands/jobs.ts') },
   'register-commands': { summary: 'register the /ouro command with Discord', load: () => import('./commands/register-commands.ts') },
   manifest: { summary: 'print the Slack app manifest', load: () => import('./commands/manifest.ts') },

@@ -29,7 +29,7 @@ export interface Described {
   unexpected: boolean;
 }
 
-export function describeError(err: unknown, opts: { isQuery?: boolean } = {}): Described {
+export function describeError(err: unknown, opts: { isQuery?: boolean; actingAs?: 'person' | 'bot' } = {}): Described {
   const noRetry = opts.isQuery ? ' The query was not retried.' : '';
   if (err instanceof UserError || err instanceof ParseError) return { text: err.message, unexpected: false };
   if (err instanceof OuroTimeoutError || (err instanceof OuroError && (err.code === QUERY_CANCELED || /statement timeout|canceling statement/i.test(err.message)))) {
@@ -54,7 +54,8 @@ export function describeError(err: unknown, opts: { isQuery?: boolean } = {}): D
   }
   if (err instanceof OuroNotFoundError) return { text: `Not found on Ouro: ${stripTokens(err.message)}`, unexpected: false };
   if (err instanceof OuroPermissionDeniedError) {
-    return { text: `Ouro refused: ${stripTokens(err.message)} (the bridge's Ouro account lacks access).`, unexpected: false };
+    const whose = opts.actingAs === 'person' ? 'your Ouro account may not do this' : "the bridge's Ouro account lacks access";
+    return { text: `Ouro refused: ${stripTokens(err.message)} (${whose}).`, unexpected: false };
   }
   if (err instanceof OuroError && err.status >= 400 && err.status < 500) {
     const hint = err.hint ? `\nHint: ${err.hint}` : '';

@@ -13,6 +13,7 @@ export function helpSpec(registry: () => Registry): CommandSpec {
     example: '/ouro help query',
     args: [{ name: 'command', required: false, rest: 'words' }],
     admin: false,
+    ignoresBrokenLink: true,
     async handler({ args, input }) {
       const platform = input.channel.platform;
       const reg = registry();

@@ -6,7 +6,12 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { describeError } from './describe-error.ts';
 import { withCommandGate } from './gate.ts';
+import type { Accounts } from '../accounts/types.ts';
+import { actingFor, brokenLinkText, keyStoppedWorking } from './acting.ts';
 import { helpSpec } from './help.ts';
+import { loginSpec } from './login.ts';
+import { logoutSpec } from './logout.ts';
+import { whoamiSpec } from './whoami.ts';
 import { linkSpec, unlinkSpec } from './link.ts';
 import { mirrorSpecs } from './mirror.ts';
 import { chartSpec } from './chart.ts';
@@ -18,10 +23,10 @@ import { questReviewSpec, reviewEntry, type Decision } from './quest/review.ts';
 import { questShowSpec } from './quest/show.ts';
 import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
-import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
+import { createRegistry, dispatch, isBridgeAdmin, isKeyRejected, whoMayAdmin, type Registry } from './registry.ts';
 import { textReply } from '../chat/reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
-import { channelScope } from './scope.ts';
+import { channelScope, OURO_DECIDES } from './scope.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
 import type { ButtonInput, CommandResult, CommandRunner } from './types.ts';
 import { unwatchSpec, watchesSpec, watchSpec } from './watch.ts';
@@ -43,12 +48,17 @@ export interface CommandRunnerDeps {
   webBaseUrl?: string;
   notifier?: QuestPoller;
   logger?: Logger;
+  /** Linked Ouro accounts (src/accounts); absent: every command acts as the bot. */
+  accounts?: Accounts;
 }
 
 /** Every command, in the order help lists them. */
 export function commandSpecs(registry: () => Registry): CommandSpec[] {
   return [
     helpSpec(registry),
+    loginSpec,
+    whoamiSpec,
+    logoutSpec,
     linkSpec,
     unlinkSpec,
     ...mirrorSpecs,
@@ -80,6 +90,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
     webBaseUrl: (input.webBaseUrl ?? DEFAULT_WEB_BASE_URL).replace(/\/+$/, ''),
     notifier: input.notifier,
     logger: input.logger ?? silentLogger,
+    ...(input.accounts ? { accounts: input.accounts } : {}),
   };
   let registry: Registry;
   registry = createRegistry(commandSpecs(() => registry));
@@ -99,7 +110,10 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       const log = deps.logger.child({ action: btn.actionId, user: btn.user.id });
       const decision = BUTTON_DECISIONS[btn.actionId];
       if (!decision) return { reply: textReply(`This button (\`${btn.actionId}\`) is not one the bridge knows; nothing was done.`), visibility: 'invoker' };
-      if (reviewSpec.admin && !isBridgeAdmin(btn.user, deps.bridgeAdmins)) {
+      const acting = await actingFor(deps, btn.user, btn.channel);
+      if (acting.account?.brokenAt) return { reply: textReply(brokenLinkText(acting.account)), visibility: 'invoker' };
+      const ouroDecides = reviewSpec.ouroDecidesForLinked === true && acting.actingAs === 'person';
+      if (reviewSpec.admin && !ouroDecides && !isBridgeAdmin(btn.user, deps.bridgeAdmins)) {
         return { reply: textReply(`Only bridge admins may review entries: ${whoMayAdmin(btn.channel.platform)}.`), visibility: 'invoker' };
       }
       const [questId, entryId, ...extra] = btn.value.split(':');
@@ -113,13 +127,17 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       }
       try {
         const link = await deps.store.getChannelLink(btn.channel);
-        const quest = channelScope(link, deps.allowedOrgs).admit(await deps.ouro.quests.get(questId), 'quest');
-        const { notice } = await reviewEntry(deps, quest, entryId, decision, btn.user);
+        const scope = acting.actingAs === 'person' ? OURO_DECIDES : channelScope(link, deps.allowedOrgs);
+        const quest = scope.admit(await acting.ouro.quests.get(questId), 'quest');
+        const { notice } = await reviewEntry(deps, acting.ouro, quest, entryId, decision, btn.user, undefined, acting.actingAs === 'person');
         // The notice is in the channel already (it passed the visibility rule when posted);
         // adding who decided reveals nothing new. The confirmation goes to the reviewer only.
         return { reply: textReply(`${decision === 'accept' ? 'Accepted' : 'Rejected'} the entry.`), visibility: 'invoker', updateMessage: notice };
       } catch (err) {
-        const d = describeError(err);
+        if (acting.actingAs === 'person' && acting.account && isKeyRejected(err)) {
+          return { reply: textReply(await keyStoppedWorking(deps, btn.user, btn.channel, acting.account)), visibility: 'invoker' };
+        }
+        const d = describeError(err, { actingAs: acting.actingAs });
         if (d.unexpected) log.error({ err }, 'button failed');
         return { reply: textReply(d.text), visibility: 'invoker' };
       }

@@ -135,17 +135,17 @@ export const querySpec: CommandSpec = {
     { name: 'SQL', required: false, rest: 'raw' },
   ],
   admin: false,
-  async handler({ args, link, scope, deps }) {
+  async handler({ args, link, scope, deps, ouro }) {
     checkSqlLength(args.SQL);
-    const id = await resolveAssetId(deps.ouro, 'dataset', args.dataset!, link, scope);
-    const dataset: Dataset = scope.admit(await deps.ouro.datasets.get(id), 'dataset');
+    const id = await resolveAssetId(ouro, 'dataset', args.dataset!, link, scope);
+    const dataset: Dataset = scope.admit(await ouro.datasets.get(id), 'dataset');
     const name = dataset.name ?? id;
     const titleLink = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
     if (!args.SQL) {
       const [schema, stats, page] = await Promise.all([
-        deps.ouro.datasets.schema(id),
-        deps.ouro.datasets.stats(id),
-        deps.ouro.datasets.data(id, { limit: PREVIEW_ROWS }),
+        ouro.datasets.schema(id),
+        ouro.datasets.stats(id),
+        ouro.datasets.data(id, { limit: PREVIEW_ROWS }),
       ]);
       const columns = schema.map((c) => ({ name: c.column_name, type: c.data_type }));
       const colTable = toTable(columns.map((c) => ({ column: c.name, type: c.type })));
@@ -163,7 +163,7 @@ export const querySpec: CommandSpec = {
       };
     }
     const { sql, added } = ensureLimit(args.SQL);
-    let rows = await runQuery(deps.ouro, id, sql);
+    let rows = await runQuery(ouro, id, sql);
     const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added${rows.length >= DEFAULT_LIMIT ? '; there may be more rows' : ''}.`] : [];
     if (rows.length > MAX_ROWS) {
       notes.push(`Showing the first ${MAX_ROWS.toLocaleString('en-US')} of ${plural(rows.length, 'row')}; narrow your query (a WHERE clause, an aggregate or a smaller LIMIT) to see the rest.`);

@@ -5,13 +5,16 @@
  * channel. Specs named `group sub` (`quest create`) are reached by two words.
  */
 import type { ChannelLink } from '../store/types.ts';
+import { PASTED_KEY_NOTICE, looksLikeOuroKey } from '../accounts/key-shape.ts';
+import { OuroError } from '../ouro/errors.ts';
+import { actingFor, brokenLinkText, commandForLog, keyStoppedWorking, type Acting } from './acting.ts';
 import { describeError } from './describe-error.ts';
 import { parseArgs, restFrom, tokenize, type Token } from './parse.ts';
 import { textReply, type RichReply, type Visibility } from '../chat/reply.ts';
 import { UserError, type CommandDeps, type CommandSpec, type HandlerResult } from './spec.ts';
 import { closest } from './suggest.ts';
 import type { CommandInput, CommandResult, CommandUser } from './types.ts';
-import { channelScope } from './scope.ts';
+import { channelScope, OURO_DECIDES } from './scope.ts';
 import { restricted } from './visibility.ts';
 
 export interface Registry {
@@ -140,20 +143,26 @@ interface ParsedCall {
 }
 
 export async function dispatch(registry: Registry, deps: CommandDeps, input: CommandInput): Promise<CommandResult> {
-  const log = deps.logger.child({ command: input.text.split(/\s+/, 2).join(' '), user: input.user.id });
+  const log = deps.logger.child({ command: commandForLog(input.text), user: input.user.id });
   let spec: CommandSpec | undefined;
+  let acting: Acting | undefined;
   try {
     const text = input.text.trim() === '' ? 'help' : input.text;
+    // A key typed into any other command (or as one) is neither used nor echoed back.
+    if (!/^\s*login\b/i.test(text) && looksLikeOuroKey(text)) return invoker(textReply(PASTED_KEY_NOTICE));
     const found = locate(registry, text);
     spec = found.spec;
+    acting = await actingFor(deps, input.user, input.channel);
+    if (acting.account?.brokenAt && !spec.ignoresBrokenLink) return invoker(textReply(brokenLinkText(acting.account)));
     const isAdmin = isBridgeAdmin(input.user, deps.bridgeAdmins);
-    if (spec.admin && !isAdmin) {
-      return invoker(textReply(`Only bridge admins may run \`${spec.name}\`: ${whoMayAdmin(input.channel.platform)}.`));
+    const ouroDecides = spec.ouroDecidesForLinked === true && acting.actingAs === 'person';
+    if (spec.admin && !isAdmin && !ouroDecides) {
+      return invoker(textReply(`Only bridge admins may run \`${spec.name}\`: ${whoMayAdmin(input.channel.platform)}.${spec.ouroDecidesForLinked && deps.accounts?.enabled ? ' Or link your own Ouro account with `/ouro login`, and Ouro decides.' : ''}`));
     }
     const { args, flags } = bindArgs(spec, text, found.nameTokens);
     const link = await deps.store.getChannelLink(input.channel);
-    const scope = channelScope(link, deps.allowedOrgs);
-    const result = await spec.handler({ input, args, flags, link, isAdmin, scope, deps, log });
+    const scope = acting.actingAs === 'person' ? OURO_DECIDES : channelScope(link, deps.allowedOrgs);
+    const result = await spec.handler({ input, args, flags, link, isAdmin, scope, deps, log, ...acting });
     // Handlers admit what they take in; this catches one that showed something it did not.
     const outside = (result.shows ?? []).filter((a) => !scope.allows(a));
     if (outside.length) {
@@ -162,11 +171,17 @@ export async function dispatch(registry: Registry, deps: CommandDeps, input: Com
     }
     return finish(result, link);
   } catch (err) {
-    const d = describeError(err, { isQuery: spec?.name === 'query' || spec?.name === 'chart' });
+    if (acting?.actingAs === 'person' && acting.account && isKeyRejected(err)) {
+      return invoker(textReply(await keyStoppedWorking(deps, input.user, input.channel, acting.account)));
+    }
+    const d = describeError(err, { isQuery: spec?.name === 'query' || spec?.name === 'chart', actingAs: acting?.actingAs });
     if (d.unexpected) log.error({ err }, 'command failed');
     return invoker(textReply(d.text));
   }
 }
+
+/** A 401 on the person's own client: their key no longer works (the client had already re-exchanged it). */
+export const isKeyRejected = (err: unknown) => err instanceof OuroError && err.status === 401;
 
 const invoker = (reply: RichReply): CommandResult => ({ reply, visibility: 'invoker' });
 

@@ -10,9 +10,9 @@ export const SEARCH_TYPES = ['dataset', 'post', 'file', 'quest', 'route'] as con
 export const SEARCH_LIMIT = 10;
 
 export async function searchAssets(ctx: CommandContext, terms: string | undefined, type: string | undefined, what: string): Promise<HandlerResult> {
-  const { deps, link, scope } = ctx;
+  const { deps, link, scope, ouro } = ctx;
   const filters = { ...scopeFilters(link), ...(type ? { asset_type: type } : {}) };
-  const found = await deps.ouro.assets.search({ query: terms, limit: SEARCH_LIMIT, filters });
+  const found = await ouro.assets.search({ query: terms, limit: SEARCH_LIMIT, filters });
   // Hits outside the channel's scope are not named at all (not even to the invoker).
   const page = { ...found, items: scope.filter(found.items) };
   const where = link?.orgId ? ` in ${link.teamName ?? link.orgName ?? 'the linked org'}` : '';

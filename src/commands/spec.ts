@@ -4,6 +4,7 @@
  * decide that restricted content may go to the channel (see ./visibility.ts).
  */
 import type { Logger } from '../log.ts';
+import type { Accounts, AccountLink } from '../accounts/types.ts';
 import type { OuroClient } from '../ouro/index.ts';
 import type { ChannelKey, ChannelLink, Store } from '../store/types.ts';
 import type { FlagKind } from './parse.ts';
@@ -33,6 +34,8 @@ export interface CommandDeps {
   webBaseUrl: string;
   notifier?: QuestPoller;
   logger: Logger;
+  /** Linked Ouro accounts; absent or disabled: every command acts as the bot. */
+  accounts?: Accounts;
 }
 
 export interface ArgSpec {
@@ -61,6 +64,15 @@ export interface CommandContext {
   scope: Scope;
   deps: CommandDeps;
   log: Logger;
+  /**
+   * The Ouro client to act with: the invoker's own when they linked their account (Ouro
+   * decides what they may see and do), else the bot's (`deps.ouro`). Handlers that act for
+   * the person use this; what only the bridge controls (link, mirror, watch) uses `deps.ouro`.
+   */
+  ouro: CommandOuro;
+  actingAs: 'person' | 'bot';
+  /** The invoker's account link, if any (also when broken). */
+  account?: AccountLink;
 }
 
 export interface HandlerResult {
@@ -84,6 +96,13 @@ export interface CommandSpec {
   flags?: Readonly<Record<string, FlagKind>>;
   /** Changes Ouro or the channel: only bridge admins may run it. */
   admin: boolean;
+  /**
+   * With `admin`: a person acting with their own linked account may run it too, and Ouro
+   * decides (quest create/review/close). The admin rule then guards only the bot's account.
+   */
+  ouroDecidesForLinked?: boolean;
+  /** Runs whatever the state of the invoker's link (login, logout, whoami, help). */
+  ignoresBrokenLink?: boolean;
   handler(ctx: CommandContext): Promise<HandlerResult>;
 }
 

@@ -10,6 +10,7 @@ import type { RichReply, Visibility } from '../chat/reply.ts';
 export interface CommandUser {
   id: string;
   name: string;
+  avatarUrl?: string;
   /** The platform says so (Slack admin/owner, Discord Manage Server). BRIDGE_ADMINS is added by the runner. */
   isPlatformAdmin: boolean;
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './router.ts';
 import type { SandboxState, UserRec } from './state.ts';
 
@@ -10,13 +10,24 @@ import type { SandboxState, UserRec } from './state.ts';
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 
-export function issueToken(state: SandboxState, user: UserRec, ttlSeconds: number, nowMs = Date.now()): string {
+/** A short digest naming the API key a token came from, so revoking the key ends its tokens too. */
+export const keyTag = (apiKey: string) => createHash('sha256').update(apiKey).digest('base64url').slice(0, 16);
+
+export function issueToken(state: SandboxState, user: UserRec, ttlSeconds: number, nowMs = Date.now(), apiKey?: string): string {
   const iat = Math.floor(nowMs / 1000);
   // Rounded up so a token always lives at least `ttlSeconds` (JWT times are whole seconds).
   const exp = Math.ceil(nowMs / 1000) + ttlSeconds;
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = b64url(
-    JSON.stringify({ sub: user.id, aud: 'authenticated', role: 'authenticated', iat, exp, session_id: randomBytes(8).toString('hex') }),
+    JSON.stringify({
+      sub: user.id,
+      aud: 'authenticated',
+      role: 'authenticated',
+      iat,
+      exp,
+      session_id: randomBytes(8).toString('hex'),
+      ...(apiKey ? { key: keyTag(apiKey) } : {}),
+    }),
   );
   const sig = createHmac('sha256', state.secret).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${sig}`;
@@ -48,7 +59,7 @@ export function authenticate(state: SandboxState, header: string | undefined, no
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ApiError(401, 'invalid_jwt', 'JWT cryptographic operation failed', HINT);
   }
-  let claims: { sub?: unknown; exp?: unknown };
+  let claims: { sub?: unknown; exp?: unknown; key?: unknown };
   try {
     claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as typeof claims;
   } catch {
@@ -56,6 +67,9 @@ export function authenticate(state: SandboxState, header: string | undefined, no
   }
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= nowMs) {
     throw new ApiError(401, 'jwt_expired', 'JWT expired', 'Exchange the API key again: POST /users/get-token');
+  }
+  if (typeof claims.key === 'string' && !state.apiKeys.some((k) => keyTag(k.key) === claims.key)) {
+    throw new ApiError(401, 'api_key_revoked', 'The API key this session was created with has been revoked');
   }
   const user = state.users.find((u) => u.id === claims.sub);
   if (!user) throw new ApiError(401, 'invalid_jwt', 'User from sub claim in JWT does not exist');

@@ -5,12 +5,14 @@ import { ApiError, json, type Router } from './router.ts';
 /**
  * The sandbox's own control surface under `/_sandbox/` (no auth, never faulted, not in the
  * request log): faults, a state dump, the webhook URL, and `post-as` to simulate a human
- * writing on Ouro.
+ * writing on Ouro, and `revoke-key` (a person deleting an API key in Ouro's settings).
  */
 export interface ControlDeps {
   faults: Faults;
   requests: { method: string; path: string; at: number }[];
   postAs(username: string, conversationId: string, markdown: string): Promise<{ id: string }>;
+  /** Deletes an API key; tokens exchanged from it stop working at once. False when unknown. */
+  revokeKey(key: string): boolean;
   setWebhookUrl(url: string | undefined): void;
 }
 
@@ -64,6 +66,18 @@ export function controlRoutes(r: Router, app: App, deps: ControlDeps): void {
       }
       deps.setWebhookUrl(url ?? undefined);
       return json({ ok: true, url });
+    },
+    open,
+  );
+
+  r.add(
+    'POST',
+    '/_sandbox/revoke-key',
+    async (ctx) => {
+      const { key } = await ctx.body();
+      if (typeof key !== 'string' || key === '') throw new ApiError(400, 'invalid_body', 'body must be {"key": "<API key>"}');
+      if (!deps.revokeKey(key)) throw new ApiError(404, 'api_key_not_found', 'No such API key');
+      return json({ ok: true });
     },
     open,
   );

@@ -70,7 +70,7 @@ export interface Sandbox {
   bot: SandboxUser;
   /** seeded humans, e.g. users.alice */
   users: Record<string, SandboxUser>;
-  /** API keys of humans that have one (the demo seed gives alice one) */
+  /** API keys of humans (the demo seed gives alice, bob and carol one each) */
   userApiKeys: Record<string, string>;
   setWebhookUrl(url: string | undefined): void;
   /**
@@ -78,6 +78,8 @@ export interface Sandbox {
    * new-message webhook. A user who is not yet a member joins the conversation first.
    */
   postAs(username: string, conversationId: string, markdown: string): Promise<{ id: string }>;
+  /** Deletes an API key as its owner would on Ouro: its sessions get 401 from now on. */
+  revokeKey(key: string): boolean;
   /** Adds a human user (with an API key of their own); for tests that start from `seed: 'none'`. */
   addUser(username: string): SandboxUser & { apiKey: string };
   faults: FaultControl;
@@ -155,11 +157,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return { id: user.id, username, apiKey };
   };
 
+  const revokeKey = (key: string) => {
+    const i = state.apiKeys.findIndex((k) => k.key === key);
+    if (i < 0) return false;
+    state.apiKeys.splice(i, 1);
+    app.changed();
+    return true;
+  };
+
   const router = new Router();
   for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, filesRoutes, searchRoutes, orgsRoutes, utilitiesRoutes]) {
     mod(router, app);
   }
-  controlRoutes(router, app, { faults, requests, postAs, setWebhookUrl: (url) => (webhookUrl = url) });
+  controlRoutes(router, app, { faults, requests, postAs, revokeKey, setWebhookUrl: (url) => (webhookUrl = url) });
 
   const server = createSandboxServer(router, app, faults, requests);
   await new Promise<void>((resolve, reject) => {
@@ -185,6 +195,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       webhookUrl = url;
     },
     postAs,
+    revokeKey,
     addUser,
     faults,
     state,

@@ -27,6 +27,9 @@ export const SEED_IDS = {
   datasetScreening: id(0x20),
   datasetPenguins: id(0x21),
   datasetPrivate: id(0x22),
+  /** Private to the lab's `bench` team (alice, bob); the bot is not in that team. */
+  datasetBench: id(0x23),
+  teamBench: id(0x05),
   quest: id(0x30),
   questItems: [id(0x31), id(0x32), id(0x33)] as const,
   entryAccepted: id(0x34),
@@ -45,6 +48,8 @@ export const SEED_IDS = {
 export const SEED_KEYS = {
   bot: 'ouro_sandbox_demo_lab_bridge_0000000000000000000000000000000000000000',
   alice: 'ouro_sandbox_demo_alice_00000000000000000000000000000000000000000000',
+  bob: 'ouro_sandbox_demo_bob_0000000000000000000000000000000000000000000000',
+  carol: 'ouro_sandbox_demo_carol_00000000000000000000000000000000000000000000',
 } as const;
 
 export type SeedKind = 'demo' | 'none';
@@ -75,6 +80,8 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
   s.apiKeys.push(
     { key: SEED_KEYS.bot, user_id: SEED_IDS.bot, name: 'slack-bridge' },
     { key: SEED_KEYS.alice, user_id: SEED_IDS.alice, name: 'alice-laptop' },
+    { key: SEED_KEYS.bob, user_id: SEED_IDS.bob, name: 'bob-laptop' },
+    { key: SEED_KEYS.carol, user_id: SEED_IDS.carol, name: 'carol-laptop' },
   );
   s.orgs.push(
     {
@@ -87,6 +94,8 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
         { user_id: SEED_IDS.alice, role: 'admin' },
         { user_id: SEED_IDS.bob, role: 'write' },
         { user_id: SEED_IDS.bot, role: 'admin' },
+        // A reader of the lab: sees its quests, may not review them (403 from Ouro).
+        { user_id: SEED_IDS.carol, role: 'read' },
       ],
       created_at: T0,
     },
@@ -114,6 +123,19 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
         { user_id: SEED_IDS.alice, role: 'admin' },
         { user_id: SEED_IDS.bob, role: 'write' },
         { user_id: SEED_IDS.bot, role: 'write' },
+      ],
+      created_at: T0,
+    },
+    {
+      id: SEED_IDS.teamBench,
+      org_id: SEED_IDS.orgLab,
+      name: 'bench',
+      description: null,
+      visibility: 'private',
+      source_policy: 'any',
+      members: [
+        { user_id: SEED_IDS.alice, role: 'admin' },
+        { user_id: SEED_IDS.bob, role: 'write' },
       ],
       created_at: T0,
     },
@@ -168,6 +190,19 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
       columns: ALLOY_COLUMNS.map((c) => ({ ...c })),
     },
   );
+  s.datasets.push({
+    ...base(SEED_IDS.datasetBench, SEED_IDS.alice, SEED_IDS.orgLab, SEED_IDS.teamBench, 'bench_notes', 'private', 'Bench measurements not yet checked — the bench team only', 7),
+    asset_type: 'dataset',
+    table_name: 'bench_notes',
+    columns: [
+      { name: 'sample', type: 'text', enum_values: null },
+      { name: 'tc_k', type: 'double precision', enum_values: null },
+    ],
+  });
+  s.datasetRows[SEED_IDS.datasetBench] = [
+    { sample: 'Fe2B-07', tc_k: 1012.5 },
+    { sample: 'MnBi-02', tc_k: 628 },
+  ];
   s.datasetRows[SEED_IDS.datasetScreening] = screeningRows();
   s.datasetRows[SEED_IDS.datasetPenguins] = penguinRows();
   s.datasetRows[SEED_IDS.datasetPrivate] = alloyRows();

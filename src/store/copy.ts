@@ -37,6 +37,8 @@ const TABLES: readonly { table: keyof Database; key: readonly string[] }[] = [
   { table: 'dedupe_keys', key: ['key'] },
   { table: 'webhook_deliveries', key: ['delivery_id'] },
   { table: 'jobs', key: ['idempotency_key'] },
+  // Sealed keys travel as they are: they are bound to the chat person, not to the engine.
+  { table: 'account_links', key: ['platform', 'workspace', 'chat_user_id'] },
 ];
 
 /** Rows a statement: 500 × 13 columns stays far below PostgreSQL's 65,535 parameters. */

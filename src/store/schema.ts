@@ -109,6 +109,22 @@ export interface LeasesTable {
   expires_at: number;
 }
 
+/** A chat person linked to their Ouro account (migration 0004). `sealed_key` is AES-GCM, never the key. */
+export interface AccountLinksTable {
+  platform: Platform;
+  workspace: string;
+  chat_user_id: string;
+  sealed_key: string;
+  ouro_user_id: string;
+  ouro_username: string;
+  ouro_name: string | null;
+  chat_name: string | null;
+  chat_avatar_url: string | null;
+  linked_at: number;
+  /** When the key stopped working (401 after a fresh exchange); null while it works. */
+  broken_at: number | null;
+}
+
 /** The core tables and the quest tables (src/quests/schema.ts). */
 export interface Database extends QuestTables {
   channel_links: ChannelLinksTable;
@@ -121,6 +137,7 @@ export interface Database extends QuestTables {
   webhook_deliveries: WebhookDeliveriesTable;
   kv_state: KvStateTable;
   leases: LeasesTable;
+  account_links: AccountLinksTable;
 }
 
 export type Db = Kysely<Database>;

@@ -15,6 +15,7 @@ import { catchUpPlaces } from './catch-up.ts';
 import * as quests from '../quests/store.ts';
 import * as keys from './keys.ts';
 import * as leases from './leases.ts';
+import * as accounts from './accounts.ts';
 
 /**
  * The one `Store` implementation: Kysely queries shared by both engines, one module per
@@ -103,6 +104,14 @@ export class SqlStore implements Store {
   acquireLease: Store['acquireLease'] = (n, h, ttl) => leases.acquireLease(this.ctx, n, h, ttl);
   releaseLease: Store['releaseLease'] = (n, h) => leases.releaseLease(this.ctx, n, h);
   leaseHolder: Store['leaseHolder'] = (n) => leases.leaseHolder(this.ctx, n);
+
+  getAccountLink: Store['getAccountLink'] = (p) => accounts.getAccountLink(this.ctx, p);
+  putAccountLink: Store['putAccountLink'] = (l) => accounts.putAccountLink(this.ctx, l);
+  deleteAccountLink: Store['deleteAccountLink'] = (p) => accounts.deleteAccountLink(this.ctx, p);
+  markAccountLinkBroken: Store['markAccountLinkBroken'] = (p, at) => accounts.markAccountLinkBroken(this.ctx, p, at);
+  listAccountLinks: Store['listAccountLinks'] = () => accounts.listAccountLinks(this.ctx);
+  resealAccountLinks: Store['resealAccountLinks'] = (rows) => accounts.resealAccountLinks(this.ctx, rows);
+  accountLinksOfOuroUser: Store['accountLinksOfOuroUser'] = (pl, id) => accounts.accountLinksOfOuroUser(this.ctx, pl, id);
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);

@@ -208,4 +208,38 @@ export interface Store extends QuestStore {
   deleteState(key: string): Promise<boolean>;
   /** Deletes the keys starting with `prefix` last set more than `olderThanMs` ago; returns how many. */
   purgeState(prefix: string, olderThanMs: number): Promise<number>;
+
+  // Chat people linked to their Ouro accounts (src/accounts). The key is stored sealed only.
+  getAccountLink(person: PersonKey): Promise<AccountLink | undefined>;
+  /** Inserts or replaces the person's link (a new login clears `brokenAt`). */
+  putAccountLink(link: Omit<AccountLink, 'brokenAt'>): Promise<void>;
+  /** True when there was a link. */
+  deleteAccountLink(person: PersonKey): Promise<boolean>;
+  /** Marks the link broken; true only for the call that changed it (so the person is told once). */
+  markAccountLinkBroken(person: PersonKey, at: number): Promise<boolean>;
+  /** Every link, for re-sealing under a new secret (`rotate-secret`). */
+  listAccountLinks(): Promise<AccountLink[]>;
+  /** Replaces the sealed keys of many links in one transaction (`rotate-secret`). */
+  resealAccountLinks(rows: readonly (PersonKey & { sealedKey: string })[]): Promise<void>;
+  /** Links of one Ouro user on one platform (to show their Ouro messages under their chat identity). */
+  accountLinksOfOuroUser(platform: Platform, ouroUserId: string): Promise<AccountLink[]>;
+}
+
+/** A chat person: the platform, the workspace (Slack team, Discord guild) and the platform's user id. */
+export interface PersonKey {
+  platform: Platform;
+  workspace: string;
+  chatUserId: string;
+}
+
+export interface AccountLink extends PersonKey {
+  /** `v1.<iv>.<tag>.<ciphertext>` from src/accounts/secret-box.ts. */
+  sealedKey: string;
+  ouroUserId: string;
+  ouroUsername: string;
+  ouroName: string | null;
+  chatName: string | null;
+  chatAvatarUrl: string | null;
+  linkedAt: number;
+  brokenAt: number | null;
 }

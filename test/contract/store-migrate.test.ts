@@ -29,7 +29,7 @@ describe('ouro-bridge migrate', () => {
     const file = join(dir, 'sub', 'bridge.db');
     const first = await migrate('--database-url', `sqlite:${file}`);
     expect(first).toMatchObject({ code: 0 });
-    expect(first.stdout).toContain(`SQLite ${file}: applied 3 migration(s):\n  0001_initial\n  0002_leases\n  0003_quests`);
+    expect(first.stdout).toContain(`SQLite ${file}: applied 4 migration(s):\n  0001_initial\n  0002_leases\n  0003_quests\n  0004_account_links`);
     const db = new BetterSqlite3(file, { readonly: true });
     const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all();
     const journal = db.pragma('journal_mode', { simple: true });

@@ -195,6 +195,12 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     if (method === 'PATCH') return reply(200, editMessage(mid!, body));
     if (method === 'DELETE') return deleteMessage(mid!), reply(204);
   }
+  // A DM channel with the one fake person: messages posted into it are kept like any other.
+  if (path === '/users/@me/channels' && method === 'POST') {
+    const dm = { id: s.snowflake(), type: 1, recipients: [{ id: body?.recipient_id }] };
+    s.channels.set(dm.id, dm as any);
+    return reply(200, dm);
+  }
   if ((r = m(/^\/channels\/(\d+)$/)) && method === 'GET') {
     const c = s.channels.get(r[1]!);
     return c ? reply(200, c) : notFound(10003, 'Unknown Channel');

@@ -333,6 +333,13 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
       dispatch('INTERACTION_CREATE', { ...base, message, data: { custom_id: customId, component_type: 2 } });
       return { id: base.id, token: base.token };
     },
+    /** A person submits a modal: text inputs by custom id. */
+    modalSubmit(customId: string, values: Record<string, string>, o: { permissions?: string; guildId?: string } = {}) {
+      const base = interactionBase(5, ids.channel, o.permissions ?? '0', o.guildId);
+      const components = Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
+      dispatch('INTERACTION_CREATE', { ...base, data: { custom_id: customId, components } });
+      return { id: base.id, token: base.token };
+    },
     autocomplete(name: string, options: unknown[], o: { guildId?: string } = {}) {
       const base = interactionBase(4, ids.channel, '0', o.guildId);
       dispatch('INTERACTION_CREATE', { ...base, data: { id: snowflake(), name, type: 1, options } });

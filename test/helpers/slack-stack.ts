@@ -33,7 +33,7 @@ export interface SlackStackOptions {
   /** The Slack Web API client's options; omitted: its defaults (retries on, as in production). */
   clientOptions?: SlackAdapterOptions['clientOptions'];
   /** More of the bridge's options (commands, unfurls), given the stack's client and store. */
-  bridge?: (ouro: OuroClient, store: Store) => Partial<BridgeOptions>;
+  bridge?: (ouro: OuroClient, store: Store, sandbox: Sandbox) => Partial<BridgeOptions>;
   /** Runs after the bridge started, before the adapter connects to Slack. */
   beforeAdapter?: (ouro: OuroClient) => Promise<void>;
 }
@@ -61,7 +61,7 @@ export async function startSlackStack(opts: SlackStackOptions = {}): Promise<Sla
     retry: { baseMs: 20, maxMs: 300, maxAttempts: 30 },
     pollMs: 20,
     reconcileEveryMs: 0,
-    ...opts.bridge?.(ouro, store),
+    ...opts.bridge?.(ouro, store, sandbox),
   });
   http.route('POST', '/ouro/webhooks/test', async (req, res) => {
     const answer = await bridge.handleOuroWebhook(JSON.parse(await readBody(req)));

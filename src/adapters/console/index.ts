@@ -147,7 +147,9 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
         const n = state.next++;
         const replyTo: ConsoleReplyTarget = { platform: 'console', ...(root === undefined ? {} : { thread: String(root) }) };
         const ev = { kind: 'command.invoked' as const, key: key('c', n), ref: refAt(root), invoker, text: action.text, replyTo };
-        return deliver(ev, () => print(`${indentFor(root)}#${n} ${user.name} ran /ouro ${action.text}`));
+        // The transcript is a chat log like any other: a key typed after `login` is not written into it.
+        const shown = /^\s*login\s+\S/i.test(action.text) ? 'login ••••••' : action.text;
+        return deliver(ev, () => print(`${indentFor(root)}#${n} ${user.name} ran /ouro ${shown}`));
       }
       case 'edit': {
         const problem = ownMessage(action.id);
@@ -260,6 +262,8 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
       for (const id of [messageId, ...parts]) await out.delete(ref, id);
     },
     reply: out.reply,
+    // One person at a console: a private notice is an invoker-only reply where it happened.
+    tellPrivately: (ref, _user, reply) => out.reply({ platform: 'console', ...(ref.thread ? { thread: ref.thread } : {}) }, reply, 'invoker'),
     uploadFile: out.uploadFile,
     async channelName() {
       return `#${CONSOLE_CHANNEL}`;

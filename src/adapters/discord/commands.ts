@@ -74,6 +74,9 @@ const USER: Sub[] = [
       { name: 'title', description: 'Chart title', render: 'flag', max: 200 },
     ],
   },
+  { path: ['login'], description: 'Link your Ouro account (opens a private form for an API key)' },
+  { path: ['whoami'], description: 'Which Ouro account the bridge acts as for you' },
+  { path: ['logout'], description: 'Unlink your Ouro account' },
   { path: ['datasets'], description: 'List datasets this channel can see', options: [{ name: 'terms', description: 'Filter words', render: 'rest' }] },
   {
     path: ['search'],
@@ -282,6 +285,7 @@ export function autocompleteKind(commandName: string, options: InteractionOption
  * follow-up of the right visibility (see replies.ts).
  */
 export function defersPrivately(commandName: string, options: InteractionOption[], isAdmin: boolean): boolean {
-  resolveCommand(commandName, options);
-  return commandName === COMMAND_NAMES.admin && !isAdmin;
+  const { sub } = resolveCommand(commandName, options);
+  const personal = ['login', 'whoami', 'logout'].includes(sub.path.join(' '));
+  return personal || (commandName === COMMAND_NAMES.admin && !isAdmin);
 }

@@ -22,6 +22,7 @@ import {
   type CommandInteractionOption,
   type Interaction,
   type Message,
+  type ModalSubmitInteraction,
   type PartialMessage,
   type OmitPartialGroupDMChannel,
 } from 'discord.js';
@@ -30,6 +31,7 @@ import type { Logger } from '../../log.ts';
 import { isBridgeAdmin } from './admin.ts';
 import { autocompleteKind, COMMAND_NAMES, CommandShapeError, commandText, defersPrivately, type InteractionOption } from './commands.ts';
 import { fromDiscord } from './from-discord.ts';
+import { LOGIN_MODAL_ID, loginCommandOf, loginModal } from './login-modal.ts';
 import { decodeCustomId, discordRef } from './ids.ts';
 import type { DiscordReplyTarget } from './replies.ts';
 import { DiscordCode, discordCode, isCode } from './rest-errors.ts';
@@ -119,7 +121,9 @@ export function attachInbound(d: InboundDeps): () => void {
         ? onButton(d, i, deliver)
         : i.isAutocomplete()
           ? onAutocomplete(d, i)
-          : Promise.resolve(logger.debug({ type: i.type }, 'discord: interaction type not handled'));
+          : i.isModalSubmit() && i.customId === LOGIN_MODAL_ID
+            ? onLoginSubmit(d, i, deliver)
+            : Promise.resolve(logger.debug({ type: i.type }, 'discord: interaction type not handled'));
     run.catch((err: unknown) => logger.error({ err, interactionId: i.id }, 'discord: interaction failed'));
   };
 
@@ -202,7 +206,7 @@ function textOf(client: Client, m: Message): string {
 
 const nameOfUser = (u?: { globalName: string | null; username: string }) => (u ? (u.globalName ?? u.username) : undefined);
 
-function invokerOf(d: InboundDeps, i: ChatInputCommandInteraction | ButtonInteraction): Invoker {
+function invokerOf(d: InboundDeps, i: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction): Invoker {
   const member = i.member;
   const name = (member && 'displayName' in member ? member.displayName : undefined) ?? i.user.globalName ?? i.user.username;
   return {
@@ -213,7 +217,7 @@ function invokerOf(d: InboundDeps, i: ChatInputCommandInteraction | ButtonIntera
   };
 }
 
-function replyTarget(i: ChatInputCommandInteraction | ButtonInteraction, deferred: DiscordReplyTarget['deferred']): DiscordReplyTarget {
+function replyTarget(i: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction, deferred: DiscordReplyTarget['deferred']): DiscordReplyTarget {
   return {
     platform: 'discord',
     interactionId: i.id,
@@ -244,6 +248,8 @@ async function onCommand(d: InboundDeps, i: ChatInputCommandInteraction, deliver
   let ephemeral: boolean;
   try {
     text = commandText(i.commandName, options);
+    // The key goes into a private form, never into a command option.
+    if (text === 'login') return void (await acknowledged(d, i, () => i.showModal(loginModal())));
     ephemeral = defersPrivately(i.commandName, options, invoker.isPlatformAdmin);
   } catch (err) {
     if (!(err instanceof CommandShapeError)) throw err;
@@ -260,6 +266,15 @@ async function onCommand(d: InboundDeps, i: ChatInputCommandInteraction, deliver
     replyTo: replyTarget(i, ephemeral ? 'ephemeral' : 'public'),
     raw: { commandName: i.commandName, options },
   });
+}
+
+/** The login form's key goes straight to the command runner (never into the job queue). */
+async function onLoginSubmit(d: InboundDeps, i: ModalSubmitInteraction, deliver: (e: InboundEvent) => Promise<unknown>): Promise<void> {
+  if (!i.inGuild()) return;
+  const text = loginCommandOf(i);
+  if (!text) return void (await i.reply({ content: 'Paste your Ouro API key into the form.', flags: MessageFlags.Ephemeral }));
+  if (!(await acknowledged(d, i, () => i.deferReply({ flags: MessageFlags.Ephemeral })))) return;
+  await deliver({ kind: 'command.invoked', key: i.id, ref: refOf(i), invoker: invokerOf(d, i), text, replyTo: replyTarget(i, 'ephemeral') });
 }
 
 async function onButton(d: InboundDeps, i: ButtonInteraction, deliver: (e: InboundEvent) => Promise<unknown>): Promise<void> {

@@ -18,6 +18,7 @@
  * outbound path relies on the gateway's cache (an unknown thread is looked up over REST).
  */
 import { Client, Events, GatewayIntentBits, Partials, REST, Status } from 'discord.js';
+import { sendDirect } from './direct.ts';
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
 import type { RichReply, Visibility } from '../../chat/reply.ts';
 import { silentLogger, type Logger } from '../../log.ts';
@@ -231,6 +232,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       for (const id of [messageId, ...parts]) await outbound.delete(ref, id);
     },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => replies.reply(target, reply, visibility),
+    tellPrivately: (_ref, userId, reply) => sendDirect(rest, userId, reply),
     uploadFile: (ref, file) => outbound.uploadFile(ref, file),
     uploadMaxBytes: LIMITS.fileBytes,
     downloadFile: (file, dest, maxBytes) => {

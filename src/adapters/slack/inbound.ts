@@ -13,6 +13,7 @@ import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
 import { SAVE_THREAD_CALLBACK } from './manifest.ts';
 import { QUEST_MODAL_CALLBACK, questCommandFromView, type ModalOrigin } from './modal.ts';
+import { LOGIN_MODAL_CALLBACK, loginCommandFromView } from './login-modal.ts';
 import type { SlackReplyTarget } from './outbound.ts';
 
 export type { SelfIds } from './messages.ts';
@@ -20,6 +21,7 @@ export type { SelfIds } from './messages.ts';
 export interface InboundDeps extends MessageDeps {
   inbox(): BridgeInbox;
   openQuestModal(triggerId: string, origin: ModalOrigin): Promise<void>;
+  openLoginModal(triggerId: string, origin: ModalOrigin): Promise<void>;
   /** Hosts whose links we unfurl (the manifest's unfurl domains). */
   unfurlDomains: readonly string[];
 }
@@ -51,6 +53,7 @@ export function isUnfurlable(url: string, domains: readonly string[]): boolean {
 }
 
 const isQuestCreateWithoutArgs = (text: string) => /^quest\s+create$/i.test(text.trim());
+const isLoginWithoutArgs = (text: string) => /^login$/i.test(text.trim());
 
 export function registerInbound(app: App, deps: InboundDeps): void {
   const { logger } = deps;
@@ -100,6 +103,16 @@ export function registerInbound(app: App, deps: InboundDeps): void {
           response_type: 'ephemeral',
           text: 'The quest form could not open. Type it instead: `/ouro quest create "Name" --item "first item" --item "second item"`',
         });
+      }
+      return;
+    }
+    if (isLoginWithoutArgs(text)) {
+      await ack();
+      try {
+        await deps.openLoginModal(command.trigger_id, origin);
+      } catch (err) {
+        logger.warn({ err }, 'slack views.open failed for the login form');
+        await respond({ response_type: 'ephemeral', text: 'The login form could not open; run `/ouro login` again in a moment.' });
       }
       return;
     }
@@ -220,6 +233,30 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       text: result.text,
       replyTo,
       raw: withoutToken(body),
+    });
+    await ack();
+  });
+
+  // The key goes straight to the command runner (not the job queue): it is never stored in clear.
+  app.view(LOGIN_MODAL_CALLBACK, async ({ ack, body, view }) => {
+    const result = loginCommandFromView(view);
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    const origin = result.origin;
+    if (!origin) {
+      await ack({ response_action: 'errors', errors: { key: 'This form lost track of its channel; run /ouro login again.' } });
+      return;
+    }
+    const user = body.user.id;
+    await deliver({
+      kind: 'command.invoked',
+      key: `slack:view:${view.id}:${view.hash}`,
+      ref: slackRef(origin.team, origin.channel, origin.thread),
+      invoker: await invokerOf(user, body.user.name, deps),
+      text: result.text,
+      replyTo: { platform: 'slack', team: origin.team, channel: origin.channel, user, ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}) },
     });
     await ack();
   });

@@ -19,6 +19,7 @@ import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
+import { loginModal } from './login-modal.ts';
 import * as out from './outbound.ts';
 import { downloadSlackFile } from './files.ts';
 import { LIMITS } from './limits.ts';
@@ -140,6 +141,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     ...messageDeps,
     unfurlDomains: opts.unfurlDomains ?? OURO_UNFURL_DOMAINS,
     openQuestModal: (triggerId, origin) => out.openView(o, triggerId, questCreateModal(origin)),
+    openLoginModal: (triggerId, origin) => out.openView(o, triggerId, loginModal(origin)),
   });
   app.error(async (err) => {
     logger.error({ err }, 'slack listener failed');
@@ -233,6 +235,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       for (const id of [messageId, ...parts]) await out.remove(o, ref, id);
     },
     reply: (target: ReplyTarget, reply: RichReply, visibility: Visibility) => out.reply(o, target, reply, visibility),
+    tellPrivately: (ref, user, reply) =>
+      out.reply(o, { platform: 'slack', team: ref.workspace, channel: ref.channel, user, ...(ref.thread ? { thread: ref.thread } : {}) }, reply, 'invoker'),
     uploadFile: (ref, file) => out.uploadFile(o, ref, file),
     uploadMaxBytes: LIMITS.fileBytes,
     // url_private_download answers only with the bot token (and files:read).

@@ -50,7 +50,7 @@ function ouroAs(sandbox: Sandbox, store: Store): ConsoleExtra {
   };
 }
 
-function intro(o: { sandboxUrl: string; bridgeUrl: string; org: string; logFile: string; users: string[] }): string {
+function intro(o: { sandboxUrl: string; bridgeUrl: string; org: string; logFile: string; users: string[]; aliceKey?: string }): string {
   return `
 ouro-bridge demo: a local Ouro sandbox and the bridge, chatting in this terminal.
   Ouro sandbox  ${o.sandboxUrl}
@@ -62,7 +62,9 @@ Try, one line at a time:
   >1 first reply             reply in thread #1: the thread becomes an Ouro conversation
   !ouro alice 1 hi from Ouro alice answers on Ouro; her message comes back into thread #1
   !edit 2 better reply       edits reach Ouro too (and !delete 2)
-  /ouro help                 the bridge's commands: /ouro datasets, /ouro query penguins, /ouro quest list…
+${o.aliceKey ? `  /ouro login ${o.aliceKey}
+                             act as alice on Ouro (her sandbox API key); /ouro whoami, /ouro logout
+` : ''}  /ouro help                 the bridge's commands: /ouro datasets, /ouro query penguins, /ouro quest list…
   /help                      the console's keys
 Ctrl-D or Ctrl-C quits. Bridge logs: ${o.logFile}
 `;
@@ -91,6 +93,8 @@ export const command: CliCommand = {
         HOST: '127.0.0.1',
         PORT: (flags.port as string | undefined) ?? '0',
         OURO_WEBHOOK_SECRET: secret,
+        // A fresh key per run, so `/ouro login` works in the demo (links live in its temp store).
+        BRIDGE_SECRET_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: (flags['log-level'] as string | undefined) ?? 'info',
       });
       const logger = createLogger({ level: config.logLevel, pretty: false, destination: createWriteStream(logFile), secrets: [secret] });
@@ -125,7 +129,7 @@ export const command: CliCommand = {
       });
       const { url } = await app.start();
       sandbox.setWebhookUrl(`${url}/ouro/webhooks/${secret}`);
-      console.print(intro({ sandboxUrl: sandbox.url, bridgeUrl: url, org: org?.name ?? SEED_IDS.orgLab, logFile, users: Object.keys(sandbox.users) }));
+      console.print(intro({ sandboxUrl: sandbox.url, bridgeUrl: url, org: org?.name ?? SEED_IDS.orgLab, logFile, users: Object.keys(sandbox.users), aliceKey: sandbox.userApiKeys.alice }));
       await Promise.race([untilSignal(), ended]);
       console.print('\nstopping…');
       return 0;

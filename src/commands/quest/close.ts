@@ -10,11 +10,12 @@ export const questCloseSpec: CommandSpec = {
   example: '/ouro quest close "Measure Curie temperatures"',
   args: [{ name: 'quest', required: true }],
   admin: true,
+  ouroDecidesForLinked: true,
   async handler(ctx) {
     const quest = await loadQuest(ctx, ctx.args.quest!);
     const status = quest.quest?.status;
     if (status === 'closed' || status === 'cancelled') throw new UserError(`**${quest.name ?? quest.id}** is already ${status}.`);
-    await ctx.deps.ouro.quests.close(quest.id);
+    await ctx.ouro.quests.close(quest.id);
     return { reply: textReply(`Closed quest **${quest.name ?? quest.id}**.`), shows: [quest] };
   },
 };

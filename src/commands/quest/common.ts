@@ -3,10 +3,10 @@ import { orderedItems } from '../render/quest.ts';
 import { resolveAssetId } from '../resolve.ts';
 import { UserError, type CommandContext, type CommandOuro } from '../spec.ts';
 
-/** The quest named by id or name (channel's org/team first), with its items; admitted by the channel's scope. */
-export async function loadQuest(ctx: Pick<CommandContext, 'deps' | 'link' | 'scope'>, ref: string): Promise<Quest> {
-  const id = await resolveAssetId(ctx.deps.ouro, 'quest', ref, ctx.link, ctx.scope);
-  return ctx.scope.admit(await ctx.deps.ouro.quests.get(id), 'quest');
+/** The quest named by id or name (channel's org/team first), with its items; admitted by the command's scope. */
+export async function loadQuest(ctx: Pick<CommandContext, 'ouro' | 'link' | 'scope'>, ref: string): Promise<Quest> {
+  const id = await resolveAssetId(ctx.ouro, 'quest', ref, ctx.link, ctx.scope);
+  return ctx.scope.admit(await ctx.ouro.quests.get(id), 'quest');
 }
 
 /** The item by 1-based number, with a clear answer when out of range. */

@@ -15,7 +15,8 @@ export const questCreateSpec: CommandSpec = {
   args: [{ name: 'name', required: true }],
   flags: { item: 'string', continuous: 'boolean' },
   admin: true,
-  async handler({ args, flags, link: channelLink, deps }) {
+  ouroDecidesForLinked: true,
+  async handler({ args, flags, link: channelLink, deps, ouro }) {
     // A link to an org the operator no longer allows (OURO_ALLOWED_ORGS) counts as none.
     const link = effectiveLink(channelLink, deps.allowedOrgs);
     if (!link?.orgId) throw new UserError('Link this channel to an Ouro org first, so the quest has a home: `/ouro link <org> [team]`.');
@@ -23,7 +24,7 @@ export const questCreateSpec: CommandSpec = {
     if (name.length > MAX_NAME) throw new UserError(`A quest name can have at most ${MAX_NAME} characters (this one has ${name.length}).`);
     const items = (flags.get('item') ?? []).map((t) => t.trim());
     if (items.some((t) => t === '')) throw new UserError('An --item needs text.');
-    const quest = await deps.ouro.quests.create({
+    const quest = await ouro.quests.create({
       name,
       type: flags.has('continuous') ? 'continuous' : 'closable',
       status: 'open',

@@ -15,12 +15,12 @@ export const questListSpec: CommandSpec = {
   example: '/ouro quest list all',
   args: [{ name: 'status', required: false, choices: ['open', 'closed', 'all'] }],
   admin: false,
-  async handler({ args, link, scope, deps }) {
+  async handler({ args, link, scope, deps, ouro }) {
     const want = args.status ?? 'open';
-    const page = await deps.ouro.assets.search({ limit: LIST_LIMIT, sort: 'recent', filters: { asset_type: 'quest', ...scopeFilters(link) } });
+    const page = await ouro.assets.search({ limit: LIST_LIMIT, sort: 'recent', filters: { asset_type: 'quest', ...scopeFilters(link) } });
     // Search hits may omit `quest.status` (docs/ouro-api.md §9.5): fetch the quest when they do.
     const quests = await Promise.all(
-      scope.filter(page.items).map(async (hit) => ((hit as Partial<Quest>).quest?.status ? (hit as unknown as Quest) : deps.ouro.quests.get(hit.id))),
+      scope.filter(page.items).map(async (hit) => ((hit as Partial<Quest>).quest?.status ? (hit as unknown as Quest) : ouro.quests.get(hit.id))),
     );
     const matches = quests.filter((q) => {
       const s = q.quest?.status ?? 'open';

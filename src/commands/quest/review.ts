@@ -1,7 +1,7 @@
 import type { Quest, QuestEntry } from '../../ouro/index.ts';
 import type { RichReply } from '../../chat/reply.ts';
 import { entryNotice } from '../render/quest.ts';
-import { UserError, type CommandDeps, type CommandSpec } from '../spec.ts';
+import { UserError, type CommandDeps, type CommandOuro, type CommandSpec } from '../spec.ts';
 import type { CommandUser } from '../types.ts';
 import { itemOf, loadQuest, userName } from './common.ts';
 
@@ -20,22 +20,25 @@ export interface ReviewOutcome {
  */
 export async function reviewEntry(
   deps: CommandDeps,
+  ouro: CommandOuro,
   quest: Quest,
   entryId: string,
   decision: Decision,
   reviewer: CommandUser,
   comment?: string,
+  personal = false,
 ): Promise<ReviewOutcome> {
-  const current = (await deps.ouro.quests.entries(quest.id)).find((e) => e.id === entryId);
+  const current = (await ouro.quests.entries(quest.id)).find((e) => e.id === entryId);
   if (!current) throw new UserError(`**${quest.name ?? quest.id}** has no entry \`${entryId}\`.`);
   const submitter = await userName(deps, current.user_id);
   const view = { quest, ...itemOf(quest, current), submitter, webBaseUrl: deps.webBaseUrl };
   if (current.status !== 'submitted') {
     throw new UserError(`That entry was already ${current.status}${current.reviewed_at ? ` (${current.reviewed_at.slice(0, 10)})` : ''}; nothing changed.`);
   }
-  const by = `${decision === 'accept' ? 'Accepted' : 'Rejected'} by ${reviewer.name} from chat`;
-  const review = comment ? `${comment}\n\n${by}` : by;
-  const entry = await deps.ouro.quests.review(quest.id, entryId, { status: decision === 'accept' ? 'accepted' : 'rejected', review });
+  // As the bot, the review names who decided; a linked reviewer is the reviewer on Ouro.
+  const by = personal ? undefined : `${decision === 'accept' ? 'Accepted' : 'Rejected'} by ${reviewer.name} from chat`;
+  const review = [comment, by].filter(Boolean).join('\n\n') || undefined;
+  const entry = await ouro.quests.review(quest.id, entryId, { status: decision === 'accept' ? 'accepted' : 'rejected', review });
   return { quest, entry, notice: entryNotice({ ...view, entry, decidedBy: reviewer.name }) };
 }
 
@@ -52,9 +55,10 @@ export const questReviewSpec: CommandSpec = {
     { name: 'comment', required: false, rest: 'words' },
   ],
   admin: true,
+  ouroDecidesForLinked: true,
   async handler(ctx) {
     const quest = await loadQuest(ctx, ctx.args.quest!);
-    const { notice } = await reviewEntry(ctx.deps, quest, ctx.args['entry-id']!, ctx.args.decision as Decision, ctx.input.user, ctx.args.comment);
+    const { notice } = await reviewEntry(ctx.deps, ctx.ouro, quest, ctx.args['entry-id']!, ctx.args.decision as Decision, ctx.input.user, ctx.args.comment, ctx.actingAs === 'person');
     return { reply: notice, shows: [quest] };
   },
 };

@@ -16,7 +16,7 @@ export const questShowSpec: CommandSpec = {
   async handler(ctx) {
     const { deps } = ctx;
     const quest = await loadQuest(ctx, ctx.args.quest!);
-    const counts = entryCounts(await deps.ouro.quests.entries(quest.id));
+    const counts = entryCounts(await ctx.ouro.quests.entries(quest.id));
     const items = orderedItems(quest.items ?? []);
     const name = quest.name ?? quest.id;
     const p = quest.progress;

@@ -19,7 +19,7 @@ export const usersRoutes: RouteModule = (r, app) => {
       const user = key && app.state.users.find((u) => u.id === key.user_id);
       if (!key || !user) return json({ error: { message: 'Invalid API key', status: 401, code: 'invalid_api_key' } }, 401);
       return json({
-        access_token: issueToken(app.state, user, app.tokenTtlSeconds),
+        access_token: issueToken(app.state, user, app.tokenTtlSeconds, Date.now(), key.key),
         refresh_token: newRefreshToken(),
         api_key_name: key.name,
       });
