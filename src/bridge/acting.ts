@@ -1,12 +1,13 @@
 /**
- * Whose Ouro account writes on a chat person's behalf. The one place that picks it, so
- * acting as a linked person (their own Ouro client) is a change here alone: today every
- * write is the bridge's own account.
+ * Whose Ouro account writes a chat person's files: their own when they linked a working
+ * account (the asset is theirs on Ouro), else the bridge's. The one place that picks it.
  */
+import { createAsPerson } from './as-person.ts';
 import type { BridgeContext } from './context.ts';
 import type { OuroPort } from './ports.ts';
-import type { ChatUser } from './types.ts';
+import type { ChatRef, ChatUser } from './types.ts';
 
-export function ouroFor(ctx: Pick<BridgeContext, 'ouro'>, _sender: ChatUser | undefined): OuroPort {
-  return ctx.ouro;
+export async function ouroFor(ctx: BridgeContext, ref: ChatRef, sender: ChatUser | undefined): Promise<OuroPort> {
+  const writer = await createAsPerson(ctx).writerFor(ref, sender);
+  return writer?.ouro ?? ctx.ouro;
 }

@@ -71,7 +71,7 @@ export async function carryFiles(
   files: readonly ChatFile[],
 ): Promise<CarriedFile[]> {
   const adapter = ctx.adapters.get(where.ref.platform);
-  const ouro = ouroFor(ctx, where.sender);
+  const ouro = await ouroFor(ctx, where.ref, where.sender);
   let placement: FilePlacement | undefined;
   const out: CarriedFile[] = [];
   for (const [i, file] of files.entries()) {
