@@ -37,7 +37,7 @@ describe('ouro-bridge migrate', () => {
     expect(tables).toEqual(expect.arrayContaining(['jobs', 'message_map', 'thread_links', 'watches', 'kv_state']));
     expect(journal).toBe('wal');
     const second = await migrate('--database-url', file);
-    expect(second.stdout).toContain('up to date (3 migration(s) applied earlier)');
+    expect(second.stdout).toContain('up to date (4 migration(s) applied earlier)');
   });
 
   it('answers bad usage with exit code 2 and the usage text', async () => {

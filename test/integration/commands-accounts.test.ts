@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccounts } from '../../src/accounts/index.ts';
 import type { Accounts } from '../../src/accounts/types.ts';
@@ -99,7 +100,9 @@ describe('commands as the linked person', () => {
   });
 
   it('Carol, linked but not the quest’s owner or a lab admin, presses Reject: Ouro’s 403 in words, the entry stays submitted', async () => {
-    const r = await runner.press({ actionId: 'entry.reject', value: `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`, user: carol, channel });
+    // The button sits on a notice the bridge recorded posting here (h14a's rule for buttons).
+    await ts.store.setState(noticeKey(channel, 'M-NOTICE'), `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`);
+    const r = await runner.press({ actionId: 'entry.reject', value: `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`, user: carol, channel, messageId: 'M-NOTICE' });
     expect(r.visibility).toBe('invoker');
     expect(r.updateMessage).toBeUndefined();
     expect(r.reply.text).toBe('Ouro refused: Only the quest owner or an org admin can do this on quest ' + SEED_IDS.quest + ' (your Ouro account may not do this).');
