@@ -6,23 +6,9 @@
 import type { Block, Button, FileAttachment, RichReply, Table } from '../../commands/reply.ts';
 import { fitTable } from '../../commands/render/fit.ts';
 import { toCsv } from '../../commands/render/csv.ts';
+import { LIMITS } from './limits.ts';
 import { escapeSlack, toSlack } from './to-slack.ts';
 
-/** Block Kit limits (api.slack.com/reference/block-kit). */
-export const LIMITS = {
-  blocksPerMessage: 50,
-  sectionText: 3000,
-  fieldsPerSection: 10,
-  fieldText: 2000,
-  elementsPerActions: 25,
-  contextElements: 10,
-  headerText: 150,
-  buttonText: 75,
-  buttonValue: 2000,
-  actionId: 255,
-  /** chat.postMessage cuts `text` beyond this. */
-  messageText: 40_000,
-} as const;
 
 export type SlackBlock = Record<string, unknown> & { type: string };
 
