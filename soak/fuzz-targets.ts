@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { fromDiscord } from '../src/adapters/discord/from-discord.ts';
-import { LIMITS as DISCORD, renderText } from '../src/adapters/discord/render.ts';
+import { renderText } from '../src/adapters/discord/render.ts';
+import { LIMITS as DISCORD } from '../src/adapters/discord/limits.ts';
 import { toDiscord } from '../src/adapters/discord/to-discord.ts';
 import { clipMessage, splitText } from '../src/adapters/slack/blocks.ts';
 import { LIMITS as SLACK } from '../src/adapters/slack/limits.ts';

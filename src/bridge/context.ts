@@ -11,6 +11,8 @@ export interface BridgeContext {
   logger: Logger;
   metrics: BridgeMetrics;
   now: () => number;
+  /** Ouro's web address for links back to Ouro (default https://ouro.foundation). */
+  webBaseUrl?: string;
   /** The bridge's Ouro user id; throws before `start()` has run `whoami`. */
   botUserId(): string;
 }

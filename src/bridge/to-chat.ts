@@ -21,6 +21,7 @@ import type { SyncPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import type { OuroMessageLike } from './ports.ts';
 import type { Threads } from './threads.ts';
+import { conversationUrl, relayText } from './chat-text.ts';
 
 /** Ouro's cap per page (ouro-api.md §2.4). */
 const PAGE = 200;
@@ -80,6 +81,8 @@ export function isAfter(m: { created_at: string; id: string }, cursor: Cursor | 
   return a > b || (a === b && m.id > cursor.messageId);
 }
 
+const EMPTIED = '_(message emptied on Ouro)_';
+
 /** The Markdown to post: the doc when it is one, else the plain text. */
 export function chatTextOf(m: OuroMessageLike): string {
   const json = m.json as Doc | null | undefined;
@@ -130,7 +133,11 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   async function relayOne(conversationId: string, m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     const copies = await store.getMessagesByOuro(m.id);
     const at = Date.parse(m.created_at);
-    const text = chatTextOf(m);
+    const text = relayText(chatTextOf(m), conversationUrl(ctx.webBaseUrl, conversationId));
+    if (text === undefined) {
+      logger.info({ conversationId, ouroMessageId: m.id }, 'Ouro message without text or attachments: not relayed');
+      return;
+    }
     let posted = false;
     for (const link of links) {
       if (!Number.isNaN(at) && at < link.createdAt - LINK_SKEW_MS) continue;
@@ -152,7 +159,8 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
   async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     if (!touchedOnOuro(m) || checked.get(m.id) === m.last_updated) return;
-    const text = chatTextOf(m);
+    // A message emptied on Ouro keeps a visible copy: chat refuses empty text.
+    const text = relayText(chatTextOf(m), conversationUrl(ctx.webBaseUrl, m.conversation_id ?? '')) ?? EMPTIED;
     // No digest (relayed before digests were kept, or over 30 days ago): edited once more.
     if ((await store.getState(relayedTextKey(m.id))) !== digest(text)) await editCopies(m, text, links);
     checked.delete(m.id);

@@ -7,6 +7,7 @@ import type { AssetSummary } from '../ouro/index.ts';
 import type { ChannelKey, Store } from '../store/types.ts';
 import { scopeFilters } from './resolve.ts';
 import type { CommandOuro } from './spec.ts';
+import { truncate } from '../text/cut.ts';
 
 /** Discord shows at most 25 choices, each name and value at most 100 characters. */
 export const MAX_CHOICES = 25;
@@ -17,7 +18,7 @@ export interface Choice {
   value: string;
 }
 
-const cut = (s: string) => (s.length > MAX_CHOICE_CHARS ? `${s.slice(0, MAX_CHOICE_CHARS - 1)}…` : s);
+const cut = (s: string) => truncate(s, MAX_CHOICE_CHARS);
 
 export async function suggestAssets(
   deps: { ouro: Pick<CommandOuro, 'assets'>; store: Pick<Store, 'getChannelLink'> },

@@ -15,21 +15,11 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { Block, Button, RichReply } from '../../commands/reply.ts';
 import { encodeCustomId } from './ids.ts';
+import { LIMITS } from './limits.ts';
 import { fitTableBlock, tableToCsv } from './table.ts';
 import { toDiscord } from './to-discord.ts';
+import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
-export const LIMITS = {
-  content: 2000,
-  embeds: 10,
-  embedTotal: 6000,
-  description: 4096,
-  fields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  buttonsPerRow: 5,
-  rows: 5,
-  label: 80,
-} as const;
 
 export interface DiscordFile {
   name: string;
@@ -46,9 +36,7 @@ export interface DiscordMessageBody {
 
 const RULE = '──────────';
 
-export function cut(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
-}
+export const cut = (s: string, max: number): string => truncate(s, max);
 
 export function renderReply(reply: RichReply): DiscordMessageBody {
   const blocks: Block[] = reply.blocks.length ? reply.blocks : [{ type: 'text', markdown: reply.text }];
@@ -94,7 +82,8 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
   const { embeds: more, lost } = overflow ? overflowEmbeds(overflow, fieldEmbeds) : { embeds: [], lost: 0 };
   if (lost > 0) {
     const keep = Math.min(content.length, LIMITS.content - 50); // 50: room for the note line
-    content = `${content.slice(0, keep)}\n${notShown(lost + content.length - keep)}`;
+    const kept = head(content, keep);
+    content = `${kept}\n${notShown(lost + content.length - kept.length)}`;
   }
   return { content, embeds: [...more, ...fieldEmbeds], components, files };
 }
@@ -126,7 +115,7 @@ function prose(b: Block): string | null {
 function splitContent(text: string): { content: string; overflow: string } {
   if (text.length <= LIMITS.content) return { content: text, overflow: '' };
   const nl = text.lastIndexOf('\n', LIMITS.content);
-  const at = nl > LIMITS.content / 2 ? nl : LIMITS.content;
+  const at = nl > LIMITS.content / 2 ? nl : boundaryAtOrBefore(text, LIMITS.content);
   return { content: text.slice(0, at), overflow: text.slice(at).replace(/^\n/, '') };
 }
 
@@ -154,13 +143,14 @@ function overflowEmbeds(overflow: string, fieldEmbeds: APIEmbed[]): { embeds: AP
     if (room < 100) break; // not worth an embed: report it as lost instead
     if (rest.length <= room) return { embeds: [...embeds, { description: rest }], lost: 0 };
     if (slots > 1 && budget - room >= 100) {
-      embeds.push({ description: rest.slice(0, room) });
-      rest = rest.slice(room);
-      budget -= room;
+      const at = boundaryAtOrBefore(rest, room);
+      embeds.push({ description: rest.slice(0, at) });
+      rest = rest.slice(at);
+      budget -= at;
       slots--;
       continue;
     }
-    const take = room - 50; // 50: room for the "… (N more characters not shown)" line
+    const take = boundaryAtOrBefore(rest, room - 50); // 50: room for the "… (N more characters not shown)" line
     embeds.push({ description: `${rest.slice(0, take)}\n${notShown(rest.length - take)}` });
     return { embeds, lost: 0 };
   }
@@ -227,18 +217,21 @@ export function renderText(markdown: string, max: number = LIMITS.content): stri
     const room = max - 4; // 4: a closing "\n```" if the cut lands inside a code block
     let at = rest.lastIndexOf('\n', room);
     if (at < room / 2) at = rest.lastIndexOf(' ', room);
-    if (at < room / 2) at = room;
-    let head = rest.slice(0, at);
+    if (at < room / 2) at = boundaryAtOrBefore(rest, room);
+    let part = rest.slice(0, at);
     rest = rest.slice(at).replace(/^[\n ]/, '');
-    if (((head.match(/```/g) ?? []).length & 1) === 1) {
-      head += '\n```';
+    if (openFence(part)) {
+      part += '\n```';
       rest = `\`\`\`\n${rest}`;
     }
-    parts.push(head);
+    parts.push(part);
   }
   parts.push(rest);
   return parts;
 }
+
+/** True when `text` leaves a code block open (an odd number of fences). */
+const openFence = (text: string): boolean => ((text.match(/```/g) ?? []).length & 1) === 1;
 
 /** Ends a text cut to fit Discord. */
 export const CUT_NOTE = '\n-# (cut to fit Discord; the full text is on Ouro)';
@@ -252,6 +245,7 @@ export const CUT_NOTE = '\n-# (cut to fit Discord; the full text is on Ouro)';
 export function layOver(parts: readonly string[], count: number, max: number = LIMITS.content): string[] {
   if (parts.length <= count) return [...parts];
   const kept = parts.slice(0, count);
-  kept[count - 1] = kept[count - 1]!.slice(0, max - CUT_NOTE.length) + CUT_NOTE;
+  const last = head(kept[count - 1]!, max - CUT_NOTE.length);
+  kept[count - 1] = (openFence(last) ? `${head(last, last.length - 4)}\n\`\`\`` : last) + CUT_NOTE;
   return kept;
 }

@@ -8,6 +8,7 @@ import { fitTable } from '../../commands/render/fit.ts';
 import { toCsv } from '../../commands/render/csv.ts';
 import { LIMITS } from './limits.ts';
 import { escapeSlack, toSlack } from './to-slack.ts';
+import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
 
 export type SlackBlock = Record<string, unknown> & { type: string };
@@ -24,9 +25,7 @@ const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 
 /** Cuts to `max` characters with a visible ellipsis. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+export const clip = (text: string, max: number): string => truncate(text, max);
 
 /** Splits long mrkdwn into pieces of at most `max`, preferring line, then word boundaries. */
 export function splitText(text: string, max: number): string[] {
@@ -35,7 +34,7 @@ export function splitText(text: string, max: number): string[] {
   while (rest.length > max) {
     let cut = rest.lastIndexOf('\n', max);
     if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
-    if (cut < max / 2) cut = max;
+    if (cut < max / 2) cut = boundaryAtOrBefore(rest, max);
     // Never split inside an escape such as &amp;.
     const amp = rest.lastIndexOf('&', cut);
     if (amp !== -1 && amp > cut - 5 && rest.indexOf(';', amp) >= cut) cut = amp;
@@ -73,7 +72,7 @@ function buttonElement(b: Button): SlackBlock {
     type: 'button',
     action_id: clip(b.actionId, LIMITS.actionId),
     text: plain(clip(b.label, LIMITS.buttonText)),
-    value: b.value.slice(0, LIMITS.buttonValue),
+    value: head(b.value, LIMITS.buttonValue),
     ...(b.style ? { style: b.style } : {}),
   };
 }
@@ -156,5 +155,5 @@ export function toBlocks(reply: RichReply, opts: { csv?: boolean } = {}): Render
 export function clipMessage(text: string): string {
   if (text.length <= LIMITS.messageText) return text;
   const note = `\n… (${text.length - (LIMITS.messageText - 100)} more characters not shown)`;
-  return text.slice(0, LIMITS.messageText - 100) + note;
+  return head(text, LIMITS.messageText - 100) + note;
 }

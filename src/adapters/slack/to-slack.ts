@@ -130,8 +130,11 @@ function plainInline(children: Token[]): string {
 
 const WEB_LINK = /^(https?:|mailto:)/i;
 
-/** Characters that would end or split Slack's `<url|text>` are percent-encoded. */
-const slackUrl = (href: string) => href.replace(/[<>| ]/g, (c) => encodeURIComponent(c));
+/**
+ * Characters that would end or split Slack's `<url|text>` are percent-encoded; `&` becomes
+ * `&amp;` as everywhere in mrkdwn (docs.slack.dev/messaging/formatting-message-text#escaping-text).
+ */
+const slackUrl = (href: string) => href.replace(/[<>| ]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
 
 function renderInline(children: Token[]): string {
   let out = '';

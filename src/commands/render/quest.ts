@@ -4,6 +4,7 @@
  */
 import type { Quest, QuestEntry, QuestItem } from '../../ouro/index.ts';
 import type { Block, Button, RichReply } from '../reply.ts';
+import { truncate } from '../../text/cut.ts';
 
 export type EntryCounts = Record<'submitted' | 'accepted' | 'rejected', number>;
 
@@ -99,6 +100,6 @@ export function reviewButtons(questId: string, entryId: string): Button[] {
 
 function clip(s: string, n: number): string {
   const one = s.replace(/\s+/g, ' ');
-  return one.length <= n ? one : `${one.slice(0, n - 1)}…`;
+  return truncate(one, n);
 }
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
