@@ -81,8 +81,6 @@ export function isAfter(m: { created_at: string; id: string }, cursor: Cursor | 
   return a > b || (a === b && m.id > cursor.messageId);
 }
 
-const EMPTIED = '_(message emptied on Ouro)_';
-
 /** The Markdown to post: the doc when it is one, else the plain text. */
 export function chatTextOf(m: OuroMessageLike): string {
   const json = m.json as Doc | null | undefined;
@@ -159,8 +157,8 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
   async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     if (!touchedOnOuro(m) || checked.get(m.id) === m.last_updated) return;
-    // A message emptied on Ouro keeps a visible copy: chat refuses empty text.
-    const text = relayText(chatTextOf(m), conversationUrl(ctx.webBaseUrl, m.conversation_id ?? '')) ?? EMPTIED;
+    // A message emptied on Ouro: the adapters show their "(empty message)" in the copies.
+    const text = relayText(chatTextOf(m), conversationUrl(ctx.webBaseUrl, m.conversation_id ?? '')) ?? '';
     // No digest (relayed before digests were kept, or over 30 days ago): edited once more.
     if ((await store.getState(relayedTextKey(m.id))) !== digest(text)) await editCopies(m, text, links);
     checked.delete(m.id);

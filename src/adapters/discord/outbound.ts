@@ -96,7 +96,7 @@ export class Outbound {
     if (parts.length === 0 || message.rich) return editEach([messageId, ...parts], (id) => this.edit(ref, id, message));
     let ids = [messageId, ...parts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
     const all = ids;
-    const rendered = renderText(message.text, textRoom(message.author?.name));
+    const rendered = relayParts(message.text, message.author?.name);
     let texts = layOver(rendered, ids.length);
     // After a gone part the text is laid over the rest again, from the first part; a part
     // already showing its new text is not edited twice.
@@ -263,7 +263,11 @@ const authorPrefix = (authorName: string) => `**${escapeMarkdown(webhookName(aut
 export const textRoom = (authorName: string | undefined): number => LIMITS.content - (authorName ? authorPrefix(authorName).length : 0);
 
 /** The messages a relayed text goes out as (also what findPosted looks for). */
-export const relayParts = (text: string, authorName: string | undefined): string[] => layOver(renderText(text, textRoom(authorName)), MAX_PARTS);
+export const relayParts = (text: string, authorName: string | undefined): string[] =>
+  layOver(renderText(text.trim() ? text : EMPTY_TEXT, textRoom(authorName)), MAX_PARTS);
+
+/** What a blank text is shown as: Discord refuses a message with nothing in it (code 50006). */
+export const EMPTY_TEXT = '_(empty message)_';
 
 function threadQuery(threadId: string | undefined): URLSearchParams {
   return new URLSearchParams(threadId ? { thread_id: threadId } : {});

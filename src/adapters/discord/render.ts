@@ -15,7 +15,8 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { Block, Button, RichReply } from '../../commands/reply.ts';
 import { encodeCustomId } from './ids.ts';
-import { LIMITS } from './limits.ts';
+import { CSV_MAX_BYTES, LIMITS } from './limits.ts';
+import { capCsv, csvCutNote } from '../../commands/render/csv.ts';
 import { fitTableBlock, tableToCsv } from './table.ts';
 import { toDiscord } from './to-discord.ts';
 import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
@@ -40,12 +41,8 @@ export const cut = (s: string, max: number): string => truncate(s, max);
 
 export function renderReply(reply: RichReply): DiscordMessageBody {
   const blocks: Block[] = reply.blocks.length ? reply.blocks : [{ type: 'text', markdown: reply.text }];
-  const files: DiscordFile[] = (reply.files ?? []).map((f) => ({
-    name: f.name,
-    contentType: f.mime,
-    data: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content),
-  }));
   const notes: string[] = [];
+  const files: DiscordFile[] = (reply.files ?? []).map((f) => fileFor(f.name, f.mime, f.content, notes));
   const fieldEmbeds = renderFields(blocks, notes);
   const components = renderButtons(blocks, notes);
 
@@ -66,11 +63,8 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     // Attach what was not shown here; rows the command already left out are not ours to attach.
     const hidden = weCut || fit.block.includes('…') || /column/.test(fit.footer);
     if (hidden && !files.some((f) => f.name.endsWith('.csv'))) {
-      files.push({
-        name: tables.length > 1 ? `table-${tables.indexOf(i) + 1}.csv` : 'table.csv', // captions are sentences, not names
-        contentType: 'text/csv',
-        data: Buffer.from(tableToCsv(b.table), 'utf8'),
-      });
+      const name = tables.length > 1 ? `table-${tables.indexOf(i) + 1}.csv` : 'table.csv'; // captions are sentences, not names
+      files.push(fileFor(name, 'text/csv', tableToCsv(b.table), notes));
       text += `${fit.footer ? ' ' : '\n-# '}(table attached as CSV)`;
     }
     parts[i] = text;
@@ -86,6 +80,19 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     content = `${kept}\n${notShown(lost + content.length - kept.length)}`;
   }
   return { content, embeds: [...more, ...fieldEmbeds], components, files };
+}
+
+/**
+ * A reply file as an attachment. A CSV over Discord's file limit keeps its first rows and a
+ * note says so (the note lands in `notes`, shown in the message).
+ */
+function fileFor(name: string, mime: string, content: string | Uint8Array, notes: string[]): DiscordFile {
+  if (mime === 'text/csv') {
+    const c = capCsv(content, CSV_MAX_BYTES);
+    if (c.cut) notes.push(`-# ${csvCutNote(name, c, 'Discord takes files up to 10 MiB')}`);
+    return { name, contentType: mime, data: c.data };
+  }
+  return { name, contentType: mime, data: typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content) };
 }
 
 function prose(b: Block): string | null {

@@ -5,9 +5,9 @@
  */
 import type { Block, Button, FileAttachment, RichReply, Table } from '../../commands/reply.ts';
 import { fitTable } from '../../commands/render/fit.ts';
-import { toCsv } from '../../commands/render/csv.ts';
-import { LIMITS } from './limits.ts';
-import { escapeSlack, toSlack } from './to-slack.ts';
+import { capCsv, csvCutNote, toCsv } from '../../commands/render/csv.ts';
+import { CSV_MAX_BYTES, LIMITS } from './limits.ts';
+import { codeBlockBody, escapeSlack, toSlack } from './to-slack.ts';
 import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
 
@@ -52,7 +52,7 @@ export function tableSection(table: Table, caption?: string): { blocks: SlackBlo
   let budget = LIMITS.sectionText - fence - cap.length;
   for (;;) {
     const fitted = fitTable(table, { maxChars: Math.max(0, budget) });
-    const text = `${cap}\`\`\`\n${escapeSlack(fitted.text)}\n\`\`\``;
+    const text = `${cap}\`\`\`\n${codeBlockBody(fitted.text)}\n\`\`\``;
     // Escaping (&amp;…) lengthens the text; shrink the budget by the overflow and refit.
     if (text.length > LIMITS.sectionText && budget > 0) {
       budget -= text.length - LIMITS.sectionText;
@@ -141,6 +141,13 @@ export function toBlocks(reply: RichReply, opts: { csv?: boolean } = {}): Render
   // A reply that carries files already has its full result attached (the query command does).
   const csvFiles = opts.csv === false || files.length > 0 ? undefined : files;
   let blocks = reply.blocks.flatMap((b) => renderBlock(b, csvFiles, () => ++tables));
+  for (const [i, f] of files.entries()) {
+    if (f.mime !== 'text/csv') continue;
+    const c = capCsv(f.content, CSV_MAX_BYTES);
+    if (!c.cut) continue;
+    files[i] = { ...f, content: c.data };
+    blocks.push({ type: 'context', elements: [mrkdwn(escapeSlack(csvCutNote(f.name, c, 'the bridge uploads CSV files up to 50 MiB')))] });
+  }
   if (blocks.length > LIMITS.blocksPerMessage) {
     const hidden = blocks.length - (LIMITS.blocksPerMessage - 1);
     blocks = [

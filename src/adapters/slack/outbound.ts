@@ -54,8 +54,11 @@ export interface Outbound {
 }
 
 
+const EMPTY_TEXT = '_(empty message)_';
+
 function messageArgs(message: OutboundMessage): { text: string; blocks?: SlackBlock[]; files: FileAttachment[] } {
-  if (!message.rich) return { text: clipMessage(toSlack(message.text)), files: [] };
+  // Slack refuses a message without text (no_text).
+  if (!message.rich) return { text: clipMessage(toSlack(message.text)) || EMPTY_TEXT, files: [] };
   const r = toBlocks(message.rich);
   return { text: clipMessage(toSlack(message.text || message.rich.text)), blocks: r.blocks, files: r.files };
 }

@@ -16,7 +16,7 @@ export function escapeSlack(text: string): string {
 }
 
 /** Three backticks inside would close Slack's block early; zero-width spaces keep them apart. */
-const codeBlockBody = (code: string) => escapeSlack(code).replace(/```/g, '`\u200b`\u200b`');
+export const codeBlockBody = (code: string) => escapeSlack(code).replace(/```/g, '`\u200b`\u200b`');
 
 export function toSlack(markdown: string): string {
   const tokens = parser.parse(markdown, {});
