@@ -5,6 +5,9 @@
  */
 import type { Platform } from '../store/types.ts';
 import { truncate } from '../text/cut.ts';
+import { escapeMarkdown } from '../text/markdown.ts';
+
+export { escapeMarkdown };
 import type { ChatUser } from './types.ts';
 import type { OuroMessageLike } from './ports.ts';
 
@@ -22,10 +25,6 @@ export const AUTHOR_NAME_MAX = 64;
 /** A display name on one line, runs of spaces collapsed, cut to AUTHOR_NAME_MAX. */
 export const displayName = (name: string): string => truncate(name.replace(/\s+/g, ' ').trim(), AUTHOR_NAME_MAX);
 
-/** Backslash-escapes Markdown punctuation so a name like `_ada_` stays literal inside `**…**`. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
-}
 
 function fileLines(files: readonly { name: string; url?: string }[] | undefined): string {
   if (!files?.length) return '';

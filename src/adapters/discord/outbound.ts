@@ -21,7 +21,7 @@ import { layOver, renderReply, renderText, type DiscordMessageBody } from './ren
 import { DiscordCode, isCode } from './rest-errors.ts';
 import type { WebhookRegistry } from './webhooks.ts';
 import { truncate } from '../../text/cut.ts';
-import { escapeMarkdown } from '../../bridge/author.ts';
+import { escapeMarkdown } from '../../text/markdown.ts';
 import { LIMITS } from './limits.ts';
 
 const NO_PINGS = { parse: [] as string[] };

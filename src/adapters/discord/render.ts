@@ -15,6 +15,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { Block, Button, RichReply } from '../../commands/reply.ts';
 import { encodeCustomId } from './ids.ts';
+import { escapeMarkdown } from '../../text/markdown.ts';
 import { CSV_MAX_BYTES, LIMITS } from './limits.ts';
 import { capCsv, csvCutNote } from '../../commands/render/csv.ts';
 import { fitTableBlock, tableToCsv } from './table.ts';
@@ -98,7 +99,8 @@ function fileFor(name: string, mime: string, content: string | Uint8Array, notes
 function prose(b: Block): string | null {
   switch (b.type) {
     case 'heading':
-      return `## ${toDiscord(b.text).replace(/\n/g, ' ')}`;
+      // A heading is plain text: escaped, so a name cannot add links or formatting.
+      return `## ${toDiscord(escapeMarkdown(b.text.replace(/\n/g, ' ')))}`;
     case 'text':
       return toDiscord(b.markdown);
     case 'context':
@@ -110,7 +112,7 @@ function prose(b: Block): string | null {
       return RULE;
     case 'asset': {
       const kind = b.asset.visibility ? `${b.asset.type}, ${b.asset.visibility}` : b.asset.type;
-      const head = `**[${toDiscord(b.asset.name)}](${b.asset.url})** (${kind})`;
+      const head = `**[${toDiscord(escapeMarkdown(b.asset.name))}](${b.asset.url})** (${kind})`;
       return b.summary ? `${head}\n${toDiscord(b.summary)}` : head;
     }
     default:
