@@ -75,6 +75,6 @@ describe('people\'s text in cards is escaped', () => {
     expect(all).not.toMatch(/(?<!\\)\*\*now/);
     expect(all).not.toMatch(/(?<!\\)\{@admin/);
     const card = questCard({ ...quest, name: evil }, { submitted: 0, accepted: 0, rejected: 0 }, 'https://ouro.test');
-    expect(card.text).toContain('\\[Open on Ouro](https://evil.example) \\*\\*now\\*\\* \\{@admin}');
+    expect(card.text).toContain('\\[Open on Ouro](https://evil.example) \\*\\*now\\*\\* \\{@admin\\}');
   });
 });
