@@ -7,6 +7,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
+import { spoofedHost } from '../../text/links.ts';
 
 // html: false → raw HTML arrives as text and is escaped, never interpreted.
 const parser = new MarkdownIt({ html: false, linkify: false, typographer: false });
@@ -184,13 +185,15 @@ function renderInline(children: Token[]): string {
           if (children[j]!.type === 'link_close' && --depth === 0) break;
         }
         const label = renderInline(children.slice(i + 1, j));
+        const i0 = i;
         i = j;
         if (!WEB_LINK.test(href)) {
           out += href ? `${label} (${escapeSlack(href)})` : label;
         } else if (label === '' || label === escapeSlack(href) || `mailto:${label}` === href) {
           out += `<${slackUrl(href)}>`;
         } else {
-          out += `<${slackUrl(href)}|${label.replace(/\|/g, '∣')}>`;
+          const real = spoofedHost(plainInline(children.slice(i0 + 1, j)), href);
+          out += `<${slackUrl(href)}|${label.replace(/\|/g, '∣')}>${real ? ` (${escapeSlack(real)})` : ''}`;
         }
         break;
       }
