@@ -58,7 +58,7 @@ describe('Discord bot path: the author prefix is counted before splitting', () =
     const author = 'Ada Lovelace (Ouro)';
     const sent = relayParts(text, author).map((p) => withAuthor(p, author));
     for (const s of sent) expect(s.length).toBeLessThanOrEqual(DISCORD.content);
-    const back = sent.map((s) => s.replace(/^\*\*Ada Lovelace \\\(Ouro\\\)\*\*: /, '')).join(' ');
+    const back = sent.map((s) => s.replace(/^\*\*Ada Lovelace \(Ouro\)\*\*: /, '')).join(' ');
     expect(back.replace(/\s+/g, ' ')).toBe(text.replace(/\s+/g, ' '));
     expect(textRoom(author)).toBeLessThan(DISCORD.content);
   });
