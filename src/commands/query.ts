@@ -24,7 +24,8 @@ const CHAT_CHARS = 2000;
 
 const HAS_LIMIT = /\b(limit|offset|fetch\s+first)\b/i;
 const READ_QUERY = /^\s*(\(\s*)*(select|with)\b/i;
-const COMMENTS = /\/\*[\s\S]*?\*\/|--[^\n]*/g;
+// An unclosed `/*` runs to the end (as in SQL): each match consumes what it scans, so this stays linear.
+const COMMENTS = /\/\*(?:[^*]|\*(?!\/))*(?:\*\/|$)|--[^\n]*/g;
 
 /**
  * Adds `LIMIT n` to a SELECT/WITH that has no LIMIT/OFFSET/FETCH (on its own line, so a

@@ -18,6 +18,7 @@ import { toDiscord } from '../../src/adapters/discord/to-discord.ts';
 import { fromSlack } from '../../src/adapters/slack/from-slack.ts';
 import { toSlack } from '../../src/adapters/slack/to-slack.ts';
 import { RELAY_TEXT_MAX } from '../../src/bridge/chat-text.ts';
+import { ensureLimit } from '../../src/commands/query.ts';
 import { docToMarkdown } from '../../src/ouro/convert/doc-to-markdown.ts';
 import { markdownToDoc, PARSE_MAX } from '../../src/ouro/convert/markdown-to-doc.ts';
 
@@ -26,7 +27,7 @@ const SLACK_MAX = 40_000;
 const DISCORD_MAX = 4_000;
 
 /** Pieces that open constructs without closing them: what quadratic patterns feed on. */
-const TOKENS = ['[', ']', '](', '![', '(', ')', '*', '**', '_', '__', '~', '~~', '`', '```', '|', '||', '\\', '\\(', '\\)', '\\[', '\\]', '<', '>', '<@', '<#', '<!', '<http://a|', '{@', '}', '@', '#', '## ', '-# ', '> ', '- ', '1. ', '- [ ] ', '| a |', '|-|', '\n', '\n\n', ' ', '    ', '\t', 'a', 'word', 'x.com', 'http://', 'https://a.b/c', '&', '&amp;', ':', '$', '😀', '\u0301'];
+const TOKENS = ['/*', '*/', '--', 'fetch ', '[', ']', '](', '![', '(', ')', '*', '**', '_', '__', '~', '~~', '`', '```', '|', '||', '\\', '\\(', '\\)', '\\[', '\\]', '<', '>', '<@', '<#', '<!', '<http://a|', '{@', '}', '@', '#', '## ', '-# ', '> ', '- ', '1. ', '- [ ] ', '| a |', '|-|', '\n', '\n\n', ' ', '    ', '\t', 'a', 'word', 'x.com', 'http://', 'https://a.b/c', '&', '&amp;', ':', '$', '😀', '\u0301'];
 
 const converters: [string, number, (s: string) => unknown][] = [
   ['toDiscord', SLACK_MAX, toDiscord],
@@ -36,6 +37,8 @@ const converters: [string, number, (s: string) => unknown][] = [
   ['markdownToDoc', SLACK_MAX, markdownToDoc],
   ['markdownToDoc, the largest text it parses', PARSE_MAX, markdownToDoc],
   ['docToMarkdown', PARSE_MAX, (s) => docToMarkdown(markdownToDoc(s))],
+  // The LIMIT check reads SQL as typed; 1 MB once took it 55 s.
+  ['ensureLimit (SQL)', 1_000_000, ensureLimit],
 ];
 
 function bestOf3(f: () => unknown): number {
