@@ -70,6 +70,7 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     }
     parts[i] = text;
   }
+  fitFiles(files, notes);
   const text = [...parts.filter((p): p is string => !!p), ...notes].join('\n');
   const split = splitContent(text);
   const overflow = split.overflow;
@@ -94,6 +95,22 @@ function fileFor(name: string, mime: string, content: string | Uint8Array, notes
     return { name, contentType: mime, data: c.data };
   }
   return { name, contentType: mime, data: typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content) };
+}
+
+/**
+ * Keeps the attachments within what Discord takes in one message (10 files, each up to the
+ * file limit, 25 MiB in all, with 1 MiB left for the rest of the request); what is left out
+ * is named in `notes`.
+ */
+function fitFiles(files: DiscordFile[], notes: string[]): void {
+  let total = 0;
+  const kept = files.filter((f) => {
+    const fits = files.indexOf(f) < LIMITS.files && f.data.length <= LIMITS.fileBytes && total + f.data.length <= LIMITS.requestBytes - 1024 ** 2;
+    if (fits) total += f.data.length;
+    else notes.push(`-# ${f.name} is left out: Discord takes up to ${LIMITS.files} files, 10 MiB each and 25 MiB in all, per message.`);
+    return fits;
+  });
+  files.splice(0, files.length, ...kept);
 }
 
 function prose(b: Block): string | null {
