@@ -6,9 +6,11 @@
  */
 import fc from 'fast-check';
 import { fromDiscord } from '../src/adapters/discord/from-discord.ts';
-import { LIMITS as DISCORD, renderText } from '../src/adapters/discord/render.ts';
+import { renderText } from '../src/adapters/discord/render.ts';
+import { LIMITS as DISCORD } from '../src/adapters/discord/limits.ts';
 import { toDiscord } from '../src/adapters/discord/to-discord.ts';
-import { clipMessage, LIMITS as SLACK, splitText } from '../src/adapters/slack/blocks.ts';
+import { clipMessage, splitText } from '../src/adapters/slack/blocks.ts';
+import { LIMITS as SLACK } from '../src/adapters/slack/limits.ts';
 import { fromSlack } from '../src/adapters/slack/from-slack.ts';
 import { toSlack } from '../src/adapters/slack/to-slack.ts';
 import { commandSpecs, UserError } from '../src/commands/index.ts';

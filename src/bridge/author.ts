@@ -4,6 +4,10 @@
  * override), so the real author must travel inside the text or the display name.
  */
 import type { Platform } from '../store/types.ts';
+import { truncate } from '../text/cut.ts';
+import { escapeMarkdown } from '../text/markdown.ts';
+
+export { escapeMarkdown };
 import type { ChatUser } from './types.ts';
 import type { OuroMessageLike } from './ports.ts';
 
@@ -11,10 +15,16 @@ const LABELS: Record<Platform, string> = { slack: 'Slack', discord: 'Discord', c
 
 export const platformLabel = (platform: Platform): string => LABELS[platform];
 
-/** Backslash-escapes Markdown punctuation so a name like `_ada_` stays literal inside `**…**`. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
-}
+/**
+ * The longest author name shown: Slack's `username` and Discord's webhook username both stop
+ * at 80 characters, and the name is followed by ` (Discord)` (10) or ` (Ouro)`; cutting the
+ * name, not the whole, keeps the platform visible however long or padded the name is.
+ */
+export const AUTHOR_NAME_MAX = 64;
+
+/** A display name on one line, runs of spaces collapsed, cut to AUTHOR_NAME_MAX. */
+export const displayName = (name: string): string => truncate(name.replace(/\s+/g, ' ').trim(), AUTHOR_NAME_MAX);
+
 
 /** A file on a message: an Ouro asset (`assetId`) or a link, with its size and why it is one. */
 export interface FileMention {
@@ -69,7 +79,7 @@ export function deletedText(platform: Platform): string {
 
 /** The display name and avatar a copy posted into another chat thread carries. */
 export function chatCopyAuthor(author: ChatUser | undefined, platform: Platform): { name: string; avatarUrl?: string } {
-  const name = author?.name?.trim() || `${LABELS[platform]} user`;
+  const name = displayName(author?.name ?? '') || `${LABELS[platform]} user`;
   return author?.avatarUrl ? { name: `${name} (${LABELS[platform]})`, avatarUrl: author.avatarUrl } : { name: `${name} (${LABELS[platform]})` };
 }
 
@@ -93,7 +103,7 @@ function field(obj: Record<string, unknown> | null | undefined, key: string): st
  * is already an absolute URL (a storage path needs a host the core does not know).
  */
 export function ouroAuthor(message: OuroMessageLike): { name: string; avatarUrl?: string } {
-  const name = field(message.user, 'name') ?? field(message.user, 'username') ?? 'Ouro user';
+  const name = displayName(field(message.user, 'name') ?? field(message.user, 'username') ?? '') || 'Ouro user';
   const avatar = field(message.user, 'avatar_path');
   return avatar && /^https?:\/\//.test(avatar) ? { name: `${name} (Ouro)`, avatarUrl: avatar } : { name: `${name} (Ouro)` };
 }

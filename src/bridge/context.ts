@@ -16,6 +16,8 @@ export interface BridgeContext {
   files: { maxBytes: number; tmpDir: string };
   /** Linked accounts: whose own client writes a person's messages (as-person.ts). */
   accounts?: Accounts;
+  /** Ouro's web address for links back to Ouro (default https://ouro.foundation). */
+  webBaseUrl?: string;
   /** The bridge's Ouro user id; throws before `start()` has run `whoami`. */
   botUserId(): string;
 }

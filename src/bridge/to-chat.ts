@@ -24,6 +24,7 @@ import { postOnce, recordPost } from './post-once.ts';
 import type { OuroMessageLike } from './ports.ts';
 import type { Threads } from './threads.ts';
 import { describeAssets, embeddedAssets, uploadAssets, withAssetLinks, type OuroAsset } from './files-to-chat.ts';
+import { conversationUrl, relayText } from './chat-text.ts';
 
 /** Ouro's cap per page (docs/ouro-api.md §2.4). */
 const PAGE = 200;
@@ -145,7 +146,12 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   async function relayOne(conversationId: string, m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     const copies = await store.getMessagesByOuro(m.id);
     const at = Date.parse(m.created_at);
-    const { text, assets } = await textOf(m);
+    const { text: full, assets } = await textOf(m);
+    const text = relayText(full, conversationUrl(ctx.webBaseUrl, conversationId));
+    if (text === undefined) {
+      logger.info({ conversationId, ouroMessageId: m.id }, 'Ouro message without text or attachments: not relayed');
+      return;
+    }
     const bytes = new Map<string, Uint8Array | null>();
     let posted = false;
     for (const link of links) {
@@ -171,7 +177,8 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
   /** A message whose text changed on Ouro since it was last relayed: its copies in `links` are edited. */
   async function relayEdit(m: OuroMessageLike, links: ThreadLink[]): Promise<void> {
     if (!touchedOnOuro(m) || checked.get(m.id) === m.last_updated) return;
-    const { text } = await textOf(m);
+    // A message emptied on Ouro: the adapters show their "(empty message)" in the copies.
+    const text = relayText((await textOf(m)).text, conversationUrl(ctx.webBaseUrl, m.conversation_id ?? '')) ?? '';
     // No digest (relayed before digests were kept, or over 30 days ago): edited once more.
     if ((await store.getState(relayedTextKey(m.id))) !== digest(text)) await editCopies(m, text, links);
     checked.delete(m.id);

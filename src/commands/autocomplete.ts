@@ -9,6 +9,7 @@ import type { ChannelKey, Store } from '../store/types.ts';
 import { scopeFilters } from './resolve.ts';
 import { channelScope } from './scope.ts';
 import type { CommandOuro } from './spec.ts';
+import { truncate } from '../text/cut.ts';
 
 /** Discord shows at most 25 choices, each name and value at most 100 characters. */
 export const MAX_CHOICES = 25;
@@ -19,7 +20,7 @@ export interface Choice {
   value: string;
 }
 
-const cut = (s: string) => (s.length > MAX_CHOICE_CHARS ? `${s.slice(0, MAX_CHOICE_CHARS - 1)}…` : s);
+const cut = (s: string) => truncate(s, MAX_CHOICE_CHARS);
 
 export async function suggestAssets(
   deps: { ouro: Pick<CommandOuro, 'assets'>; store: Pick<Store, 'getChannelLink'>; allowedOrgs?: readonly string[] },

@@ -2,6 +2,7 @@ import type { AssetSummary } from '../ouro/index.ts';
 import type { Block, RichReply } from '../chat/reply.ts';
 import { assetUrl, scopeFilters } from './resolve.ts';
 import { UserError, type CommandContext, type CommandSpec, type HandlerResult } from './spec.ts';
+import { head } from '../text/cut.ts';
 
 /** `search <terms> [--type T]` and `datasets [terms]`: one search, listed as asset links. */
 
@@ -29,7 +30,7 @@ export function hitsReply(hits: readonly AssetSummary[], title: string, webBaseU
   for (const h of hits) {
     const name = h.name ?? '(unnamed)';
     const url = assetUrl(webBaseUrl, h);
-    const summary = (h.snippet ?? h.description?.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 140);
+    const summary = head((h.snippet ?? h.description?.text ?? '').replace(/\s+/g, ' ').trim(), 140);
     blocks.push({ type: 'asset', asset: { id: h.id, type: h.asset_type, name, url, visibility: h.visibility }, summary: summary || undefined });
     lines.push(`• [${name}](${url}) — ${h.asset_type}, id \`${h.id}\``);
   }

@@ -62,7 +62,8 @@ export function presentOrg(s: SandboxState, o: OrgRec, viewer: UserRec): Record<
     display_name: o.display_name,
     mission: o.mission,
     avatar_path: null,
-    size: o.members.length,
+    // ouro-js OrganizationsSchema: `size` is a string (a size band, as people choose it on Ouro).
+    size: sizeBand(o.members.length),
     base_role: 'read',
     allow_external_members: false,
     allow_external_public_team_creation: false,
@@ -96,10 +97,22 @@ export function presentTeam(s: SandboxState, t: TeamRec, viewer: UserRec, withMe
   if (withMembers) {
     out.members = t.members.map((x) => {
       const u = s.users.find((y) => y.id === x.user_id);
-      return { user_id: x.user_id, role: x.role, user: u ? userRef(u) : null };
+      // ouro-js ReadTeamSchema: members carry `added_at`.
+      return { user_id: x.user_id, role: x.role, added_at: x.added_at ?? t.created_at, user: u ? userRef(u) : null };
     });
   }
   return out;
+}
+
+/**
+ * The license an asset gets when its creator names none. ouro-js AssetSchema makes `license_id`
+ * a non-null string, so Ouro fills one in; which id it uses is not published, so this is ours.
+ */
+export const DEFAULT_LICENSE_ID = 'CC-BY-4.0';
+
+/** Ouro's organization size bands (a string); the sandbox derives one from its member count. */
+export function sizeBand(members: number): string {
+  return members <= 10 ? '1-10' : members <= 50 ? '11-50' : members <= 200 ? '51-200' : '201+';
 }
 
 export function slugify(name: string | null): string {
@@ -119,7 +132,8 @@ export function presentBase(s: SandboxState, a: AnyAsset): Record<string, unknow
     org_id: a.org_id,
     organization: orgRef(s.orgs.find((o) => o.id === a.org_id)),
     team_id: a.team_id,
-    team: team ? { id: team.id, org_id: team.org_id, name: team.name } : null,
+    // A global asset has no team: the key is left out, not null (ouro-js AssetSchema: `team` optional, not nullable).
+    ...(team ? { team: { id: team.id, org_id: team.org_id, name: team.name } } : {}),
     parent_id: null,
     asset_type: a.asset_type,
     name: a.name,
@@ -127,7 +141,7 @@ export function presentBase(s: SandboxState, a: AnyAsset): Record<string, unknow
     visibility: a.visibility,
     monetization: 'none',
     price: null,
-    license_id: a.license_id,
+    license_id: a.license_id ?? DEFAULT_LICENSE_ID,
     metadata: null,
     attribution: a.attribution,
     state: 'success',
@@ -201,7 +215,8 @@ export function presentAsset(s: SandboxState, a: AnyAsset): Record<string, unkno
     case 'quest':
       return presentQuest(s, a, false);
     case 'post':
-      return { ...presentBase(s, a), content: a.content, preview: { type: 'doc', content: a.content.json.content.slice(0, 3) }, comments: 0, views: 0 };
+      // ouro-js PostSchema: `metadata` is an object (PostMetadataSchema), never null.
+      return { ...presentBase(s, a), metadata: {}, content: a.content, preview: { type: 'doc', content: a.content.json.content.slice(0, 3) }, comments: 0, views: 0 };
     case 'conversation':
       return { ...presentBase(s, a), summary: a.summary, metadata: a.metadata };
     case 'file':

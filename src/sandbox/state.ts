@@ -37,6 +37,8 @@ export interface ApiKeyRec {
 export interface MemberRec {
   user_id: string;
   role: 'admin' | 'write' | 'read';
+  /** When the member joined; the seed leaves it out, and the team's creation time stands in. */
+  added_at?: string;
 }
 
 export interface OrgRec {

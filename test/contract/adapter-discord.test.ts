@@ -7,6 +7,8 @@ import { interactionFor } from '../helpers/discord-command-options.ts';
 import { startFakeDiscord } from '../helpers/fake-discord.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeAdapterContract, RecordingInbox, type AdapterHarness } from './adapter.contract.ts';
+import { describeAdapterLimits } from './adapter-limits.contract.ts';
+import { discordPayloadProblems } from '../helpers/payload-limits.ts';
 
 async function makeDiscordHarness(): Promise<AdapterHarness> {
   const fake = await startFakeDiscord();
@@ -34,11 +36,19 @@ async function makeDiscordHarness(): Promise<AdapterHarness> {
       fake.chatInput(commandName, options);
     },
     received: () => fake.received(),
+    limits: {
+      problems: () => discordPayloadProblems(fake.calls),
+      sent: () => JSON.stringify(fake.calls.map((c) => c.body ?? null)),
+      withoutWebhooks: () => {
+        fake.botCan.manageWebhooks = false;
+      },
+    },
     close: () => fake.close(),
   };
 }
 
 describeAdapterContract('discord', makeDiscordHarness);
+describeAdapterLimits('discord', makeDiscordHarness);
 
 describe('discord adapter: gateway intents', () => {
   // Guilds (1 << 0), GuildMessages (1 << 9), MessageContent (1 << 15): without the last,

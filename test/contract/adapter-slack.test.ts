@@ -8,6 +8,8 @@ import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeAdapterContract, RecordingInbox, type AdapterHarness, type ReceivedOp } from './adapter.contract.ts';
+import { describeAdapterLimits } from './adapter-limits.contract.ts';
+import { slackPayloadProblems } from '../helpers/payload-limits.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 
 const SECRET = 'contract-signing-secret';
@@ -47,11 +49,15 @@ function harness(fake: FakeSlack, adapter: AdapterHarness['adapter'], close: () 
       await fake.command(text, { channel: CHANNEL });
     },
     received: () => received(fake),
+    limits: {
+      problems: () => slackPayloadProblems(fake.calls, fake.hooks),
+      sent: () => JSON.stringify([...fake.calls.map((c) => c.args), ...fake.hooks.map((x) => x.body)]),
+    },
     close,
   };
 }
 
-describeAdapterContract('slack (HTTP mode)', async () => {
+const httpHarness = async (): Promise<AdapterHarness> => {
   const fake = await startFakeSlack();
   const http = createHttpServer(silentLogger);
   const { url } = await http.listen(0, '127.0.0.1');
@@ -61,7 +67,9 @@ describeAdapterContract('slack (HTTP mode)', async () => {
     await http.close();
     await fake.close();
   });
-});
+};
+describeAdapterContract('slack (HTTP mode)', httpHarness);
+describeAdapterLimits('slack (HTTP mode)', httpHarness);
 
 describeAdapterContract('slack (Socket Mode)', async () => {
   const fake = await startFakeSlack();

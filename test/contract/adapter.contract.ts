@@ -47,6 +47,17 @@ export interface AdapterHarness {
   invokeCommand(text: string): Promise<void>;
   /** What the platform (fake) received from the adapter, normalised, oldest first. */
   received(): ReceivedOp[];
+  /**
+   * Platforms with published limits: every payload the fake received checked against the
+   * adapter's limits table (test/helpers/payload-limits.ts), as a list of problems.
+   */
+  limits?: {
+    problems(): string[];
+    /** Everything the fake received, as JSON text, to look for a note in. */
+    sent(): string;
+    /** The bot loses its webhook permission (Discord), so relays take the bot path. */
+    withoutWebhooks?(): void;
+  };
   close(): Promise<void>;
 }
 
@@ -109,6 +120,8 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
     });
 
     afterEach(async () => {
+      // Every case: whatever the adapter sent fits the platform's published limits.
+      expect(h.limits?.problems() ?? []).toEqual([]);
       await h.adapter.stop();
       await h.close();
     });

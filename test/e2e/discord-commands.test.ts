@@ -100,7 +100,8 @@ describe('discord commands end to end', () => {
 
   it('datasets and search', async () => {
     const ds = await run('datasets');
-    expect(ds.answers[0]!.text).toContain('screening_runs');
+    // Asset names are plain text: escaped, so Discord shows `screening_runs` as written.
+    expect(ds.answers[0]!.text).toContain('screening\\_runs');
     expect(ds.answers[0]!.text).toContain('penguins');
     const s = await run('search screening --type dataset');
     expect(s.answers[0]!.text).toContain('screening_runs');

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOuroUnfurler, type UnfurlOuro } from '../../src/adapters/slack/index.ts';
-import { LIMITS, type SlackBlock } from '../../src/adapters/slack/blocks.ts';
+import type { SlackBlock } from '../../src/adapters/slack/blocks.ts';
+import { LIMITS } from '../../src/adapters/slack/limits.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
 import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { silentLogger } from '../../src/log.ts';

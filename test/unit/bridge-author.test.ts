@@ -18,7 +18,11 @@ describe('author attribution', () => {
   });
 
   it('escapes every Markdown punctuation character in names', () => {
-    expect(escapeMarkdown('a*b_c`d[e]f~g')).toBe('a\\*b\\_c\\`d\\[e\\]f\\~g');
+    expect(escapeMarkdown('a*b_c`d[e]f~g')).toBe('a\\*b\\_c\\`d\\[e]f\\~g');
+  });
+
+  it('never writes \\( or \\[…\\], which Ouro reads as math', () => {
+    expect(escapeMarkdown('Ada (Lab) [x]')).toBe('Ada (Lab) \\[x]');
   });
 
   it('marks deletions visibly', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUT_NOTE, layOver, LIMITS, renderReply, renderText, type DiscordMessageBody } from '../../src/adapters/discord/render.ts';
+import { CUT_NOTE, layOver, renderReply, renderText, type DiscordMessageBody } from '../../src/adapters/discord/render.ts';
+import { LIMITS } from '../../src/adapters/discord/limits.ts';
 import { fitTableBlock, tableToCsv } from '../../src/adapters/discord/table.ts';
 import type { Block, RichReply, Table } from '../../src/chat/reply.ts';
 

@@ -65,3 +65,16 @@ describe('quest rendering', () => {
     for (const b of buttons) expect(b.value).toBe('q1:e1');
   });
 });
+
+describe('people\'s text in cards is escaped', () => {
+  const evil = '[Open on Ouro](https://evil.example) **now** {@admin}';
+  it('names and notes cannot add links, emphasis or mentions', () => {
+    const notice = entryNotice({ ...base, submitter: evil, quest: { id: 'q1', name: evil }, itemText: evil, entry: entry({ description: rich(evil) }), decidedBy: evil });
+    const all = [notice.text, ...notice.blocks.map((b) => ('markdown' in b ? b.markdown : ''))].join('\n');
+    expect(all).not.toMatch(/(?<!\\)\[Open on Ouro\]\(/);
+    expect(all).not.toMatch(/(?<!\\)\*\*now/);
+    expect(all).not.toMatch(/(?<!\\)\{@admin/);
+    const card = questCard({ ...quest, name: evil }, { submitted: 0, accepted: 0, rejected: 0 }, 'https://ouro.test');
+    expect(card.text).toContain('\\[Open on Ouro](https://evil.example) \\*\\*now\\*\\* \\{@admin\\}');
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, splitText, tableSection, toBlocks, type SlackBlock } from '../../src/adapters/slack/blocks.ts';
+import { splitText, tableSection, toBlocks, type SlackBlock } from '../../src/adapters/slack/blocks.ts';
+import { LIMITS } from '../../src/adapters/slack/limits.ts';
 import type { Block, RichReply, Table } from '../../src/chat/reply.ts';
 
 const reply = (...blocks: Block[]): RichReply => ({ text: 'summary', blocks });

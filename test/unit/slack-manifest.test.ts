@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { BOT_EVENTS, BOT_SCOPES, slackManifest } from '../../src/adapters/slack/manifest.ts';
 import { main } from '../../src/cli/main.ts';
+import { slackManifestSchema } from '../helpers/slack-manifest-schema.ts';
 
 describe('Slack app manifest', () => {
   it('HTTP mode points events, /ouro and interactivity at <url>/slack/events', () => {
     const m = slackManifest({ socketMode: false, url: 'https://bridge.example.org/' }) as any;
     const url = 'https://bridge.example.org/slack/events';
-    expect(m.features.slash_commands[0]).toMatchObject({ command: '/ouro', request_url: url });
+    expect(m.features.slash_commands[0]).toMatchObject({ command: '/ouro', url });
+    expect(m.features.slash_commands[0]).not.toHaveProperty('request_url');
     expect(m.settings.event_subscriptions).toEqual({ request_url: url, bot_events: [...BOT_EVENTS] });
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
     expect(m.settings.socket_mode_enabled).toBe(false);
@@ -21,10 +23,21 @@ describe('Slack app manifest', () => {
     expect(JSON.stringify(m)).not.toContain('request_url');
   });
 
+  it.each([
+    ['HTTP mode', { socketMode: false, url: 'https://bridge.example.org' }],
+    ['Socket Mode', { socketMode: true }],
+    ['a 35-character name of emoji', { socketMode: true, name: '🧪'.repeat(35) }],
+  ] as const)('%s: the manifest passes the rules of Slack\'s manifest schema', (_mode, opts) => {
+    const parsed = slackManifestSchema.safeParse(slackManifest(opts));
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  });
+
   const bad: [string, Parameters<typeof slackManifest>[0], RegExp][] = [
     ['HTTP mode without a URL', { socketMode: false }, /--url/],
     ['a plain http URL', { socketMode: false, url: 'http://bridge' }, /https/],
     ['a URL in Socket Mode', { socketMode: true, url: 'https://x.org' }, /not used in Socket Mode/],
+    ['a name over 35 characters', { socketMode: true, name: 'x'.repeat(36) }, /at most 35 characters/],
+    ['a blank name', { socketMode: true, name: '  ' }, /must not be empty/],
   ];
   it.each(bad)('refuses %s', (_name, opts, message) => {
     expect(() => slackManifest(opts)).toThrow(message);
@@ -63,6 +76,7 @@ describe('ouro-bridge manifest', () => {
     ['another platform', ['manifest', 'discord'], /only slack/],
     ['an unknown flag', ['manifest', 'slack', '--sockt-mode'], /unknown option --sockt-mode/],
     ['no URL in HTTP mode', ['manifest', 'slack'], /--url/],
+    ['a name over Slack\'s limit', ['manifest', 'slack', '--socket-mode', '--name', 'A very long name for the Ouro bridge app'], /--name may be at most 35 characters/],
   ];
   it.each(usage)('exits 2 on %s with a clear line', async (_name, args, message) => {
     const r = await run(args);

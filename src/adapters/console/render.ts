@@ -10,6 +10,7 @@
  *   #7 [ouro] › text / #7 [ouro, only you] › text     a command reply (public / invoker)
  */
 import type { Block, Button, RichReply, Table } from '../../chat/reply.ts';
+import { truncate } from '../../text/cut.ts';
 
 export interface RenderLimits {
   /** Rows printed before "showing N of M rows": a terminal screen, not a spreadsheet. */
@@ -20,7 +21,7 @@ export interface RenderLimits {
 
 export const DEFAULT_LIMITS: RenderLimits = { maxRows: 20, maxCell: 40 };
 
-const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const cut = (s: string, max: number) => truncate(s, max);
 
 export function renderTable(table: Table, limits: RenderLimits = DEFAULT_LIMITS): string[] {
   const shown = table.rows.slice(0, limits.maxRows);

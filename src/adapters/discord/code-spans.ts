@@ -13,6 +13,9 @@ export function splitCode(text: string): Segment[] {
   const out: Segment[] = [];
   let prose = '';
   let i = 0;
+  // Lengths of backtick runs known to have no partner further on: not searched for again,
+  // so a text of many unmatched runs stays linear.
+  const unmatched = new Set<number>();
   while (i < text.length) {
     if (text[i] !== '`' || (i > 0 && text[i - 1] === '\\' && !isEscapedBackslash(text, i - 1))) {
       prose += text[i];
@@ -21,8 +24,9 @@ export function splitCode(text: string): Segment[] {
     }
     let n = 0;
     while (text[i + n] === '`') n++;
-    const close = findRun(text, i + n, n);
+    const close = unmatched.has(n) ? -1 : findRun(text, i + n, n);
     if (close < 0) {
+      unmatched.add(n);
       prose += text.slice(i, i + n);
       i += n;
       continue;

@@ -11,8 +11,7 @@ import type { REST } from 'discord.js';
 import type { ChatRef, PostedMessage, PostProbe } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
 import { toDiscordTarget } from './ids.ts';
-import { webhookName, withAuthor } from './outbound.ts';
-import { renderText } from './render.ts';
+import { relayParts, webhookName, withAuthor } from './outbound.ts';
 import { DiscordCode, isCode } from './rest-errors.ts';
 import type { WebhookRegistry } from './webhooks.ts';
 
@@ -48,7 +47,7 @@ export async function findPosted(d: FindDeps, ref: ChatRef, probe: PostProbe, si
   // A long text goes out as several messages; a post counts as found only when every part
   // is there (a part lost with the answer would otherwise stay missing: posting the whole
   // text again, a partial double, is the lesser fault).
-  const parts = renderText(message.text).map((p) => p.trim());
+  const parts = relayParts(message.text, message.author?.name).map((p) => p.trim());
   const name = message.author?.name;
   const hookId = await d.webhooks.forChannel(target.parentId).then(
     (h) => h.id,

@@ -10,6 +10,7 @@
  * Also here: the `custom_id` codec for buttons (Discord caps custom_id at 100 characters).
  */
 import type { ChatRef } from '../../bridge/types.ts';
+import { LIMITS } from './limits.ts';
 
 const SNOWFLAKE = /^\d{1,22}$/;
 
@@ -61,7 +62,7 @@ export function decodeDiscordRef(value: string): ChatRef {
 }
 
 /** Discord's cap on a component's custom_id. */
-export const CUSTOM_ID_MAX = 100;
+export const CUSTOM_ID_MAX = LIMITS.customId;
 const SEP = '|';
 
 /**

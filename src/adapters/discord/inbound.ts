@@ -35,6 +35,8 @@ import { LOGIN_MODAL_ID, loginCommandOf, loginModal } from './login-modal.ts';
 import { decodeCustomId, discordRef } from './ids.ts';
 import type { DiscordReplyTarget } from './replies.ts';
 import { DiscordCode, discordCode, isCode } from './rest-errors.ts';
+import { truncate } from '../../text/cut.ts';
+import { LIMITS } from './limits.ts';
 
 export type AutocompleteLookup = (kind: 'dataset' | 'quest', query: string, channel: ChannelRef) => Promise<{ name: string; value: string }[]>;
 
@@ -57,9 +59,6 @@ export const GUILD_NOT_ALLOWED = 'This Discord server is not served by this Ouro
 
 /** Discord allows 3 s for an autocomplete answer; 2 s for the lookup leaves room for the HTTP round trip. */
 export const AUTOCOMPLETE_BUDGET_MS = 2_000;
-/** Discord's caps on autocomplete: 25 choices, 100 characters per name and value. */
-const CHOICES_MAX = 25;
-const CHOICE_CHARS = 100;
 /** Message types that are people talking: DEFAULT and REPLY. */
 const RELAYED_TYPES = new Set([0, 19]);
 
@@ -329,8 +328,7 @@ async function onAutocomplete(d: InboundDeps, i: AutocompleteInteraction): Promi
   } catch (err) {
     d.logger.warn({ err, interactionId: i.id }, 'discord: autocomplete lookup failed; answering with no choices');
   }
-  const cut = (s: string) => (s.length > CHOICE_CHARS ? `${s.slice(0, CHOICE_CHARS - 1)}…` : s);
   // A value Discord would reject cannot be shortened without changing its meaning: leave it out.
-  const valid = choices.filter((c) => c.value.length > 0 && c.value.length <= CHOICE_CHARS);
-  await i.respond(valid.slice(0, CHOICES_MAX).map((c) => ({ name: cut(c.name || c.value), value: c.value })));
+  const valid = choices.filter((c) => c.value.length > 0 && c.value.length <= LIMITS.choiceValue);
+  await i.respond(valid.slice(0, LIMITS.choices).map((c) => ({ name: truncate(c.name || c.value, LIMITS.choiceName), value: c.value })));
 }

@@ -38,6 +38,8 @@ export const LIMITS = {
   choiceValue: 100,
   /** [MessageCreateRequest.attachments] */
   files: 10,
+  /** [MessageAttachmentRequest.description]: alt text of an attachment. */
+  attachmentDescription: 1024,
   /**
    * Uploads (docs: reference#uploading-files): a file up to 10 MiB in a server without boosts,
    * and a request up to 25 MiB; beyond either Discord answers 413 (code 40005).

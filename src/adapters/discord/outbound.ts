@@ -20,10 +20,16 @@ import { toDiscordTarget } from './ids.ts';
 import { layOver, renderReply, renderText, type DiscordMessageBody } from './render.ts';
 import { DiscordCode, isCode } from './rest-errors.ts';
 import type { WebhookRegistry } from './webhooks.ts';
+import { truncate } from '../../text/cut.ts';
+import { escapeMarkdown } from '../../text/markdown.ts';
+import { LIMITS } from './limits.ts';
 
 const NO_PINGS = { parse: [] as string[] };
-/** Discord's cap on a thread name. */
-const THREAD_NAME_MAX = 100;
+/**
+ * A relayed text goes out as at most this many messages; the last one says the rest is on
+ * Ouro. The core caps the text before (chat-text.ts); this bounds what any caller can cause.
+ */
+export const MAX_PARTS = 5;
 /** Remembered message paths; old entries fall back to trial and error, so the cap only bounds memory. */
 const REMEMBER = 10_000;
 
@@ -90,7 +96,7 @@ export class Outbound {
     if (parts.length === 0 || message.rich) return editEach([messageId, ...parts], (id) => this.edit(ref, id, message));
     let ids = [messageId, ...parts].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
     const all = ids;
-    const rendered = renderText(message.text);
+    const rendered = relayParts(message.text, message.author?.name);
     let texts = layOver(rendered, ids.length);
     // After a gone part the text is laid over the rest again, from the first part; a part
     // already showing its new text is not edited twice.
@@ -175,7 +181,7 @@ export class Outbound {
 
   private bodies(message: OutboundMessage, single = false): DiscordMessageBody[] {
     if (message.rich) return [renderReply(message.rich)];
-    const parts = renderText(message.text);
+    const parts = relayParts(message.text, message.author?.name);
     if (single && parts.length > 1) return [{ content: layOver(parts, 1)[0]!, embeds: [], components: [], files: [] }];
     return parts.map((content) => ({ content, embeds: [], components: [], files: [] }));
   }
@@ -246,8 +252,23 @@ function wire(body: DiscordMessageBody): Record<string, unknown> {
 
 /** A bot message standing in for a webhook one names its author in the text. */
 export function withAuthor(content: string, authorName: string | undefined): string {
-  return authorName && content ? `**${authorName}**: ${content}`.slice(0, 2000) : content;
+  return authorName && content ? truncate(authorPrefix(authorName) + content, LIMITS.content) : content;
 }
+
+const authorPrefix = (authorName: string) => `**${escapeMarkdown(webhookName(authorName))}**: `;
+
+/**
+ * Room for text in one message: a message with an author may have to go out as the bot with
+ * the author's name in front (no Manage Webhooks), so every part leaves room for that prefix.
+ */
+export const textRoom = (authorName: string | undefined): number => LIMITS.content - (authorName ? authorPrefix(authorName).length : 0);
+
+/** The messages a relayed text goes out as (also what findPosted looks for). */
+export const relayParts = (text: string, authorName: string | undefined): string[] =>
+  layOver(renderText(text.trim() ? text : EMPTY_TEXT, textRoom(authorName)), MAX_PARTS);
+
+/** What a blank text is shown as: Discord refuses a message with nothing in it (code 50006). */
+export const EMPTY_TEXT = '_(empty message)_';
 
 function threadQuery(threadId: string | undefined): URLSearchParams {
   return new URLSearchParams(threadId ? { thread_id: threadId } : {});
@@ -256,13 +277,14 @@ function threadQuery(threadId: string | undefined): URLSearchParams {
 /** Discord rejects webhook usernames over 80 characters or containing "discord"/"clyde". */
 export function webhookName(name: string): string {
   const safe = name.replace(/discord/gi, 'Dlscord').replace(/clyde/gi, 'Clyd3').trim() || 'Ouro';
-  return safe.length > 80 ? `${safe.slice(0, 79)}…` : safe;
+  return truncate(safe, LIMITS.webhookUsername);
 }
 
+/** The first line of the root message that has words, without its Markdown line markers (`## `, `> `, `-# `, `- `). */
 export function threadName(rootContent: string | undefined): string {
-  const line = (rootContent ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
-  const name = line || 'Ouro conversation';
-  return name.length > THREAD_NAME_MAX ? `${name.slice(0, THREAD_NAME_MAX - 1)}…` : name;
+  const lines = (rootContent ?? '').slice(0, 4 * LIMITS.threadName).split('\n');
+  const line = lines.map((l) => l.replace(/^(?:\s*(?:#{1,6}|>|-#|[-*+]|\d{1,9}[.)])[ \t]+)+/, '').trim()).find((l) => l && !/^(?:```|[-*_]{3,})/.test(l)) ?? '';
+  return truncate(line || 'Ouro conversation', LIMITS.threadName);
 }
 
 function trim<T>(c: Set<T> | Map<T, unknown>, max: number): void {

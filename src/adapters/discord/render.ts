@@ -15,21 +15,13 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { Block, Button, RichReply } from '../../chat/reply.ts';
 import { encodeCustomId } from './ids.ts';
+import { escapeMarkdown } from '../../text/markdown.ts';
+import { CSV_MAX_BYTES, LIMITS } from './limits.ts';
+import { capCsv, csvCutNote } from '../../commands/render/csv.ts';
 import { fitTableBlock, tableToCsv } from './table.ts';
 import { toDiscord } from './to-discord.ts';
+import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
-export const LIMITS = {
-  content: 2000,
-  embeds: 10,
-  embedTotal: 6000,
-  description: 4096,
-  fields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  buttonsPerRow: 5,
-  rows: 5,
-  label: 80,
-} as const;
 
 export interface DiscordFile {
   name: string;
@@ -52,19 +44,12 @@ export interface DiscordMessageBody {
 
 const RULE = '──────────';
 
-export function cut(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
-}
+export const cut = (s: string, max: number): string => truncate(s, max);
 
 export function renderReply(reply: RichReply): DiscordMessageBody {
   const blocks: Block[] = reply.blocks.length ? reply.blocks : [{ type: 'text', markdown: reply.text }];
-  const files: DiscordFile[] = (reply.files ?? []).map((f) => ({
-    name: f.name,
-    contentType: f.mime,
-    data: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content),
-    ...(f.alt ? { description: cut(f.alt, 1024) } : {}),
-  }));
   const notes: string[] = [];
+  const files: DiscordFile[] = (reply.files ?? []).map((f) => ({ ...fileFor(f.name, f.mime, f.content, notes), ...(f.alt ? { description: truncate(f.alt, LIMITS.attachmentDescription) } : {}) }));
   const fieldEmbeds = renderFields(blocks, notes);
   const components = renderButtons(blocks, notes);
 
@@ -85,15 +70,13 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
     // Attach what was not shown here; rows the command already left out are not ours to attach.
     const hidden = weCut || fit.block.includes('…') || /column/.test(fit.footer);
     if (hidden && !files.some((f) => f.name.endsWith('.csv'))) {
-      files.push({
-        name: tables.length > 1 ? `table-${tables.indexOf(i) + 1}.csv` : 'table.csv', // captions are sentences, not names
-        contentType: 'text/csv',
-        data: Buffer.from(tableToCsv(b.table), 'utf8'),
-      });
+      const name = tables.length > 1 ? `table-${tables.indexOf(i) + 1}.csv` : 'table.csv'; // captions are sentences, not names
+      files.push(fileFor(name, 'text/csv', tableToCsv(b.table), notes));
       text += `${fit.footer ? ' ' : '\n-# '}(table attached as CSV)`;
     }
     parts[i] = text;
   }
+  fitFiles(files, notes);
   const text = [...parts.filter((p): p is string => !!p), ...notes].join('\n');
   const split = splitContent(text);
   const overflow = split.overflow;
@@ -101,15 +84,46 @@ export function renderReply(reply: RichReply): DiscordMessageBody {
   const { embeds: more, lost } = overflow ? overflowEmbeds(overflow, fieldEmbeds) : { embeds: [], lost: 0 };
   if (lost > 0) {
     const keep = Math.min(content.length, LIMITS.content - 50); // 50: room for the note line
-    content = `${content.slice(0, keep)}\n${notShown(lost + content.length - keep)}`;
+    const kept = head(content, keep);
+    content = `${kept}\n${notShown(lost + content.length - kept.length)}`;
   }
   return { content, embeds: [...more, ...fieldEmbeds], components, files };
+}
+
+/**
+ * A reply file as an attachment. A CSV over Discord's file limit keeps its first rows and a
+ * note says so (the note lands in `notes`, shown in the message).
+ */
+function fileFor(name: string, mime: string, content: string | Uint8Array, notes: string[]): DiscordFile {
+  if (mime === 'text/csv') {
+    const c = capCsv(content, CSV_MAX_BYTES);
+    if (c.cut) notes.push(`-# ${csvCutNote(name, c, 'Discord takes files up to 10 MiB')}`);
+    return { name, contentType: mime, data: c.data };
+  }
+  return { name, contentType: mime, data: typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content) };
+}
+
+/**
+ * Keeps the attachments within what Discord takes in one message (10 files, each up to the
+ * file limit, 25 MiB in all, with 1 MiB left for the rest of the request); what is left out
+ * is named in `notes`.
+ */
+function fitFiles(files: DiscordFile[], notes: string[]): void {
+  let total = 0;
+  const kept = files.filter((f) => {
+    const fits = files.indexOf(f) < LIMITS.files && f.data.length <= LIMITS.fileBytes && total + f.data.length <= LIMITS.requestBytes - 1024 ** 2;
+    if (fits) total += f.data.length;
+    else notes.push(`-# ${f.name} is left out: Discord takes up to ${LIMITS.files} files, 10 MiB each and 25 MiB in all, per message.`);
+    return fits;
+  });
+  files.splice(0, files.length, ...kept);
 }
 
 function prose(b: Block): string | null {
   switch (b.type) {
     case 'heading':
-      return `## ${toDiscord(b.text).replace(/\n/g, ' ')}`;
+      // A heading is plain text: escaped, so a name cannot add links or formatting.
+      return `## ${toDiscord(escapeMarkdown(b.text.replace(/\n/g, ' ')))}`;
     case 'text':
       return toDiscord(b.markdown);
     case 'context':
@@ -121,7 +135,7 @@ function prose(b: Block): string | null {
       return RULE;
     case 'asset': {
       const kind = b.asset.visibility ? `${b.asset.type}, ${b.asset.visibility}` : b.asset.type;
-      const head = `**[${toDiscord(b.asset.name)}](${b.asset.url})** (${kind})`;
+      const head = `**[${toDiscord(escapeMarkdown(b.asset.name))}](${b.asset.url})** (${kind})`;
       return b.summary ? `${head}\n${toDiscord(b.summary)}` : head;
     }
     default:
@@ -133,7 +147,7 @@ function prose(b: Block): string | null {
 function splitContent(text: string): { content: string; overflow: string } {
   if (text.length <= LIMITS.content) return { content: text, overflow: '' };
   const nl = text.lastIndexOf('\n', LIMITS.content);
-  const at = nl > LIMITS.content / 2 ? nl : LIMITS.content;
+  const at = nl > LIMITS.content / 2 ? nl : boundaryAtOrBefore(text, LIMITS.content);
   return { content: text.slice(0, at), overflow: text.slice(at).replace(/^\n/, '') };
 }
 
@@ -161,13 +175,14 @@ function overflowEmbeds(overflow: string, fieldEmbeds: APIEmbed[]): { embeds: AP
     if (room < 100) break; // not worth an embed: report it as lost instead
     if (rest.length <= room) return { embeds: [...embeds, { description: rest }], lost: 0 };
     if (slots > 1 && budget - room >= 100) {
-      embeds.push({ description: rest.slice(0, room) });
-      rest = rest.slice(room);
-      budget -= room;
+      const at = boundaryAtOrBefore(rest, room);
+      embeds.push({ description: rest.slice(0, at) });
+      rest = rest.slice(at);
+      budget -= at;
       slots--;
       continue;
     }
-    const take = room - 50; // 50: room for the "… (N more characters not shown)" line
+    const take = boundaryAtOrBefore(rest, room - 50); // 50: room for the "… (N more characters not shown)" line
     embeds.push({ description: `${rest.slice(0, take)}\n${notShown(rest.length - take)}` });
     return { embeds, lost: 0 };
   }
@@ -234,18 +249,21 @@ export function renderText(markdown: string, max: number = LIMITS.content): stri
     const room = max - 4; // 4: a closing "\n```" if the cut lands inside a code block
     let at = rest.lastIndexOf('\n', room);
     if (at < room / 2) at = rest.lastIndexOf(' ', room);
-    if (at < room / 2) at = room;
-    let head = rest.slice(0, at);
+    if (at < room / 2) at = boundaryAtOrBefore(rest, room);
+    let part = rest.slice(0, at);
     rest = rest.slice(at).replace(/^[\n ]/, '');
-    if (((head.match(/```/g) ?? []).length & 1) === 1) {
-      head += '\n```';
+    if (openFence(part)) {
+      part += '\n```';
       rest = `\`\`\`\n${rest}`;
     }
-    parts.push(head);
+    parts.push(part);
   }
   parts.push(rest);
   return parts;
 }
+
+/** True when `text` leaves a code block open (an odd number of fences). */
+const openFence = (text: string): boolean => ((text.match(/```/g) ?? []).length & 1) === 1;
 
 /** Ends a text cut to fit Discord. */
 export const CUT_NOTE = '\n-# (cut to fit Discord; the full text is on Ouro)';
@@ -259,6 +277,7 @@ export const CUT_NOTE = '\n-# (cut to fit Discord; the full text is on Ouro)';
 export function layOver(parts: readonly string[], count: number, max: number = LIMITS.content): string[] {
   if (parts.length <= count) return [...parts];
   const kept = parts.slice(0, count);
-  kept[count - 1] = kept[count - 1]!.slice(0, max - CUT_NOTE.length) + CUT_NOTE;
+  const last = head(kept[count - 1]!, max - CUT_NOTE.length);
+  kept[count - 1] = (openFence(last) ? `${head(last, last.length - 4)}\n\`\`\`` : last) + CUT_NOTE;
   return kept;
 }

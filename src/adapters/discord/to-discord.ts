@@ -12,9 +12,12 @@
  * - a line starting `-# ` (Discord subtext) is escaped.
  * Code spans and blocks are never touched.
  */
+import { spoofedHost } from '../../text/links.ts';
 import { mapProse, splitCode } from './code-spans.ts';
 
 const ZWSP = '\u200b';
+/** `[label](https://…)`: labels and URLs bounded, so finding them stays linear. */
+const LINK = /(?<!!)\[([^\][\n]{1,300})\]\(<?(https?:\/\/[^\s()<>]{1,2000})>?(?:\s+"[^"\n]{0,300}")?\)/g;
 
 export function toDiscord(markdown: string): string {
   return tablesToCode(markdown.replace(/\r\n?/g, '\n'))
@@ -27,9 +30,14 @@ function convertProse(s: string): string {
     .replace(/@(everyone|here)\b/g, `@${ZWSP}$1`)
     .replace(/(?<!\\)<(@[!&]?\d+|#\d+|t:-?\d+(?::\w)?|a?:\w+:\d+)>/g, '\\<$1>')
     .replace(/\|\|/g, '\\|\\|')
-    .replace(/(^|[^\w\\_])__(?=\S)([\s\S]*?\S)__(?![\w_])/g, '$1**$2**')
+    // Bounded spans keep every pattern linear in the text (an unbounded lazy span rescans to the end from each opener).
+    .replace(/(^|[^\w\\_])__(?=\S)([^\n]{0,500}?\S)__(?![\w_])/g, '$1**$2**')
     .replace(/^#{4,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm, '**$1**')
-    .replace(/!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g, (_m, alt: string, url: string) => (alt ? `[${alt}](${url})` : url))
+    .replace(/!\[([^\][\n]{0,300})\]\(([^()\s]{1,2000})(?:\s+"[^"\n]{0,300}")?\)/g, (_m, alt: string, url: string) => (alt ? `[${alt}](${url})` : url))
+    .replace(LINK, (m, label: string, url: string) => {
+      const real = spoofedHost(label, url);
+      return real ? `${m} (${real})` : m;
+    })
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/gm, '──────────')
     .replace(/^-# /gm, '\\-# ');

@@ -5,24 +5,11 @@
  */
 import type { Block, Button, FileAttachment, RichReply, Table } from '../../chat/reply.ts';
 import { fitTable } from '../../commands/render/fit.ts';
-import { toCsv } from '../../commands/render/csv.ts';
-import { escapeSlack, toSlack } from './to-slack.ts';
+import { capCsv, csvCutNote, toCsv } from '../../commands/render/csv.ts';
+import { CSV_MAX_BYTES, LIMITS } from './limits.ts';
+import { codeBlockBody, escapeSlack, toSlack } from './to-slack.ts';
+import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
-/** Block Kit limits (api.slack.com/reference/block-kit). */
-export const LIMITS = {
-  blocksPerMessage: 50,
-  sectionText: 3000,
-  fieldsPerSection: 10,
-  fieldText: 2000,
-  elementsPerActions: 25,
-  contextElements: 10,
-  headerText: 150,
-  buttonText: 75,
-  buttonValue: 2000,
-  actionId: 255,
-  /** chat.postMessage cuts `text` beyond this. */
-  messageText: 40_000,
-} as const;
 
 export type SlackBlock = Record<string, unknown> & { type: string };
 
@@ -38,9 +25,7 @@ const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 
 /** Cuts to `max` characters with a visible ellipsis. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+export const clip = (text: string, max: number): string => truncate(text, max);
 
 /** Splits long mrkdwn into pieces of at most `max`, preferring line, then word boundaries. */
 export function splitText(text: string, max: number): string[] {
@@ -49,7 +34,7 @@ export function splitText(text: string, max: number): string[] {
   while (rest.length > max) {
     let cut = rest.lastIndexOf('\n', max);
     if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
-    if (cut < max / 2) cut = max;
+    if (cut < max / 2) cut = boundaryAtOrBefore(rest, max);
     // Never split inside an escape such as &amp;.
     const amp = rest.lastIndexOf('&', cut);
     if (amp !== -1 && amp > cut - 5 && rest.indexOf(';', amp) >= cut) cut = amp;
@@ -67,7 +52,7 @@ export function tableSection(table: Table, caption?: string): { blocks: SlackBlo
   let budget = LIMITS.sectionText - fence - cap.length;
   for (;;) {
     const fitted = fitTable(table, { maxChars: Math.max(0, budget) });
-    const text = `${cap}\`\`\`\n${escapeSlack(fitted.text)}\n\`\`\``;
+    const text = `${cap}\`\`\`\n${codeBlockBody(fitted.text)}\n\`\`\``;
     // Escaping (&amp;…) lengthens the text; shrink the budget by the overflow and refit.
     if (text.length > LIMITS.sectionText && budget > 0) {
       budget -= text.length - LIMITS.sectionText;
@@ -87,7 +72,7 @@ function buttonElement(b: Button): SlackBlock {
     type: 'button',
     action_id: clip(b.actionId, LIMITS.actionId),
     text: plain(clip(b.label, LIMITS.buttonText)),
-    value: b.value.slice(0, LIMITS.buttonValue),
+    value: head(b.value, LIMITS.buttonValue),
     ...(b.style ? { style: b.style } : {}),
   };
 }
@@ -156,6 +141,13 @@ export function toBlocks(reply: RichReply, opts: { csv?: boolean } = {}): Render
   // A reply that carries files already has its full result attached (the query command does).
   const csvFiles = opts.csv === false || files.length > 0 ? undefined : files;
   let blocks = reply.blocks.flatMap((b) => renderBlock(b, csvFiles, () => ++tables));
+  for (const [i, f] of files.entries()) {
+    if (f.mime !== 'text/csv') continue;
+    const c = capCsv(f.content, CSV_MAX_BYTES);
+    if (!c.cut) continue;
+    files[i] = { ...f, content: c.data };
+    blocks.push({ type: 'context', elements: [mrkdwn(escapeSlack(csvCutNote(f.name, c, 'the bridge uploads CSV files up to 50 MiB')))] });
+  }
   if (blocks.length > LIMITS.blocksPerMessage) {
     const hidden = blocks.length - (LIMITS.blocksPerMessage - 1);
     blocks = [
@@ -170,5 +162,5 @@ export function toBlocks(reply: RichReply, opts: { csv?: boolean } = {}): Render
 export function clipMessage(text: string): string {
   if (text.length <= LIMITS.messageText) return text;
   const note = `\n… (${text.length - (LIMITS.messageText - 100)} more characters not shown)`;
-  return text.slice(0, LIMITS.messageText - 100) + note;
+  return head(text, LIMITS.messageText - 100) + note;
 }

@@ -3,6 +3,7 @@
  * "Create app → From a manifest". Scopes are the least the adapter uses; each is listed with
  * the call or event that needs it.
  */
+import { LIMITS } from './limits.ts';
 
 /** Links to these hosts are previewed (link_shared / chat.unfurl). */
 export const OURO_UNFURL_DOMAINS: readonly string[] = ['ouro.foundation'];
@@ -38,15 +39,25 @@ export interface ManifestOptions {
 
 export class ManifestError extends Error {}
 
+/** JSON Schema's maxLength counts code points, not UTF-16 units. */
+const codePoints = (s: string) => [...s].length;
+
 export function slackManifest(opts: ManifestOptions): Record<string, unknown> {
-  const name = opts.name ?? 'Ouro';
+  const name = (opts.name ?? 'Ouro').trim();
+  if (!name) throw new ManifestError('--name must not be empty');
+  if (codePoints(name) > LIMITS.appName) {
+    throw new ManifestError(`--name may be at most ${LIMITS.appName} characters (Slack's limit on an app name); ${JSON.stringify(name)} has ${codePoints(name)}`);
+  }
   let requestUrl: string | undefined;
   if (opts.socketMode && opts.url) throw new ManifestError('--url is not used in Socket Mode (Slack needs no URL then); give one or the other');
   if (!opts.socketMode) {
     if (!opts.url) throw new ManifestError('HTTP mode needs the bridge\'s public URL (--url https://…), or use --socket-mode');
     if (!/^https:\/\/[^\s/]+/.test(opts.url)) throw new ManifestError(`--url must be an https:// URL Slack can reach, got ${JSON.stringify(opts.url)}`);
     requestUrl = `${opts.url.replace(/\/+$/, '')}/slack/events`;
+    if (requestUrl.length > LIMITS.commandUrl) throw new ManifestError(`--url is too long: Slack takes a command URL of at most ${LIMITS.commandUrl} characters`);
   }
+  // The slash command names its URL `url`; event subscriptions and interactivity say `request_url`.
+  const commandAt = requestUrl ? { url: requestUrl } : {};
   const at = requestUrl ? { request_url: requestUrl } : {};
   return {
     _metadata: { major_version: 1, minor_version: 1 },
@@ -63,7 +74,7 @@ export function slackManifest(opts: ManifestOptions): Record<string, unknown> {
           description: 'Ouro: query datasets, quests, mirroring (try /ouro help)',
           usage_hint: 'help | query <dataset> [SQL] | quest … | mirror … | search <terms>',
           should_escape: false,
-          ...at,
+          ...commandAt,
         },
       ],
       shortcuts: [{ name: 'Save thread to Ouro', type: 'message', callback_id: SAVE_THREAD_CALLBACK, description: 'Save this thread as an Ouro post' }],

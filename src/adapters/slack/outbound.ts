@@ -9,6 +9,7 @@ import { MessageGoneError } from '../../bridge/gone.ts';
 import type { FileAttachment, RichReply, Visibility } from '../../chat/reply.ts';
 import type { Logger } from '../../log.ts';
 import { clip, clipMessage, toBlocks, type SlackBlock } from './blocks.ts';
+import { LIMITS } from './limits.ts';
 import { relayMetadata } from './find-posted.ts';
 import { toSlackTarget } from './ids.ts';
 import { retryRateLimited, type Pacer } from './pacing.ts';
@@ -52,11 +53,12 @@ export interface Outbound {
   fetch?: typeof fetch;
 }
 
-/** Slack shows at most 80 characters of a `username` override. */
-const USERNAME_MAX = 80;
+
+const EMPTY_TEXT = '_(empty message)_';
 
 function messageArgs(message: OutboundMessage): { text: string; blocks?: SlackBlock[]; files: FileAttachment[] } {
-  if (!message.rich) return { text: clipMessage(toSlack(message.text)), files: [] };
+  // Slack refuses a message without text (no_text).
+  if (!message.rich) return { text: clipMessage(toSlack(message.text)) || EMPTY_TEXT, files: [] };
   const r = toBlocks(message.rich);
   return { text: clipMessage(toSlack(message.text || message.rich.text)), blocks: r.blocks, files: r.files };
 }
@@ -72,7 +74,7 @@ export async function post(o: Outbound, ref: ChatRef, message: OutboundMessage):
         ...target,
         text,
         ...(blocks ? { blocks } : {}),
-        ...(message.author ? { username: clip(message.author.name, USERNAME_MAX) } : {}),
+        ...(message.author ? { username: clip(message.author.name, LIMITS.username) } : {}),
         ...(message.author?.avatarUrl ? { icon_url: message.author.avatarUrl } : {}),
         ...(message.marker ? { metadata: relayMetadata(message.marker) } : {}),
         unfurl_links: false,

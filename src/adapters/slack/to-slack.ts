@@ -7,6 +7,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
+import { spoofedHost } from '../../text/links.ts';
 
 // html: false → raw HTML arrives as text and is escaped, never interpreted.
 const parser = new MarkdownIt({ html: false, linkify: false, typographer: false });
@@ -16,7 +17,7 @@ export function escapeSlack(text: string): string {
 }
 
 /** Three backticks inside would close Slack's block early; zero-width spaces keep them apart. */
-const codeBlockBody = (code: string) => escapeSlack(code).replace(/```/g, '`\u200b`\u200b`');
+export const codeBlockBody = (code: string) => escapeSlack(code).replace(/```/g, '`\u200b`\u200b`');
 
 export function toSlack(markdown: string): string {
   const tokens = parser.parse(markdown, {});
@@ -130,8 +131,11 @@ function plainInline(children: Token[]): string {
 
 const WEB_LINK = /^(https?:|mailto:)/i;
 
-/** Characters that would end or split Slack's `<url|text>` are percent-encoded. */
-const slackUrl = (href: string) => href.replace(/[<>| ]/g, (c) => encodeURIComponent(c));
+/**
+ * Characters that would end or split Slack's `<url|text>` are percent-encoded; `&` becomes
+ * `&amp;` as everywhere in mrkdwn (docs.slack.dev/messaging/formatting-message-text#escaping-text).
+ */
+const slackUrl = (href: string) => href.replace(/[<>| ]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
 
 function renderInline(children: Token[]): string {
   let out = '';
@@ -181,13 +185,15 @@ function renderInline(children: Token[]): string {
           if (children[j]!.type === 'link_close' && --depth === 0) break;
         }
         const label = renderInline(children.slice(i + 1, j));
+        const i0 = i;
         i = j;
         if (!WEB_LINK.test(href)) {
           out += href ? `${label} (${escapeSlack(href)})` : label;
         } else if (label === '' || label === escapeSlack(href) || `mailto:${label}` === href) {
           out += `<${slackUrl(href)}>`;
         } else {
-          out += `<${slackUrl(href)}|${label.replace(/\|/g, '∣')}>`;
+          const real = spoofedHost(plainInline(children.slice(i0 + 1, j)), href);
+          out += `<${slackUrl(href)}|${label.replace(/\|/g, '∣')}>${real ? ` (${escapeSlack(real)})` : ''}`;
         }
         break;
       }

@@ -15,6 +15,7 @@ import type { AssetScope } from '../../commands/visibility.ts';
 import type { Logger } from '../../log.ts';
 import type { ChannelLink, ChannelKey } from '../../store/types.ts';
 import { OURO_UNFURL_DOMAINS } from './manifest.ts';
+import { head } from '../../text/cut.ts';
 
 export type OuroAssetType = 'dataset' | 'quest' | 'post';
 
@@ -92,7 +93,7 @@ async function findAsset(ouro: UnfurlOuro, link: OuroLink): Promise<{ type: Ouro
 function opening(markdown: string): string {
   if (markdown.length <= POST_OPENING_CHARS) return markdown.trim();
   const cut = markdown.lastIndexOf('\n\n', POST_OPENING_CHARS);
-  return `${markdown.slice(0, cut > POST_OPENING_CHARS / 3 ? cut : POST_OPENING_CHARS).trim()} …`;
+  return `${head(markdown, cut > POST_OPENING_CHARS / 3 ? cut : POST_OPENING_CHARS).trim()} …`;
 }
 
 async function preview(ouro: UnfurlOuro, type: OuroAssetType, summary: Asset, url: string): Promise<RichReply> {

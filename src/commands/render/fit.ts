@@ -1,4 +1,5 @@
 import type { Table } from '../../chat/reply.ts';
+import { truncate } from '../../text/cut.ts';
 
 /**
  * Fits a neutral `Table` into at most `maxChars` characters of monospace text, for adapters:
@@ -29,7 +30,7 @@ const NULL_TEXT = 'NULL';
 const MIN_WIDTH = 3; // narrowest useful cell: two characters and the ellipsis
 
 const clean = (s: string | null) => (s === null ? NULL_TEXT : s.replace(/[\r\n\t]+/g, ' '));
-const clip = (s: string, w: number) => (s.length <= w ? s : `${s.slice(0, Math.max(0, w - 1))}…`);
+const clip = (s: string, w: number) => truncate(s, w);
 
 export function fitTable(table: Table, opts: FitOptions): FitResult {
   const maxChars = Math.max(0, Math.floor(opts.maxChars));

@@ -4,6 +4,8 @@
  */
 import type { Quest, QuestEntry, QuestItem } from '../../ouro/index.ts';
 import type { Block, Button, RichReply } from '../../chat/reply.ts';
+import { truncate } from '../../text/cut.ts';
+import { escapeMarkdown } from '../../text/markdown.ts';
 
 export type EntryCounts = Record<'submitted' | 'accepted' | 'rejected', number>;
 
@@ -29,11 +31,12 @@ export const assetLink = (webBaseUrl: string, assetId: string) => `${webBaseUrl.
 /** The parent card a watching channel keeps per quest, edited in place as counts change. */
 export function questCard(quest: Quest, counts: EntryCounts, webBaseUrl: string): RichReply {
   const name = quest.name ?? quest.id;
+  const shown = escapeMarkdown(name);
   const status = quest.quest?.status ?? 'open';
   const url = questUrl(webBaseUrl, quest);
   const line = `${counts.submitted} submitted · ${counts.accepted} accepted · ${counts.rejected} rejected`;
   return {
-    text: `Quest **${name}** (${status}): ${line} — ${url}`,
+    text: `Quest **${shown}** (${status}): ${line} — ${url}`,
     blocks: [
       { type: 'heading', text: `Quest: ${name}` },
       {
@@ -68,22 +71,24 @@ const VERB: Record<string, string> = { submitted: 'submitted', accepted: 'accept
 export function entryNotice(v: EntryView): RichReply {
   const { entry } = v;
   const item = v.itemNumber ? `item ${v.itemNumber}${v.itemText ? ` (“${clip(v.itemText, 80)}”)` : ''}` : 'an item';
+  const submitter = escapeMarkdown(v.submitter);
+  const decidedBy = v.decidedBy === undefined ? undefined : escapeMarkdown(v.decidedBy);
   const assets = Object.values(entry.assets ?? {}).map((a) => a.asset_id);
   if (typeof entry.asset_id === 'string' && !assets.includes(entry.asset_id)) assets.push(entry.asset_id);
   const links = assets.map((id) => `[${id.slice(0, 8)}](${assetLink(v.webBaseUrl, id)})`);
-  const quest = v.quest.name ?? v.quest.id;
+  const quest = escapeMarkdown(v.quest.name ?? v.quest.id);
   let head: string;
-  if (entry.status === 'submitted') head = `**${v.submitter}** submitted ${links.join(', ') || 'an entry'} for ${item} of **${quest}**`;
-  else head = `Entry by **${v.submitter}** for ${item} of **${quest}** was **${VERB[entry.status] ?? entry.status}**`;
+  if (entry.status === 'submitted') head = `**${submitter}** submitted ${links.join(', ') || 'an entry'} for ${item} of **${quest}**`;
+  else head = `Entry by **${submitter}** for ${item} of **${quest}** was **${VERB[entry.status] ?? entry.status}**`;
   const blocks: Block[] = [{ type: 'text', markdown: head }];
   const note = entry.description?.text?.trim();
   if (note) blocks.push({ type: 'context', markdown: `Note: ${clip(note, 300)}` });
   const review = entry.review?.text?.trim();
   if (entry.status !== 'submitted' && review) blocks.push({ type: 'context', markdown: `Review: ${clip(review, 300)}` });
   if (entry.status !== 'submitted' && links.length) blocks.push({ type: 'context', markdown: `Asset: ${links.join(', ')}` });
-  if (v.decidedBy) blocks.push({ type: 'context', markdown: `${capital(VERB[entry.status] ?? entry.status)} by ${v.decidedBy}` });
+  if (decidedBy) blocks.push({ type: 'context', markdown: `${capital(VERB[entry.status] ?? entry.status)} by ${decidedBy}` });
   else if (entry.status === 'submitted') blocks.push({ type: 'buttons', buttons: reviewButtons(v.quest.id, entry.id) });
-  const text = [head, note ? `Note: ${clip(note, 300)}` : '', v.decidedBy ? `${capital(VERB[entry.status] ?? entry.status)} by ${v.decidedBy}` : '']
+  const text = [head, note ? `Note: ${clip(note, 300)}` : '', decidedBy ? `${capital(VERB[entry.status] ?? entry.status)} by ${decidedBy}` : '']
     .filter(Boolean)
     .join('\n');
   return { text, blocks };
@@ -97,8 +102,8 @@ export function reviewButtons(questId: string, entryId: string): Button[] {
   ];
 }
 
+/** People's text on one line, cut, and escaped so it cannot add links or formatting to the card. */
 function clip(s: string, n: number): string {
-  const one = s.replace(/\s+/g, ' ');
-  return one.length <= n ? one : `${one.slice(0, n - 1)}…`;
+  return escapeMarkdown(truncate(s.replace(/\s+/g, ' '), n));
 }
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

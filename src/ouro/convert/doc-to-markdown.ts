@@ -10,6 +10,7 @@
  * Unknown nodes are not dropped: their text content is rendered.
  */
 import type { Doc, DocMark, DocNode } from '../types.ts';
+import { MATH_NODE } from './markdown-to-doc.ts';
 
 export interface DocToMarkdownOptions {
   /** `at` (default, the SDK's `@label`) or `ouro` (`` `{@username}` ``, parseable back). */
@@ -99,13 +100,14 @@ function renderBlock(node: DocNode, ctx: Ctx): string {
 }
 
 function isInline(node: DocNode): boolean {
-  return ['text', 'hardBreak', 'mention', 'image'].includes(node.type);
+  return ['text', 'hardBreak', 'mention', 'image', MATH_NODE].includes(node.type);
 }
 
 function fence(lang: string, code: string): string {
   const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${lang}\n${code}\n${ticks}`;
+  // Ouro keeps a code block's closing newline in its text (see markdown-to-doc.ts): one is written by the fence itself.
+  return `${ticks}${lang}\n${code.replace(/\n$/, '')}\n${ticks}`;
 }
 
 /** Continuation lines are indented by the marker's width so they stay inside the item. */
@@ -248,6 +250,10 @@ function inlineAtom(node: DocNode, ctx: Ctx): string {
     }
     case 'image':
       return image(node);
+    case MATH_NODE: {
+      const latex = String(node.attrs?.latex ?? '');
+      return node.attrs?.displayMode ? `\\[${latex}\\]` : `\\(${latex}\\)`;
+    }
     default:
       return node.text ?? renderInline(node.content ?? [], ctx);
   }

@@ -1,19 +1,36 @@
 /**
  * Markdown (GFM as chat people write it) → TipTap doc of docs/ouro-api.md §5.2. Pure.
+ * The one Markdown parser for Markdown → Ouro doc.
  *
- * Built on markdown-it's token stream, as prosemirror-markdown does. Chat semantics: a
- * single newline inside a paragraph is a line break (`hardBreak`), bare URLs become links.
- * Ouro extras: `` `{@username}` `` (and bare `{@username}`) → `mention`; a fenced block
- * with info `assetComponent` holding a JSON object → `assetComponent` embed.
- * ProseMirror forbids empty text nodes, so none are emitted; containers that need a child
- * (list items, table cells) get an empty paragraph.
+ * It produces what Ouro's own parser (ouro-js src/utils/air/markdown-parser.ts: marked with
+ * GFM, math and mention extensions) produces, on markdown-it's token stream:
+ * `\(…\)`/`\[…\]` math (markdown-extensions.ts), `~x~` strike, links only for URLs with a
+ * scheme, `www.` and e-mail, `` `{@username}` `` and `{@username}` → `mention` (inside link
+ * text too), a fenced `assetComponent` JSON object → embed, task items, link titles, code
+ * blocks keeping their closing newline.
+ *
+ * Deliberate differences, because chat authors are better served (README "Limits"):
+ * - a single newline is a line break (`hardBreak`); Ouro's parser joins the lines;
+ * - HTML-looking text stays text (`html: false`); Ouro's parser passes HTML through;
+ * - a `javascript:` (or other unsafe) link stays visible as the text that was written;
+ * - an `assetComponent` block that is not a JSON object with an id stays a code block.
+ * ProseMirror forbids empty text nodes and empty docs: none are emitted, and an empty input
+ * gives one empty paragraph; containers that need a child get an empty paragraph.
  */
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import type { Doc, DocMark, DocNode } from '../types.ts';
-import { lineToDoc } from './markdown-line-to-doc.ts';
+import { ouroMarkdown } from './markdown-extensions.ts';
 
 const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true });
+md.use(ouroMarkdown);
+
+/**
+ * Ouro's math node. Ouro's parser emits `<span data-latex=… data-display-mode=…>` and the
+ * node's type name is not published (docs/ouro-api.md §5.2): this name is our assumption,
+ * kept in this one place.
+ */
+export const MATH_NODE = 'inlineMath';
 
 /** Ouro usernames are `[A-Za-z0-9_]` (docs/ouro-api.md §5.3). */
 const MENTION_CODE = /^\{@([A-Za-z0-9_]+)\}$/;
@@ -36,16 +53,15 @@ const BLOCK_OPEN: Record<string, (t: Token) => DocNode> = {
 /** Table sections have no TipTap node: their rows go straight into the table. */
 const TRANSPARENT = new Set(['thead_open', 'thead_close', 'tbody_open', 'tbody_close']);
 
-// pretest, not test: markdown-it's inline rule finds a scheme after a non-ASCII letter
-// that test() does not see as a link; pretest is true for both.
-const linkifies = (text: string) => md.linkify.pretest(text);
+/**
+ * The longest text parsed as Markdown: three Discord (Nitro) messages' worth. markdown-it is
+ * linear, but at Slack's 40,000 characters its worst inputs take a few hundred milliseconds,
+ * which would hold up every other message. A longer text arrives as plain text, its lines kept.
+ */
+export const PARSE_MAX = 12_000;
 
 export function markdownToDoc(markdown: string): Doc {
-  return lineToDoc(markdown, linkifies) ?? parsedToDoc(markdown);
-}
-
-/** The parser path: any Markdown. Exported so a test can hold the line path to it. */
-export function parsedToDoc(markdown: string): Doc {
+  if (markdown.length > PARSE_MAX) return plainDoc(markdown);
   const tokens = md.parse(markdown, {});
   const root: DocNode = { type: 'doc', content: [] };
   const stack: DocNode[] = [root];
@@ -89,7 +105,17 @@ export function parsedToDoc(markdown: string): Doc {
         if (token.content) append(top(), paragraph([{ type: 'text', text: token.content }]));
     }
   }
-  return { type: 'doc', content: root.content ?? [] };
+  return { type: 'doc', content: root.content?.length ? root.content : [{ type: 'paragraph' }] };
+}
+
+/** Text as written: a paragraph per blank-line-separated block, a line break per newline. */
+function plainDoc(text: string): Doc {
+  const content = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .filter((block) => block.trim())
+    .map((block) => paragraph(block.split('\n').flatMap((line, i) => [...(i ? [{ type: 'hardBreak' }] : []), ...(line ? [{ type: 'text', text: line }] : [])])));
+  return { type: 'doc', content: content.length ? content : [{ type: 'paragraph' }] };
 }
 
 function append(parent: DocNode, ...nodes: DocNode[]): void {
@@ -155,29 +181,35 @@ function toTaskListIfAll(list: DocNode): DocNode {
     const t = p?.type === 'paragraph' ? p.content?.[0] : undefined;
     return t?.type === 'text' && !t.marks ? t : undefined;
   };
-  if (items.length === 0 || !items.every((i) => TASK_PREFIX.test(firstText(i)?.text ?? ''))) return list;
+  const isTask = (i: DocNode) => TASK_PREFIX.test(firstText(i)?.text ?? '');
+  if (items.length === 0 || !items.some(isTask)) return list;
+  // Mixed with plain items, Ouro's parser draws a checkbox its editor drops: the item keeps its text only.
+  if (!items.every(isTask)) return { ...list, content: items.map((item) => (isTask(item) ? { ...item, content: [paragraph(afterCheckbox(item)), ...item.content!.slice(1)] } : item)) };
   return {
     type: 'taskList',
-    content: items.map((item) => {
-      const p = item.content![0]!;
-      const t = firstText(item)!;
-      const m = TASK_PREFIX.exec(t.text!)!;
-      const rest = t.text!.slice(m[0].length);
-      const inline = p.content!.slice(1);
-      if (rest) inline.unshift({ ...t, text: rest });
-      // A line break right after the checkbox would start the item with an empty line.
-      if (inline[0]?.type === 'hardBreak') inline.shift();
-      return {
-        type: 'taskItem',
-        attrs: { checked: m[1] !== ' ' },
-        content: [paragraph(inline), ...item.content!.slice(1)],
-      };
-    }),
+    content: items.map((item) => ({
+      type: 'taskItem',
+      attrs: { checked: TASK_PREFIX.exec(firstText(item)!.text!)![1] !== ' ' },
+      content: [paragraph(afterCheckbox(item)), ...item.content!.slice(1)],
+    })),
   };
 }
 
+/** The first paragraph's inline content of a task item, without its `[ ]`/`[x]`. */
+function afterCheckbox(item: DocNode): DocNode[] {
+  const p = item.content![0]!;
+  const t = p.content![0]!;
+  const rest = t.text!.slice(TASK_PREFIX.exec(t.text!)![0].length);
+  const inline = p.content!.slice(1);
+  if (rest) inline.unshift({ ...t, text: rest });
+  // A line break right after the checkbox would start the item with an empty line.
+  if (inline[0]?.type === 'hardBreak') inline.shift();
+  return inline;
+}
+
+/** The code keeps its closing newline, as Ouro's parser leaves it (`<pre><code>…\n</code></pre>`). */
 function codeBlock(language: string | null, code: string): DocNode {
-  const text = code.replace(/\n$/, '');
+  const text = code;
   const node: DocNode = { type: 'codeBlock', attrs: { language } };
   if (text) node.content = [{ type: 'text', text }];
   return node;
@@ -202,12 +234,12 @@ function convertInline(children: Token[]): DocNode[] {
   const out: DocNode[] = [];
   let marks: DocMark[] = [];
   const push = (node: DocNode) => {
-    if (node.type === 'text') {
-      if (!node.text) return;
+    if (node.type === 'text' || node.type === 'mention' || node.type === MATH_NODE) {
+      if (node.type === 'text' && !node.text) return;
       if (marks.length) node.marks = marks.map((m) => ({ ...m }));
       const prev = out.at(-1);
-      if (prev?.type === 'text' && sameMarks(prev.marks, node.marks)) {
-        prev.text += node.text;
+      if (node.type === 'text' && prev?.type === 'text' && sameMarks(prev.marks, node.marks)) {
+        prev.text = (prev.text ?? '') + (node.text ?? '');
         return;
       }
     }
@@ -224,8 +256,7 @@ function convertInline(children: Token[]): DocNode[] {
       case 'text':
       case 'text_special':
       case 'html_inline':
-        if (marks.some((m) => m.type === 'link')) push({ type: 'text', text: t.content });
-        else for (const n of splitBareMentions(t.content)) push(n);
+        for (const n of splitBareMentions(t.content)) push(n);
         break;
       case 'softbreak':
       case 'hardbreak':
@@ -250,8 +281,13 @@ function convertInline(children: Token[]): DocNode[] {
       case 's_open':
         openMark({ type: 'strike' });
         break;
-      case 'link_open':
-        openMark({ type: 'link', attrs: { href: t.attrGet('href') ?? '' } });
+      case 'link_open': {
+        const title = t.attrGet('title');
+        openMark({ type: 'link', attrs: { href: t.attrGet('href') ?? '', ...(title ? { title } : {}) } });
+        break;
+      }
+      case 'math':
+        push({ type: MATH_NODE, attrs: { latex: t.content, displayMode: t.meta?.display === true } });
         break;
       case 'strong_close':
         closeMark('bold');

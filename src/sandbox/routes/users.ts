@@ -41,7 +41,8 @@ export const usersRoutes: RouteModule = (r, app) => {
   r.add('GET', '/users/:idOrName', (ctx) => {
     const user = findUser(app.state.users, ctx.params.idOrName!);
     if (!user) throw new ApiError(404, 'user_not_found', `User ${ctx.params.idOrName} not found`);
-    return ok({ ...profile(user), isSelf: user.id === ctx.user.id, followers: 0, following: 0 });
+    // ouro-js ReadProfileSchema: isFollowing / isFollowed / isSelf are always there (the sandbox has no follows).
+    return ok({ ...profile(user), isSelf: user.id === ctx.user.id, isFollowing: false, isFollowed: false, followers: 0, following: 0 });
   });
 };
 
