@@ -9,6 +9,15 @@ const DOMAIN = /(?:^|[^a-z0-9.-])(?:[a-z][a-z0-9+.-]{0,20}:\/\/)?((?:[a-z0-9-]{1
 /** Only the start of a label is looked at: enough for any address a person reads there. */
 const LABEL_CHARS = 300;
 
+/**
+ * File names read like domains (`fit.png`, `runs.csv`). A label ending in one of these
+ * extensions names a host only when it also carries a scheme or `www.`; `.zip` and `.mov` are
+ * real TLDs, but a bare `data.zip` in a label reads as a file.
+ */
+const FILE_EXTENSIONS = new Set(
+  'png jpg jpeg gif svg webp csv tsv pdf txt md json yaml yml cif xyz pdb py ts js ipynb html zip tar gz tgz xlsx xls docx pptx mov mp4 h5 hdf5 parquet npy npz'.split(' '),
+);
+
 const bare = (host: string) => host.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
 
 export function hostOf(href: string): string | undefined {
@@ -29,6 +38,8 @@ export function spoofedHost(label: string, href: string): string | undefined {
   if (!real) return undefined;
   const m = DOMAIN.exec(label.slice(0, LABEL_CHARS));
   if (!m) return undefined;
+  const tld = m[1]!.slice(m[1]!.lastIndexOf('.') + 1).toLowerCase();
+  if (FILE_EXTENSIONS.has(tld) && !/(?:^|[^a-z])(?:[a-z][a-z0-9+.-]*:\/\/|www\.)/i.test(m[0])) return undefined;
   const claimed = bare(m[1]!);
   return claimed === real || real.endsWith(`.${claimed}`) ? undefined : real;
 }

@@ -38,6 +38,11 @@ export const slackManifestSchema = z
           )
           .min(1)
           .max(50),
+        shortcuts: z
+          .array(z.object({ name: str(1, 24), type: z.enum(['message', 'global']), callback_id: str(1, 255), description: str(1, 150) }).strict())
+          .min(1)
+          .max(10)
+          .optional(),
         unfurl_domains: z.array(str(1, 255).refine((s) => /^(?![.-])([-a-z0-9.])+([a-z0-9])$/.test(s))).min(1).max(5),
       })
       .strict(),

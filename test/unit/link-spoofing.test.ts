@@ -12,6 +12,9 @@ describe('link spoofing: a label naming another host shows the real one', () => 
     ['a subdomain of the named host', 'ouro.foundation', 'https://app.ouro.foundation/x', undefined],
     ['a label with no host', 'the results', 'https://evil.example', undefined],
     ['a target that is not a URL', 'ouro.foundation', 'dataset:0193', undefined],
+    ['a file name is not a host', 'fit.png', 'https://ouro.foundation/files/alice/fit-png', undefined],
+    ['a file name with a scheme is', 'https://results.zip', 'https://evil.example', 'evil.example'],
+    ['a file name behind www. is', 'www.data.zip', 'https://evil.example', 'evil.example'],
   ])('%s', (_name, label, href, want) => {
     expect(spoofedHost(label, href)).toBe(want);
   });
