@@ -5,6 +5,7 @@ import { conversationsResource, messagesResource } from './resources/conversatio
 import { datasetsResource } from './resources/datasets.ts';
 import { postsResource, utilitiesResource } from './resources/posts.ts';
 import { questsResource } from './resources/quests.ts';
+import { servicesResource } from './resources/services.ts';
 import { organizationsResource, teamsResource } from './resources/teams.ts';
 import { authResource, usersResource } from './resources/users.ts';
 import { Transport } from './transport.ts';
@@ -26,6 +27,7 @@ export function createOuroClient(opts: OuroClientOptions): OuroClient {
     posts: postsResource(t, utilities),
     teams: teamsResource(t),
     organizations: organizationsResource(t),
+    services: servicesResource(t),
     close: () => t.close(),
   };
 }
