@@ -15,6 +15,9 @@ import { questReviewSpec, reviewEntry, type Decision } from './quest/review.ts';
 import { questShowSpec } from './quest/show.ts';
 import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
+import { routeSpec } from './route.ts';
+import { pressRoute, ROUTE_BUTTONS } from './route-confirm.ts';
+import { routesSpec } from './routes.ts';
 import { createRegistry, dispatch, isBridgeAdmin, whoMayAdmin, type Registry } from './registry.ts';
 import { textReply } from './reply.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
@@ -30,6 +33,8 @@ export { toTable } from './render/table.ts';
 export { toCsv } from './render/csv.ts';
 export { entryNotice, questCard, entryCounts, reviewButtons, type EntryCounts } from './render/quest.ts';
 export { baselineQuest } from './watch-baseline.ts';
+export { ROUTE_POLL_JOB, type RoutePollPayload } from './route-run.ts';
+export { runReply, isTerminal } from './route-result.ts';
 export { tokenize, parseArgs, ParseError } from './parse.ts';
 
 export const DEFAULT_WEB_BASE_URL = 'https://ouro.foundation';
@@ -63,6 +68,8 @@ export function commandSpecs(registry: () => Registry): CommandSpec[] {
     watchSpec,
     unwatchSpec,
     watchesSpec,
+    routesSpec,
+    routeSpec,
   ];
 }
 
@@ -90,6 +97,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
      */
     async press(btn: ButtonInput): Promise<CommandResult> {
       const log = deps.logger.child({ action: btn.actionId, user: btn.user.id });
+      if (ROUTE_BUTTONS.has(btn.actionId)) return pressRoute(deps, btn);
       const decision = BUTTON_DECISIONS[btn.actionId];
       if (!decision) return { reply: textReply(`This button (\`${btn.actionId}\`) is not one the bridge knows; nothing was done.`), visibility: 'invoker' };
       if (reviewSpec.admin && !isBridgeAdmin(btn.user, deps.bridgeAdmins)) {

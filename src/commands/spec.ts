@@ -12,7 +12,7 @@ import type { CommandInput } from './types.ts';
 import type { AssetScope } from './visibility.ts';
 
 /** The parts of the Ouro client commands and quest notifications use (the real client fits). */
-export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations'>;
+export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'services'>;
 
 export interface QuestPoller {
   /** Polls one quest now (after a new watch), delivering what changed. */
