@@ -1,6 +1,7 @@
 /** `createOuroClient`: one transport, one small module per resource, combined. */
 import type { OuroClient, OuroClientOptions } from './index.ts';
 import { assetsResource } from './resources/assets.ts';
+import { commentsResource } from './resources/comments.ts';
 import { conversationsResource, messagesResource } from './resources/conversations.ts';
 import { datasetsResource } from './resources/datasets.ts';
 import { postsResource, utilitiesResource } from './resources/posts.ts';
@@ -28,6 +29,7 @@ export function createOuroClient(opts: OuroClientOptions): OuroClient {
     teams: teamsResource(t),
     organizations: organizationsResource(t),
     services: servicesResource(t),
+    comments: commentsResource(t),
     close: () => t.close(),
   };
 }

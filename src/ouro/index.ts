@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type {
   AssetFilters,
   AssetSummary,
+  Comment,
   Conversation,
   Dataset,
   DatasetColumn,
@@ -284,6 +285,14 @@ export interface OuroClient {
     /** Organizations the caller belongs to (`/organizations/user`). */
     list(signal?: S): Promise<Organization[]>;
     get(id: string, signal?: S): Promise<Organization>;
+  };
+  comments: {
+    /** Top-level comments of an asset, or the replies of a comment. */
+    list(parentId: string, signal?: S): Promise<Comment[]>;
+    get(id: string, signal?: S): Promise<Comment>;
+    /** On an asset, or a reply when `parentId` is a comment (Markdown). */
+    create(parentId: string, markdown: string, signal?: S): Promise<Comment>;
+    update(id: string, markdown: string, signal?: S): Promise<Comment>;
   };
   services: {
     /** Services visible to the caller (§4.8). */

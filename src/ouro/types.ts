@@ -310,3 +310,11 @@ export interface RouteUseInput {
   params?: Record<string, unknown> | null;
   inputAssets?: Record<string, string>;
 }
+
+/** A comment (§4.6): `parent_id` is the commented asset, or the top-level comment of a reply. */
+export interface Comment extends AssetBase {
+  parent_id: string;
+  /** Normalised: `content`, else the list endpoints' `description` preview. */
+  content: RichText;
+  metadata?: { reply_to_comment_id?: string; [key: string]: unknown } | null;
+}

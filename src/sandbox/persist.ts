@@ -27,6 +27,7 @@ export function loadState(file: string): SandboxState | undefined {
   s.services ??= [];
   s.routes ??= [];
   s.actions ??= [];
+  s.comments ??= [];
   return s as SandboxState;
 }
 

@@ -210,6 +210,16 @@ export interface ActionRec {
   last_updated: string;
 }
 
+/** A comment (§4.6): on an asset (`parent_id` = the asset) or a reply (`parent_id` = the top-level comment). */
+export interface CommentRec extends AssetBase {
+  asset_type: 'comment';
+  parent_id: string;
+  /** The commented asset, for visibility (comments inherit it) and webhooks. */
+  root_id: string;
+  content: RichText;
+  metadata: { reply_to_comment_id?: string };
+}
+
 export interface SandboxState {
   /** HMAC key for access tokens; persisted so tokens survive a restart with `--file`. */
   secret: string;
@@ -231,6 +241,7 @@ export interface SandboxState {
   services: ServiceRec[];
   routes: RouteRec[];
   actions: ActionRec[];
+  comments: CommentRec[];
 }
 
 export type AnyAsset = ConversationRec | DatasetRec | PostRec | QuestRec;
@@ -255,6 +266,7 @@ export function emptyState(createdAt: string, botId: string): SandboxState {
     services: [],
     routes: [],
     actions: [],
+    comments: [],
   };
 }
 
