@@ -3,6 +3,8 @@
  * worker (chat → Ouro and Ouro → chat jobs), the webhook handler and the reconciliation
  * timer. Adapters are started by the runtime, which hands them `bridge.inbox`.
  */
+import { ROUTE_POLL_JOB, type RoutePollPayload } from '../commands/route-run.ts';
+import { createRoutePoll } from './route-poll.ts';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { silentLogger, type Logger } from '../log.ts';
@@ -128,6 +130,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const threads = createThreads(ctx);
   const toOuro = createToOuro(ctx, threads);
   const toChat = createToChat(ctx, threads);
+  const routePoll = createRoutePoll(ctx);
 
   async function handle(job: Job): Promise<JobOutcome | void> {
     switch (job.kind) {
@@ -139,6 +142,8 @@ export function createBridge(opts: BridgeOptions): Bridge {
         return toOuro.deleted(job, job.payload as DeletedPayload);
       case JOB.sync:
         return toChat.sync(job.payload as SyncPayload);
+      case ROUTE_POLL_JOB:
+        return routePoll(job.payload as RoutePollPayload);
       default:
         throw new PermanentError(`unknown job kind ${JSON.stringify(job.kind)}`);
     }

@@ -37,5 +37,6 @@ export function watchOuro(port: OuroPort, report: (ok: boolean) => void): OuroPo
       ),
       list: track((c: string, opts: Parameters<OuroPort['messages']['list']>[1], signal?: AbortSignal) => port.messages.list(c, opts, signal)),
     },
+    services: { action: track((id: string, signal?: AbortSignal) => port.services.action(id, signal)) },
   };
 }

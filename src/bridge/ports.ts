@@ -3,6 +3,7 @@
  * subset of `createOuroClient(...)`, so the core never imports the HTTP client) and the
  * metrics sink (prom-client lives with the runtime). Re-exported by `./index.ts`.
  */
+import type { RouteAction } from '../ouro/index.ts';
 import type { CommandRunner } from '../commands/types.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
@@ -46,6 +47,8 @@ export interface OuroFilesPort {
 export interface OuroPort {
   /** Absent in ports that move no files (some tests): files then travel as links. */
   files?: OuroFilesPort;
+  /** Route runs the bridge follows to the end (src/bridge/route-poll.ts). */
+  services: { action(id: string, signal?: AbortSignal): Promise<RouteAction> };
   auth: { whoami(signal?: AbortSignal): Promise<{ id: string; username?: string }> };
   conversations: {
     create(

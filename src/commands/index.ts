@@ -25,6 +25,9 @@ import { questSubmitSpec } from './quest/submit.ts';
 import { querySpec } from './query.ts';
 import { createRegistry, dispatch, isBridgeAdmin, isKeyRejected, whoMayAdmin, type Registry } from './registry.ts';
 import { textReply } from '../chat/reply.ts';
+import { routeSpec } from './route.ts';
+import { pressRoute, ROUTE_BUTTONS } from './route-confirm.ts';
+import { routesSpec } from './routes.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
 import { channelScope, OURO_DECIDES } from './scope.ts';
 import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
@@ -76,6 +79,8 @@ export function commandSpecs(registry: () => Registry): CommandSpec[] {
     unwatchSpec,
     watchesSpec,
     postSpec,
+    routesSpec,
+    routeSpec,
   ];
 }
 
@@ -108,6 +113,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
      */
     async press(btn: ButtonInput): Promise<CommandResult> {
       const log = deps.logger.child({ action: btn.actionId, user: btn.user.id });
+      if (ROUTE_BUTTONS.has(btn.actionId)) return pressRoute(deps, btn);
       const decision = BUTTON_DECISIONS[btn.actionId];
       if (!decision) return { reply: textReply(`This button (\`${btn.actionId}\`) is not one the bridge knows; nothing was done.`), visibility: 'invoker' };
       const acting = await actingFor(deps, btn.user, btn.channel);

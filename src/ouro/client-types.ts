@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import type {
   AssetFilters,
   AssetSummary,
+  Comment,
   Conversation,
   Dataset,
   DatasetColumn,
@@ -24,6 +25,12 @@ import type {
   QuestItem,
   QuestStatus,
   QuestType,
+  Route,
+  RouteAction,
+  RouteCost,
+  RouteRun,
+  RouteUseInput,
+  Service,
   Team,
 } from './types.ts';
 
@@ -303,6 +310,27 @@ export interface OuroClient {
     /** Organizations the caller belongs to (`/organizations/user`). */
     list(signal?: S): Promise<Organization[]>;
     get(id: string, signal?: S): Promise<Organization>;
+  };
+  comments: {
+    /** Top-level comments of an asset, or the replies of a comment. */
+    list(parentId: string, signal?: S): Promise<Comment[]>;
+    get(id: string, signal?: S): Promise<Comment>;
+    /** On an asset, or a reply when `parentId` is a comment (Markdown). */
+    create(parentId: string, markdown: string, signal?: S): Promise<Comment>;
+    update(id: string, markdown: string, signal?: S): Promise<Comment>;
+  };
+  services: {
+    /** Services visible to the caller (§4.8). */
+    list(signal?: S): Promise<Service[]>;
+    routes(serviceId: string, signal?: S): Promise<Route[]>;
+    route(id: string, signal?: S): Promise<Route>;
+    /** `entity/route-slug` → route id (`POST /elements/common/name-to-id`). */
+    routeId(entity: string, slug: string, signal?: S): Promise<string>;
+    /** What a run will cost; null when the route states none. */
+    cost(serviceId: string, routeId: string, inputId?: string, signal?: S): Promise<RouteCost | null>;
+    /** Runs the route once (never retried: a run may charge and makes assets). */
+    use(serviceId: string, routeId: string, input: RouteUseInput, signal?: S): Promise<RouteRun>;
+    action(id: string, signal?: S): Promise<RouteAction>;
   };
   /** Closes the client's own connection pool (not an injected dispatcher). */
   close(): Promise<void>;

@@ -1,11 +1,13 @@
 /** `createOuroClient`: one transport, one small module per resource, combined. */
 import type { OuroClient, OuroClientOptions } from './client-types.ts';
 import { assetsResource } from './resources/assets.ts';
+import { commentsResource } from './resources/comments.ts';
 import { conversationsResource, messagesResource } from './resources/conversations.ts';
 import { datasetsResource } from './resources/datasets.ts';
 import { filesResource } from './resources/files.ts';
 import { postsResource, utilitiesResource } from './resources/posts.ts';
 import { questsResource } from './resources/quests.ts';
+import { servicesResource } from './resources/services.ts';
 import { organizationsResource, teamsResource } from './resources/teams.ts';
 import { authResource, usersResource } from './resources/users.ts';
 import { Transport } from './transport.ts';
@@ -28,6 +30,8 @@ export function createOuroClient(opts: OuroClientOptions): OuroClient {
     posts: postsResource(t, utilities),
     teams: teamsResource(t),
     organizations: organizationsResource(t),
+    services: servicesResource(t),
+    comments: commentsResource(t),
     close: () => t.close(),
   };
 }

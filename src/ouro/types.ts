@@ -219,3 +219,108 @@ export interface AssetFilters {
   source?: string;
   top_level_only?: boolean;
 }
+
+/** A service (§4.8): an API published on Ouro. */
+export interface Service extends AssetBase {
+  metadata?: { base_url?: string; authentication?: string; version?: string | null; [key: string]: unknown } | null;
+}
+
+/** One OpenAPI parameter of a route, as Ouro stores it (`in`: path, query, header). */
+export interface RouteParameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: { type?: string; [key: string]: unknown };
+}
+
+/** A declared input or output asset of a route (`asset_type`: file, dataset, post). */
+export interface RouteAssetSlot {
+  asset_type: string;
+  primary?: boolean;
+  input_filter?: string | null;
+  file_extensions?: string[] | null;
+}
+
+/** A route (§4.8): `route` holds the method, path and declarations; `metrics` latency, when known. */
+export interface Route extends AssetBase {
+  parent_id?: string | null;
+  route: {
+    id?: string;
+    service_id?: string;
+    path: string;
+    method: string;
+    summary?: string | null;
+    description?: string | null;
+    parameters?: RouteParameter[] | null;
+    request_body?: { content?: Record<string, { schema?: JsonSchema }> } | null;
+    input_assets?: Record<string, RouteAssetSlot> | null;
+    output_assets?: Record<string, RouteAssetSlot> | null;
+    execution_mode?: 'sync' | 'async' | string;
+    [key: string]: unknown;
+  };
+  metrics?: { avg_completion_ms?: number; p95_completion_ms?: number; [key: string]: unknown } | null;
+}
+
+/** The small part of JSON Schema a route's request body uses that the bridge checks. */
+export interface JsonSchema {
+  type?: string;
+  required?: string[];
+  properties?: Record<string, JsonSchema & { description?: string }>;
+  [key: string]: unknown;
+}
+
+export type ActionStatus = 'queued' | 'in-progress' | 'timed-out' | 'success' | 'error';
+
+/** One produced or consumed asset of an action. */
+export interface ActionAsset {
+  name?: string;
+  asset_id: string;
+  asset_type: string;
+  asset?: { id: string; asset_type?: string; name?: string | null } | null;
+}
+
+/** An action (§4.8): one run of a route. */
+export interface RouteAction {
+  id: string;
+  route_id?: string;
+  user_id?: string;
+  status: ActionStatus;
+  response?: unknown;
+  output_assets?: ActionAsset[] | null;
+  created_at?: string;
+  finished_at?: string | null;
+  [key: string]: unknown;
+}
+
+/** What `use` answered: the action, the sync output, and whether to poll. */
+export interface RouteRun {
+  action: RouteAction;
+  /** `data.responseData` (or `data`) of a sync answer; undefined while polling. */
+  output?: unknown;
+  requiresPolling: boolean;
+}
+
+/** `GET …/cost`: what a run will be charged; null when the route states no cost. */
+export interface RouteCost {
+  amount: number;
+  currency: string;
+  unit?: string;
+  [key: string]: unknown;
+}
+
+/** The body of `use` (§4.8): path params under both `parameters` and `params`, inputs as `{assetId}`. */
+export interface RouteUseInput {
+  body?: Record<string, unknown> | null;
+  query?: Record<string, unknown> | null;
+  params?: Record<string, unknown> | null;
+  inputAssets?: Record<string, string>;
+}
+
+/** A comment (§4.6): `parent_id` is the commented asset, or the top-level comment of a reply. */
+export interface Comment extends AssetBase {
+  parent_id: string;
+  /** Normalised: `content`, else the list endpoints' `description` preview. */
+  content: RichText;
+  metadata?: { reply_to_comment_id?: string; [key: string]: unknown } | null;
+}

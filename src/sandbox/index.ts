@@ -15,6 +15,8 @@ import { orgsRoutes } from './routes/orgs.ts';
 import { postsRoutes } from './routes/posts.ts';
 import { questsRoutes } from './routes/quests.ts';
 import { searchRoutes } from './routes/search.ts';
+import { servicesRoutes } from './routes/services.ts';
+import { commentsRoutes } from './routes/comments.ts';
 import { findUser, usersRoutes } from './routes/users.ts';
 import { utilitiesRoutes } from './routes/utilities.ts';
 import { seedState } from './seed.ts';
@@ -166,7 +168,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
 
   const router = new Router();
-  for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, filesRoutes, searchRoutes, orgsRoutes, utilitiesRoutes]) {
+  for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, filesRoutes, searchRoutes, orgsRoutes, utilitiesRoutes, servicesRoutes, commentsRoutes]) {
     mod(router, app);
   }
   controlRoutes(router, app, { faults, requests, postAs, revokeKey, setWebhookUrl: (url) => (webhookUrl = url) });

@@ -23,6 +23,11 @@ export function loadState(file: string): SandboxState | undefined {
   if (!s || typeof s.secret !== 'string' || typeof s.botId !== 'string' || !Array.isArray(s.users) || !Array.isArray(s.conversations)) {
     throw new Error(`sandbox state file ${file} does not look like sandbox state; move it away to start fresh`);
   }
+  // State files written before services existed.
+  s.services ??= [];
+  s.routes ??= [];
+  s.actions ??= [];
+  s.comments ??= [];
   return s as SandboxState;
 }
 

@@ -1,6 +1,7 @@
 import { newApiKey } from './auth.ts';
 import type { MarkdownToDoc } from './markdown.ts';
 import { ALLOY_COLUMNS, PENGUIN_COLUMNS, SCREENING_COLUMNS, alloyRows, penguinRows, screeningRows } from './seed-data.ts';
+import { seedServices } from './seed-services.ts';
 import { emptyState } from './state.ts';
 import type { AssetBase, EntryRec, ItemRec, MessageRec, RichText, SandboxState, UserRec } from './state.ts';
 
@@ -314,6 +315,7 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
     msg(SEED_IDS.messages[1], SEED_IDS.bob, 'On it, running the query now', 3),
     msg(SEED_IDS.messages[2], SEED_IDS.bot, '**[slack]** dana: MnBi looks off, see run-0412', 5),
   );
+  seedServices(s, { userId: SEED_IDS.alice, orgId: SEED_IDS.orgLab, teamId: SEED_IDS.teamMaterials }, rich);
   return s;
 }
 

@@ -181,6 +181,54 @@ export interface DeliveryRec {
   body: Record<string, unknown>;
 }
 
+/** A service's route (§4.8); `behaviour` is the sandbox's stand-in for the upstream API. */
+export type RouteBehaviour = 'relax' | 'slow' | 'premium' | 'broken';
+
+export interface ServiceRec extends AssetBase {
+  asset_type: 'service';
+  metadata: { base_url: string; authentication: string; version: string | null };
+}
+
+export interface RouteRec extends AssetBase {
+  asset_type: 'route';
+  parent_id: string;
+  route: Record<string, unknown> & { path: string; method: string; execution_mode: 'sync' | 'async' };
+  metrics: Record<string, number> | null;
+  /** What `GET …/cost` answers; null = the route states no cost. */
+  cost: { amount: number; currency: 'usd' | 'btc'; unit: string } | null;
+  behaviour: RouteBehaviour;
+}
+
+export type ActionStatus = 'queued' | 'in-progress' | 'timed-out' | 'success' | 'error';
+
+export interface ActionRec {
+  id: string;
+  route_id: string;
+  user_id: string;
+  status: ActionStatus;
+  input_asset_id: string | null;
+  output_asset_id: string | null;
+  response: unknown;
+  input_assets: Record<string, unknown>[];
+  output_assets: Record<string, unknown>[];
+  /** Async runs: when the work is done (ms since epoch); status is derived from the clock until then. */
+  finishes_at: number | null;
+  logs: { level: 'info' | 'warning' | 'error'; message: string; created_at: string }[];
+  created_at: string;
+  finished_at: string | null;
+  last_updated: string;
+}
+
+/** A comment (§4.6): on an asset (`parent_id` = the asset) or a reply (`parent_id` = the top-level comment). */
+export interface CommentRec extends AssetBase {
+  asset_type: 'comment';
+  parent_id: string;
+  /** The commented asset, for visibility (comments inherit it) and webhooks. */
+  root_id: string;
+  content: RichText;
+  metadata: { reply_to_comment_id?: string };
+}
+
 export interface SandboxState {
   /** HMAC key for access tokens; persisted so tokens survive a restart with `--file`. */
   secret: string;
@@ -201,6 +249,10 @@ export interface SandboxState {
   questItems: ItemRec[];
   entries: EntryRec[];
   deliveries: DeliveryRec[];
+  services: ServiceRec[];
+  routes: RouteRec[];
+  actions: ActionRec[];
+  comments: CommentRec[];
 }
 
 export type AnyAsset = ConversationRec | DatasetRec | PostRec | QuestRec | FileRec;
@@ -223,6 +275,10 @@ export function emptyState(createdAt: string, botId: string): SandboxState {
     questItems: [],
     entries: [],
     deliveries: [],
+    services: [],
+    routes: [],
+    actions: [],
+    comments: [],
   };
 }
 

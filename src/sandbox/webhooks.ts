@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.ts';
-import type { ConversationRec, DeliveryRec, MessageRec, SandboxState, UserRec } from './state.ts';
+import type { AnyAsset, CommentRec, ConversationRec, DeliveryRec, MessageRec, SandboxState, UserRec } from './state.ts';
 
 /**
- * `new-message` webhook deliveries (docs/ouro-api.md §6.2–6.3) to the bot's webhook URL. Ouro's
+ * `new-message` and `comment` webhook deliveries (docs/ouro-api.md §6.2–6.3) to the bot's webhook URL. Ouro's
  * own retry policy is not documented; the sandbox retries a failed delivery (non-2xx or
  * transport error) after each delay in `retryDelaysMs`, then marks it failed. Deliveries
  * run in the background: the request that wrote the message never waits for them.
@@ -35,30 +35,54 @@ export class Webhooks {
 
   /** Called after a message is stored. Nothing happens for the bot's own messages or without a URL. */
   newMessage(conv: ConversationRec, msg: MessageRec, author: UserRec, bot: UserRec): DeliveryRec | undefined {
+    if (author.id === bot.id || !conv.metadata.members.includes(bot.id)) return undefined;
+    const who = actorOf(author);
+    return this.send('new-message', msg.created_at, bot, {
+      conversation_id: conv.id,
+      text: msg.text,
+      type: msg.type,
+      user_id: author.id,
+      user: who,
+      actor: who,
+    });
+  }
+
+  /**
+   * Called after a comment is stored: a `comment` event (§6.3) to the bot when it may see
+   * the commented asset, unless the bot wrote it. Whom real Ouro tells is inferred (the
+   * asset's owner and those involved); the bridge also polls, so either answer works.
+   */
+  comment(c: CommentRec, root: AnyAsset, parent: CommentRec | undefined, author: UserRec, bot: UserRec, botMaySee: boolean): DeliveryRec | undefined {
+    if (author.id === bot.id || !botMaySee) return undefined;
+    const target = parent ?? root;
+    const org = this.state.orgs.find((o) => o.id === root.org_id);
+    const team = this.state.teams.find((t) => t.id === root.team_id);
+    return this.send('comment', c.created_at, bot, {
+      actor: actorOf(author),
+      asset: { id: c.id, type: 'comment' },
+      parent_asset: { id: target.id, type: target.asset_type },
+      root_asset: { id: root.id, type: root.asset_type },
+      source_id: c.id,
+      source_asset_type: 'comment',
+      target_id: target.id,
+      target_asset_type: target.asset_type,
+      text: c.content.text,
+      team: team ? { id: team.id, name: team.name } : null,
+      organization: org ? { id: org.id, name: org.name } : null,
+    });
+  }
+
+  private send(event: string, timestamp: string, bot: UserRec, data: Record<string, unknown>): DeliveryRec | undefined {
     const url = this.opts.url();
-    if (!url || author.id === bot.id || !conv.metadata.members.includes(bot.id)) return undefined;
-    const who = { id: author.id, username: author.username, is_agent: author.actor_type === 'agent' };
+    if (!url) return undefined;
     const rec: DeliveryRec = {
       delivery_id: randomUUID(),
-      event: 'new-message',
+      event,
       url,
       status: 'pending',
       attempts: 0,
       results: [],
-      body: {
-        delivery_id: '',
-        event: 'new-message',
-        timestamp: msg.created_at,
-        user_id: bot.id,
-        data: {
-          conversation_id: conv.id,
-          text: msg.text,
-          type: msg.type,
-          user_id: author.id,
-          user: who,
-          actor: who,
-        },
-      },
+      body: { delivery_id: '', event, timestamp, user_id: bot.id, data },
     };
     rec.body.delivery_id = rec.delivery_id;
     this.state.deliveries.push(rec);
@@ -119,4 +143,8 @@ export class Webhooks {
     }
     this.opts.changed();
   }
+}
+
+function actorOf(u: UserRec): Record<string, unknown> {
+  return { id: u.id, username: u.username, is_agent: u.actor_type === 'agent' };
 }

@@ -27,7 +27,7 @@ describe('command definitions', () => {
 
   it('covers the whole grammar of DESIGN.md between the two', () => {
     expect(paths(defs[0])).toEqual(
-      ['chart', 'datasets', 'help', 'login', 'logout', 'mirror status', 'post', 'query', 'quest list', 'quest show', 'quest submit', 'search', 'unwatch', 'watch', 'watches', 'whoami'].sort(),
+      ['chart', 'datasets', 'help', 'login', 'logout', 'mirror status', 'post', 'query', 'quest list', 'quest show', 'quest submit', 'route', 'routes', 'search', 'unwatch', 'watch', 'watches', 'whoami'].sort(),
     );
     expect(paths(defs[1])).toEqual(
       ['link', 'mirror attach', 'mirror channel', 'mirror off', 'mirror threads', 'quest close', 'quest create', 'quest review', 'unlink'].sort(),

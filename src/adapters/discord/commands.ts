@@ -86,6 +86,16 @@ const USER: Sub[] = [
       { name: 'type', description: 'Only this asset type', render: 'flag', choices: ['dataset', 'post', 'file', 'quest', 'conversation', 'service'] },
     ],
   },
+  { path: ['routes'], description: 'List the service routes you can run here', options: [{ name: 'terms', description: 'A service or words to look for', render: 'rest' }] },
+  {
+    path: ['route'],
+    description: 'Run a service route on Ouro',
+    options: [
+      { name: 'route', description: 'entity/route-slug or id (see /ouro routes)', render: 'word', required: true },
+      { name: 'input', description: 'Id of the asset to run it on', render: 'flag' },
+      { name: 'params', description: 'name=value words, e.g. temperature=300', render: 'rest' },
+    ],
+  },
   { path: ['quest', 'list'], description: 'List quests', options: [{ name: 'status', description: 'Which quests', render: 'word', choices: ['open', 'closed', 'all'] }] },
   { path: ['quest', 'show'], description: 'Show a quest and its items', options: [quest()] },
   {
