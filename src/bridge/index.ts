@@ -30,7 +30,7 @@ export type { LinkSharedHook } from './interactive.ts';
 export type { CatchUpReport } from './catch-up.ts';
 
 export interface BridgeOptions extends CoreOptions {
-  /** How long a claimed job is ours before another worker may take it (default 30 s). */
+  /** How long a claimed job is ours unless renewed (default 30 s; tests shorten it). */
   leaseMs?: number;
   /** Fills link previews on `link.shared`; default: none (debug log). */
   onLinkShared?: LinkSharedHook;
@@ -74,11 +74,9 @@ const DEFAULT_CONCURRENCY = 16;
 /** Idle poll: jobs enqueued in this process wake the worker at once; this catches the rest (retries, other replicas). */
 const DEFAULT_POLL_MS = 250;
 /**
- * A job's lease: how long a crashed process's jobs wait before another process (or its
- * restart) takes them. A job outliving it is not run twice by this process (the loop skips
- * its own running jobs), but another replica could take it; its Ouro message is safe (same
- * id), a chat copy could double. Replicas should keep the Ouro client's timeout × retries
- * under it.
+ * A job's lease: how long a crashed replica's jobs wait before another replica takes them
+ * (on SQLite a restart hands them back at once). Running jobs renew it every third, so a
+ * job may run longer than this.
  */
 const DEFAULT_LEASE_MS = 30_000;
 /** Webhooks are the fast path; this pass only catches the ones that never came. */
@@ -143,6 +141,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
     sharedLanes: opts.store.engine !== 'sqlite',
+    soleWorker: opts.store.engine === 'sqlite',
     now,
     handle,
   });

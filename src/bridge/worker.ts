@@ -19,11 +19,15 @@ export interface WorkerDeps {
   retry: RetryPolicy;
   pollMs: number;
   /**
-   * How long a claimed job is ours. A job outliving it may be claimed again by another
-   * replica (or by us after a crash), so it must exceed the slowest job: Ouro calls time out
-   * well within this.
+   * How long a claimed job is ours unless renewed. Running jobs are renewed every third of
+   * it, so it bounds how long a crashed process's jobs wait, not how long a job may run.
    */
   leaseMs: number;
+  /**
+   * This process alone works the queue (SQLite): at start, jobs still running are what
+   * its previous run left, and are handed back at once instead of when their lease lapses.
+   */
+  soleWorker?: boolean;
   /**
    * Other processes record jobs in the same lanes (PostgreSQL replicas). Then a finished job
    * always looks for its lane's next one; otherwise only when one was recorded meanwhile.
@@ -96,6 +100,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   const busy = () => inflight.size + reserved;
   let again = false;
   let healthy = true;
+  let handingBack = false;
   let idleTimer: NodeJS.Timeout | undefined;
   const retryTimers = new Set<NodeJS.Timeout>();
   let lastDepthAt = 0;
@@ -121,7 +126,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       return;
     }
     try {
-      await store.completeJob(job.id, outcome?.record);
+      await store.completeJob(job.id, deps.workerId, outcome?.record);
     } catch (err) {
       // The job ran; it will run again when its lease ends, and handlers are idempotent
       // (a mapping that was to be recorded with it is found missing and written then).
@@ -136,25 +141,43 @@ export function createWorker(deps: WorkerDeps): Worker {
     try {
       if (err instanceof RetryLaterError && !err.countsAsAttempt) {
         // Waiting on other work is not a failure: no attempt spent, the waiter bounds itself.
-        await store.failJob(job.id, message, deps.now() + err.retryAfterMs, { countAttempt: false });
+        await store.failJob(job.id, deps.workerId, message, deps.now() + err.retryAfterMs, { countAttempt: false });
         log.debug({ reason: message, delayMs: err.retryAfterMs }, 'job waits');
         wakeLater(job.lane, err.retryAfterMs);
         return;
       }
       if (!disposition.retry || runs >= retry.maxAttempts) {
-        await store.failJob(job.id, message, null);
+        await store.failJob(job.id, deps.workerId, message, null);
         metrics.dead(job.kind);
         log.error({ err, runs }, disposition.retry ? 'job dead: retry budget spent' : 'job dead: permanent failure');
         return;
       }
       const delay = backoffMs(runs, retry, disposition.retryAfterMs);
-      await store.failJob(job.id, message, deps.now() + delay);
+      await store.failJob(job.id, deps.workerId, message, deps.now() + delay);
       metrics.retried(job.kind);
       if (err instanceof RetryLaterError) log.debug({ reason: message, delayMs: delay }, 'job waits');
       else log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
       wakeLater(job.lane, delay);
     } catch (storeErr) {
       log.error({ err: storeErr, jobError: message }, 'could not record job failure; the lease will expire and it runs again');
+    }
+  }
+
+  // Leases of the jobs running here are renewed every third of a lease, in one statement,
+  // so a job slower than the lease keeps it, and a second renewal can still fail before it
+  // lapses. A job whose lease was taken over meanwhile (this process stalled past it) is
+  // logged; its completion is fenced by the store, so it changes nothing.
+  let renewTimer: NodeJS.Timeout | undefined;
+  async function renew(): Promise<void> {
+    const ids = [...inflight.keys()];
+    if (ids.length === 0) return;
+    try {
+      const held = new Set(await store.renewJobs(deps.workerId, ids, deps.leaseMs));
+      for (const id of ids) {
+        if (!held.has(id) && inflight.has(id)) logger.warn({ job: id }, 'job lease lost to another worker; its outcome will be ignored');
+      }
+    } catch (err) {
+      logger.error({ err }, 'renewing job leases failed');
     }
   }
 
@@ -324,7 +347,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   }
 
   function reserve(): Slot | undefined {
-    if (!started || busy() >= deps.concurrency) return undefined;
+    if (!started || handingBack || busy() >= deps.concurrency) return undefined;
     reserved++;
     let open = true;
     const end = () => {
@@ -355,7 +378,23 @@ export function createWorker(deps: WorkerDeps): Worker {
     start() {
       if (started) return;
       started = true;
-      void pump();
+      renewTimer = setInterval(() => void renew(), Math.max(1, Math.floor(deps.leaseMs / 3)));
+      renewTimer.unref();
+      if (!deps.soleWorker) {
+        void pump();
+        return;
+      }
+      // No job is recorded leased to us before this, or it would be handed back too.
+      handingBack = true;
+      store.releaseRunningJobs().then(
+        (n) => {
+          if (n > 0) logger.info({ jobs: n }, 'jobs left running by the previous run handed back');
+        },
+        (err: unknown) => logger.error({ err }, 'could not hand back jobs left running; they run when their lease lapses'),
+      ).finally(() => {
+        handingBack = false;
+        void pump();
+      });
     },
     async stop(timeoutMs = 10_000) {
       startHandedOver(); // acked and leased to us: they finish (or time out) like the rest
@@ -364,7 +403,12 @@ export function createWorker(deps: WorkerDeps): Worker {
       if (gatherTimer) clearTimeout(gatherTimer);
       for (const t of retryTimers) clearTimeout(t);
       retryTimers.clear();
-      if (inflight.size === 0) return;
+      // Leases are renewed while we wait; what is still running after is left to lapse.
+      const stopRenewing = () => {
+        if (renewTimer) clearInterval(renewTimer);
+        renewTimer = undefined;
+      };
+      if (inflight.size === 0) return stopRenewing();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...inflight.values()]),
@@ -373,6 +417,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         }),
       ]);
       if (timer) clearTimeout(timer);
+      stopRenewing();
       if (inflight.size) logger.warn({ running: inflight.size }, 'stopped with jobs still running; they stay durable');
     },
     wake,

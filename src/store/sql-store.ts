@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from './types.ts';
 import type { Engine } from './engine.ts';
 import type { Db } from './schema.ts';
-import { requireInt, type StoreContext } from './context.ts';
+import { requireInt, requireText, type StoreContext } from './context.ts';
 import { Batcher } from './batcher.ts';
 import { finishJobs, type JobToFinish } from './finish.ts';
 import { listPendingMigrations, runMigrations, type MigrationReport } from './migrations/index.ts';
@@ -106,9 +106,11 @@ export class SqlStore implements Store {
 
   enqueue: Store['enqueue'] = async (j) => this.enqueues.push(checkNewJob(j));
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);
-  completeJob: Store['completeJob'] = async (id, record) =>
-    this.completions.push({ id: requireInt('job id', id, 1), record: record && links.checkMessage(record) });
-  failJob: Store['failJob'] = (id, err, retryAt, opts) => jobs.failJob(this.ctx, id, err, retryAt, opts);
+  completeJob: Store['completeJob'] = async (id, holder, record) =>
+    this.completions.push({ id: requireInt('job id', id, 1), holder: requireText('holder', holder), record: record && links.checkMessage(record) });
+  failJob: Store['failJob'] = (id, holder, err, retryAt, opts) => jobs.failJob(this.ctx, id, holder, err, retryAt, opts);
+  renewJobs: Store['renewJobs'] = (holder, ids, leaseMs) => jobs.renewJobs(this.ctx, holder, ids, leaseMs);
+  releaseRunningJobs: Store['releaseRunningJobs'] = () => jobs.releaseRunningJobs(this.ctx);
   getJob: Store['getJob'] = (id) => jobs.getJob(this.ctx, id);
   listJobs: Store['listJobs'] = (f) => jobs.listJobs(this.ctx, f);
   retryJob: Store['retryJob'] = (id) => jobs.retryJob(this.ctx, id);

@@ -31,7 +31,7 @@ export function describeEnqueueLeaseContract(get: () => { store: Store; fx: Stor
       expect(j.lockedUntil).toBeLessThanOrEqual(Date.now() + LEASE);
       expect(await store.claimJobs('w2', 5, LEASE)).toEqual([]);
       expect(await store.countJobs()).toMatchObject({ pending: 0, running: 1 });
-      await store.completeJob(j.id);
+      await store.completeJob(j.id, 'w1');
       expect((await store.getJob(j.id))?.state).toBe('done');
     });
 
@@ -44,7 +44,7 @@ export function describeEnqueueLeaseContract(get: () => { store: Store; fx: Stor
       expect(claimed?.id).toBe(first.id);
       const third = (await store.enqueue(leased('A', 'a3'))).job;
       expect(third.state).toBe('pending');
-      await store.completeJob(first.id);
+      await store.completeJob(first.id, 'w2');
       expect((await store.claimJobs('w2', 5, LEASE)).map((x) => x.id)).toEqual([second.id]);
     });
 
@@ -52,10 +52,10 @@ export function describeEnqueueLeaseContract(get: () => { store: Store; fx: Stor
       const { store } = get();
       const a = (await store.enqueue(job('A', 'a1'))).job;
       await store.claimJobs('w', 5, LEASE);
-      await store.failJob(a.id, 'boom', null);
+      await store.failJob(a.id, 'w', 'boom', null);
       const b = (await store.enqueue(leased('A', 'a2'))).job;
       expect(b.state).toBe('running');
-      await store.completeJob(b.id);
+      await store.completeJob(b.id, 'w1');
       expect((await store.enqueue(leased('A', 'a3'))).job.state).toBe('running');
     });
 
@@ -111,11 +111,11 @@ export function describeEnqueueLeaseContract(get: () => { store: Store; fx: Stor
         if (r !== undefined && r !== j.id) violations.push(`${j.lane}: ${j.id} started while ${r} runs`);
         running.set(j.lane, j.id);
       };
-      const finish = async (s: Store, j: { id: number; lane: string }) => {
+      const finish = async (s: Store, j: { id: number; lane: string; lockedBy: string | null }) => {
         await sleep(1);
         running.delete(j.lane);
         done.push(j.id);
-        await s.completeJob(j.id);
+        await s.completeJob(j.id, j.lockedBy!);
       };
       const producer = async (s: Store, name: string, from: number) => {
         for (let i = from; i < PER_LANE; i += 2) {
