@@ -14,6 +14,7 @@ import { JOB, type DeletedPayload, type EditedPayload, type PostedPayload, type 
 import { watchOuro } from './ouro-health.ts';
 import { noopMetrics, type BridgeOptions as CoreOptions, type RetryPolicy } from './ports.ts';
 import { createReconciler } from './reconcile.ts';
+import { resolveEvent } from './resolve-event.ts';
 import { PermanentError } from './retry.ts';
 import { createThreads } from './threads.ts';
 import { createToChat } from './to-chat.ts';
@@ -118,10 +119,14 @@ export function createBridge(opts: BridgeOptions): Bridge {
 
   async function handle(job: Job): Promise<JobOutcome | void> {
     switch (job.kind) {
-      case JOB.posted:
-        return toOuro.posted(job, job.payload as PostedPayload);
-      case JOB.edited:
-        return toOuro.edited(job, job.payload as EditedPayload);
+      case JOB.posted: {
+        const p = job.payload as PostedPayload;
+        return toOuro.posted(job, { ...p, event: await resolveEvent(adapters, p.event) });
+      }
+      case JOB.edited: {
+        const p = job.payload as EditedPayload;
+        return toOuro.edited(job, { ...p, event: await resolveEvent(adapters, p.event) });
+      }
       case JOB.deleted:
         return toOuro.deleted(job, job.payload as DeletedPayload);
       case JOB.sync:

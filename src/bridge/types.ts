@@ -57,6 +57,23 @@ export interface MessagePosted extends EventBase {
   at: number;
   /** Files attached, mentioned by name and link (content is not copied). */
   files?: { name: string; url?: string }[];
+  /** See `Unresolved`. */
+  unresolved?: Unresolved;
+}
+
+/**
+ * What an adapter could not look up before the ack (the ack only records): the platform's
+ * own JSON, read back by that adapter's `resolveEvent` in the event's job. Absent when the
+ * event is complete (e.g. every name was in the adapter's cache).
+ */
+export type Unresolved = Record<string, unknown>;
+
+/** The parts of a message event (posted or edited) that `ChatAdapter.resolveEvent` completes. */
+export interface ResolvableMessage {
+  ref: ChatRef;
+  text: string;
+  author?: ChatUser;
+  unresolved?: Unresolved;
 }
 
 export interface MessageEdited extends EventBase {
@@ -65,6 +82,8 @@ export interface MessageEdited extends EventBase {
   author?: ChatUser;
   text: string;
   at: number;
+  /** See `Unresolved`. */
+  unresolved?: Unresolved;
 }
 
 export interface MessageDeleted extends EventBase {
@@ -196,6 +215,13 @@ export interface ChatAdapter {
    * connection, which the runtime's start-up catch-up covers).
    */
   onFreshSession?(fn: () => void): void;
+  /**
+   * Completes a message event recorded with `unresolved`: looks up on the platform what the
+   * ack could not wait for (the author's name and avatar, mentioned people's names) and
+   * returns the event with them. Runs in the event's job, so it may wait on the platform;
+   * a lookup that fails leaves what the event had (an id for a name), as it says in its log.
+   */
+  resolveEvent?<E extends ResolvableMessage>(event: E): Promise<E>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

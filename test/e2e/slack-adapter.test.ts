@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapterOptions } from '../../src/adapters/slack/index.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
-import { RecordingInbox, waitUntil } from '../contract/adapter.contract.ts';
+import { RecordingInbox, resolved, waitUntil } from '../contract/adapter.contract.ts';
 import { BOT, startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 
 const SECRET = 'e2e-signing-secret';
@@ -134,7 +134,8 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const sentinel = await r.fake.userPosts('sentinel <@U0BOB> *bold*');
     await r.inbox.waitFor('message.posted', (m) => m.messageId === sentinel.ts);
     await settle();
-    const posted = r.inbox.events.filter((e) => e.kind === 'message.posted');
+    // As the job sees them: completed by resolveEvent (names looked up after the ack).
+    const posted = await Promise.all(r.inbox.events.filter((e) => e.kind === 'message.posted').map((e) => resolved(r.adapter, e)));
     expect(posted.map((e) => e.kind === 'message.posted' && [e.text, e.ref.thread ?? null])).toEqual([
       ['root', null],
       ['also to channel', root.ts],
@@ -151,7 +152,11 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const r = await start(mode);
     r.fake.rateLimit('users.info', 1, 1);
     await r.fake.userPosts('hello', { user: 'U0BOB' });
-    const e = await r.inbox.waitFor('message.posted');
+    const recorded = await r.inbox.waitFor('message.posted');
+    // The ack path did not wait for the lookup: the job does it (resolveEvent).
+    expect(recorded.author.name).toBe('U0BOB');
+    expect(r.fake.callsOf('users.info')).toHaveLength(0);
+    const e = await resolved(r.adapter, recorded);
     expect(e.author.name).toBe('Bob Builder');
     expect(r.fake.callsOf('users.info').length).toBe(2);
   });

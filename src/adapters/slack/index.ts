@@ -16,6 +16,7 @@ import { silentLogger, type Logger } from '../../log.ts';
 import { createDirectory } from './admin.ts';
 import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
+import { resolveSlackEvent } from './messages.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
@@ -195,6 +196,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     uploadFile: (ref, file) => out.uploadFile(o, ref, file),
     unfurl: (target, previews) => out.unfurl(o, target, previews),
     messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
+    resolveEvent: (event) => resolveSlackEvent(event, messageDeps),
     onFreshSession: (fn) => void freshSession.push(fn),
     async channelName(ref) {
       const res = await app.client.conversations.info({ channel: ref.channel }).catch((err: unknown) => {
