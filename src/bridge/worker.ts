@@ -8,7 +8,8 @@
 import type { Logger } from '../log.ts';
 import type { Job, MessageMapping, Store } from '../store/types.ts';
 import type { BridgeMetrics, RetryPolicy } from './ports.ts';
-import { backoffMs, classify, RetryLaterError } from './retry.ts';
+import { backoffMs } from '../retry.ts';
+import { classify, RetryLaterError } from './retry.ts';
 
 export interface WorkerDeps {
   store: Store;
