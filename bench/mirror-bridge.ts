@@ -21,7 +21,6 @@ import type { BridgeInbox, ChatAdapter, ChatRef } from '../src/bridge/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { createOuroClient } from '../src/ouro/index.ts';
-import { CHECKPOINT_DEFAULTS, checkpointStats, type CheckpointStats } from '../src/store/checkpoint.ts';
 import type { Job } from '../src/store/types.ts';
 import { sqlReport, sqlReset, timeSqlStatements } from './sql-stats.ts';
 import { allMessages, M, micros, N, paced, PACED_N, PACED_RATE, PACED_ROUND_N, PACED_ROUNDS, sorted, wall } from './mirror-common.ts';
@@ -67,8 +66,6 @@ export interface BridgeResult {
   ouroCalls: number;
   /** SQLite: largest size of the WAL file seen during the flood and paced phases, bytes. */
   walMaxBytes?: number;
-  /** SQLite: the checkpoint thread's counters over the whole run. */
-  checkpoints?: CheckpointStats;
   ackSeconds: number;
   found: { flood: number; paced: number };
   /** Offered messages that were not in Ouro (the first few), and messages found twice. */
@@ -181,18 +178,6 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
       if (s && s.claimed === undefined) Object.assign(s, { claimAsked: asked, claimed: got });
     }
     return jobs;
-  };
-  // A message into an idle lane is recorded already claimed (the inbox's fast path): its
-  // claim is the enqueue itself, so wake and claim take no time.
-  const enqueue = app.store.enqueue.bind(app.store);
-  app.store.enqueue = async (job) => {
-    const r = await enqueue(job);
-    const s = r.job.state === 'running' ? stamps.get(tagOf(r.job) ?? '') : undefined;
-    if (s && s.claimed === undefined) {
-      const at = wall();
-      Object.assign(s, { claimAsked: at, claimed: at });
-    }
-    return r;
   };
   await app.store.upsertChannelLink({ ...CHANNEL, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'bench' });
   await app.start();
@@ -309,7 +294,6 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     }
   }
   await ouro.close();
-  const checkpoints = checkpointStats()[0];
   if (process.env.BENCH_SQL_STATS) process.stderr.write(`SQLite statements, paced phase:\n${sqlReport()}\n`);
   const counts = await app.store.countJobs();
   await app.stop();
@@ -321,7 +305,6 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     offered: { flood: (N * threads.length) / M, paced: pacedN },
     ouroCalls,
     ...(walWatch ? { walMaxBytes } : {}),
-    ...(checkpoints ? { checkpoints } : {}),
     ackSeconds,
     found: { flood: lat.flood.length, paced: lat.paced.length },
     missing: [...offered.keys()].filter((t) => !seen.has(t)).slice(0, 10),
@@ -379,7 +362,7 @@ function stageBreakdown(all: Stamps[]) {
   const split = (s: Required<Stamps>): Record<Stage, number> => ({
     late: s.sent - s.offered,
     ack: s.acked - s.sent,
-    wake: Math.max(0, s.claimAsked - s.acked), // leased at enqueue: claimed before the ack returned
+    wake: Math.max(0, s.claimAsked - s.acked),
     claim: s.claimed - s.claimAsked,
     prepare: s.requested - s.claimed,
     ouro: s.created - s.requested,
@@ -401,12 +384,6 @@ function stageBreakdown(all: Stamps[]) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.env.BENCH_SQL_STATS) timeSqlStatements();
-  // BENCH_CHECKPOINT=main: SQLite's own auto-checkpoint in the committing thread (A/B).
-  if (process.env.BENCH_CHECKPOINT === 'main') CHECKPOINT_DEFAULTS.enabled = false;
-  // BENCH_CHECKPOINT_MS=n: the thread's interval between PASSIVE checkpoints.
-  if (process.env.BENCH_CHECKPOINT_MS) CHECKPOINT_DEFAULTS.intervalMs = Number(process.env.BENCH_CHECKPOINT_MS);
-  // BENCH_CHECKPOINT_MB=n: the WAL size at which the thread forces a RESTART.
-  if (process.env.BENCH_CHECKPOINT_MB) CHECKPOINT_DEFAULTS.restartAboveBytes = Number(process.env.BENCH_CHECKPOINT_MB) * 1024 * 1024;
   const result = await runBridge(JSON.parse(process.argv[2] ?? '{}') as BridgeArgs);
   // Exit only once the line is flushed: a pipe write is asynchronous.
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -21,7 +21,7 @@ import { createToChat } from './to-chat.ts';
 import { createToOuro } from './to-ouro.ts';
 import type { BridgeInbox, ChatAdapter } from './types.ts';
 import { createWebhookHandler } from './webhook.ts';
-import { createWorker, type JobOutcome } from './worker.ts';
+import { createWorker } from './worker.ts';
 
 export type { BridgeMetrics, OuroMessageLike, OuroPort, RetryPolicy } from './ports.ts';
 export { noopMetrics } from './ports.ts';
@@ -117,7 +117,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const toOuro = createToOuro(ctx, threads);
   const toChat = createToChat(ctx, threads);
 
-  async function handle(job: Job): Promise<JobOutcome | void> {
+  async function handle(job: Job): Promise<void> {
     switch (job.kind) {
       case JOB.posted: {
         const p = job.payload as PostedPayload;
@@ -145,7 +145,6 @@ export function createBridge(opts: BridgeOptions): Bridge {
     retry: opts.retry ?? DEFAULT_RETRY,
     pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
-    sharedLanes: opts.store.engine !== 'sqlite',
     soleWorker: opts.store.engine === 'sqlite',
     now,
     handle,
@@ -157,13 +156,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     bridgeAdmins: opts.bridgeAdmins ?? [],
     onLinkShared: opts.onLinkShared,
   });
-  // The fast path (a job recorded already claimed) on SQLite only. On PostgreSQL a leased
-  // enqueue is a transaction (the lane lock, then the insert: four round trips), and
-  // enqueues are written one batch at a time to keep their order, so at 300 msg/s the bench
-  // saw acks queue behind those round trips (ack p99 12 -> 71 ms); there a job is recorded
-  // pending and claimed, as before.
-  const reserve = opts.store.engine === 'sqlite' ? worker.reserve : undefined;
-  const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, reserve, interactive: interactive.handle });
+  const inbox = createInbox({ store: opts.store, metrics, logger, now, wake: worker.wake, interactive: interactive.handle });
   const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
   const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, carries: threads.carries });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });

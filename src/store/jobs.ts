@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
 import { LANE_LOCK_CLASS, running } from './claim.ts';
 import type { Job, JobState } from './types.ts';
-import { precompiled } from './compiled.ts';
 import { toJob, type Db } from './schema.ts';
 import { requireInt, requireText, StoreInputError, type StoreContext } from './context.ts';
-import { execute, sqliteBatch } from './engine.ts';
 
 /**
  * The durable job queue: the heart of exactly-once delivery.
  *
  * Semantics (the contract suite proves each):
  * - `enqueue` is idempotent on `idempotencyKey` (unique index; insert-or-ignore, then read).
- *   With `lease`, a job that would be its lane's head at once is recorded already claimed
- *   (enqueue.ts): exactly what an immediate claim would have done, without the claim.
  * - A lane's *head* is its oldest unfinished job (pending or running, lowest id). A claim
  *   takes at most one job per lane: the head, if it is due and not under a live lease, and
  *   only while no other job of that lane is running under a live lease (that can happen
@@ -38,54 +34,22 @@ const MAX_ERROR_CHARS = 4_000;
 const DEFAULT_LIST_LIMIT = 100;
 const STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
 
-// One job finishing alone (the usual case outside a burst): built once (compiled.ts).
-const completeOne = precompiled((db, id: number, holder: string, now: number) =>
-  db
+/**
+ * Marks a job done while it runs under `holder`'s lease; otherwise (taken over, dropped,
+ * retried meanwhile) changes nothing and says so in the log.
+ */
+export async function completeJob(ctx: StoreContext, id: number, holder: string): Promise<void> {
+  requireInt('job id', id, 1);
+  requireText('holder', holder);
+  const now = ctx.now();
+  const r = await ctx.db
     .updateTable('jobs')
     .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
     .where('id', '=', id)
     .where(running('state'))
     .where('locked_by', '=', holder)
-    .returning('id'),
-);
-
-/** A job to complete, and the holder whose lease must still stand. */
-export interface JobDone {
-  id: number;
-  holder: string;
-}
-
-/**
- * Completes the jobs still running under their holder (see Batcher); the others are logged.
- * Returns the ids it completed. PostgreSQL: one statement per holder. SQLite: the one-job
- * statement per id in one transaction (sqliteBatch), since an `in` list of each length
- * would be built, compiled and prepared anew (enqueue.ts says why).
- */
-export async function completeMany(ctx: StoreContext, items: readonly JobDone[]): Promise<Set<number>> {
-  const now = ctx.now();
-  const one = (j: JobDone) => completeOne(ctx.db, ctx.engine, j.id, j.holder, now);
-  let rows: { id: number }[];
-  if (items.length === 1) rows = (await execute(ctx.db, one(items[0]!))).rows;
-  else if (ctx.engine === 'sqlite') rows = (await sqliteBatch(ctx.db, items.map(one))).flat();
-  else {
-    rows = [];
-    for (const holder of new Set(items.map((j) => j.holder))) {
-      const ids = items.filter((j) => j.holder === holder).map((j) => j.id);
-      rows.push(
-        ...(await ctx.db
-          .updateTable('jobs')
-          .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
-          .where('id', 'in', ids)
-          .where(running('state'))
-          .where('locked_by', '=', holder)
-          .returning('id')
-          .execute()),
-      );
-    }
-  }
-  const completed = new Set(rows.map((r) => r.id));
-  for (const id of new Set(items.map((j) => j.id))) if (!completed.has(id)) await warnNotHeld(ctx, id, 'complete');
-  return completed;
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) await warnNotHeld(ctx, id, 'complete');
 }
 
 /**

@@ -75,12 +75,6 @@ export interface NewJob {
   idempotencyKey: string;
   /** Earliest run time (ms since epoch); default now. */
   runAt?: number;
-  /**
-   * Record it already claimed by `worker` when it would be its lane's head at once (due,
-   * nothing else unfinished in its lane): the returned job is then `running` and locked
-   * by `worker`, who must run it. Otherwise it is recorded pending, as without.
-   */
-  lease?: { worker: string; leaseMs: number };
 }
 
 export interface Job {
@@ -178,11 +172,9 @@ export interface Store {
   claimJobs(worker: string, limit: number, leaseMs: number, lanes?: readonly string[]): Promise<Job[]>;
   /**
    * Marks a job done if it is still running under `holder`'s lease (the fence: a holder
-   * whose lease another worker took over changes nothing; logged). `record`: a message
-   * mapping written in the same transaction (as `putMessage` would), for a job whose last
-   * step is recording it: the job is either done with its mapping or neither.
+   * whose lease another worker took over changes nothing; logged).
    */
-  completeJob(id: number, holder: string, record?: Omit<MessageMapping, 'createdAt'>): Promise<void>;
+  completeJob(id: number, holder: string): Promise<void>;
   /**
    * Records a failure of a job running under `holder`'s lease (fenced as `completeJob`);
    * `retryAt` null makes the job dead. `countAttempt: false` postpones without spending an

@@ -194,33 +194,6 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       await expect(store.completeJob(424_242, 'w1')).resolves.toBeUndefined();
     });
 
-    it('completing with a record writes the mapping with it, also in a batch', async () => {
-      const { store } = get();
-      const at = { platform: 'slack' as const, workspace: 'T1', channel: 'C1', thread: '1.0' };
-      const js = [];
-      for (const k of ['r1', 'r2', 'r3']) js.push((await store.enqueue(job(`L-${k}`, k))).job);
-      await store.claimJobs('w1', 3, LEASE);
-      // One call alone, then two together (one batch: one with a record, one without).
-      await store.completeJob(js[0]!.id, 'w1', { ...at, chatMessageId: 'm1', conversationId: 'c1', ouroMessageIds: ['o1'], origin: 'chat' });
-      await Promise.all([
-        store.completeJob(js[1]!.id, 'w1', { ...at, chatMessageId: 'm2', conversationId: 'c1', ouroMessageIds: ['o2'], origin: 'chat' }),
-        store.completeJob(js[2]!.id, 'w1'),
-      ]);
-      for (const j of js) expect((await store.getJob(j.id))!.state).toBe('done');
-      expect(await store.getMessageByChat({ ...at, chatMessageId: 'm1' })).toMatchObject({ conversationId: 'c1', ouroMessageIds: ['o1'], origin: 'chat' });
-      expect((await store.getMessagesByOuro('o2')).map((m) => m.chatMessageId)).toEqual(['m2']);
-    });
-
-    it('a record that cannot be written leaves its job running', async () => {
-      const { store } = get();
-      const j = (await store.enqueue(job('A', 'bad-record'))).job;
-      await store.claimJobs('w1', 1, LEASE);
-      const bad = { platform: 'irc' as never, workspace: 'T1', channel: 'C1', thread: '', chatMessageId: 'm', conversationId: 'c', ouroMessageIds: ['o'], origin: 'chat' as const };
-      await expect(store.completeJob(j.id, 'w1', bad)).rejects.toThrow(/platform/);
-      expect((await store.getJob(j.id))!.state).toBe('running');
-      expect(await store.getMessagesByOuro('o')).toEqual([]);
-    });
-
     it('drops jobs, lists with filters and counts by state', async () => {
       const { store } = get();
       const a = (await store.enqueue(job('A', 'a'))).job;
