@@ -21,6 +21,7 @@ import type { BridgeInbox, ChatAdapter, ChatRef } from '../src/bridge/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { createOuroClient } from '../src/ouro/index.ts';
+import { CHECKPOINT_DEFAULTS, checkpointStats, type CheckpointStats } from '../src/store/checkpoint.ts';
 import type { Job } from '../src/store/types.ts';
 import { sqlReport, sqlReset, timeSqlStatements } from './sql-stats.ts';
 import { allMessages, M, micros, N, paced, PACED_N, PACED_RATE, PACED_ROUND_N, PACED_ROUNDS, sorted, wall } from './mirror-common.ts';
@@ -66,6 +67,8 @@ export interface BridgeResult {
   ouroCalls: number;
   /** SQLite: largest size of the WAL file seen during the flood and paced phases, bytes. */
   walMaxBytes?: number;
+  /** SQLite: the checkpoint thread's counters over the whole run. */
+  checkpoints?: CheckpointStats;
   ackSeconds: number;
   found: { flood: number; paced: number };
   /** Offered messages that were not in Ouro (the first few), and messages found twice. */
@@ -294,6 +297,7 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     }
   }
   await ouro.close();
+  const checkpoints = checkpointStats()[0];
   if (process.env.BENCH_SQL_STATS) process.stderr.write(`SQLite statements, paced phase:\n${sqlReport()}\n`);
   const counts = await app.store.countJobs();
   await app.stop();
@@ -305,6 +309,7 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     offered: { flood: (N * threads.length) / M, paced: pacedN },
     ouroCalls,
     ...(walWatch ? { walMaxBytes } : {}),
+    ...(checkpoints ? { checkpoints } : {}),
     ackSeconds,
     found: { flood: lat.flood.length, paced: lat.paced.length },
     missing: [...offered.keys()].filter((t) => !seen.has(t)).slice(0, 10),
@@ -384,6 +389,12 @@ function stageBreakdown(all: Stamps[]) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.env.BENCH_SQL_STATS) timeSqlStatements();
+  // BENCH_CHECKPOINT=main: SQLite's own auto-checkpoint in the committing thread (A/B).
+  if (process.env.BENCH_CHECKPOINT === 'main') CHECKPOINT_DEFAULTS.enabled = false;
+  // BENCH_CHECKPOINT_MS=n: the thread's interval between PASSIVE checkpoints.
+  if (process.env.BENCH_CHECKPOINT_MS) CHECKPOINT_DEFAULTS.intervalMs = Number(process.env.BENCH_CHECKPOINT_MS);
+  // BENCH_CHECKPOINT_MB=n: the WAL size at which the thread forces a RESTART.
+  if (process.env.BENCH_CHECKPOINT_MB) CHECKPOINT_DEFAULTS.restartAboveBytes = Number(process.env.BENCH_CHECKPOINT_MB) * 1024 * 1024;
   const result = await runBridge(JSON.parse(process.argv[2] ?? '{}') as BridgeArgs);
   // Exit only once the line is flushed: a pipe write is asynchronous.
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

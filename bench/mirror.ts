@@ -179,6 +179,9 @@ function printDetails(label: string, rs: BridgeResult[]) {
       `found ${r.found.flood}/${r.offered.flood} flood + ${r.found.paced}/${r.offered.paced} paced, ${r.doubled} doubled${r.missing.length ? `; missing e.g. ${r.missing.join(', ')}` : ''}`,
       `CPU ${r.cpuMsPerMessage.toFixed(2)} ms/msg over the flood, ${r.cpuMsPerPaced.toFixed(2)} ms/msg paced; all acked after ${r.ackSeconds.toFixed(1)} s`,
       ...(r.walMaxBytes !== undefined ? [`largest WAL file ${(r.walMaxBytes / 1024 / 1024).toFixed(1)} MB`] : []),
+      ...(r.checkpoints
+        ? [`checkpoint thread: ${r.checkpoints.checkpoints} checkpoints (${r.checkpoints.restarts} forced RESTART), longest ${ms(r.checkpoints.maxMs)}, ${ms(r.checkpoints.totalMs)} in total`]
+        : []),
       `paced event-loop delay p99 / max (worst round) ${ms(r.loop.p99)} / ${ms(r.loop.max)}; GC ${ms(r.loop.gcMs)} in total, longest ${ms(r.loop.gcMaxMs)}`,
       `paced GC pauses: ${r.gcPauses}`,
       `JS heap after flood ${mb(r.heapUsed)} MB (${mb(r.heapAfterGc)} after GC), external ${mb(r.external)} MB`,

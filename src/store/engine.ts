@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
-import type { Logger } from '../log.ts';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type Driver, type SqliteDatabase } from 'kysely';
+import { silentLogger, type Logger } from '../log.ts';
+import { CHECKPOINT_DEFAULTS, startCheckpointer, type Checkpointer, type CheckpointOptions } from './checkpoint.ts';
 import type { Database, Db } from './schema.ts';
 
 /**
@@ -23,18 +24,16 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
  * vary in length. */
 const STATEMENT_CACHE_SIZE = 256;
 
-/** The WAL file is cut back to this size when SQLite starts it over after a checkpoint (a
- * burst can grow it well beyond its usual few MB; it is otherwise reused, never shrunk). */
-const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+export interface OpenSqliteOptions {
+  log?: Logger;
+  /** File databases: WAL checkpoint thread tuning (see checkpoint.ts). */
+  checkpoint?: CheckpointOptions;
+}
 
-export function openSqlite(path: string): Db {
+export function openSqlite(path: string, opts: OpenSqliteOptions = {}): Db {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
-  // WAL: readers never block the writer. SQLite checkpoints the WAL into the database file
-  // by itself (every ~4 MB of WAL, inside a commit).
-  if (path !== ':memory:' && path !== '' && raw.pragma('journal_mode = WAL', { simple: true }) === 'wal') {
-    raw.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-  }
+  const wal = path !== ':memory:' && path !== '' && raw.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   // synchronous=NORMAL with WAL: a commit is in the WAL before it returns, so a crashed or
   // kill -9'd process loses nothing and the file is never corrupted. Only an OS crash or
   // power cut can roll back the last few commits, because the WAL is fsynced at checkpoint
@@ -43,7 +42,58 @@ export function openSqlite(path: string): Db {
   // every acked event should run on PostgreSQL.
   raw.pragma('synchronous = NORMAL');
   raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  const database = cachingStatements(raw);
+  // When the WAL starts over, a file a burst grew beyond this is cut back to it (a WAL file
+  // is otherwise reused from its start, never shrunk). The checkpoint thread forces a
+  // restart at this size (checkpoint.ts), so cuts are rare and small.
+  if (wal) raw.pragma(`journal_size_limit = ${opts.checkpoint?.restartAboveBytes ?? CHECKPOINT_DEFAULTS.restartAboveBytes}`);
+  return new Kysely<Database>({
+    dialect: wal ? new CheckpointedSqliteDialect(database, raw, path, opts) : new SqliteDialect({ database }),
+  });
+}
+
+/**
+ * SQLite with WAL checkpoints moved off the event loop (checkpoint.ts). The thread starts
+ * with Kysely's driver (at the first query) and is joined when Kysely is destroyed, so
+ * a store that never ran a query never starts one and `destroy()` always stops it.
+ */
+class CheckpointedSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly database: SqliteDatabase,
+    private readonly raw: BetterSqlite3.Database,
+    private readonly path: string,
+    private readonly opts: OpenSqliteOptions,
+  ) {
+    super({ database });
+  }
+
+  override createDriver(): Driver {
+    const { raw, path, opts } = this;
+    const log = opts.log ?? silentLogger;
+    let checkpointer: Checkpointer | undefined;
+    // Back to SQLite's default: the main connection checkpoints inside its commits.
+    const autoCheckpoint = () => {
+      if (raw.open) raw.pragma('wal_autocheckpoint = 1000');
+    };
+    return new (class extends SqliteDriver {
+      override async init() {
+        await super.init();
+        if (!(opts.checkpoint?.enabled ?? CHECKPOINT_DEFAULTS.enabled)) return;
+        try {
+          checkpointer = await startCheckpointer(path, { ...opts.checkpoint, log, onFailure: autoCheckpoint });
+          raw.pragma('wal_autocheckpoint = 0');
+        } catch (err) {
+          log.warn({ err, path }, 'store: no SQLite checkpoint thread; the main connection checkpoints');
+        }
+      }
+      override async destroy() {
+        // The thread's connection closes first, so the main connection is the last one
+        // and SQLite's close checkpoints the WAL and removes it.
+        await checkpointer?.stop();
+        await super.destroy();
+      }
+    })({ database: this.database });
+  }
 }
 
 function cachingStatements(raw: BetterSqlite3.Database): SqliteDatabase {

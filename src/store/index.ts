@@ -63,7 +63,7 @@ async function openSqlStore(target: StoreTarget, opts: OpenStoreOptions): Promis
   const log = opts.logger ?? silentLogger;
   if (target.engine === 'sqlite') {
     if (opts.schema !== undefined) throw new Error('store: the schema option is for PostgreSQL only');
-    return new SqlStore(openSqlite(target.path), 'sqlite', log);
+    return new SqlStore(openSqlite(target.path, { log }), 'sqlite', log);
   }
   const db = openPostgres(target.url, opts.schema, log);
   const store = new SqlStore(db, 'postgres', log, opts.schema);
