@@ -75,6 +75,12 @@ export function createWorker(deps: WorkerDeps): Worker {
   // the lanes woken here. A woken lane stays listed until a claim looked at it with room.
   let full = true;
   const woken = new Set<string>();
+  // Jobs each lane was woken for and no claim here has taken yet. A job's end looks for
+  // its lane's next job only when there may be one: a wake counted here, a job claimed by
+  // a look at every lane (a backlog from before), or other processes recording into the
+  // lanes (PostgreSQL replicas). That spares an empty claim per message at a steady pace.
+  const unclaimed = new Map<string, number>();
+  const fromFullClaim = new Set<number>();
 
   // A child logger per job only when there is something to log (most jobs log nothing).
   const jobLog = (job: Job) => logger.child({ job: job.id, kind: job.kind, lane: job.lane, attempt: job.attempts + 1 });
@@ -149,10 +155,16 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   }
 
-  function track(job: Job): void {
+  function track(job: Job, viaFullClaim: boolean): void {
+    const left = (unclaimed.get(job.lane) ?? 0) - 1;
+    if (left > 0) unclaimed.set(job.lane, left);
+    else unclaimed.delete(job.lane);
+    if (viaFullClaim) fromFullClaim.add(job.id);
     const p = run(job).finally(() => {
       inflight.delete(job.id);
-      wake(job.lane); // the lane's next job (if any) is its head now
+      // The lane's next job (if any) is its head now.
+      if (fromFullClaim.delete(job.id) || unclaimed.has(job.lane) || !deps.soleWorker) look(job.lane);
+      else if (full || woken.size > 0) schedulePump(); // the freed slot may be wanted
     });
     inflight.set(job.id, p);
   }
@@ -189,7 +201,7 @@ export function createWorker(deps: WorkerDeps): Worker {
           for (const job of jobs) {
             if (inflight.has(job.id)) continue; // our own lease handed back: it is already running
             fresh++;
-            track(job);
+            track(job, !lanes);
           }
           // As many as asked: more may be claimable, so what was looked at is looked at
           // again when a slot frees. Fewer: nothing else there is claimable now.
@@ -244,6 +256,12 @@ export function createWorker(deps: WorkerDeps): Worker {
   }
 
   function wake(lane?: string): void {
+    if (lane !== undefined) unclaimed.set(lane, (unclaimed.get(lane) ?? 0) + 1);
+    look(lane);
+  }
+
+  /** Claims soon, at `lane` only or (without) at every lane. */
+  function look(lane?: string): void {
     if (!started) return;
     if (lane === undefined) full = true;
     else woken.add(lane);
@@ -307,7 +325,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         if (c && Date.now() > deadline) {
           throw new Error(`drain timed out after ${timeoutMs} ms: ${c.pending} pending, ${c.running} running, ${c.dead} dead`);
         }
-        wake();
+        look();
         await new Promise((r) => setTimeout(r, 10));
       }
     },
