@@ -80,7 +80,11 @@ export function createWorker(deps: WorkerDeps): Worker {
   // a look at every lane (a backlog from before), or other processes recording into the
   // lanes (PostgreSQL replicas). That spares an empty claim per message at a steady pace.
   const unclaimed = new Map<string, number>();
-  const fromFullClaim = new Set<number>();
+  // Jobs that may have successors nobody woke for (a backlog found by a look at every
+  // lane), and the lanes looked at again for that reason: the look follows the backlog
+  // lane by lane until a look finds nothing.
+  const mayHaveMore = new Set<number>();
+  const backlogLanes = new Set<string>();
 
   // A child logger per job only when there is something to log (most jobs log nothing).
   const jobLog = (job: Job) => logger.child({ job: job.id, kind: job.kind, lane: job.lane, attempt: job.attempts + 1 });
@@ -159,11 +163,14 @@ export function createWorker(deps: WorkerDeps): Worker {
     const left = (unclaimed.get(job.lane) ?? 0) - 1;
     if (left > 0) unclaimed.set(job.lane, left);
     else unclaimed.delete(job.lane);
-    if (viaFullClaim) fromFullClaim.add(job.id);
+    if (viaFullClaim || backlogLanes.delete(job.lane)) mayHaveMore.add(job.id);
     const p = run(job).finally(() => {
       inflight.delete(job.id);
       // The lane's next job (if any) is its head now.
-      if (fromFullClaim.delete(job.id) || unclaimed.has(job.lane) || !deps.soleWorker) look(job.lane);
+      if (mayHaveMore.delete(job.id)) {
+        backlogLanes.add(job.lane);
+        look(job.lane);
+      } else if (unclaimed.has(job.lane) || !deps.soleWorker) look(job.lane);
       else if (full || woken.size > 0) schedulePump(); // the freed slot may be wanted
     });
     inflight.set(job.id, p);
@@ -197,6 +204,10 @@ export function createWorker(deps: WorkerDeps): Worker {
             throw err;
           }
           healthy = true;
+          if (lanes) {
+            const got = new Set(jobs.map((j) => j.lane));
+            for (const l of lanes) if (!got.has(l)) backlogLanes.delete(l); // the backlog there ends
+          }
           let fresh = 0;
           for (const job of jobs) {
             if (inflight.has(job.id)) continue; // our own lease handed back: it is already running
