@@ -14,7 +14,7 @@ import type { BridgeContext } from './context.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
-import { copiesByThread } from './copies.ts';
+import { copiesByThread } from './chat-copies.ts';
 import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatRef, ChatUser } from './types.ts';

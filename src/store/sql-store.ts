@@ -11,12 +11,12 @@ import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import { catchUpPlaces } from './catch-up.ts';
 import * as quests from './quests.ts';
-import * as keys from './keys.ts';
+import * as dedupe from './dedupe-and-state.ts';
 import * as leases from './leases.ts';
 
 /**
  * The one `Store` implementation: Kysely queries shared by both engines, one module per
- * concern (jobs, links, quests, keys); this class only binds them to a database.
+ * concern (jobs, links, quests, dedupe and state); this class only binds them to a database.
  */
 export class SqlStore implements Store {
   private readonly ctx: StoreContext;
@@ -70,14 +70,14 @@ export class SqlStore implements Store {
   getMessageByChat: Store['getMessageByChat'] = (k) => links.getMessageByChat(this.ctx, k);
   getMessagesByOuro: Store['getMessagesByOuro'] = (id) => links.getMessagesByOuro(this.ctx, id);
 
-  claimKey: Store['claimKey'] = (k, ttl) => keys.claimKey(this.ctx, k, ttl);
-  purgeExpiredKeys: Store['purgeExpiredKeys'] = (now) => keys.purgeExpiredKeys(this.ctx, now);
-  recordDelivery: Store['recordDelivery'] = (id) => keys.recordDelivery(this.ctx, id);
-  purgeDeliveries: Store['purgeDeliveries'] = (ms) => keys.purgeDeliveries(this.ctx, ms);
-  getState: Store['getState'] = (k) => keys.getState(this.ctx, k);
-  setState: Store['setState'] = (k, v) => keys.setState(this.ctx, k, v);
-  deleteState: Store['deleteState'] = (k) => keys.deleteState(this.ctx, k);
-  purgeState: Store['purgeState'] = (prefix, ms) => keys.purgeState(this.ctx, prefix, ms);
+  claimKey: Store['claimKey'] = (k, ttl) => dedupe.claimKey(this.ctx, k, ttl);
+  purgeExpiredKeys: Store['purgeExpiredKeys'] = (now) => dedupe.purgeExpiredKeys(this.ctx, now);
+  recordDelivery: Store['recordDelivery'] = (id) => dedupe.recordDelivery(this.ctx, id);
+  purgeDeliveries: Store['purgeDeliveries'] = (ms) => dedupe.purgeDeliveries(this.ctx, ms);
+  getState: Store['getState'] = (k) => dedupe.getState(this.ctx, k);
+  setState: Store['setState'] = (k, v) => dedupe.setState(this.ctx, k, v);
+  deleteState: Store['deleteState'] = (k) => dedupe.deleteState(this.ctx, k);
+  purgeState: Store['purgeState'] = (prefix, ms) => dedupe.purgeState(this.ctx, prefix, ms);
 
   acquireLease: Store['acquireLease'] = (n, h, ttl) => leases.acquireLease(this.ctx, n, h, ttl);
   releaseLease: Store['releaseLease'] = (n, h) => leases.releaseLease(this.ctx, n, h);
