@@ -61,6 +61,8 @@ const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.
 export function createWorker(deps: WorkerDeps): Worker {
   const { store, logger, metrics, retry } = deps;
   const inflight = new Map<number, Promise<void>>();
+  /** The lane of each job running here. */
+  const running = new Map<number, string>();
   let started = false;
   let handingBack = false;
   let healthy = true;
@@ -164,8 +166,10 @@ export function createWorker(deps: WorkerDeps): Worker {
     if (left > 0) unclaimed.set(job.lane, left);
     else unclaimed.delete(job.lane);
     if (viaFullClaim || backlogLanes.delete(job.lane)) mayHaveMore.add(job.id);
+    running.set(job.id, job.lane);
     const p = run(job).finally(() => {
       inflight.delete(job.id);
+      running.delete(job.id);
       // The lane's next job (if any) is its head now.
       if (mayHaveMore.delete(job.id)) {
         backlogLanes.add(job.lane);
@@ -206,7 +210,12 @@ export function createWorker(deps: WorkerDeps): Worker {
           healthy = true;
           if (lanes) {
             const got = new Set(jobs.map((j) => j.lane));
-            for (const l of lanes) if (!got.has(l)) backlogLanes.delete(l); // the backlog there ends
+            const busy = new Set([...running.values()]);
+            for (const l of lanes) {
+              if (got.has(l)) continue;
+              backlogLanes.delete(l); // the backlog there ends
+              if (!busy.has(l)) unclaimed.delete(l); // nothing claimable there (a job dropped meanwhile)
+            }
           }
           let fresh = 0;
           for (const job of jobs) {
@@ -267,7 +276,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   }
 
   function wake(lane?: string): void {
-    if (lane !== undefined) unclaimed.set(lane, (unclaimed.get(lane) ?? 0) + 1);
+    if (lane !== undefined && deps.soleWorker) unclaimed.set(lane, (unclaimed.get(lane) ?? 0) + 1);
     look(lane);
   }
 
