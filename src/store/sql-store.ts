@@ -6,7 +6,7 @@ import type { Db } from './schema.ts';
 import type { StoreContext } from './context.ts';
 import { listPendingMigrations, runMigrations, type MigrationReport } from './migrations/index.ts';
 import * as jobs from './jobs.ts';
-import { enqueue } from './enqueue.ts';
+import { createEnqueuer } from './enqueue.ts';
 import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import { catchUpPlaces } from './catch-up.ts';
@@ -21,6 +21,7 @@ import * as leases from './leases.ts';
 export class SqlStore implements Store {
   private readonly ctx: StoreContext;
   private closed = false;
+  private readonly enqueuer: ReturnType<typeof createEnqueuer>;
 
   constructor(
     private readonly db: Db,
@@ -29,6 +30,7 @@ export class SqlStore implements Store {
     private readonly schema?: string,
   ) {
     this.ctx = { db, engine, log, now: () => Date.now() };
+    this.enqueuer = createEnqueuer(this.ctx);
   }
 
   async migrate(): Promise<void> {
@@ -52,6 +54,7 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.enqueuer.idle();
     await this.db.destroy();
   }
 
@@ -83,7 +86,7 @@ export class SqlStore implements Store {
   releaseLease: Store['releaseLease'] = (n, h) => leases.releaseLease(this.ctx, n, h);
   leaseHolder: Store['leaseHolder'] = (n) => leases.leaseHolder(this.ctx, n);
 
-  enqueue: Store['enqueue'] = (j) => enqueue(this.ctx, j);
+  enqueue: Store['enqueue'] = async (j) => this.enqueuer.enqueue(j);
   claimJobs: Store['claimJobs'] = (w, limit, lease, lanes) => claimJobs(this.ctx, w, limit, lease, lanes);
   completeJob: Store['completeJob'] = (id, holder) => jobs.completeJob(this.ctx, id, holder);
   failJob: Store['failJob'] = (id, holder, err, retryAt, opts) => jobs.failJob(this.ctx, id, holder, err, retryAt, opts);
