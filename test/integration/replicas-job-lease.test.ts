@@ -12,9 +12,9 @@ import { dropSchema, TEST_DATABASE_URL } from '../helpers/store.ts';
 import { newSchema, postSlack, SLACK_SECRET, startReplica, WEBHOOK_SECRET, type Replica } from './replicas-harness.ts';
 
 const C = 'C0LAB';
-const LEASE_MS = 400;
+const LEASE_MS = 800;
 /** The sync job's read of the conversation takes this long: several leases. */
-const SLOW_MS = 2_000;
+const SLOW_MS = 3_000;
 
 describe.skipIf(!TEST_DATABASE_URL)('a job slower than its lease, two replicas (PostgreSQL)', () => {
   const sandbox = withSandbox({ seed: 'demo' });

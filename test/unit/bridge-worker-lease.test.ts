@@ -45,11 +45,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('worker leases', () => {
   it('a job slower than its lease keeps it: another worker never runs it, and it completes', async () => {
-    const LEASE = 150;
+    // Long enough that a loaded host renews in time (renewal every third), short enough to outlast.
+    const LEASE = 600;
     const runs: string[] = [];
     const slow = async (name: string) => {
       runs.push(name);
-      await sleep(LEASE * 4);
+      await sleep(LEASE * 3);
     };
     const { job } = await store.enqueue({ lane: 'L', kind: 'test', payload: {}, idempotencyKey: 'slow' });
     const a = start('a', () => slow('a'), { leaseMs: LEASE });
