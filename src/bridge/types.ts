@@ -222,6 +222,12 @@ export interface ChatAdapter {
    * a lookup that fails leaves what the event had (an id for a name), as it says in its log.
    */
   resolveEvent?<E extends ResolvableMessage>(event: E): Promise<E>;
+  /**
+   * Completes the invoker of a command or button press, recorded before the ack from what
+   * the adapter knew without waiting (admin rights unknown there): runs after the ack,
+   * before the command; may wait on the platform.
+   */
+  resolveInvoker?(invoker: Invoker): Promise<Invoker>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

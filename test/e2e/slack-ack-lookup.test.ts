@@ -5,6 +5,7 @@
  * Ouro afterwards under the author's name. Real bolt App (HTTP mode), Slack fake, sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCommandRunner } from '../../src/commands/index.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { TEAM } from '../helpers/fake-slack.ts';
@@ -17,7 +18,11 @@ const SLACK_ACK_DEADLINE_MS = 3_000;
 describe('Slack: the ack does not wait for users.info', () => {
   let s: SlackStack;
   beforeAll(async () => {
-    s = await startSlackStack({ sandbox: { seed: 'demo' }, clientOptions: { retries: 0 } });
+    s = await startSlackStack({
+      sandbox: { seed: 'demo' },
+      clientOptions: { retries: 0 },
+      bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
+    });
     await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
   }, 60_000);
   afterAll(async () => {
@@ -41,5 +46,17 @@ describe('Slack: the ack does not wait for users.info', () => {
     await eventually(async () => expect(await texts()).toEqual(['**Cat Herder** (Slack): who looked me up?', '**Cat Herder** (Slack): a reply makes it a thread']), 30_000);
     // The 429 was met (the lookup waited it out) and the lookup was cached for the reply.
     expect(s.fake.callsOf('users.info').filter((c) => c.args.user === 'U0CAT')).toHaveLength(2);
+  }, 60_000);
+
+  it('acks a slash command within 3 s while users.info answers 429 with Retry-After: 10, then answers it', async () => {
+    s.fake.users.set('U0DOG', { id: 'U0DOG', name: 'Dog Walker' });
+    s.fake.rateLimit('users.info', 1, 10);
+    const started = Date.now();
+    const d = await s.fake.command('help', { channel: C, user: 'U0DOG' });
+    expect(d.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(SLACK_ACK_DEADLINE_MS);
+    // The invoker is looked up after the ack (the 429 waited out), then the command answers.
+    await eventually(() => expect(s.fake.hooks.some((h) => `${s.fake.url}/hooks/${h.id}` === d.responseUrl)).toBe(true), 30_000);
+    expect(s.fake.callsOf('users.info').filter((c) => c.args.user === 'U0DOG')).toHaveLength(2);
   }, 60_000);
 });

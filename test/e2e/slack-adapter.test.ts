@@ -208,16 +208,18 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     expect(slow.body).toMatchObject({ response_type: 'ephemeral', text: 'Working on it…' });
     expect(help.body?.text).toBeUndefined();
     const e = await r.inbox.waitFor('command.invoked', (c) => c.text === 'query sales select 1');
-    expect(e.invoker).toMatchObject({ id: 'U0BOB', name: 'Bob Builder', isPlatformAdmin: false });
+    // Recorded from what was known without waiting; completed after the ack (resolveInvoker).
+    expect(e.invoker).toMatchObject({ id: 'U0BOB', isPlatformAdmin: false });
+    expect(await r.adapter.resolveInvoker!(e.invoker)).toMatchObject({ id: 'U0BOB', name: 'Bob Builder', isPlatformAdmin: false });
     expect(e.replyTo).toEqual({ platform: 'slack', team: TEAM, channel: C, user: 'U0BOB', responseUrl: slow.responseUrl });
     const h = await r.inbox.waitFor('command.invoked', (c) => c.text === 'help');
-    expect(h.invoker.isPlatformAdmin).toBe(true);
+    expect((await r.adapter.resolveInvoker!(h.invoker)).isPlatformAdmin).toBe(true);
   });
 
   it('counts BRIDGE_ADMINS as admins', async () => {
     const r = await start(mode, { bridgeAdmins: ['U0BOB'] });
     await r.fake.command('quest close 1', { user: 'U0BOB' });
-    expect((await r.inbox.waitFor('command.invoked')).invoker.isPlatformAdmin).toBe(true);
+    expect((await r.adapter.resolveInvoker!((await r.inbox.waitFor('command.invoked')).invoker)).isPlatformAdmin).toBe(true);
   });
 
   it('opens the quest modal for a bare `quest create` and turns the submission into the command', async () => {

@@ -17,6 +17,7 @@ import { createDirectory } from './admin.ts';
 import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
 import { resolveSlackEvent } from './messages.ts';
+import { resolveSlackInvoker } from './inbound.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import * as out from './outbound.ts';
@@ -197,6 +198,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     unfurl: (target, previews) => out.unfurl(o, target, previews),
     messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
     resolveEvent: (event) => resolveSlackEvent(event, messageDeps),
+    resolveInvoker: (invoker) => resolveSlackInvoker(invoker, messageDeps),
     onFreshSession: (fn) => void freshSession.push(fn),
     async channelName(ref) {
       const res = await app.client.conversations.info({ channel: ref.channel }).catch((err: unknown) => {
