@@ -182,18 +182,6 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
     }
     return jobs;
   };
-  // A message into an idle lane is recorded already claimed (the inbox's fast path): its
-  // claim is the enqueue itself, so wake and claim take no time.
-  const enqueue = app.store.enqueue.bind(app.store);
-  app.store.enqueue = async (job) => {
-    const r = await enqueue(job);
-    const s = r.job.state === 'running' ? stamps.get(tagOf(r.job) ?? '') : undefined;
-    if (s && s.claimed === undefined) {
-      const at = wall();
-      Object.assign(s, { claimAsked: at, claimed: at });
-    }
-    return r;
-  };
   await app.store.upsertChannelLink({ ...CHANNEL, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'bench' });
   await app.start();
   const rssStarted = process.memoryUsage().rss;
@@ -379,7 +367,7 @@ function stageBreakdown(all: Stamps[]) {
   const split = (s: Required<Stamps>): Record<Stage, number> => ({
     late: s.sent - s.offered,
     ack: s.acked - s.sent,
-    wake: Math.max(0, s.claimAsked - s.acked), // leased at enqueue: claimed before the ack returned
+    wake: Math.max(0, s.claimAsked - s.acked),
     claim: s.claimed - s.claimAsked,
     prepare: s.requested - s.claimed,
     ouro: s.created - s.requested,

@@ -58,7 +58,7 @@ async function run(store: Store): Promise<Run> {
     const jobs = await store.claimJobs('bench', BATCH, 60_000);
     claims++;
     if (jobs.length === 0) throw new Error(`bench: queue ran dry after ${done} of ${JOBS} jobs`);
-    await Promise.all(jobs.map((j) => store.completeJob(j.id)));
+    await Promise.all(jobs.map((j) => store.completeJob(j.id, 'bench')));
     done += jobs.length;
   }
   const t2 = performance.now();

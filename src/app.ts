@@ -44,6 +44,8 @@ export interface BridgeTuning {
   retry?: { baseMs: number; maxMs: number; maxAttempts: number };
   reconcileEveryMs?: number;
   pollMs?: number;
+  /** A claimed job's lease (tests shorten it to outlast it; default in src/bridge/index.ts). */
+  leaseMs?: number;
 }
 
 export interface AppOptions {

@@ -1,13 +1,12 @@
 /**
- * The ack path: validate an inbound event, drop a repeat, record it — nothing else (a
- * message into an idle thread is recorded already claimed and handed to the worker). Message
- * events become durable jobs (one lane per thread); interactive events (commands, buttons,
- * link unfurls) are handed to `interactive` to run at once, since a person is waiting.
- * `receive` resolves once the event is recorded: that is when an adapter may ack.
+ * The ack path: validate an inbound event, drop a repeat, record it, wake its lane —
+ * nothing that waits on a platform or Ouro. Message events become durable jobs (one lane
+ * per thread); interactive events (commands, buttons, link unfurls) are handed to
+ * `interactive` to run at once, since a person is waiting. `receive` resolves once the
+ * event is recorded: that is when an adapter may ack.
  */
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
-import type { Slot } from './worker.ts';
 import { chatLane, encodeChatRef, isPlatform } from './chat-ref.ts';
 import { JOB, type DeletedPayload, type EditedPayload, type PostedPayload } from './jobs.ts';
 import type { BridgeMetrics } from './ports.ts';
@@ -36,8 +35,6 @@ export interface InboxDeps {
   now: () => number;
   /** A job was recorded in `lane`: the worker should look now rather than at its next poll. */
   wake(lane?: string): void;
-  /** A worker slot for a job recorded already leased (see Worker.reserve); absent: always wake. */
-  reserve?(): Slot | undefined;
   interactive(event: InteractiveEvent): void;
   /** A message carrying what looks like an Ouro API key was kept out; tell its author privately. */
   pastedKey?(ref: ChatRef, userId: string): void;
@@ -139,35 +136,13 @@ export function createInbox(deps: InboxDeps): BridgeInbox {
         payload = { event: rest, receivedAt };
       }
       const lane = chatLane(event.ref);
-      // Fast path: with a free worker slot, a message into an idle thread is recorded already
-      // leased to this process and starts once the ack is out, without waiting for a claim.
-      const slot = deps.reserve?.();
-      let recorded;
-      try {
-        recorded = await store.enqueue({
-          lane,
-          kind,
-          payload,
-          idempotencyKey: idem,
-          ...(slot ? { lease: { worker: slot.workerId, leaseMs: slot.leaseMs } } : {}),
-        });
-      } catch (err) {
-        slot?.release();
-        throw err;
-      }
-      const { job, created } = recorded;
+      const { created } = await store.enqueue({ lane, kind, payload, idempotencyKey: idem });
       if (!created) {
-        slot?.release();
         metrics.duplicateDropped('chat');
         logger.debug({ key: event.key, ref: encodeChatRef(event.ref) }, 'repeat of a recorded event dropped');
         return { accepted: false };
       }
-      if (slot && job.state === 'running' && job.lockedBy === slot.workerId) {
-        slot.run(job);
-      } else {
-        slot?.release();
-        deps.wake(lane);
-      }
+      deps.wake(lane);
       return { accepted: true };
     },
   };

@@ -20,13 +20,14 @@ import { JOB, type DeletedPayload, type EditedPayload, type PostedPayload, type 
 import { watchOuro } from './ouro-health.ts';
 import { noopMetrics, type BridgeOptions as CoreOptions, type RetryPolicy } from './ports.ts';
 import { createReconciler } from './reconcile.ts';
+import { resolveEvent } from './resolve-event.ts';
 import { PermanentError } from './retry.ts';
 import { createThreads } from './threads.ts';
 import { createToChat } from './to-chat.ts';
 import { createToOuro } from './to-ouro.ts';
 import type { BridgeInbox, ChatAdapter } from './types.ts';
 import { createWebhookHandler } from './webhook.ts';
-import { createWorker, type JobOutcome } from './worker.ts';
+import { createWorker } from './worker.ts';
 
 export type { BridgeMetrics, OuroMessageLike, OuroPort, RetryPolicy } from './ports.ts';
 export { noopMetrics } from './ports.ts';
@@ -36,7 +37,7 @@ export type { LinkSharedHook } from './interactive.ts';
 export type { CatchUpReport } from './catch-up.ts';
 
 export interface BridgeOptions extends CoreOptions {
-  /** How long a claimed job is ours before another worker may take it (default 30 s). */
+  /** How long a claimed job is ours unless renewed (default 30 s; tests shorten it). */
   leaseMs?: number;
   /** Fills link previews on `link.shared`; default: none (debug log). */
   onLinkShared?: LinkSharedHook;
@@ -85,11 +86,9 @@ const DEFAULT_CONCURRENCY = 16;
 /** Idle poll: jobs enqueued in this process wake the worker at once; this catches the rest (retries, other replicas). */
 const DEFAULT_POLL_MS = 250;
 /**
- * A job's lease: how long a crashed process's jobs wait before another process (or its
- * restart) takes them. A job outliving it is not run twice by this process (the loop skips
- * its own running jobs), but another replica could take it; its Ouro message is safe (same
- * id), a chat copy could double. Replicas should keep the Ouro client's timeout × retries
- * under it.
+ * A job's lease: how long a crashed replica's jobs wait before another replica takes them
+ * (on SQLite a restart hands them back at once). Running jobs renew it every third, so a
+ * job may run longer than this.
  */
 const DEFAULT_LEASE_MS = 30_000;
 /** Webhooks are the fast path; this pass only catches the ones that never came. */
@@ -132,12 +131,16 @@ export function createBridge(opts: BridgeOptions): Bridge {
   const toChat = createToChat(ctx, threads);
   const routePoll = createRoutePoll(ctx);
 
-  async function handle(job: Job): Promise<JobOutcome | void> {
+  async function handle(job: Job): Promise<void> {
     switch (job.kind) {
-      case JOB.posted:
-        return toOuro.posted(job, job.payload as PostedPayload);
-      case JOB.edited:
-        return toOuro.edited(job, job.payload as EditedPayload);
+      case JOB.posted: {
+        const p = job.payload as PostedPayload;
+        return toOuro.posted(job, { ...p, event: await resolveEvent(adapters, p.event) });
+      }
+      case JOB.edited: {
+        const p = job.payload as EditedPayload;
+        return toOuro.edited(job, { ...p, event: await resolveEvent(adapters, p.event) });
+      }
       case JOB.deleted:
         return toOuro.deleted(job, job.payload as DeletedPayload);
       case JOB.sync:
@@ -158,7 +161,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     retry: opts.retry ?? DEFAULT_RETRY,
     pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
-    sharedLanes: opts.store.engine !== 'sqlite',
+    soleWorker: opts.store.engine === 'sqlite',
     now,
     handle,
   });
@@ -169,12 +172,6 @@ export function createBridge(opts: BridgeOptions): Bridge {
     bridgeAdmins: opts.bridgeAdmins ?? [],
     onLinkShared: opts.onLinkShared,
   });
-  // The fast path (a job recorded already claimed) on SQLite only. On PostgreSQL a leased
-  // enqueue is a transaction (the lane lock, then the insert: four round trips), and
-  // enqueues are written one batch at a time to keep their order, so at 300 msg/s the bench
-  // saw acks queue behind those round trips (ack p99 12 -> 71 ms); there a job is recorded
-  // pending and claimed, as before.
-  const reserve = opts.store.engine === 'sqlite' ? worker.reserve : undefined;
   const asPerson = createAsPerson(ctx);
   /** A key pasted into a mirrored place: told privately (the inbox kept the message out). */
   async function pastedKey(ref: Parameters<typeof channelKeyOf>[0], userId: string): Promise<void> {
@@ -189,7 +186,6 @@ export function createBridge(opts: BridgeOptions): Bridge {
     logger,
     now,
     wake: worker.wake,
-    reserve,
     interactive: interactive.handle,
     pastedKey: (ref, userId) => void pastedKey(ref, userId).catch((err: unknown) => logger.warn({ err }, 'pasted-key notice failed')),
   });

@@ -49,9 +49,10 @@ export function createInteractive(deps: InteractiveDeps) {
       return;
     }
     try {
+      const invoker = (await adapter.resolveInvoker?.(e.invoker)) ?? e.invoker;
       const result = await deps.commands.run({
         text: e.text,
-        user: userOf(e.invoker),
+        user: userOf(invoker),
         channel: channelKeyOf(e.ref),
         ...(e.ref.thread ? { thread: e.ref.thread } : {}),
       });
@@ -68,10 +69,11 @@ export function createInteractive(deps: InteractiveDeps) {
       return;
     }
     try {
+      const invoker = (await adapter.resolveInvoker?.(e.invoker)) ?? e.invoker;
       const result = await deps.commands.press({
         actionId: e.actionId,
         value: e.value,
-        user: userOf(e.invoker),
+        user: userOf(invoker),
         channel: channelKeyOf(e.ref),
         ...(e.ref.thread ? { thread: e.ref.thread } : {}),
         ...(e.messageId ? { messageId: e.messageId } : {}),

@@ -1,18 +1,15 @@
 /**
  * What a failure means for a job: retry later (and when), give up now, or count as done.
  * Classification is structural (status, code, retryAfterMs, name) so the core does not
- * import the Ouro client's error classes.
+ * import the Ouro client's error classes. The timing is the shared policy's (src/retry.ts).
  */
-import type { RetryPolicy } from './ports.ts';
+import { RETRYABLE_STATUS } from '../retry.ts';
 
 export interface Disposition {
   retry: boolean;
   /** Server-requested wait (Retry-After), when given. */
   retryAfterMs?: number;
 }
-
-/** Statuses worth another try: timeouts, rate limits, server faults (MCP's judgement in docs/ouro-api.md §2.3). */
-const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** Errors a job throws on purpose to wait for something (e.g. a thread root not yet recorded). */
 export class RetryLaterError extends Error {
@@ -59,15 +56,4 @@ export function isDuplicateMessage(err: unknown): boolean {
   if (statusOf(e) !== 409) return false;
   const text = `${String(e.code ?? '')} ${String(e.message ?? '')}`;
   return /duplicate/i.test(text);
-}
-
-/**
- * Delay before run number `attempt + 1` after `attempt` failures (attempt ≥ 1): exponential
- * from `baseMs`, capped at `maxMs`, with "equal jitter" (half fixed, half random) so lanes
- * that failed together do not retry in lockstep; never shorter than the server asked.
- */
-export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
-  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = exp / 2 + random() * (exp / 2);
-  return Math.round(Math.max(jittered, retryAfterMs ?? 0));
 }

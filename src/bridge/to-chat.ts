@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ThreadLink } from '../store/types.ts';
-import { copiesByThread } from './copies.ts';
+import { copiesByThread } from './chat-copies.ts';
 import { isMessageGone } from './gone.ts';
 import { docToMarkdown } from '../ouro/convert/doc-to-markdown.ts';
 import type { Doc } from '../ouro/types.ts';

@@ -14,11 +14,10 @@ import { chatCopyAuthor, chatCopyText, deletedText, ouroTextFor, type FileMentio
 import { carryFiles } from './files-to-ouro.ts';
 import { channelKeyOf, encodeChatRef, refOfThreadKey, sameThread, threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
-import type { JobOutcome } from './worker.ts';
 import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
-import { copiesByThread } from './copies.ts';
+import { copiesByThread } from './chat-copies.ts';
 import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatFile, ChatRef, ChatUser } from './types.ts';
@@ -201,7 +200,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
   }
 
   return {
-    async posted(job: Job, p: PostedPayload): Promise<JobOutcome | void> {
+    async posted(job: Job, p: PostedPayload): Promise<void> {
       const ev = p.event;
       const key = threadKeyOf(ev.ref);
       const mapped = await store.getMessageByChat({ ...key, chatMessageId: ev.messageId });
@@ -237,13 +236,8 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         metrics.relayed('to_ouro', ev.ref.platform);
         metrics.latency('to_ouro', Math.max(0, ctx.now() - p.receivedAt) / 1000);
       }
-      const others = await otherThreads(conversationId, key);
-      if (record) {
-        // Nothing to copy: the mapping is the job's last write and goes in with its completion.
-        if (others.length === 0) return { record };
-        await store.putMessage(record);
-      }
-      await copyInto(others, conversationId, key, ouroId, ev.author, ev.text, ev.at, ev.files);
+      if (record) await store.putMessage(record);
+      await copyInto(await otherThreads(conversationId, key), conversationId, key, ouroId, ev.author, ev.text, ev.at, ev.files);
     },
 
     async edited(job: Job, p: EditedPayload): Promise<void> {

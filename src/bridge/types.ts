@@ -57,6 +57,8 @@ export interface MessagePosted extends EventBase {
   at: number;
   /** Files attached: uploaded to Ouro when the adapter can download them, else linked. */
   files?: ChatFile[];
+  /** See `Unresolved`. */
+  unresolved?: Unresolved;
 }
 
 /** A file on a chat message, as the adapter saw it. */
@@ -81,6 +83,21 @@ export interface UploadFile {
   title?: string;
 }
 
+/**
+ * What an adapter could not look up before the ack (the ack only records): the platform's
+ * own JSON, read back by that adapter's `resolveEvent` in the event's job. Absent when the
+ * event is complete (e.g. every name was in the adapter's cache).
+ */
+export type Unresolved = Record<string, unknown>;
+
+/** The parts of a message event (posted or edited) that `ChatAdapter.resolveEvent` completes. */
+export interface ResolvableMessage {
+  ref: ChatRef;
+  text: string;
+  author?: ChatUser;
+  unresolved?: Unresolved;
+}
+
 export interface MessageEdited extends EventBase {
   kind: 'message.edited';
   messageId: string;
@@ -89,6 +106,8 @@ export interface MessageEdited extends EventBase {
   at: number;
   /** The message's files after the edit, when the platform says (absent: unknown, none carried). */
   files?: ChatFile[];
+  /** See `Unresolved`. */
+  unresolved?: Unresolved;
 }
 
 export interface MessageDeleted extends EventBase {
@@ -233,6 +252,19 @@ export interface ChatAdapter {
    * there is no command to answer (a key pasted into a message, a linked key that stopped working).
    */
   tellPrivately?(ref: ChatRef, userId: string, reply: RichReply): Promise<void>;
+  /**
+   * Completes a message event recorded with `unresolved`: looks up on the platform what the
+   * ack could not wait for (the author's name and avatar, mentioned people's names) and
+   * returns the event with them. Runs in the event's job, so it may wait on the platform;
+   * a lookup that fails leaves what the event had (an id for a name), as it says in its log.
+   */
+  resolveEvent?<E extends ResolvableMessage>(event: E): Promise<E>;
+  /**
+   * Completes the invoker of a command or button press, recorded before the ack from what
+   * the adapter knew without waiting (admin rights unknown there): runs after the ack,
+   * before the command; may wait on the platform.
+   */
+  resolveInvoker?(invoker: Invoker): Promise<Invoker>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

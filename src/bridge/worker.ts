@@ -1,14 +1,17 @@
 /**
- * The claim loop. Claims up to `concurrency` jobs (the store hands out at most one per lane,
- * the lane's oldest unfinished job, so a thread's jobs run in order while threads run in
- * parallel), runs each through `handle`, and records the outcome: done; retry after an
- * exponential backoff with jitter that honours the error's `retryAfterMs`; or dead once the
- * budget is spent or the error is permanent. Nothing a job throws escapes this loop.
+ * The claim loop. Claims jobs when woken (a job recorded or finished here names its lane)
+ * or at the idle poll (retries, other replicas' jobs), up to `concurrency` at once; the
+ * store hands out at most one job per lane, the lane's oldest unfinished one, so a thread's
+ * jobs run in order while threads run in parallel. Each job runs through `handle`, its
+ * lease renewed while it runs, and ends done, retried after the shared backoff
+ * (src/retry.ts) honouring the error's `retryAfterMs`, or dead once the budget is spent or
+ * the error is permanent. Nothing a job throws escapes this loop.
  */
 import type { Logger } from '../log.ts';
-import type { Job, MessageMapping, Store } from '../store/types.ts';
+import { backoffMs } from '../retry.ts';
+import type { Job, Store } from '../store/types.ts';
 import type { BridgeMetrics, RetryPolicy } from './ports.ts';
-import { backoffMs, classify, RetryLaterError } from './retry.ts';
+import { classify, RetryLaterError } from './retry.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -19,24 +22,17 @@ export interface WorkerDeps {
   retry: RetryPolicy;
   pollMs: number;
   /**
-   * How long a claimed job is ours. A job outliving it may be claimed again by another
-   * replica (or by us after a crash), so it must exceed the slowest job: Ouro calls time out
-   * well within this.
+   * How long a claimed job is ours unless renewed. Running jobs are renewed every third of
+   * it, so it bounds how long a crashed process's jobs wait, not how long a job may run.
    */
   leaseMs: number;
   /**
-   * Other processes record jobs in the same lanes (PostgreSQL replicas). Then a finished job
-   * always looks for its lane's next one; otherwise only when one was recorded meanwhile.
+   * This process alone works the queue (SQLite): at start, jobs still running are what
+   * its previous run left, and are handed back at once instead of when their lease lapses.
    */
-  sharedLanes?: boolean;
+  soleWorker?: boolean;
   now: () => number;
-  handle(job: Job): Promise<JobOutcome | void>;
-}
-
-/** What a job hands back to be written with its completion (Store `completeJob`). */
-export interface JobOutcome {
-  /** The job's last write, when it is a message mapping: one transaction with the completion. */
-  record?: Omit<MessageMapping, 'createdAt'>;
+  handle(job: Job): Promise<void>;
 }
 
 export interface Worker {
@@ -48,14 +44,6 @@ export interface Worker {
    * here) the next claim looks at that lane only; without, at every lane.
    */
   wake(lane?: string): void;
-  /**
-   * A slot for a job the caller is about to record already leased to this worker (the
-   * inbox's fast path for an idle lane; Store `enqueue` with `lease`), or undefined when
-   * every slot is taken or the worker is stopped. The caller must end it with `run` (the
-   * job came back leased to us; it starts on the event loop's next turn) or `release` (it
-   * did not, or recording failed).
-   */
-  reserve(): Slot | undefined;
   /** Resolves when no pending or running job remains (dead ones do not count). */
   drain(timeoutMs?: number): Promise<void>;
   running(): boolean;
@@ -63,68 +51,57 @@ export interface Worker {
   healthy(): boolean;
 }
 
-export interface Slot {
-  workerId: string;
-  leaseMs: number;
-  run(job: Job): void;
-  release(): void;
-}
-
 /** Queue depth is sampled at most this often: it costs a COUNT over the jobs table. */
 const DEPTH_SAMPLE_MS = 1000;
-
-/**
- * Claim batching. A claim costs about the same for 1 job as for 16 (it walks every lane's
- * head, then commits), and under a backlog jobs finish one by one, so claiming per finished
- * job made the claim the costliest statement per message. While at least half the slots
- * are busy, a freed slot waits up to CLAIM_GATHER_MS for others (or for CLAIM_BATCH free
- * slots); the busy slots keep the Ouro side occupied meanwhile, so throughput is kept.
- * Below half, claims run at once: a quiet bridge adds no latency.
- */
-const CLAIM_GATHER_MS = 4;
-const CLAIM_BATCH = 8;
 /** Woken lanes a claim names at most (a bound on its SQL parameters). */
 const CLAIM_LANES = 500;
+
+const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
 
 export function createWorker(deps: WorkerDeps): Worker {
   const { store, logger, metrics, retry } = deps;
   const inflight = new Map<number, Promise<void>>();
+  /** The lane of each job running here. */
+  const running = new Map<number, string>();
   let started = false;
-  let pumping = false;
-  // Slots handed out by reserve() and not yet run or released: busy, like running jobs.
-  let reserved = 0;
-  const busy = () => inflight.size + reserved;
-  let again = false;
+  let handingBack = false;
   let healthy = true;
+  let pumping = false;
+  let again = false;
+  let pumpQueued = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  let renewTimer: NodeJS.Timeout | undefined;
   const retryTimers = new Set<NodeJS.Timeout>();
   let lastDepthAt = 0;
-  // What the next claim must look at: every lane (start, poll, retries of unknown lanes,
-  // webhooks, other replicas' jobs) or only the lanes woken by this process. A woken lane
-  // stays listed until a claim has looked at it with room to spare.
+  // What the next claim looks at: every lane (start, poll, a wake without a lane) or only
+  // the lanes woken here. A woken lane stays listed until a claim looked at it with room.
   let full = true;
   const woken = new Set<string>();
+  // Jobs each lane was woken for and no claim here has taken yet. A job's end looks for
+  // its lane's next job only when there may be one: a wake counted here, a job claimed by
+  // a look at every lane (a backlog from before), or other processes recording into the
+  // lanes (PostgreSQL replicas). That spares an empty claim per message at a steady pace.
+  const unclaimed = new Map<string, number>();
+  // Jobs that may have successors nobody woke for (a backlog found by a look at every
+  // lane), and the lanes looked at again for that reason: the look follows the backlog
+  // lane by lane until a look finds nothing.
+  const mayHaveMore = new Set<number>();
+  const backlogLanes = new Set<string>();
 
-  const errorText = (err: unknown) =>
-    err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 2000) : String(err).slice(0, 2000);
-
-  // Made only when there is something to say: a child logger per job costs a few µs on
-  // every message, and jobs that succeed log nothing here.
+  // A child logger per job only when there is something to log (most jobs log nothing).
   const jobLog = (job: Job) => logger.child({ job: job.id, kind: job.kind, lane: job.lane, attempt: job.attempts + 1 });
 
   async function run(job: Job): Promise<void> {
-    let outcome: JobOutcome | void;
     try {
-      outcome = await deps.handle(job);
+      await deps.handle(job);
     } catch (err) {
       await settleFailure(job, err, jobLog(job));
       return;
     }
     try {
-      await store.completeJob(job.id, outcome?.record);
+      await store.completeJob(job.id, deps.workerId);
     } catch (err) {
-      // The job ran; it will run again when its lease ends, and handlers are idempotent
-      // (a mapping that was to be recorded with it is found missing and written then).
+      // The job ran; it runs again when its lease ends, and handlers are idempotent.
       jobLog(job).error({ err }, 'could not mark job done');
     }
   }
@@ -136,19 +113,19 @@ export function createWorker(deps: WorkerDeps): Worker {
     try {
       if (err instanceof RetryLaterError && !err.countsAsAttempt) {
         // Waiting on other work is not a failure: no attempt spent, the waiter bounds itself.
-        await store.failJob(job.id, message, deps.now() + err.retryAfterMs, { countAttempt: false });
+        await store.failJob(job.id, deps.workerId, message, deps.now() + err.retryAfterMs, { countAttempt: false });
         log.debug({ reason: message, delayMs: err.retryAfterMs }, 'job waits');
         wakeLater(job.lane, err.retryAfterMs);
         return;
       }
       if (!disposition.retry || runs >= retry.maxAttempts) {
-        await store.failJob(job.id, message, null);
+        await store.failJob(job.id, deps.workerId, message, null);
         metrics.dead(job.kind);
         log.error({ err, runs }, disposition.retry ? 'job dead: retry budget spent' : 'job dead: permanent failure');
         return;
       }
       const delay = backoffMs(runs, retry, disposition.retryAfterMs);
-      await store.failJob(job.id, message, deps.now() + delay);
+      await store.failJob(job.id, deps.workerId, message, deps.now() + delay);
       metrics.retried(job.kind);
       if (err instanceof RetryLaterError) log.debug({ reason: message, delayMs: delay }, 'job waits');
       else log.warn({ err: message, delayMs: delay }, 'job failed; will retry');
@@ -167,37 +144,44 @@ export function createWorker(deps: WorkerDeps): Worker {
     retryTimers.add(t);
   }
 
-  // Lanes with a job running here, and those of them woken meanwhile. A claim for a lane
-  // whose job runs here cannot succeed, so the wake waits for the job to end. A job handed
-  // over by reserve() found its lane empty, so if nobody woke the lane since, it has nothing
-  // to claim when the job ends (unless other processes record into it): that spares a claim
-  // statement per message at a steady pace. A claimed job may have successors recorded
-  // before this process started or elsewhere, so its end always looks.
-  const runningLanes = new Map<string, number>();
-  const rewake = new Set<string>();
+  // Leases of the jobs running here are renewed every third of a lease, in one statement,
+  // so a job slower than the lease keeps it, and a second renewal can still fail before it
+  // lapses. A job whose lease was taken over meanwhile (this process stalled past it) is
+  // logged; its completion is fenced by the store, so it changes nothing.
+  async function renew(): Promise<void> {
+    const ids = [...inflight.keys()];
+    if (ids.length === 0) return;
+    try {
+      const held = new Set(await store.renewJobs(deps.workerId, ids, deps.leaseMs));
+      for (const id of ids) {
+        if (!held.has(id) && inflight.has(id)) logger.warn({ job: id }, 'job lease lost to another worker; its outcome will be ignored');
+      }
+    } catch (err) {
+      logger.error({ err }, 'renewing job leases failed');
+    }
+  }
 
-  const laneBusy = (lane: string) => runningLanes.set(lane, (runningLanes.get(lane) ?? 0) + 1);
-  const laneFree = (lane: string) => {
-    const left = runningLanes.get(lane)! - 1;
-    if (left > 0) runningLanes.set(lane, left);
-    else runningLanes.delete(lane);
-  };
-
-  /** `handedOver`: from a slot's run(), which marked its lane busy already. */
-  function track(job: Job, handedOver = false): void {
-    if (!handedOver) laneBusy(job.lane);
+  function track(job: Job, viaFullClaim: boolean): void {
+    const left = (unclaimed.get(job.lane) ?? 0) - 1;
+    if (left > 0) unclaimed.set(job.lane, left);
+    else unclaimed.delete(job.lane);
+    if (viaFullClaim || backlogLanes.delete(job.lane)) mayHaveMore.add(job.id);
+    running.set(job.id, job.lane);
     const p = run(job).finally(() => {
       inflight.delete(job.id);
-      laneFree(job.lane);
+      running.delete(job.id);
       // The lane's next job (if any) is its head now.
-      if (rewake.delete(job.lane) || deps.sharedLanes || !handedOver) wake(job.lane);
+      if (mayHaveMore.delete(job.id)) {
+        backlogLanes.add(job.lane);
+        look(job.lane);
+      } else if (unclaimed.has(job.lane) || !deps.soleWorker) look(job.lane);
       else if (full || woken.size > 0) schedulePump(); // the freed slot may be wanted
     });
     inflight.set(job.id, p);
   }
 
   async function pump(): Promise<void> {
-    if (!started) return;
+    if (!started || handingBack) return;
     if (pumping) {
       again = true;
       return;
@@ -206,8 +190,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     try {
       do {
         again = false;
-        while (started && busy() < deps.concurrency) {
-          const asked = deps.concurrency - busy();
+        while (started && inflight.size < deps.concurrency) {
+          const asked = deps.concurrency - inflight.size;
           let lanes: string[] | undefined;
           if (full) {
             full = false;
@@ -224,15 +208,23 @@ export function createWorker(deps: WorkerDeps): Worker {
             throw err;
           }
           healthy = true;
+          if (lanes) {
+            const got = new Set(jobs.map((j) => j.lane));
+            const busy = new Set([...running.values()]);
+            for (const l of lanes) {
+              if (got.has(l)) continue;
+              backlogLanes.delete(l); // the backlog there ends
+              if (!busy.has(l)) unclaimed.delete(l); // nothing claimable there (a job dropped meanwhile)
+            }
+          }
           let fresh = 0;
           for (const job of jobs) {
             if (inflight.has(job.id)) continue; // our own lease handed back: it is already running
             fresh++;
-            track(job);
+            track(job, !lanes);
           }
           // As many as asked: more may be claimable, so what was looked at is looked at
-          // again when a slot frees. Fewer: nothing else there is claimable now (a job
-          // recorded or finished meanwhile wakes us again).
+          // again when a slot frees. Fewer: nothing else there is claimable now.
           if (jobs.length >= asked) {
             if (!lanes) full = true;
             else {
@@ -250,8 +242,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     } finally {
       pumping = false;
     }
-    // A wake during the depth sample (a query: on PostgreSQL, a real wait) found `pumping`
-    // still true and only set `again`; without this it waited for the idle poll.
+    // A wake during the depth sample found `pumping` still true and only set `again`.
     if (again && started && healthy) schedulePump();
     scheduleIdle();
   }
@@ -274,97 +265,65 @@ export function createWorker(deps: WorkerDeps): Worker {
     idleTimer.unref();
   }
 
-  // Jobs finishing in one turn of the event loop share one claim query.
-  let wakeQueued = false;
-  let gatherTimer: NodeJS.Timeout | undefined;
+  // Wakes within one turn of the event loop share one claim.
+  function schedulePump(): void {
+    if (pumpQueued) return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      void pump();
+    });
+  }
+
   function wake(lane?: string): void {
+    if (lane !== undefined && deps.soleWorker) unclaimed.set(lane, (unclaimed.get(lane) ?? 0) + 1);
+    look(lane);
+  }
+
+  /** Claims soon, at `lane` only or (without) at every lane. */
+  function look(lane?: string): void {
     if (!started) return;
-    if (lane !== undefined && runningLanes.has(lane)) {
-      rewake.add(lane);
-      return;
-    }
     if (lane === undefined) full = true;
     else woken.add(lane);
     schedulePump();
   }
 
-  function schedulePump(): void {
-    if (wakeQueued) return;
-    const free = deps.concurrency - busy();
-    if (busy() >= deps.concurrency / 2 && free < Math.min(CLAIM_BATCH, deps.concurrency)) {
-      gatherTimer ??= setTimeout(() => {
-        gatherTimer = undefined;
-        void pump();
-      }, CLAIM_GATHER_MS);
-      return;
-    }
-    if (gatherTimer) {
-      clearTimeout(gatherTimer);
-      gatherTimer = undefined;
-    }
-    wakeQueued = true;
-    setImmediate(() => {
-      wakeQueued = false;
-      void pump();
-    });
-  }
-
-  // Jobs given to a slot's run(), started on the next turn of the event loop: the inbox
-  // hands a job over before its ack returns, and the ack must not wait for the job's first
-  // steps (the handler reads the store and converts the text before its first real wait).
-  // In a burst all of them start together, once the burst's acks are out.
-  const handedOver: Job[] = [];
-  function startHandedOver(): void {
-    for (const job of handedOver.splice(0)) {
-      reserved--;
-      // Stopped meanwhile: the lease runs out and the job is claimed again (as after a crash).
-      if (started && !inflight.has(job.id)) track(job, true);
-      else laneFree(job.lane);
-    }
-  }
-
-  function reserve(): Slot | undefined {
-    if (!started || busy() >= deps.concurrency) return undefined;
-    reserved++;
-    let open = true;
-    const end = () => {
-      if (!open) return false;
-      open = false;
-      reserved--;
-      return true;
-    };
-    return {
-      workerId: deps.workerId,
-      leaseMs: deps.leaseMs,
-      run(job) {
-        if (!open) return;
-        open = false; // still counted in `reserved` until it starts
-        laneBusy(job.lane); // a wake for its lane now waits for it, as for a running job
-        handedOver.push(job);
-        if (handedOver.length === 1) setImmediate(startHandedOver);
-      },
-      release() {
-        // The slot may have kept a claim from taking what it was woken for.
-        if (end() && started && (full || woken.size > 0)) schedulePump();
-      },
-    };
+  function stopRenewing(): void {
+    if (renewTimer) clearInterval(renewTimer);
+    renewTimer = undefined;
   }
 
   return {
-    reserve,
     start() {
       if (started) return;
       started = true;
-      void pump();
+      renewTimer = setInterval(() => void renew(), Math.max(1, Math.floor(deps.leaseMs / 3)));
+      renewTimer.unref();
+      if (!deps.soleWorker) {
+        void pump();
+        return;
+      }
+      handingBack = true;
+      store
+        .releaseRunningJobs()
+        .then(
+          (n) => {
+            if (n > 0) logger.info({ jobs: n }, 'jobs left running by the previous run handed back');
+          },
+          (err: unknown) => logger.error({ err }, 'could not hand back jobs left running; they run when their lease lapses'),
+        )
+        .finally(() => {
+          handingBack = false;
+          void pump();
+        });
     },
     async stop(timeoutMs = 10_000) {
-      startHandedOver(); // acked and leased to us: they finish (or time out) like the rest
       started = false;
       if (idleTimer) clearTimeout(idleTimer);
-      if (gatherTimer) clearTimeout(gatherTimer);
       for (const t of retryTimers) clearTimeout(t);
       retryTimers.clear();
-      if (inflight.size === 0) return;
+      // Leases are renewed while we wait; what is still running after is left to lapse.
+      if (inflight.size === 0) return stopRenewing();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...inflight.values()]),
@@ -373,6 +332,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         }),
       ]);
       if (timer) clearTimeout(timer);
+      stopRenewing();
       if (inflight.size) logger.warn({ running: inflight.size }, 'stopped with jobs still running; they stay durable');
     },
     wake,
@@ -385,7 +345,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         if (c && Date.now() > deadline) {
           throw new Error(`drain timed out after ${timeoutMs} ms: ${c.pending} pending, ${c.running} running, ${c.dead} dead`);
         }
-        wake();
+        look();
         await new Promise((r) => setTimeout(r, 10));
       }
     },

@@ -4,6 +4,7 @@
  * 200-with-error body can be a 404). `url` is the request path only: it never carries the
  * token or the query string.
  */
+import { RETRYABLE_STATUS } from '../retry.ts';
 
 export interface OuroErrorInit {
   status: number;
@@ -91,13 +92,10 @@ export function createOuroError(init: OuroErrorInit): OuroError {
   return new Cls(init);
 }
 
-/** The statuses MCP (and we) consider worth retrying. 501 is a server error that will not heal. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
-
-/** True for timeouts, connection failures and 408/429/500/502/503/504. */
+/** True for timeouts, connection failures and the statuses of the retry policy (src/retry.ts). */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof OuroTimeoutError || err instanceof OuroConnectionError) return true;
-  return err instanceof OuroError && RETRYABLE_STATUSES.has(err.status);
+  return err instanceof OuroError && RETRYABLE_STATUS.has(err.status);
 }
 
 /**

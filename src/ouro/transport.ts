@@ -26,7 +26,7 @@ import {
 } from './errors.ts';
 import type { OuroClientOptions, OuroRequestEvent } from './client-types.ts';
 import { buildQuery, type QueryValue } from './query.ts';
-import { backoffDelay, parseRetryAfter, sleep } from './retry.ts';
+import { backoffMs, parseRetryAfter, sleep } from '../retry.ts';
 import { TokenManager } from './token.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -154,14 +154,11 @@ export class Transport {
         continue;
       }
       if (retriesLeft <= 0 || !isRetryable(error) || (req.noRetryOnTimeout && isTimeout(error))) throw error;
-      const retry = this.o.retries - retriesLeft;
+      const retry = this.o.retries - retriesLeft + 1;
       retriesLeft--;
-      let delay = backoffDelay(retry, this.o.backoffBaseMs, this.o.backoffCapMs);
-      if (error.retryAfterMs !== undefined) {
-        // Waiting longer than this would hold a worker lane; the caller's queue reschedules instead.
-        if (error.retryAfterMs > this.o.maxRetryAfterMs) throw error;
-        delay = error.retryAfterMs;
-      }
+      // Waiting longer than this would hold a worker lane; the caller's queue reschedules instead.
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > this.o.maxRetryAfterMs) throw error;
+      const delay = backoffMs(retry, { baseMs: this.o.backoffBaseMs, maxMs: this.o.backoffCapMs }, error.retryAfterMs);
       this.log.warn({ method: req.method, path: req.path, status: error.status, attempt, delayMs: delay }, 'ouro: retrying');
       await sleep(delay, req.signal);
     }

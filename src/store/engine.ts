@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type Driver, type QueryResult, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type Driver, type SqliteDatabase } from 'kysely';
 import { silentLogger, type Logger } from '../log.ts';
 import { CHECKPOINT_DEFAULTS, startCheckpointer, type Checkpointer, type CheckpointOptions } from './checkpoint.ts';
 import type { Database, Db } from './schema.ts';
@@ -19,8 +19,9 @@ export type Engine = 'sqlite' | 'postgres';
  * milliseconds, so 5 s only runs out when something is badly stuck. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
-/** Kysely prepares every query anew; better-sqlite3 statements are reusable, so we keep
- * the compiled ones by SQL text. Bounded because `IN (…)` lists make SQL vary in length. */
+/** Kysely asks the driver to prepare every query anew; better-sqlite3 statements are
+ * reusable, so the driver keeps them by SQL text. Bounded because `IN (…)` lists make SQL
+ * vary in length. */
 const STATEMENT_CACHE_SIZE = 256;
 
 export interface OpenSqliteOptions {
@@ -46,75 +47,9 @@ export function openSqlite(path: string, opts: OpenSqliteOptions = {}): Db {
   // is otherwise reused from its start, never shrunk). The checkpoint thread forces a
   // restart at this size (checkpoint.ts), so cuts are rare and small.
   if (wal) raw.pragma(`journal_size_limit = ${opts.checkpoint?.restartAboveBytes ?? CHECKPOINT_DEFAULTS.restartAboveBytes}`);
-  const db = new Kysely<Database>({
+  return new Kysely<Database>({
     dialect: wal ? new CheckpointedSqliteDialect(database, raw, path, opts) : new SqliteDialect({ database }),
   });
-  connections.set(db, { raw, statements: database });
-  return db;
-}
-
-/** The better-sqlite3 connection behind each Kysely that openSqlite made (execute, sqliteBatch). */
-const connections = new WeakMap<Db, Connection>();
-
-type Connection = { raw: BetterSqlite3.Database; statements: SqliteDatabase };
-
-/** One statement on the connection, shaped as Kysely's SQLite driver returns it. */
-function runOn<R>(c: Connection, query: CompiledQuery<R>): QueryResult<R> {
-  const stmt = c.statements.prepare(query.sql);
-  const params = query.parameters as unknown[];
-  if (stmt.reader) return { rows: stmt.all(params) as R[] };
-  const { changes, lastInsertRowid } = stmt.run(params);
-  return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
-}
-
-/** writeTx's handles on SQLite while their transaction is open: they hold Kysely's connection. */
-const openTransactions = new WeakMap<Db, Connection>();
-
-/** The connection a statement on `db` may run on directly, if any (see execute). */
-function direct(db: Db): Connection | undefined {
-  const root = connections.get(db);
-  if (root) return root.raw.inTransaction ? undefined : root;
-  return openTransactions.get(db);
-}
-
-/**
- * Runs a compiled query: `db.executeQuery`, except that on the Kysely openSqlite made,
- * with no transaction open on its connection, the statement runs at once on the
- * connection. Kysely's path allocates an async chain per query (connection provider,
- * mutex, executor: a third of what the bridge allocated per mirrored message in the
- * bench's paced phase, so more minor GCs) for a call that is synchronous underneath.
- * The check keeps transactions whole: while one is open (writeTx holds Kysely's
- * connection across awaits), a query on the root handle waits for Kysely's connection as
- * before, so it runs after the commit and never inside someone else's transaction; a
- * query on writeTx's own `tx` runs directly inside it.
- */
-export function execute<R>(db: Db, query: CompiledQuery<R>): Promise<QueryResult<R>> {
-  const c = direct(db);
-  if (!c) return db.executeQuery(query);
-  try {
-    return Promise.resolve(runOn(c, query));
-  } catch (err) {
-    return Promise.reject(err as Error);
-  }
-}
-
-/**
- * SQLite: runs `queries` in one write transaction and returns each one's rows. On the
- * Kysely openSqlite made, the transaction is better-sqlite3's, run synchronously while
- * Kysely holds its one connection: no other query of this process interleaves and no
- * await falls inside it. (A transaction held across awaits, as writeTx's, makes a second
- * connection in the same thread, as tests open, wait in SQLite's synchronous busy handler
- * for a commit that cannot come until it gives up.) On any other handle (writeTx's `tx`)
- * the queries run in order inside the caller's transaction.
- */
-export async function sqliteBatch<R>(db: Db, queries: CompiledQuery<R>[]): Promise<R[][]> {
-  const c = connections.get(db);
-  if (!c) {
-    const out: R[][] = [];
-    for (const q of queries) out.push((await execute(db, q)).rows);
-    return out;
-  }
-  return db.connection().execute(async () => c.raw.transaction(() => queries.map((q) => runOn(c, q).rows)).immediate());
 }
 
 /**
@@ -219,10 +154,6 @@ export async function ensureSchema(db: Db, schema: string): Promise<void> {
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
 }
 
-const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
-const COMMIT = CompiledQuery.raw('commit');
-const ROLLBACK = CompiledQuery.raw('rollback');
-
 /**
  * Runs `fn` in a write transaction. SQLite: `BEGIN IMMEDIATE` takes the write lock up
  * front, so a second process waits on busy_timeout instead of failing with
@@ -231,22 +162,18 @@ const ROLLBACK = CompiledQuery.raw('rollback');
  */
 export async function writeTx<T>(db: Db, engine: Engine, fn: (tx: Db) => Promise<T>): Promise<T> {
   if (engine === 'postgres') return db.transaction().execute(fn);
-  const c = connections.get(db);
+  // Kysely's SQLite driver has one connection: holding it keeps every other statement of
+  // this process out of the transaction until it ends.
   return db.connection().execute(async (conn) => {
-    if (c) openTransactions.set(conn, c);
+    await sql`begin immediate`.execute(conn);
     try {
-      await execute(conn, BEGIN_IMMEDIATE);
-      try {
-        const result = await fn(conn);
-        await execute(conn, COMMIT);
-        return result;
-      } catch (err) {
-        // SQLite rolls back by itself on some errors (e.g. SQLITE_FULL); keep the first error.
-        await execute(conn, ROLLBACK).catch(() => undefined);
-        throw err;
-      }
-    } finally {
-      openTransactions.delete(conn);
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      // SQLite rolls back by itself on some errors (e.g. SQLITE_FULL); keep the first error.
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
     }
   });
 }

@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
 import { LANE_LOCK_CLASS, running } from './claim.ts';
 import type { Job, JobState } from './types.ts';
-import { precompiled } from './compiled.ts';
 import { toJob, type Db } from './schema.ts';
-import { requireInt, StoreInputError, type StoreContext } from './context.ts';
-import { execute, sqliteBatch } from './engine.ts';
+import { requireInt, requireText, StoreInputError, type StoreContext } from './context.ts';
 
 /**
  * The durable job queue: the heart of exactly-once delivery.
  *
  * Semantics (the contract suite proves each):
  * - `enqueue` is idempotent on `idempotencyKey` (unique index; insert-or-ignore, then read).
- *   With `lease`, a job that would be its lane's head at once is recorded already claimed
- *   (enqueue.ts): exactly what an immediate claim would have done, without the claim.
  * - A lane's *head* is its oldest unfinished job (pending or running, lowest id). A claim
  *   takes at most one job per lane: the head, if it is due and not under a live lease, and
  *   only while no other job of that lane is running under a live lease (that can happen
@@ -26,8 +22,11 @@ import { execute, sqliteBatch } from './engine.ts';
  *   Order is kept among live jobs only. `retryJob` makes a dead job pending again; by then
  *   the newer jobs of its lane have usually run, so it runs after them (before any that
  *   are still pending, since it has the lower id).
- * - There is no fencing: a worker whose lease expired can still complete or fail the job
- *   another worker reclaimed. Leases must outlive the longest job.
+ * - A lease is fenced by its holder's name: `completeJob`, `failJob` and `renewJobs` change a
+ *   job only while it is running under that holder. Once another worker took it over (the
+ *   lease lapsed), the first holder's completion or failure changes nothing. A worker never
+ *   runs one job twice at once, so its name identifies its lease. A running worker renews
+ *   its leases (`renewJobs`) so that a long job keeps its lane.
  */
 
 /** Error text is for operators; a full stack of a nested cause can run to megabytes. */
@@ -35,45 +34,69 @@ const MAX_ERROR_CHARS = 4_000;
 const DEFAULT_LIST_LIMIT = 100;
 const STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
 
-// One job finishing alone (the usual case outside a burst): built once (compiled.ts).
-const completeOne = precompiled((db, id: number, now: number) =>
-  db.updateTable('jobs').set({ state: 'done', locked_by: null, locked_until: null, updated_at: now }).where('id', '=', id).where(running('state')).returning('id'),
-);
+/**
+ * Marks a job done while it runs under `holder`'s lease; otherwise (taken over, dropped,
+ * retried meanwhile) changes nothing and says so in the log.
+ */
+export async function completeJob(ctx: StoreContext, id: number, holder: string): Promise<void> {
+  requireInt('job id', id, 1);
+  requireText('holder', holder);
+  const now = ctx.now();
+  const r = await ctx.db
+    .updateTable('jobs')
+    .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
+    .where('id', '=', id)
+    .where(running('state'))
+    .where('locked_by', '=', holder)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) await warnNotHeld(ctx, id, 'complete');
+}
 
 /**
- * Completes running jobs (see Batcher); the others are logged. PostgreSQL: one statement.
- * SQLite: the one-job statement per id in one transaction (sqliteBatch), since an `in`
- * list of each length would be built, compiled and prepared anew (enqueue.ts says why).
+ * Extends the leases `holder` still holds among `ids` to `leaseMs` from now; returns the ids
+ * it extended (a job missing from the answer was taken over, finished or dropped).
  */
-export async function completeMany(ctx: StoreContext, ids: number[]): Promise<void[]> {
+export async function renewJobs(ctx: StoreContext, holder: string, ids: readonly number[], leaseMs: number): Promise<number[]> {
+  requireText('holder', holder);
+  requireInt('leaseMs', leaseMs, 1);
   ids.forEach((id) => requireInt('job id', id, 1));
+  if (ids.length === 0) return [];
   const now = ctx.now();
-  const one = (id: number) => completeOne(ctx.db, ctx.engine, id, now);
-  const rows =
-    ids.length === 1
-      ? (await execute(ctx.db, one(ids[0]!))).rows
-      : ctx.engine === 'sqlite'
-        ? (await sqliteBatch(ctx.db, ids.map(one))).flat()
-        : await ctx.db
-          .updateTable('jobs')
-          .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now })
-          .where('id', 'in', ids)
-          .where(running('state'))
-          .returning('id')
-          .execute();
-  const completed = new Set(rows.map((r) => r.id));
-  for (const id of new Set(ids)) if (!completed.has(id)) await warnNotRunning(ctx, id, 'complete');
-  return ids.map(() => undefined);
+  const rows = await ctx.db
+    .updateTable('jobs')
+    .set({ locked_until: now + leaseMs, updated_at: now })
+    .where('id', 'in', ids)
+    .where(running('state'))
+    .where('locked_by', '=', holder)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/**
+ * Hands every running job back (pending, unleased, no attempt spent); returns how many. For
+ * a process that alone works a queue (SQLite) at start: what it finds running was left by
+ * its previous run, and need not wait for that lease to lapse.
+ */
+export async function releaseRunningJobs(ctx: StoreContext): Promise<number> {
+  const r = await ctx.db
+    .updateTable('jobs')
+    .set({ state: 'pending', locked_by: null, locked_until: null, updated_at: ctx.now() })
+    .where(running('state'))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function failJob(
   ctx: StoreContext,
   id: number,
+  holder: string,
   error: string,
   retryAt: number | null,
   opts: { countAttempt?: boolean } = {},
 ): Promise<void> {
   requireInt('job id', id, 1);
+  requireText('holder', holder);
   if (retryAt !== null) requireInt('retryAt', retryAt, 0);
   const now = ctx.now();
   const r = await ctx.db
@@ -89,15 +112,20 @@ export async function failJob(
     }))
     .where('id', '=', id)
     .where(running('state'))
+    .where('locked_by', '=', holder)
     .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) await warnNotRunning(ctx, id, 'fail');
+  if (Number(r.numUpdatedRows) === 0) await warnNotHeld(ctx, id, 'fail');
 }
 
-/** Completing/failing a job that is not running (dropped or retried by an operator
- * meanwhile) changes nothing; it is logged, never silent. */
-async function warnNotRunning(ctx: StoreContext, id: number, action: string): Promise<void> {
+/** Completing/failing a job that is not running under the caller's lease (dropped or
+ * retried by an operator, or taken over by another worker) changes nothing; it is logged,
+ * never silent. */
+async function warnNotHeld(ctx: StoreContext, id: number, action: string): Promise<void> {
   const job = await getJob(ctx, id);
-  ctx.log.warn({ jobId: id, state: job?.state ?? 'missing' }, `store: cannot ${action} job ${id}: it is not running`);
+  ctx.log.warn(
+    { jobId: id, state: job?.state ?? 'missing', lockedBy: job?.lockedBy ?? null },
+    `store: cannot ${action} job ${id}: it is not running under this worker's lease`,
+  );
 }
 
 export async function getJob(ctx: StoreContext, id: number): Promise<Job | undefined> {

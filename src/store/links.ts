@@ -1,7 +1,7 @@
 import type { ChannelKey, ChannelLink, MessageMapping, MirrorMode, ThreadKey, ThreadLink } from './types.ts';
 import { toChannelLink, toMessageMapping, toThreadLink } from './schema.ts';
-import { execute, writeTx } from './engine.ts';
-import { precompiled } from './compiled.ts';
+import { writeTx } from './engine.ts';
+import type { Db } from './schema.ts';
 import type { Platform } from './types.ts';
 import {
   optionalText,
@@ -29,20 +29,17 @@ function threadKey(k: ThreadKey): ThreadKey {
   return { ...channelKey(k), thread: requireString('thread', k.thread) };
 }
 
-// The per-message reads and writes, built once (see compiled.ts).
-const selectChannelLink = precompiled((db, platform: Platform, workspace: string, channel: string) =>
-  db.selectFrom('channel_links').selectAll().where('platform', '=', platform).where('workspace', '=', workspace).where('channel', '=', channel),
-);
-const selectThreadLink = precompiled((db, platform: Platform, workspace: string, channel: string, thread: string) =>
+const selectChannelLink = (db: Db, platform: Platform, workspace: string, channel: string) =>
+  db.selectFrom('channel_links').selectAll().where('platform', '=', platform).where('workspace', '=', workspace).where('channel', '=', channel);
+const selectThreadLink = (db: Db, platform: Platform, workspace: string, channel: string, thread: string) =>
   db
     .selectFrom('thread_links')
     .selectAll()
     .where('platform', '=', platform)
     .where('workspace', '=', workspace)
     .where('channel', '=', channel)
-    .where('thread', '=', thread),
-);
-const selectThreadsOf = precompiled((db, conversationId: string) =>
+    .where('thread', '=', thread);
+const selectThreadsOf = (db: Db, conversationId: string) =>
   db
     .selectFrom('thread_links')
     .selectAll()
@@ -51,9 +48,8 @@ const selectThreadsOf = precompiled((db, conversationId: string) =>
     .orderBy('platform')
     .orderBy('workspace')
     .orderBy('channel')
-    .orderBy('thread'),
-);
-const selectMessage = precompiled((db, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
+    .orderBy('thread');
+const selectMessage = (db: Db, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
   db
     .selectFrom('message_map')
     .selectAll()
@@ -61,9 +57,8 @@ const selectMessage = precompiled((db, platform: Platform, workspace: string, ch
     .where('workspace', '=', workspace)
     .where('channel', '=', channel)
     .where('thread', '=', thread)
-    .where('chat_message_id', '=', chatMessageId),
-);
-/** A message_map row; built into the two inserts below, each compiled once. */
+    .where('chat_message_id', '=', chatMessageId);
+/** A message_map row, for the two inserts below. */
 type MapRowArgs = [Platform, string, string, string, string, string, string, 'chat' | 'ouro', number];
 const mapRow = (...[platform, workspace, channel, thread, chatMessageId, conversationId, ouroIds, origin, createdAt]: MapRowArgs) => ({
   platform,
@@ -76,7 +71,7 @@ const mapRow = (...[platform, workspace, channel, thread, chatMessageId, convers
   origin,
   created_at: createdAt,
 });
-const upsertMessage = precompiled((db, ...a: MapRowArgs) => {
+const upsertMessage = (db: Db, ...a: MapRowArgs) => {
   const row = mapRow(...a);
   return db
     .insertInto('message_map')
@@ -86,23 +81,20 @@ const upsertMessage = precompiled((db, ...a: MapRowArgs) => {
         .columns(['platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
         .doUpdateSet({ conversation_id: row.conversation_id, ouro_message_ids: row.ouro_message_ids }),
     );
-});
+};
 // A chat message mapped for the first time (the usual case): no earlier mapping to replace.
-const insertNewMessage = precompiled((db, ...a: MapRowArgs) =>
-  db.insertInto('message_map').values(mapRow(...a)).onConflict((oc) => oc.doNothing()).returning('chat_message_id'),
-);
-const insertOuroId = precompiled(
-  (db, ouroMessageId: string, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
-    db
-      .insertInto('message_ouro_ids')
-      .values({ ouro_message_id: ouroMessageId, platform, workspace, channel, thread, chat_message_id: chatMessageId })
-      .onConflict((oc) => oc.doNothing()),
-);
+const insertNewMessage = (db: Db, ...a: MapRowArgs) =>
+  db.insertInto('message_map').values(mapRow(...a)).onConflict((oc) => oc.doNothing()).returning('chat_message_id');
+const insertOuroId = (db: Db, ouroMessageId: string, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
+  db
+    .insertInto('message_ouro_ids')
+    .values({ ouro_message_id: ouroMessageId, platform, workspace, channel, thread, chat_message_id: chatMessageId })
+    .onConflict((oc) => oc.doNothing());
 
 export async function getChannelLink(ctx: StoreContext, key: ChannelKey): Promise<ChannelLink | undefined> {
   const k = channelKey(key);
-  const { rows } = await execute(ctx.db, selectChannelLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel));
-  return rows[0] && toChannelLink(rows[0]);
+  const row = await selectChannelLink(ctx.db, k.platform, k.workspace, k.channel).executeTakeFirst();
+  return row && toChannelLink(row);
 }
 
 export async function upsertChannelLink(
@@ -144,8 +136,8 @@ export async function deleteChannelLink(ctx: StoreContext, key: ChannelKey): Pro
 
 export async function getThreadLink(ctx: StoreContext, key: ThreadKey): Promise<ThreadLink | undefined> {
   const k = threadKey(key);
-  const { rows } = await execute(ctx.db, selectThreadLink(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread));
-  return rows[0] && toThreadLink(rows[0]);
+  const row = await selectThreadLink(ctx.db, k.platform, k.workspace, k.channel, k.thread).executeTakeFirst();
+  return row && toThreadLink(row);
 }
 
 export async function linkThread(ctx: StoreContext, link: Omit<ThreadLink, 'createdAt'>): Promise<ThreadLink> {
@@ -175,7 +167,7 @@ export async function unlinkThread(ctx: StoreContext, key: ThreadKey): Promise<b
 }
 
 export async function threadsOfConversation(ctx: StoreContext, conversationId: string): Promise<ThreadLink[]> {
-  const { rows } = await execute(ctx.db, selectThreadsOf(ctx.db, ctx.engine, requireText('conversationId', conversationId)));
+  const rows = await selectThreadsOf(ctx.db, requireText('conversationId', conversationId)).execute();
   return rows.map(toThreadLink);
 }
 
@@ -223,8 +215,8 @@ export async function setRelayCursor(
  * replaces its conversation and Ouro ids (e.g. an edit that re-split the message) but keeps
  * the first `origin` and `createdAt`: which side wrote it first never changes.
  */
-/** A mapping checked and normalized for `putMessages` (bad input throws here, before any write). */
-export interface MessageToPut {
+/** A mapping checked and normalized (bad input throws here, before any write). */
+interface MessageToPut {
   key: ThreadKey;
   chatMessageId: string;
   conversationId: string;
@@ -232,7 +224,7 @@ export interface MessageToPut {
   origin: 'chat' | 'ouro';
 }
 
-export function checkMessage(m: Omit<MessageMapping, 'createdAt'>): MessageToPut {
+function checkMessage(m: Omit<MessageMapping, 'createdAt'>): MessageToPut {
   const key = threadKey(m);
   const chatMessageId = requireText('chatMessageId', m.chatMessageId);
   const conversationId = requireText('conversationId', m.conversationId);
@@ -245,21 +237,8 @@ export function checkMessage(m: Omit<MessageMapping, 'createdAt'>): MessageToPut
 }
 
 export async function putMessage(ctx: StoreContext, m: Omit<MessageMapping, 'createdAt'>): Promise<void> {
-  await putMessages(ctx, [checkMessage(m)]);
-}
-
-/**
- * Writes checked mappings in one transaction, in order (a later put of the same chat
- * message sees the earlier one, as with separate calls). The group commit of `putMessage`.
- */
-export async function putMessages(ctx: StoreContext, items: readonly MessageToPut[]): Promise<void> {
-  if (items.length === 0) return;
-  await writeTx(ctx.db, ctx.engine, (tx) => putMessagesIn(ctx, tx, items));
-}
-
-/** `putMessages` inside the caller's transaction `tx` (finish.ts joins it to a job's completion). */
-export async function putMessagesIn(ctx: StoreContext, tx: StoreContext['db'], items: readonly MessageToPut[]): Promise<void> {
-  for (const m of items) await putOne(ctx, tx, m);
+  const checked = checkMessage(m);
+  await writeTx(ctx.db, ctx.engine, (tx) => putOne(ctx, tx, checked));
 }
 
 async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut): Promise<void> {
@@ -273,18 +252,11 @@ async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut
   const ids = JSON.stringify(m.ouroMessageIds);
   // Most mappings are new: one insert, no read first. Only a chat message mapped before
   // is read, replaced, and its old Ouro ids' rows dropped.
-  const fresh = await execute(
-    tx,
-    insertNewMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
-  );
+  const fresh = await insertNewMessage(tx, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()).execute();
   let stale: string[] = [];
-  if (fresh.rows.length === 0) {
-    const { rows } = await execute(tx, selectMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
-    const before = rows[0];
-    await execute(
-      tx,
-      upsertMessage(tx, ctx.engine, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()),
-    );
+  if (fresh.length === 0) {
+    const before = await selectMessage(tx, k.platform, k.workspace, k.channel, k.thread, chatMessageId).executeTakeFirst();
+    await upsertMessage(tx, k.platform, k.workspace, k.channel, k.thread, chatMessageId, m.conversationId, ids, m.origin, ctx.now()).execute();
     stale = before ? (JSON.parse(before.ouro_message_ids) as string[]) : [];
   }
   if (stale.length > 0) {
@@ -299,7 +271,7 @@ async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut
       .execute();
   }
   if (ouroIds.length === 1) {
-    await execute(tx, insertOuroId(tx, ctx.engine, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId));
+    await insertOuroId(tx, ouroIds[0]!, k.platform, k.workspace, k.channel, k.thread, chatMessageId).execute();
   } else if (ouroIds.length > 0) {
     await tx
       .insertInto('message_ouro_ids')
@@ -314,9 +286,8 @@ export async function getMessageByChat(
   key: ThreadKey & { chatMessageId: string },
 ): Promise<MessageMapping | undefined> {
   const k = threadKey(key);
-  const q = selectMessage(ctx.db, ctx.engine, k.platform, k.workspace, k.channel, k.thread, requireText('chatMessageId', key.chatMessageId));
-  const { rows } = await execute(ctx.db, q);
-  return rows[0] && toMessageMapping(rows[0]);
+  const row = await selectMessage(ctx.db, k.platform, k.workspace, k.channel, k.thread, requireText('chatMessageId', key.chatMessageId)).executeTakeFirst();
+  return row && toMessageMapping(row);
 }
 
 export async function getMessagesByOuro(ctx: StoreContext, ouroMessageId: string): Promise<MessageMapping[]> {

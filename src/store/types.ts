@@ -79,12 +79,6 @@ export interface NewJob {
   idempotencyKey: string;
   /** Earliest run time (ms since epoch); default now. */
   runAt?: number;
-  /**
-   * Record it already claimed by `worker` when it would be its lane's head at once (due,
-   * nothing else unfinished in its lane): the returned job is then `running` and locked
-   * by `worker`, who must run it. Otherwise it is recorded pending, as without.
-   */
-  lease?: { worker: string; leaseMs: number };
 }
 
 export interface Job {
@@ -165,14 +159,24 @@ export interface Store extends QuestStore {
    */
   claimJobs(worker: string, limit: number, leaseMs: number, lanes?: readonly string[]): Promise<Job[]>;
   /**
-   * Marks a running job done. `record`: a message mapping written in the same transaction
-   * (as `putMessage` would), for a job whose last step is recording it: one commit instead
-   * of two, and the job is either done with its mapping or neither (it then runs again).
+   * Marks a job done if it is still running under `holder`'s lease (the fence: a holder
+   * whose lease another worker took over changes nothing; logged).
    */
-  completeJob(id: number, record?: Omit<MessageMapping, 'createdAt'>): Promise<void>;
-  /** Records a failure; `retryAt` null makes the job dead. */
-  /** `countAttempt: false` postpones without spending an attempt (a wait, not a failure). */
-  failJob(id: number, error: string, retryAt: number | null, opts?: { countAttempt?: boolean }): Promise<void>;
+  completeJob(id: number, holder: string): Promise<void>;
+  /**
+   * Records a failure of a job running under `holder`'s lease (fenced as `completeJob`);
+   * `retryAt` null makes the job dead. `countAttempt: false` postpones without spending an
+   * attempt (a wait, not a failure).
+   */
+  failJob(id: number, holder: string, error: string, retryAt: number | null, opts?: { countAttempt?: boolean }): Promise<void>;
+  /** Extends to `leaseMs` from now the leases `holder` still holds among `ids`; returns those ids. */
+  renewJobs(holder: string, ids: readonly number[], leaseMs: number): Promise<number[]>;
+  /**
+   * Every running job back to pending, unleased, no attempt spent; returns how many. Only
+   * for a process that alone works the queue (SQLite), at start: what it finds running was
+   * left by its previous run.
+   */
+  releaseRunningJobs(): Promise<number>;
   getJob(id: number): Promise<Job | undefined>;
   listJobs(filter?: { state?: JobState; lane?: string; limit?: number }): Promise<Job[]>;
   /** Dead (or pending) job → pending, attempts reset, due now. */

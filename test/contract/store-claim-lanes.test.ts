@@ -51,7 +51,7 @@ function claimByLaneContract(name: string, make: () => Promise<TestStore>) {
       const a2 = (await store.enqueue(job('A', 'a2'))).job;
       expect((await store.claimJobs('w', 5, LEASE, ['A'])).map((j) => j.id)).toEqual([a1.id]);
       expect(await store.claimJobs('w', 5, LEASE, ['A'])).toEqual([]);
-      await store.completeJob(a1.id);
+      await store.completeJob(a1.id, 'w');
       expect((await store.claimJobs('w', 5, LEASE, ['A'])).map((j) => j.id)).toEqual([a2.id]);
     });
 

@@ -64,7 +64,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
         expect(claimed[0]).toMatchObject({ state: 'running', lockedBy: 'w1', attempts: 0 });
         expect(claimed[0]!.lockedUntil).toBeGreaterThan(Date.now());
         expect(await store.claimJobs('w2', 10, LEASE)).toEqual([]);
-        await store.completeJob(expected.id);
+        await store.completeJob(expected.id, 'w1');
         expect(await store.getJob(expected.id)).toMatchObject({ state: 'done', lockedBy: null, lockedUntil: null });
       }
       expect(await store.claimJobs('w1', 10, LEASE)).toEqual([]);
@@ -110,7 +110,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       const { job: j } = await store.enqueue(job('A', 'a'));
       await store.claimJobs('w1', 1, LEASE);
       const retryAt = Date.now() + 60_000;
-      await store.failJob(j.id, 'HTTP 503', retryAt);
+      await store.failJob(j.id, 'w1', 'HTTP 503', retryAt);
       expect(await store.getJob(j.id)).toMatchObject({
         state: 'pending',
         attempts: 1,
@@ -120,13 +120,13 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
         lockedUntil: null,
       });
       expect(await store.claimJobs('w1', 1, LEASE)).toEqual([]);
-      await store.failJob(j.id, 'not running', null);
+      await store.failJob(j.id, 'w1', 'not running', null);
       expect((await store.getJob(j.id))!.state).toBe('pending');
-      await store.failJob(j.id, 'x', Date.now() - 1);
+      await store.failJob(j.id, 'w1', 'x', Date.now() - 1);
       expect(await store.getJob(j.id)).toMatchObject({ state: 'pending', attempts: 1 });
       await store.retryJob(j.id);
       await store.claimJobs('w1', 1, LEASE);
-      await store.failJob(j.id, 'HTTP 400: bad request', null);
+      await store.failJob(j.id, 'w1', 'HTTP 400: bad request', null);
       expect(await store.getJob(j.id)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'HTTP 400: bad request' });
     });
 
@@ -135,7 +135,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       const { job: j } = await store.enqueue(job('A', 'a'));
       await store.claimJobs('w1', 1, LEASE);
       const runAt = Date.now() + 60_000;
-      await store.failJob(j.id, 'waiting for the root', runAt, { countAttempt: false });
+      await store.failJob(j.id, 'w1', 'waiting for the root', runAt, { countAttempt: false });
       expect(await store.getJob(j.id)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: runAt, lastError: 'waiting for the root', lockedBy: null });
       expect(await store.claimJobs('w1', 1, LEASE)).toEqual([]);
     });
@@ -145,9 +145,9 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       const first = (await store.enqueue(job('A', 'a1'))).job;
       const second = (await store.enqueue(job('A', 'a2'))).job;
       await store.claimJobs('w1', 5, LEASE);
-      await store.failJob(first.id, 'gave up', null);
+      await store.failJob(first.id, 'w1', 'gave up', null);
       expect(ids(await store.claimJobs('w1', 5, LEASE))).toEqual([second.id]);
-      await store.completeJob(second.id);
+      await store.completeJob(second.id, 'w1');
       expect(await store.retryJob(first.id)).toBe(true);
       expect(await store.getJob(first.id)).toMatchObject({ state: 'pending', attempts: 0, lockedBy: null });
       expect(ids(await store.claimJobs('w1', 5, LEASE))).toEqual([first.id]);
@@ -162,13 +162,13 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       const newer = (await store.enqueue(job('A', 'newer'))).job;
       const newest = (await store.enqueue(job('A', 'newest'))).job;
       await store.claimJobs('w1', 5, LEASE);
-      await store.failJob(old.id, 'boom', null);
+      await store.failJob(old.id, 'w1', 'boom', null);
       expect(ids(await store.claimJobs('w1', 5, LEASE))).toEqual([newer.id]);
       await store.retryJob(old.id);
       expect(await store.claimJobs('w2', 5, LEASE)).toEqual([]);
-      await store.completeJob(newer.id);
+      await store.completeJob(newer.id, 'w1');
       expect(ids(await store.claimJobs('w2', 5, LEASE))).toEqual([old.id]);
-      await store.completeJob(old.id);
+      await store.completeJob(old.id, 'w2');
       expect(ids(await store.claimJobs('w2', 5, LEASE))).toEqual([newest.id]);
     });
 
@@ -176,7 +176,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       const { store } = get();
       const j = (await store.enqueue(job('A', 'a'))).job;
       await store.claimJobs('w1', 1, LEASE);
-      await store.failJob(j.id, 'slow down', Date.now() + 3_600_000);
+      await store.failJob(j.id, 'w1', 'slow down', Date.now() + 3_600_000);
       expect(await store.retryJob(j.id)).toBe(true);
       expect((await store.getJob(j.id))!.nextAttemptAt).toBeLessThanOrEqual(Date.now());
       expect(ids(await store.claimJobs('w1', 1, LEASE))).toEqual([j.id]);
@@ -185,40 +185,13 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
     it('completing a job that is not running changes nothing', async () => {
       const { store } = get();
       const j = (await store.enqueue(job('A', 'a'))).job;
-      await store.completeJob(j.id);
+      await store.completeJob(j.id, 'w1');
       expect((await store.getJob(j.id))!.state).toBe('pending');
       await store.claimJobs('w1', 1, LEASE);
-      await store.failJob(j.id, 'dead', null);
-      await store.completeJob(j.id);
+      await store.failJob(j.id, 'w1', 'dead', null);
+      await store.completeJob(j.id, 'w1');
       expect((await store.getJob(j.id))!.state).toBe('dead');
-      await expect(store.completeJob(424_242)).resolves.toBeUndefined();
-    });
-
-    it('completing with a record writes the mapping with it, also in a batch', async () => {
-      const { store } = get();
-      const at = { platform: 'slack' as const, workspace: 'T1', channel: 'C1', thread: '1.0' };
-      const js = [];
-      for (const k of ['r1', 'r2', 'r3']) js.push((await store.enqueue(job(`L-${k}`, k))).job);
-      await store.claimJobs('w1', 3, LEASE);
-      // One call alone, then two together (one batch: one with a record, one without).
-      await store.completeJob(js[0]!.id, { ...at, chatMessageId: 'm1', conversationId: 'c1', ouroMessageIds: ['o1'], origin: 'chat' });
-      await Promise.all([
-        store.completeJob(js[1]!.id, { ...at, chatMessageId: 'm2', conversationId: 'c1', ouroMessageIds: ['o2'], origin: 'chat' }),
-        store.completeJob(js[2]!.id),
-      ]);
-      for (const j of js) expect((await store.getJob(j.id))!.state).toBe('done');
-      expect(await store.getMessageByChat({ ...at, chatMessageId: 'm1' })).toMatchObject({ conversationId: 'c1', ouroMessageIds: ['o1'], origin: 'chat' });
-      expect((await store.getMessagesByOuro('o2')).map((m) => m.chatMessageId)).toEqual(['m2']);
-    });
-
-    it('a record that cannot be written leaves its job running', async () => {
-      const { store } = get();
-      const j = (await store.enqueue(job('A', 'bad-record'))).job;
-      await store.claimJobs('w1', 1, LEASE);
-      const bad = { platform: 'irc' as never, workspace: 'T1', channel: 'C1', thread: '', chatMessageId: 'm', conversationId: 'c', ouroMessageIds: ['o'], origin: 'chat' as const };
-      await expect(store.completeJob(j.id, bad)).rejects.toThrow(/platform/);
-      expect((await store.getJob(j.id))!.state).toBe('running');
-      expect(await store.getMessagesByOuro('o')).toEqual([]);
+      await expect(store.completeJob(424_242, 'w1')).resolves.toBeUndefined();
     });
 
     it('drops jobs, lists with filters and counts by state', async () => {
@@ -243,7 +216,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       const a = (await store.enqueue(job('A', 'a'))).job;
       const b = (await store.enqueue(job('B', 'b'))).job;
       await store.claimJobs('w1', 5, LEASE);
-      await store.completeJob(a.id);
+      await store.completeJob(a.id, 'w1');
       expect(await store.purgeDoneJobs(60_000)).toBe(0);
       await sleep(5);
       expect(await store.purgeDoneJobs(0)).toBe(1);
@@ -296,7 +269,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
             // job before this point is a violation; after it, the store may already have
             // committed the completion, so that claim is legitimate.
             inFlight.delete(j.lane);
-            await s.completeJob(j.id);
+            await s.completeJob(j.id, name);
           }
         }
       };

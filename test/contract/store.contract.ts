@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.ts';
 import { describeJobQueueContract } from './store-jobs.contract.ts';
-import { describeEnqueueLeaseContract } from './store-enqueue-lease.contract.ts';
+import { describeJobFenceContract } from './store-job-fence.contract.ts';
 import { describeCatchUpPlacesContract } from './store-catch-up.contract.ts';
 import { sleep } from '../helpers/eventually.ts';
 
@@ -288,7 +288,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     });
 
     describeJobQueueContract(() => ({ store, fx }));
-    describeEnqueueLeaseContract(() => ({ store, fx }));
+    describeJobFenceContract(() => ({ store, fx }));
     describeCatchUpPlacesContract(() => ({ store, fx }));
   });
 }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapterOptions } from '../../src/adapters/slack/index.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
-import { RecordingInbox, waitUntil } from '../contract/adapter.contract.ts';
+import { RecordingInbox, resolved, waitUntil } from '../contract/adapter.contract.ts';
 import { BOT, startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 import { sleep } from '../helpers/eventually.ts';
 
@@ -135,7 +135,8 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const sentinel = await r.fake.userPosts('sentinel <@U0BOB> *bold*');
     await r.inbox.waitFor('message.posted', (m) => m.messageId === sentinel.ts);
     await settle();
-    const posted = r.inbox.events.filter((e) => e.kind === 'message.posted');
+    // As the job sees them: completed by resolveEvent (names looked up after the ack).
+    const posted = await Promise.all(r.inbox.events.filter((e) => e.kind === 'message.posted').map((e) => resolved(r.adapter, e)));
     expect(posted.map((e) => e.kind === 'message.posted' && [e.text, e.ref.thread ?? null])).toEqual([
       ['root', null],
       ['also to channel', root.ts],
@@ -152,7 +153,11 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const r = await start(mode);
     r.fake.rateLimit('users.info', 1, 1);
     await r.fake.userPosts('hello', { user: 'U0BOB' });
-    const e = await r.inbox.waitFor('message.posted');
+    const recorded = await r.inbox.waitFor('message.posted');
+    // The ack path did not wait for the lookup: the job does it (resolveEvent).
+    expect(recorded.author.name).toBe('U0BOB');
+    expect(r.fake.callsOf('users.info')).toHaveLength(0);
+    const e = await resolved(r.adapter, recorded);
     expect(e.author.name).toBe('Bob Builder');
     expect(r.fake.callsOf('users.info').length).toBe(2);
   });
@@ -204,16 +209,18 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     expect(slow.body).toMatchObject({ response_type: 'ephemeral', text: 'Working on it…' });
     expect(help.body?.text).toBeUndefined();
     const e = await r.inbox.waitFor('command.invoked', (c) => c.text === 'query sales select 1');
-    expect(e.invoker).toMatchObject({ id: 'U0BOB', name: 'Bob Builder', isPlatformAdmin: false });
+    // Recorded from what was known without waiting; completed after the ack (resolveInvoker).
+    expect(e.invoker).toMatchObject({ id: 'U0BOB', isPlatformAdmin: false });
+    expect(await r.adapter.resolveInvoker!(e.invoker)).toMatchObject({ id: 'U0BOB', name: 'Bob Builder', isPlatformAdmin: false });
     expect(e.replyTo).toEqual({ platform: 'slack', team: TEAM, channel: C, user: 'U0BOB', responseUrl: slow.responseUrl });
     const h = await r.inbox.waitFor('command.invoked', (c) => c.text === 'help');
-    expect(h.invoker.isPlatformAdmin).toBe(true);
+    expect((await r.adapter.resolveInvoker!(h.invoker)).isPlatformAdmin).toBe(true);
   });
 
   it('counts BRIDGE_ADMINS as admins', async () => {
     const r = await start(mode, { bridgeAdmins: ['U0BOB'] });
     await r.fake.command('quest close 1', { user: 'U0BOB' });
-    expect((await r.inbox.waitFor('command.invoked')).invoker.isPlatformAdmin).toBe(true);
+    expect((await r.adapter.resolveInvoker!((await r.inbox.waitFor('command.invoked')).invoker)).isPlatformAdmin).toBe(true);
   });
 
   it('opens the quest modal for a bare `quest create` and turns the submission into the command', async () => {

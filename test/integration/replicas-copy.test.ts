@@ -50,7 +50,7 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
     expect(await lite.recordDelivery('d1')).toBe(true);
     const done = (await lite.enqueue({ lane: 'a', kind: 'k', payload: { n: 0 }, idempotencyKey: 'done-0' })).job;
     await lite.claimJobs('old', 10, 60_000);
-    await lite.completeJob(done.id);
+    await lite.completeJob(done.id, 'old');
     for (const n of [1, 2, 3]) await lite.enqueue({ lane: 'a', kind: 'k', payload: { n }, idempotencyKey: `a-${n}` });
     await lite.enqueue({ lane: 'b', kind: 'k', payload: { n: 9 }, idempotencyKey: 'b-9' });
     const claimed = await lite.claimJobs('dying-process', 10, 60_000); // heads of a and b: "running"

@@ -27,13 +27,13 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-export async function startReplica(env: Record<string, string>, schema: string, leases = TEST_LEASES): Promise<Replica> {
+export async function startReplica(env: Record<string, string>, schema: string, leases = TEST_LEASES, tuning: { leaseMs?: number } = {}): Promise<Replica> {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, ...env }, { requireOuro: true });
   const app = await createApp(config, {
     logger: silentLogger,
     storeSchema: schema,
     leases,
-    tuning: { pollMs: 20, reconcileEveryMs: 0, retry: { baseMs: 20, maxMs: 300, maxAttempts: 20 } },
+    tuning: { pollMs: 20, reconcileEveryMs: 0, retry: { baseMs: 20, maxMs: 300, maxAttempts: 20 }, ...tuning },
     drainTimeoutMs: 2_000,
   });
   const { url } = await app.start();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, classify, isDuplicateMessage, PermanentError, RetryLaterError } from '../../src/bridge/retry.ts';
+import { classify, isDuplicateMessage, PermanentError, RetryLaterError } from '../../src/bridge/retry.ts';
 
 const err = (props: Record<string, unknown>) => Object.assign(new Error('x'), props);
 
@@ -31,23 +31,5 @@ describe('failure classification', () => {
   ];
   it.each(dup)('isDuplicateMessage(%o) = %s', (e, expected) => {
     expect(isDuplicateMessage(e)).toBe(expected);
-  });
-});
-
-describe('backoff', () => {
-  const policy = { baseMs: 100, maxMs: 1000, maxAttempts: 10 };
-  const table: [number, number, number | undefined, number][] = [
-    // attempt, random, retryAfterMs, expected
-    [1, 0, undefined, 50],
-    [1, 1, undefined, 100],
-    [2, 0.5, undefined, 150],
-    [3, 1, undefined, 400],
-    [10, 1, undefined, 1000],
-    [10, 0, undefined, 500],
-    [1, 0, 3000, 3000],
-    [4, 1, 10, 800],
-  ];
-  it.each(table)('attempt %d with random %d and Retry-After %s → %d ms', (attempt, r, retryAfter, expected) => {
-    expect(backoffMs(attempt, policy, retryAfter, () => r)).toBe(expected);
   });
 });

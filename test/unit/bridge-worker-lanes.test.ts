@@ -26,7 +26,7 @@ afterEach(async () => {
 
 const enqueue = (lane: string, n: number) => store.enqueue({ lane, kind: 'test', payload: { n }, idempotencyKey: `${lane}:${n}` });
 
-function start(concurrency: number, handle: (job: Job) => Promise<void>): Worker {
+function start(concurrency: number, handle: (job: Job) => Promise<void>, soleWorker = false): Worker {
   worker = createWorker({
     store,
     logger: silentLogger,
@@ -38,6 +38,7 @@ function start(concurrency: number, handle: (job: Job) => Promise<void>): Worker
     leaseMs: 10_000,
     now: Date.now,
     handle,
+    soleWorker,
   });
   worker.start();
   return worker;
@@ -112,5 +113,53 @@ describe('worker: lane-targeted wakes', () => {
     }
     await eventually(() => expect(ran.length === 4).toBe(true));
     expect([...ran].sort()).toEqual(['a0', 'b0', 'c0', 'd0']);
+  });
+
+  describe('a sole worker (SQLite)', () => {
+    const claims = () => {
+      const asked: (readonly string[] | undefined)[] = [];
+      const claim = store.claimJobs.bind(store);
+      store.claimJobs = (w, limit, lease, lanes) => {
+        asked.push(lanes);
+        return claim(w, limit, lease, lanes);
+      };
+      return asked;
+    };
+
+    it("a message at a steady pace costs one claim: a job's end does not look into a lane nobody woke", async () => {
+      const ran: string[] = [];
+      const w = start(4, async (job) => void ran.push(tag(job)), true);
+      await w.drain(2000); // the start-up claims are done
+      const asked = claims();
+      for (let n = 0; n < 5; n++) {
+        await enqueue(`t${n}`, 0);
+        w.wake(`t${n}`);
+        await eventually(() => expect(ran.length).toBe(n + 1));
+        await sleep(10);
+      }
+      expect(asked).toEqual([['t0'], ['t1'], ['t2'], ['t3'], ['t4']]);
+    });
+
+    it('two jobs recorded in one idle lane in one tick both run, in order, without a poll', async () => {
+      const ran: string[] = [];
+      const w = start(4, async (job) => {
+        await sleep(5);
+        ran.push(tag(job));
+      }, true);
+      await w.drain(2000);
+      await Promise.all([enqueue('a', 0), enqueue('a', 1)]);
+      w.wake('a');
+      w.wake('a');
+      await eventually(() => expect(ran.length).toBe(2));
+      expect(ran).toEqual(['a0', 'a1']);
+    });
+
+    it('a backlog found at start runs lane by lane without a poll', async () => {
+      for (let n = 0; n < 3; n++) await enqueue('a', n);
+      const ran: string[] = [];
+      start(4, async (job) => void ran.push(tag(job)), true);
+      await eventually(() => expect(ran.length).toBe(3));
+      expect(ran).toEqual(['a0', 'a1', 'a2']);
+    });
   });
 });

@@ -31,7 +31,7 @@ beforeAll(async () => {
   const pending = await store.enqueue({ lane: 'conv:c-1', kind: 'sync.conversation', payload: {}, idempotencyKey: 'k-pending' });
   const [claimed] = await store.claimJobs('test', 1, 60_000);
   expect(claimed!.id).toBe(dead.job.id);
-  await store.failJob(dead.job.id, 'OuroServerError: 500 from POST /conversations/c-1/messages', null);
+  await store.failJob(dead.job.id, 'test', 'OuroServerError: 500 from POST /conversations/c-1/messages', null);
   deadId = dead.job.id;
   pendingId = pending.job.id;
   await store.close();

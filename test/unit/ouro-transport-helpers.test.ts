@@ -1,42 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { jwtExpiryMs, needsRefresh } from '../../src/ouro/jwt.ts';
 import { buildQuery, encodeFilters } from '../../src/ouro/query.ts';
-import { backoffDelay, parseRetryAfter } from '../../src/ouro/retry.ts';
 import { uuid7, uuid7Time } from '../../src/ouro/uuid7.ts';
 import { batchBySize, createTableSql, inferColumns } from '../../src/ouro/resources/datasets.ts';
 
 const jwt = (payload: unknown) =>
   `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2026-01-01T00:00:00Z');
-  it.each([
-    ['3', 3000],
-    ['0', 0],
-    ['1.5', 1500],
-    [['2', '9'], 2000],
-    ['Thu, 01 Jan 2026 00:00:10 GMT', 10_000],
-    ['Wed, 31 Dec 2025 23:59:00 GMT', 0],
-    ['soon', undefined],
-    ['', undefined],
-    [undefined, undefined],
-  ] as const)('%j → %s', (v, want) => expect(parseRetryAfter(v as string | string[] | undefined, now)).toBe(want));
-});
-
-describe('backoffDelay (full jitter)', () => {
-  it.each([
-    [0, 1, 100],
-    [1, 1, 200],
-    [3, 1, 800],
-    [10, 1, 5000],
-    [2, 0, 0],
-  ])('retry %i, random %f → ceiling %i', (retry, r, want) => {
-    // random() < 1, so the delay stays below the ceiling: check with 0.9999.
-    const d = backoffDelay(retry, 100, 5000, () => (r === 1 ? 0.9999 : r));
-    expect(d).toBeLessThanOrEqual(want);
-    expect(d).toBeGreaterThanOrEqual(r === 1 ? Math.floor(want * 0.999) : 0);
-  });
-});
 
 describe('jwtExpiryMs / needsRefresh', () => {
   it.each([

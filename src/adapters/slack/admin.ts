@@ -28,6 +28,8 @@ export interface Directory {
   isAdmin(id: string): Promise<boolean>;
   /** Cached name, if looked up before (for pure converters). */
   cachedName(id: string): string | undefined;
+  /** The person as last looked up, if ever: the ack path reads this and never waits. */
+  known(id: string): SlackPerson | undefined;
 }
 
 interface RawUser {
@@ -79,17 +81,18 @@ export function createDirectory(opts: {
     return p;
   }
 
-  const settled = new Map<string, string>();
+  const settled = new Map<string, SlackPerson>();
   return {
     async person(id) {
       const p = await person(id);
-      settled.set(id, p.name);
+      settled.set(id, p);
       return p;
     },
     async isAdmin(id) {
       if (admins.has(id)) return true;
       return (await person(id)).isAdmin;
     },
-    cachedName: (id) => settled.get(id),
+    cachedName: (id) => settled.get(id)?.name,
+    known: (id) => settled.get(id),
   };
 }

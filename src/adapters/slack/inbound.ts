@@ -32,13 +32,24 @@ function withoutToken<T extends object>(payload: T): T {
   return rest as T;
 }
 
-async function invokerOf(userId: string, fallbackName: string | undefined, deps: InboundDeps): Promise<Invoker> {
+/**
+ * The invoker from what the directory already knows, without waiting: this runs before the
+ * ack. Admin rights are left false here; `resolveSlackInvoker` looks them up (users.info)
+ * after the ack, before the command runs.
+ */
+function knownInvoker(userId: string, fallbackName: string | undefined, deps: InboundDeps): Invoker {
+  const p = deps.directory.known(userId);
+  return { id: userId, name: p?.name ?? fallbackName ?? userId, ...(p?.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: false };
+}
+
+/** ChatAdapter.resolveInvoker for Slack: name, avatar and admin rights from users.info (cached). */
+export async function resolveSlackInvoker(inv: Invoker, deps: Pick<InboundDeps, 'directory' | 'logger'>): Promise<Invoker> {
   try {
-    const p = await deps.directory.person(userId);
-    return { id: userId, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: await deps.directory.isAdmin(userId) };
+    const p = await deps.directory.person(inv.id);
+    return { id: inv.id, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: await deps.directory.isAdmin(inv.id) };
   } catch (err) {
-    deps.logger.warn({ err, user: userId }, 'slack users.info failed; treating the invoker as a non-admin');
-    return { id: userId, name: fallbackName ?? userId, isPlatformAdmin: await deps.directory.isAdmin(userId).catch(() => false) };
+    deps.logger.warn({ err, user: inv.id }, 'slack users.info failed; treating the invoker as a non-admin');
+    return { ...inv, isPlatformAdmin: await deps.directory.isAdmin(inv.id).catch(() => false) };
   }
 }
 
@@ -82,7 +93,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       kind: 'command.invoked',
       key: `slack:${e.channel}:${e.ts}:mention`,
       ref: slackRef(team, e.channel, threadOf(e)),
-      invoker: await invokerOf(e.user, undefined, deps),
+      invoker: knownInvoker(e.user, undefined, deps),
       text: 'help',
       replyTo,
       raw: e,
@@ -128,7 +139,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
         kind: 'command.invoked',
         key: `slack:command:${command.trigger_id}`,
         ref: slackRef(command.team_id, command.channel_id),
-        invoker: await invokerOf(command.user_id, command.user_name, deps),
+        invoker: knownInvoker(command.user_id, command.user_name, deps),
         text,
         replyTo,
         raw: withoutToken(command),
@@ -157,7 +168,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
         kind: 'command.invoked',
         key: `slack:shortcut:${s.trigger_id}`,
         ref: slackRef(team, channel, thread),
-        invoker: await invokerOf(s.user.id, s.user.name ?? s.user.username, deps),
+        invoker: knownInvoker(s.user.id, s.user.name ?? s.user.username, deps),
         text: 'post',
         replyTo,
       });
@@ -197,7 +208,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       kind: 'button.pressed',
       key: `slack:action:${channel}:${b.message?.ts ?? ''}:${a.action_id}:${a.action_ts ?? b.trigger_id}:${b.user.id}`,
       ref: slackRef(team, channel, thread),
-      invoker: await invokerOf(b.user.id, b.user.name ?? b.user.username, deps),
+      invoker: knownInvoker(b.user.id, b.user.name ?? b.user.username, deps),
       actionId: a.action_id,
       value: a.value ?? a.selected_option?.value ?? '',
       ...(b.message?.ts ? { messageId: b.message.ts } : {}),
@@ -229,7 +240,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       kind: 'command.invoked',
       key: `slack:view:${view.id}:${view.hash}`,
       ref: slackRef(origin.team, origin.channel, origin.thread),
-      invoker: await invokerOf(user, body.user.name, deps),
+      invoker: knownInvoker(user, body.user.name, deps),
       text: result.text,
       replyTo,
       raw: withoutToken(body),
@@ -254,7 +265,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       kind: 'command.invoked',
       key: `slack:view:${view.id}:${view.hash}`,
       ref: slackRef(origin.team, origin.channel, origin.thread),
-      invoker: await invokerOf(user, body.user.name, deps),
+      invoker: knownInvoker(user, body.user.name, deps),
       text: result.text,
       replyTo: { platform: 'slack', team: origin.team, channel: origin.channel, user, ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}) },
     });

@@ -17,6 +17,8 @@ import { createPlaceGate } from '../place-gate.ts';
 import { createDirectory } from './admin.ts';
 import { findPosted } from './find-posted.ts';
 import { messagesSince } from './history.ts';
+import { resolveSlackEvent } from './messages.ts';
+import { resolveSlackInvoker } from './inbound.ts';
 import { registerInbound, type SelfIds } from './inbound.ts';
 import { questCreateModal } from './modal.ts';
 import { loginModal } from './login-modal.ts';
@@ -243,6 +245,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     downloadFile: (file, dest, maxBytes) => downloadSlackFile(file, dest, maxBytes, opts.botToken),
     unfurl: (target, previews) => out.unfurl(o, target, previews),
     messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
+    resolveEvent: (event) => resolveSlackEvent(event, messageDeps),
+    resolveInvoker: (invoker) => resolveSlackInvoker(invoker, messageDeps),
     onFreshSession: (fn) => void freshSession.push(fn),
     async channelName(ref) {
       const res = await app.client.conversations.info({ channel: ref.channel }).catch((err: unknown) => {

@@ -8,9 +8,9 @@
  * channel_topic, …), and message_changed events that do not change the text (Slack sends
  * them when an unfurl or a reply count is added).
  */
-import type { ChatFile, ChatUser, InboundEvent } from '../../bridge/types.ts';
+import type { ChatFile, ChatUser, InboundEvent, ResolvableMessage, Unresolved } from '../../bridge/types.ts';
 import type { Logger } from '../../log.ts';
-import type { Directory } from './admin.ts';
+import type { Directory, SlackPerson } from './admin.ts';
 import { fromSlack, mentionedUserIds } from './from-slack.ts';
 import { slackRef, threadOf, tsToMillis } from './ids.ts';
 
@@ -112,8 +112,7 @@ export async function translateMessage(e: SlackMessage, team: string, deps: Mess
         key: `slack:${channel}:${e.ts}`,
         ref: refFor(e),
         messageId: e.ts,
-        author: await authorOf(e, deps),
-        text: await markdownOf(e, deps),
+        ...authorAndText(e, deps),
         at: tsToMillis(e.ts),
         ...(e.files?.length ? { files: chatFiles(e.files) } : {}),
         raw: e,
@@ -143,8 +142,7 @@ export async function translateMessage(e: SlackMessage, team: string, deps: Mess
         key: `slack:${channel}:${m.ts}:edit:${editTs}`,
         ref: refFor(m),
         messageId: m.ts,
-        author: await authorOf(m, deps),
-        text: await markdownOf(m, deps),
+        ...authorAndText(m, deps),
         at: tsToMillis(editTs),
         // Slack sends the files a message still has; one removed stays an asset on Ouro.
         files: chatFiles(m.files ?? []),
@@ -170,23 +168,61 @@ export async function translateMessage(e: SlackMessage, team: string, deps: Mess
   return { ignored: `subtype ${e.subtype}` };
 }
 
-async function authorOf(m: SlackMessage, deps: MessageDeps): Promise<ChatUser> {
+/** What `resolveEvent` reads back: the message's author and text as Slack sent them. */
+interface SlackUnresolved {
+  user?: string;
+  text?: string;
+  blocks?: unknown[];
+}
+
+/**
+ * The author and Markdown text from what the directory already knows, without waiting:
+ * this runs before the ack. A person not looked up yet (the author, or someone mentioned)
+ * shows as their id, and the event carries what `resolveEvent` needs to look them up in the
+ * job (users.info can wait up to a Retry-After; Slack wants the ack within 3 s).
+ */
+function authorAndText(m: SlackMessage, deps: MessageDeps): { author: ChatUser; text: string; unresolved?: Unresolved } {
+  const person = m.user && !m.bot_id ? deps.directory.known(m.user) : undefined;
+  const author = personAuthor(m, person);
+  const text = fromSlack(m, { userName: deps.directory.cachedName });
+  const missing = (m.user && !m.bot_id && !person) || mentionedUserIds(m).some((id) => deps.directory.cachedName(id) === undefined);
+  if (!missing) return { author, text };
+  const unresolved: SlackUnresolved = { user: m.user, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) };
+  return { author, text, unresolved: unresolved as Unresolved };
+}
+
+function personAuthor(m: SlackMessage, p: SlackPerson | undefined): ChatUser {
   if (m.user && !m.bot_id) {
-    try {
-      const p = await deps.directory.person(m.user);
-      return { id: m.user, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), ...(p.isBot ? { isBot: true } : {}) };
-    } catch (err) {
-      deps.logger.warn({ err, user: m.user }, 'slack users.info failed; showing the user id as the name');
-      return { id: m.user, name: m.user };
-    }
+    if (!p) return { id: m.user, name: m.user };
+    return { id: m.user, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), ...(p.isBot ? { isBot: true } : {}) };
   }
   const id = m.bot_id ?? m.user ?? 'unknown-bot';
   const avatarUrl = m.icons?.image_72 ?? m.icons?.image_48 ?? m.bot_profile?.icons?.image_72;
   return { id, name: m.username ?? m.bot_profile?.name ?? id, isBot: true, ...(avatarUrl ? { avatarUrl } : {}) };
 }
 
-async function markdownOf(m: SlackMessage, deps: MessageDeps): Promise<string> {
+/**
+ * ChatAdapter.resolveEvent for Slack: looks up (users.info, cached) the people the ack path
+ * did not know, then converts the text again with their names. A failed lookup keeps the id.
+ */
+export async function resolveSlackEvent<E extends ResolvableMessage>(event: E, deps: MessageDeps): Promise<E> {
+  const u = event.unresolved as SlackUnresolved | undefined;
+  if (!u) return event;
+  const m: SlackMessage = { user: u.user, text: u.text, ...(u.blocks ? { blocks: u.blocks } : {}) };
+  let person: SlackPerson | undefined;
+  if (m.user && event.author?.id === m.user && !event.author.isBot) {
+    try {
+      person = await deps.directory.person(m.user);
+    } catch (err) {
+      deps.logger.warn({ err, user: m.user }, 'slack users.info failed; showing the user id as the name');
+    }
+  }
   // Resolve mentioned users first so the pure converter can name them.
   await Promise.all(mentionedUserIds(m).map((id) => deps.directory.person(id).catch(() => undefined)));
-  return fromSlack(m, { userName: deps.directory.cachedName });
+  const { unresolved: _done, ...rest } = event;
+  return {
+    ...rest,
+    ...(person && event.author ? { author: personAuthor(m, person) } : {}),
+    text: fromSlack(m, { userName: deps.directory.cachedName }),
+  } as E;
 }

@@ -3,8 +3,10 @@
  * bursts tolerated) and answers 429 with `Retry-After` beyond that. Every write to a channel
  * goes through that channel's serial queue, so a burst arrives complete and in order and an
  * edit never overtakes the post it edits; posts are spaced `intervalMs` apart. A 429 holds
- * the channel for `Retry-After` seconds and then retries the same call.
+ * the channel for `Retry-After` seconds and then retries the same call (the shared retry
+ * policy's `retryWaits`, src/retry.ts).
  */
+import { retryWaits, sleep as sleepFor } from '../../retry.ts';
 
 export interface PacerOptions {
   /** Minimum gap between two posts in one channel; default 1,000 ms (Slack's guidance). */
@@ -31,7 +33,12 @@ export function retryAfterOf(err: unknown): number | undefined {
   return e && typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter) ? e.retryAfter : undefined;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const retryAfterMsOf = (err: unknown) => {
+  const s = retryAfterOf(err);
+  return s === undefined ? undefined : s * 1000;
+};
+
+const realSleep = (ms: number) => sleepFor(ms);
 
 export function createPacer(opts: PacerOptions = {}): Pacer {
   const interval = opts.intervalMs ?? 1000;
@@ -43,22 +50,22 @@ export function createPacer(opts: PacerOptions = {}): Pacer {
   const lastPost = new Map<string, number>();
   let pending = 0;
 
-  async function attempt<T>(channel: string, fn: () => Promise<T>, spaced: boolean): Promise<T> {
-    for (let tries = 0; ; tries++) {
+  function attempt<T>(channel: string, fn: () => Promise<T>, spaced: boolean): Promise<T> {
+    const call = async () => {
       if (spaced) {
         const wait = (lastPost.get(channel) ?? -Infinity) + interval - now();
         if (wait > 0) await sleep(wait);
         lastPost.set(channel, now());
       }
-      try {
-        return await fn();
-      } catch (err) {
-        const retryAfter = retryAfterOf(err);
-        if (retryAfter === undefined || tries >= maxRetries || retryAfter > maxRetryAfter) throw err;
-        opts.onRateLimited?.(channel, retryAfter);
-        await sleep(retryAfter * 1000);
-      }
-    }
+      return fn();
+    };
+    return retryWaits(call, {
+      retryAfterOf: retryAfterMsOf,
+      maxWaits: maxRetries,
+      maxRetryAfterMs: maxRetryAfter * 1000,
+      sleep,
+      onWait: (ms) => opts.onRateLimited?.(channel, ms / 1000),
+    });
   }
 
   return {
@@ -85,18 +92,14 @@ export function createPacer(opts: PacerOptions = {}): Pacer {
  * For calls outside a channel queue (users.info, conversations.open, chat.unfurl): wait out a
  * short Retry-After and try again; a long one, or a second 429, is passed on.
  */
-export async function retryRateLimited<T>(
+export function retryRateLimited<T>(
   fn: () => Promise<T>,
   opts: { maxRetryAfterSec?: number; retries?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<T> {
-  const sleep = opts.sleep ?? realSleep;
-  for (let tries = 0; ; tries++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const retryAfter = retryAfterOf(err);
-      if (retryAfter === undefined || tries >= (opts.retries ?? 1) || retryAfter > (opts.maxRetryAfterSec ?? 10)) throw err;
-      await sleep(retryAfter * 1000);
-    }
-  }
+  return retryWaits(fn, {
+    retryAfterOf: retryAfterMsOf,
+    maxWaits: opts.retries ?? 1,
+    maxRetryAfterMs: (opts.maxRetryAfterSec ?? 10) * 1000,
+    sleep: opts.sleep ?? realSleep,
+  });
 }

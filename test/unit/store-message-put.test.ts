@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.ts';
 
 /**
- * putMessage is group-committed on PostgreSQL (several calls, one transaction; SQLite
- * writes each alone). These pin what a caller must see either way: each call resolves or
- * fails on its own row, and calls apply in call order.
+ * putMessage writes each mapping in its own transaction: calls made together each resolve
+ * or fail on their own row. (Puts of one chat message come from its thread's lane, one at
+ * a time; the store contract pins that a later put replaces an earlier one.)
  */
 
 /** A real database error for one row: a trigger refusing chat message 'poison'. */
@@ -36,14 +36,14 @@ const key = { platform: 'slack' as const, workspace: 'T1', channel: 'C1', thread
 const put = (chatMessageId: string, ouroMessageIds: string[]) =>
   ({ ...key, chatMessageId, conversationId: 'conv-1', ouroMessageIds, origin: 'chat' as const });
 
-describe.each(engines)('putMessage group commit (%s)', (engine) => {
+describe.each(engines)('putMessage, calls made together (%s)', (engine) => {
   let t: TestStore | undefined;
   afterEach(async () => {
     await t?.cleanup();
     t = undefined;
   });
 
-  it('a row the database refuses fails only its own call; the others of the batch are written', async () => {
+  it('a row the database refuses fails only its own call; the others are written', async () => {
     t = await makeTestStore(engine, { file: true });
     await poison(t);
 
@@ -60,19 +60,7 @@ describe.each(engines)('putMessage group commit (%s)', (engine) => {
     expect(await t.store.getMessagesByOuro('o2')).toEqual([]);
   });
 
-  it('puts of one chat message made together apply in call order', async () => {
-    t = await makeTestStore(engine, { file: true });
-    await Promise.all([
-      t.store.putMessage(put('m1', ['a'])),
-      t.store.putMessage(put('m1', ['b', 'c'])),
-      t.store.putMessage(put('m1', ['d'])),
-    ]);
-    expect((await t.store.getMessageByChat({ ...key, chatMessageId: 'm1' }))?.ouroMessageIds).toEqual(['d']);
-    for (const stale of ['a', 'b', 'c']) expect(await t.store.getMessagesByOuro(stale)).toEqual([]);
-    expect((await t.store.getMessagesByOuro('d')).map((m) => m.chatMessageId)).toEqual(['m1']);
-  });
-
-  it('bad input is refused before anything is queued', async () => {
+  it('bad input is refused before anything is written', async () => {
     t = await makeTestStore(engine);
     await expect(t.store.putMessage({ ...put('m1', ['a']), origin: 'elsewhere' as 'chat' })).rejects.toThrow(/origin/);
     expect(await t.store.getMessageByChat({ ...key, chatMessageId: 'm1' })).toBeUndefined();
