@@ -7,6 +7,7 @@
  * (src/retry.ts) honouring the error's `retryAfterMs`, or dead once the budget is spent or
  * the error is permanent. Nothing a job throws escapes this loop.
  */
+import { stripTokens } from '../redact.ts';
 import type { Logger } from '../log.ts';
 import { backoffMs } from '../retry.ts';
 import type { Job, Store } from '../store/types.ts';
@@ -56,7 +57,8 @@ const DEPTH_SAMPLE_MS = 1000;
 /** Woken lanes a claim names at most (a bound on its SQL parameters). */
 const CLAIM_LANES = 500;
 
-const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
+// Stored in the jobs table and shown by `ouro-bridge jobs`: tokens in URLs (Discord webhooks) are stripped first.
+const errorText = (err: unknown) => stripTokens(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
 
 export function createWorker(deps: WorkerDeps): Worker {
   const { store, logger, metrics, retry } = deps;

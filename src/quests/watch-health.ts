@@ -7,6 +7,7 @@
  * posts what it missed. The count, the first failure, the last error and the pause are
  * columns of the watch's row (QuestStore.setWatchHealth).
  */
+import { stripTokens } from '../redact.ts';
 import type { Logger } from '../log.ts';
 import type { QuestStore, Watch } from './types.ts';
 import { HEALTHY } from './types.ts';
@@ -18,7 +19,8 @@ export const PAUSE_AFTER_FAILURES = 30;
 /** Stored error texts are cut here: enough to recognise the fault in `/ouro watches`. */
 const ERROR_CHARS = 500;
 
-const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, ERROR_CHARS);
+// Shown by `/ouro watches` and kept on the row: tokens in URLs (Discord webhooks) are stripped first.
+const errorText = (err: unknown) => stripTokens(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, ERROR_CHARS);
 
 export function createWatchHealth(store: Pick<QuestStore, 'setWatchHealth'>, now: () => number, pauseAfter: number) {
   return {
