@@ -49,7 +49,8 @@ export function createInteractive(deps: InteractiveDeps) {
       return;
     }
     try {
-      const invoker = (await adapter.resolveInvoker?.(e.invoker)) ?? e.invoker;
+      const invoker = adapter.resolveInvoker ? await adapter.resolveInvoker(e.invoker) : e.invoker;
+      if (!invoker) return; // not served from where they are: ignored, as the adapter logged
       const result = await deps.commands.run({
         text: e.text,
         user: userOf(invoker),
@@ -69,7 +70,8 @@ export function createInteractive(deps: InteractiveDeps) {
       return;
     }
     try {
-      const invoker = (await adapter.resolveInvoker?.(e.invoker)) ?? e.invoker;
+      const invoker = adapter.resolveInvoker ? await adapter.resolveInvoker(e.invoker) : e.invoker;
+      if (!invoker) return;
       const result = await deps.commands.press({
         actionId: e.actionId,
         value: e.value,

@@ -262,9 +262,10 @@ export interface ChatAdapter {
   /**
    * Completes the invoker of a command or button press, recorded before the ack from what
    * the adapter knew without waiting (admin rights unknown there): runs after the ack,
-   * before the command; may wait on the platform.
+   * before the command; may wait on the platform. Null: the person may not use the bridge
+   * from where they are (a place the operator does not allow); the event is dropped.
    */
-  resolveInvoker?(invoker: Invoker): Promise<Invoker>;
+  resolveInvoker?(invoker: Invoker): Promise<Invoker | null>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */
   channelName?(ref: ChannelRef): Promise<string | undefined>;
 }

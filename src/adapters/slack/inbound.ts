@@ -9,6 +9,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { BridgeInbox, InboundEvent, Invoker } from '../../bridge/types.ts';
+import type { PlaceGate } from '../place-gate.ts';
 import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
 import { SAVE_THREAD_CALLBACK } from './manifest.ts';
@@ -42,14 +43,21 @@ function knownInvoker(userId: string, fallbackName: string | undefined, deps: In
   return { id: userId, name: p?.name ?? fallbackName ?? userId, ...(p?.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: false };
 }
 
-/** ChatAdapter.resolveInvoker for Slack: name, avatar and admin rights from users.info (cached). */
-export async function resolveSlackInvoker(inv: Invoker, deps: Pick<InboundDeps, 'directory' | 'logger'>): Promise<Invoker> {
+/**
+ * ChatAdapter.resolveInvoker for Slack: name, avatar and admin rights from users.info
+ * (cached), and the person's own team, which the place gate (places.ts) could check before
+ * the ack only when it was cached: a person of a team the operator does not allow (a Slack
+ * Connect guest) gets null, and nothing is done for them. When Slack does not answer, the
+ * team stays unknown and the command is not run either (fail closed).
+ */
+export async function resolveSlackInvoker(inv: Invoker, deps: Pick<InboundDeps, 'directory' | 'logger'> & { gate?: PlaceGate }): Promise<Invoker | null> {
   try {
     const p = await deps.directory.person(inv.id);
+    if (deps.gate && p.teamId && !deps.gate.allows(p.teamId, { kind: 'command', user: inv.id })) return null;
     return { id: inv.id, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: await deps.directory.isAdmin(inv.id) };
   } catch (err) {
-    deps.logger.warn({ err, user: inv.id }, 'slack users.info failed; treating the invoker as a non-admin');
-    return { ...inv, isPlatformAdmin: await deps.directory.isAdmin(inv.id).catch(() => false) };
+    deps.logger.warn({ err, user: inv.id }, 'slack users.info failed; the command is not run (its person\'s team is unknown)');
+    return null;
   }
 }
 

@@ -133,7 +133,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   };
   const messageDeps = { self, ignoreOtherBots: opts.ignoreOtherBots ?? true, directory, logger };
   const allowedTeams = new Set(opts.allowedTeams ?? []);
-  registerPlaceGate(app, { gate: createPlaceGate({ allowed: () => allowedTeams, what: 'Slack team', variable: 'SLACK_ALLOWED_TEAMS', logger }), directory, logger });
+  const gate = createPlaceGate({ allowed: () => allowedTeams, what: 'Slack team', variable: 'SLACK_ALLOWED_TEAMS', logger });
+  registerPlaceGate(app, { gate, directory, logger });
 
   registerInbound(app, {
     inbox: () => {
@@ -246,7 +247,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     unfurl: (target, previews) => out.unfurl(o, target, previews),
     messagesSince: (ref, after, limit) => messagesSince(o, messageDeps, ref, after, limit),
     resolveEvent: (event) => resolveSlackEvent(event, messageDeps),
-    resolveInvoker: (invoker) => resolveSlackInvoker(invoker, messageDeps),
+    resolveInvoker: (invoker) => resolveSlackInvoker(invoker, { ...messageDeps, gate }),
     onFreshSession: (fn) => void freshSession.push(fn),
     async channelName(ref) {
       const res = await app.client.conversations.info({ channel: ref.channel }).catch((err: unknown) => {

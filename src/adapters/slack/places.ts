@@ -23,34 +23,26 @@ interface Body {
 
 /**
  * The teams a request speaks for: the team it came through and, when known, the team of the
- * person behind it. A slash command names its user only, so that user's team comes from
- * users.info (the same cached lookup that names the invoker).
+ * person behind it. A slash command names its user only: their team comes from the
+ * directory's cache here (the ack waits on nothing), and from users.info after the ack,
+ * before the command runs (`resolveSlackInvoker`).
  */
-export async function teamsOf(body: Body, directory: Pick<Directory, 'person'>): Promise<string[]> {
+export function teamsOf(body: Body, directory: Pick<Directory, 'known'>): string[] {
   const teams = [
     body.team_id ?? body.team?.id ?? body.view?.team_id,
     body.user?.team_id,
     body.event?.user_team ?? body.event?.message?.user_team,
     body.event?.team ?? body.event?.message?.team,
   ];
-  if (body.command && body.user_id) teams.push((await directory.person(body.user_id)).teamId);
+  if (body.command && body.user_id) teams.push(directory.known(body.user_id)?.teamId);
   return [...new Set(teams.filter((t): t is string => typeof t === 'string' && t !== ''))];
 }
 
-export function registerPlaceGate(app: App, deps: { gate: PlaceGate; directory: Pick<Directory, 'person'>; logger: Logger }): void {
+export function registerPlaceGate(app: App, deps: { gate: PlaceGate; directory: Pick<Directory, 'known'>; logger: Logger }): void {
   app.use(async (all: AnyMiddlewareArgs & AllMiddlewareArgs) => {
     // Every kind but events carries an ack; its argument differs by kind, and ours fit all.
     const args = all as typeof all & { ack?: (r?: { response_type: 'ephemeral'; text: string }) => Promise<void> };
-    let teams: string[];
-    try {
-      teams = await teamsOf(args.body as Body, deps.directory);
-    } catch (err) {
-      // Whose team the person is on is unknown: nothing is done for them (fail closed).
-      deps.logger.warn({ err }, 'slack users.info failed; the command was not run (its user\'s team is unknown)');
-      const text = 'Slack did not tell the bridge who you are just now; please try again in a minute.';
-      if (args.ack) await ((args.body as Body).command ? args.ack({ response_type: 'ephemeral', text }) : args.ack());
-      return;
-    }
+    const teams = teamsOf(args.body as Body, deps.directory);
     const refused = teams.find((t) => !deps.gate.allows(t, { kind: (args.body as { type?: string; command?: string }).type ?? 'command' }));
     if (refused === undefined) return args.next();
     // Events were acknowledged by bolt already; commands, actions and views need their ack.
