@@ -11,7 +11,7 @@ import type { PersonKey, Store } from '../store/types.ts';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 import type { Accounts, Acting, LoginResult } from './types.ts';
 
-export type { Accounts, Acting, LoginResult } from './types.ts';
+export type { Accounts } from './types.ts';
 
 /** People whose clients stay open at once; an active bridge has far fewer people typing at a time. */
 export const CLIENT_CACHE_MAX = 200;
@@ -137,5 +137,3 @@ export function createAccounts(deps: AccountsDeps): Accounts {
   };
 }
 
-/** A 401 from a person's client: the client exchanged the key again and Ouro still refused. */
-export const isKeyRejected = (err: unknown): boolean => err instanceof OuroError && err.status === 401;

@@ -41,3 +41,9 @@ export interface Accounts {
 export function ouroIdentity(link: Pick<AccountLink, 'ouroUsername' | 'ouroName'>): string {
   return link.ouroName ? `@${link.ouroUsername} (${link.ouroName})` : `@${link.ouroUsername}`;
 }
+
+/**
+ * A 401 from a person's own client: the client had exchanged the key again already, so Ouro
+ * no longer accepts the key. Structural (the status field), so the core needs no client class.
+ */
+export const isKeyRejected = (err: unknown): boolean => (err as { status?: unknown } | null)?.status === 401;

@@ -39,8 +39,6 @@ function parseLabel(v: string): PersonKey | undefined {
   }
 }
 
-/** A 401 on a person's client: it had already exchanged the key again, so the key is dead. */
-export const isKeyRejected = (err: unknown) => (err as { status?: unknown } | null)?.status === 401;
 
 export function createAsPerson(ctx: BridgeContext) {
   const members = new Map<string, true>();
@@ -110,4 +108,3 @@ export function createAsPerson(ctx: BridgeContext) {
   }
 }
 
-export type AsPerson = ReturnType<typeof createAsPerson>;

@@ -21,7 +21,8 @@ import { copiesByThread } from './chat-copies.ts';
 import { isMessageGone } from './gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatFile, ChatRef, ChatUser } from './types.ts';
-import { createAsPerson, isKeyRejected } from './as-person.ts';
+import { createAsPerson } from './as-person.ts';
+import { isKeyRejected } from '../accounts/types.ts';
 import type { OuroPort } from './ports.ts';
 
 /** How far back a retried create looks for its own id (the message was created moments ago). */

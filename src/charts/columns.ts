@@ -41,13 +41,21 @@ function kindOfValue(v: unknown): ColumnKind | undefined {
 export function inferColumns(rows: readonly Record<string, unknown>[], hints: Readonly<Record<string, SchemaHint>> = {}): ChartColumn[] {
   const names: string[] = [];
   const seen = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  for (const r of rows) {
+    for (const k of Object.keys(r)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      names.push(k);
+    }
+  }
   return names.map((name) => {
     const kinds = new Set<ColumnKind>();
     let present = 0;
     for (const r of rows) {
       const k = kindOfValue(r[name]);
-      if (k) (kinds.add(k), present++);
+      if (!k) continue;
+      kinds.add(k);
+      present++;
     }
     const hint = hints[name];
     let kind: ColumnKind;

@@ -34,7 +34,10 @@ export function envelope(data: readonly Datum[], slices: number): Datum[] {
   const xs = data.map((d) => (typeof d.f0 === 'number' ? d.f0 : Date.parse(String(d.f0))));
   let lo = Infinity;
   let hi = -Infinity;
-  for (const x of xs) (lo = Math.min(lo, x)), (hi = Math.max(hi, x));
+  for (const x of xs) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
   const width = hi > lo ? (hi - lo) / slices : 1;
   const keep = new Map<string, { min: number; max: number }>();
   data.forEach((d, i) => {
@@ -59,7 +62,8 @@ function timeFormat(data: readonly Datum[]): string {
   let hi = -Infinity;
   for (const d of data) {
     const t = Date.parse(String(d.f0));
-    (lo = Math.min(lo, t)), (hi = Math.max(hi, t));
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
   }
   const span = hi - lo;
   if (span > 400 * DAY) return '%b %Y';

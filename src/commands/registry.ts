@@ -5,8 +5,8 @@
  * channel. Specs named `group sub` (`quest create`) are reached by two words.
  */
 import type { ChannelLink } from '../store/types.ts';
+import { isKeyRejected } from '../accounts/types.ts';
 import { PASTED_KEY_NOTICE, looksLikeOuroKey } from '../accounts/key-shape.ts';
-import { OuroError } from '../ouro/errors.ts';
 import { actingFor, brokenLinkText, commandForLog, keyStoppedWorking, type Acting } from './acting.ts';
 import { describeError } from './describe-error.ts';
 import { parseArgs, restFrom, tokenize, type Token } from './parse.ts';
@@ -181,7 +181,6 @@ export async function dispatch(registry: Registry, deps: CommandDeps, input: Com
 }
 
 /** A 401 on the person's own client: their key no longer works (the client had already re-exchanged it). */
-export const isKeyRejected = (err: unknown) => err instanceof OuroError && err.status === 401;
 
 const invoker = (reply: RichReply): CommandResult => ({ reply, visibility: 'invoker' });
 

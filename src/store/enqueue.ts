@@ -30,7 +30,7 @@ interface Row {
 const MAX_BATCH = 500;
 
 export function createEnqueuer(ctx: StoreContext) {
-  let queue: { row: Row; resolve: (e: Enqueued) => void; reject: (err: unknown) => void }[] = [];
+  const queue: { row: Row; resolve: (e: Enqueued) => void; reject: (err: unknown) => void }[] = [];
   let draining: Promise<void> | undefined;
 
   async function drain(): Promise<void> {

@@ -105,7 +105,7 @@ describe('commands as the linked person', () => {
     const r = await runner.press({ actionId: 'entry.reject', value: `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`, user: carol, channel, messageId: 'M-NOTICE' });
     expect(r.visibility).toBe('invoker');
     expect(r.updateMessage).toBeUndefined();
-    expect(r.reply.text).toBe('Ouro refused: Only the quest owner or an org admin can do this on quest ' + SEED_IDS.quest + ' (your Ouro account may not do this).');
+    expect(r.reply.text).toBe(`Ouro refused: Only the quest owner or an org admin can do this on quest ${SEED_IDS.quest} (your Ouro account may not do this).`);
     expect(sandbox().state.entries.find((e) => e.id === SEED_IDS.entrySubmitted)!.status).toBe('submitted');
   });
 

@@ -33,7 +33,7 @@ export const commentsRoutes: RouteModule = (r, app: App) => {
     const parentId = optString(b, 'parent_id');
     if (!parentId) throw new ApiError(400, 'invalid_body', 'comment.parent_id is required');
     const content = toRich(body.content, app.convert);
-    if (!content || !content.text.trim()) throw new ApiError(400, 'invalid_body', 'body must carry "content": {"json": doc, "text": markdown} with text');
+    if (!content?.text.trim()) throw new ApiError(400, 'invalid_body', 'body must carry "content": {"json": doc, "text": markdown} with text');
     const parentComment = s.comments.find((x) => x.id === parentId);
     const root = parentComment ? rootOf(parentComment) : findAsset(s, parentId);
     if (!root || !canSee(s, ctx.user, root)) throw notFound('Asset', parentId);
