@@ -60,7 +60,11 @@ export async function benchCharts(): Promise<BenchRow[]> {
       walls.sort((a, b) => a - b);
       cpus.sort((a, b) => a - b);
       const ms = (v: number[]) => `${pct(v, 50).toFixed(0)} / ${pct(v, 99).toFixed(0)} ms`;
-      out.push({ name: `chart ${kind} ${n.toLocaleString('en-US')} points p50 / p99`, value: ms(walls), note: `${runs} renders; CPU time p50 / p99 ${ms(cpus)}` });
+      out.push({
+        name: `chart ${kind} ${n.toLocaleString('en-US')} points p50 / p99`,
+        value: ms(walls),
+        note: `${runs} renders; CPU time p50 / p99 ${ms(cpus)}`,
+      });
     }
   }
   const mixed = [rows(1_000), rows(1_000).map((r) => ({ method: r.method, mae_ev: r.mae_ev })), rows(1_000).map((r) => ({ mae_ev: r.mae_ev }))];
@@ -69,6 +73,10 @@ export async function benchCharts(): Promise<BenchRow[]> {
   for (let i = 0; i < 100; i++) await chart(mixed[i % 3]!, {});
   gc();
   const after = process.memoryUsage().rss;
-  out.push({ name: 'chart RSS after 100 charts (1,000 points)', value: mb(after), note: `before ${mb(before)}, growth ${mb(after - before)}${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc)'}` });
+  out.push({
+    name: 'chart RSS after 100 charts (1,000 points)',
+    value: mb(after),
+    note: `before ${mb(before)}, growth ${mb(after - before)}${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc)'}`,
+  });
   return out;
 }

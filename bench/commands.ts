@@ -38,11 +38,20 @@ function resultRows(): Record<string, unknown>[] {
     for (let c = 0; c < COLS; c++) {
       // A mix like a real dataset: ints, floats, bigint-as-string, text with commas/quotes, timestamps, NULLs.
       switch (c % 5) {
-        case 0: row[`c${c}`] = r * c; break;
-        case 1: row[`c${c}`] = r % 13 === 0 ? null : (r * 0.37) / (c + 1); break;
-        case 2: row[`c${c}`] = String(r * 1000 + c); break;
-        case 3: row[`c${c}`] = r % 7 === 0 ? `note, "quoted" ${r}` : `material-${r % 8}`; break;
-        default: row[`c${c}`] = new Date(t0 + r * 60_000).toISOString();
+        case 0:
+          row[`c${c}`] = r * c;
+          break;
+        case 1:
+          row[`c${c}`] = r % 13 === 0 ? null : (r * 0.37) / (c + 1);
+          break;
+        case 2:
+          row[`c${c}`] = String(r * 1000 + c);
+          break;
+        case 3:
+          row[`c${c}`] = r % 7 === 0 ? `note, "quoted" ${r}` : `material-${r % 8}`;
+          break;
+        default:
+          row[`c${c}`] = new Date(t0 + r * 60_000).toISOString();
       }
     }
     rows[r] = row;
@@ -117,10 +126,18 @@ async function benchTick(): Promise<BenchResult[]> {
     const state = sandbox.state as { entries: EntryRec[] };
     const at = '2026-01-05T08:00:00.000000+00:00';
     const entry = (questId: string, itemId: string, n: number): EntryRec => ({
-      id: randomUUID(), quest_id: questId, item_id: itemId, user_id: sandbox.bot.id, assets: null,
-      description: { json: { type: 'doc', content: [] }, text: `entry ${n}` } as unknown as EntryRec['description'], review: null,
+      id: randomUUID(),
+      quest_id: questId,
+      item_id: itemId,
+      user_id: sandbox.bot.id,
+      assets: null,
+      description: { json: { type: 'doc', content: [] }, text: `entry ${n}` } as unknown as EntryRec['description'],
+      review: null,
       status: n % 3 === 0 ? 'accepted' : n % 3 === 1 ? 'submitted' : 'rejected',
-      reviewer_id: null, reviewed_at: null, created_at: at, updated_at: at,
+      reviewer_id: null,
+      reviewed_at: null,
+      created_at: at,
+      updated_at: at,
     });
     const quests: { id: string; item: string }[] = [];
     for (let q = 0; q < QUESTS; q++) {
@@ -146,7 +163,11 @@ async function benchTick(): Promise<BenchResult[]> {
     for (const q of quests) state.entries.push(entry(q.id, q.item, 1));
     const busy = await measure();
     return [
-      { name: `quest tick, ${QUESTS} quests × ${ENTRIES} entries, nothing new`, value: `${quiet.ms.toFixed(0)} ms`, note: `${quiet.requests} Ouro requests (entries pages of 200)` },
+      {
+        name: `quest tick, ${QUESTS} quests × ${ENTRIES} entries, nothing new`,
+        value: `${quiet.ms.toFixed(0)} ms`,
+        note: `${quiet.requests} Ouro requests (entries pages of 200)`,
+      },
       {
         name: `quest tick, ${QUESTS} quests × ${ENTRIES} entries, 1 new entry each`,
         value: `${busy.ms.toFixed(0)} ms`,

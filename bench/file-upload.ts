@@ -56,7 +56,12 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function bareUpload(url: string, token: string, path: string): Promise<void> {
-  const body = JSON.stringify({ file_name: 'bench.bin', visibility: 'private', content_type: 'application/octet-stream', file_base64: readFileSync(path).toString('base64') });
+  const body = JSON.stringify({
+    file_name: 'bench.bin',
+    visibility: 'private',
+    content_type: 'application/octet-stream',
+    file_base64: readFileSync(path).toString('base64'),
+  });
   const res = await request(`${url}/files/upload`, { method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`bare upload: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
@@ -120,9 +125,10 @@ export async function benchFileUpload(): Promise<Row[]> {
     for (const mb of [37.4, 37.6]) {
       const path = join(dir, `limit-${mb}.bin`);
       writeFileSync(path, randomBytes(Math.round(mb * MB)));
-      const status = await ouro.files
-        .upload({ source: { path, size: Math.round(mb * MB) }, name: 'limit.bin', mime: 'application/octet-stream' })
-        .then(() => 'accepted', (err: { status?: number }) => `refused (HTTP ${err.status})`);
+      const status = await ouro.files.upload({ source: { path, size: Math.round(mb * MB) }, name: 'limit.bin', mime: 'application/octet-stream' }).then(
+        () => 'accepted',
+        (err: { status?: number }) => `refused (HTTP ${err.status})`,
+      );
       rows.push({ name: `sandbox upload limit: ${mb} MB file`, value: status, note: 'base64 in JSON: body ≈ 4/3 × file size' });
       rmSync(path);
     }

@@ -230,7 +230,7 @@ export async function runBridge(args: BridgeArgs): Promise<BridgeResult> {
       gc.ms += e.duration;
       gc.max = Math.max(gc.max, e.duration);
       const from = performance.timeOrigin + e.startTime;
-      pauses.push({ from, to: from + e.duration, kind: ((e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0) });
+      pauses.push({ from, to: from + e.duration, kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0 });
     }
   });
   gcWatch.observe({ entryTypes: ['gc'] });

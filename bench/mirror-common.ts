@@ -22,8 +22,7 @@ export const PACED_SECONDS = 5;
 export const PACED_ROUND_N = PACED_RATE * PACED_SECONDS;
 export const PACED_N = PACED_ROUND_N * PACED_ROUNDS;
 
-export const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+export const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 export const ms = (v: number) => `${v.toFixed(1)} ms`;
 export const p50p99 = (v: number[]) => `${ms(pct(v, 50))} / ${ms(pct(v, 99))}`;
 export const sorted = (v: number[]) => v.sort((a, b) => a - b);

@@ -133,7 +133,9 @@ async function runSetup(s: Setup, entries: Record<Runtime, string>): Promise<Row
     });
     sorted(raw.lat);
     sorted(raw.late);
-    process.stdout.write(`  ${s.label}: raw relay paced: late p50 / p99 ${p50p99(raw.late)} (the bridge's "late" stage, for the raw relay); CPU ${(raw.cpuMs / PACED_N).toFixed(2)} ms/msg\n`);
+    process.stdout.write(
+      `  ${s.label}: raw relay paced: late p50 / p99 ${p50p99(raw.late)} (the bridge's "late" stage, for the raw relay); CPU ${(raw.cpuMs / PACED_N).toFixed(2)} ms/msg\n`,
+    );
     printDetails(s.label, rs);
     const b = merge(rs);
     const ratio = pct(b.paced, 99) / pct(raw.lat, 99);
@@ -143,11 +145,31 @@ async function runSetup(s: Setup, entries: Record<Runtime, string>): Promise<Row
     });
     process.stdout.write(`  ${s.label}: paced p99 per round, bridge vs raw relay (taking turns): ${perRound.join('; ')}\n`);
     return [
-      { name: `${s.label}: mirrored msgs/s`, value: `${Math.round(N / b.floodSeconds)}`, raw: `${Math.round(raw.rate)}`, note: `${b.found}/${N + PACED_N} in Ouro, ${b.doubled} doubled, ${b.dead} dead jobs; target ≥ 1,000 (SQLite)` },
-      { name: `${s.label}: p50 / p99 end to end`, value: p50p99(b.paced), raw: p50p99(raw.lat), note: `paced ${PACED_RATE} msg/s; p99 ${ratio.toFixed(2)}× raw, target ≤ 1.5×` },
-      { name: `${s.label}: ack p99 flood / paced`, value: `${ms(pct(b.ackFlood, 99))} / ${ms(pct(b.ackPaced, 99))}`, raw: '—', note: 'inbox.receive (raw relay has no ack path); target < 10 ms' },
+      {
+        name: `${s.label}: mirrored msgs/s`,
+        value: `${Math.round(N / b.floodSeconds)}`,
+        raw: `${Math.round(raw.rate)}`,
+        note: `${b.found}/${N + PACED_N} in Ouro, ${b.doubled} doubled, ${b.dead} dead jobs; target ≥ 1,000 (SQLite)`,
+      },
+      {
+        name: `${s.label}: p50 / p99 end to end`,
+        value: p50p99(b.paced),
+        raw: p50p99(raw.lat),
+        note: `paced ${PACED_RATE} msg/s; p99 ${ratio.toFixed(2)}× raw, target ≤ 1.5×`,
+      },
+      {
+        name: `${s.label}: ack p99 flood / paced`,
+        value: `${ms(pct(b.ackFlood, 99))} / ${ms(pct(b.ackPaced, 99))}`,
+        raw: '—',
+        note: 'inbox.receive (raw relay has no ack path); target < 10 ms',
+      },
       { name: `${s.label}: Ouro calls per message`, value: b.calls.toFixed(2), raw: raw.calls.toFixed(2), note: 'flood: HTTP requests to Ouro / messages' },
-      { name: `${s.label}: RSS start / after 10k`, value: `${rs.map((r) => `${mb(r.rssStarted)} / ${mb(r.rss)}`).join(', ')} MB`, raw: '—', note: `per bridge process; after GC ${rs.map((r) => mb(r.rssAfterGc)).join(', ')} MB; target < 200 MB` },
+      {
+        name: `${s.label}: RSS start / after 10k`,
+        value: `${rs.map((r) => `${mb(r.rssStarted)} / ${mb(r.rss)}`).join(', ')} MB`,
+        raw: '—',
+        note: `per bridge process; after GC ${rs.map((r) => mb(r.rssAfterGc)).join(', ')} MB; target < 200 MB`,
+      },
     ];
   } finally {
     await ouro.close();
@@ -180,7 +202,9 @@ function printDetails(label: string, rs: BridgeResult[]) {
       `CPU ${r.cpuMsPerMessage.toFixed(2)} ms/msg over the flood, ${r.cpuMsPerPaced.toFixed(2)} ms/msg paced; all acked after ${r.ackSeconds.toFixed(1)} s`,
       ...(r.walMaxBytes !== undefined ? [`largest WAL file ${(r.walMaxBytes / 1024 / 1024).toFixed(1)} MB`] : []),
       ...(r.checkpoints
-        ? [`checkpoint thread: ${r.checkpoints.checkpoints} checkpoints (${r.checkpoints.restarts} forced RESTART), longest ${ms(r.checkpoints.maxMs)}, ${ms(r.checkpoints.totalMs)} in total`]
+        ? [
+            `checkpoint thread: ${r.checkpoints.checkpoints} checkpoints (${r.checkpoints.restarts} forced RESTART), longest ${ms(r.checkpoints.maxMs)}, ${ms(r.checkpoints.totalMs)} in total`,
+          ]
         : []),
       `paced event-loop delay p99 / max (worst round) ${ms(r.loop.p99)} / ${ms(r.loop.max)}; GC ${ms(r.loop.gcMs)} in total, longest ${ms(r.loop.gcMaxMs)}`,
       `paced GC pauses: ${r.gcPauses}`,
@@ -212,7 +236,8 @@ export async function benchMirror(): Promise<Row[]> {
     rows.push(...(await runSetup(s, entries)));
   }
   if (!pgUrl) {
-    for (const label of ['mirror PostgreSQL', 'mirror PostgreSQL ×2 replicas']) rows.push({ name: label, value: 'skipped: no PostgreSQL', note: 'set TEST_DATABASE_URL or DATABASE_URL' });
+    for (const label of ['mirror PostgreSQL', 'mirror PostgreSQL ×2 replicas'])
+      rows.push({ name: label, value: 'skipped: no PostgreSQL', note: 'set TEST_DATABASE_URL or DATABASE_URL' });
   }
   return rows;
 }

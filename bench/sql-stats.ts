@@ -38,6 +38,9 @@ export function sqlReport(top = 15): string {
   return [...stats]
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, top)
-    .map(([sql, s]) => `${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(7)}× max ${s.max.toFixed(1).padStart(6)}  ${sql.replace(/\s+/g, ' ').slice(0, 160)}`)
+    .map(
+      ([sql, s]) =>
+        `${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(7)}× max ${s.max.toFixed(1).padStart(6)}  ${sql.replace(/\s+/g, ' ').slice(0, 160)}`,
+    )
     .join('\n');
 }

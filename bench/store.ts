@@ -102,7 +102,7 @@ async function benchPostgres(url: string): Promise<BenchResult[]> {
   const schema = `bench_store_${randomBytes(6).toString('hex')}`;
   const store = await openStore({ engine: 'postgres', url }, { schema });
   try {
-    return report('PostgreSQL', await run(store), 'the server\'s own CPU is not counted');
+    return report('PostgreSQL', await run(store), "the server's own CPU is not counted");
   } finally {
     await store.close();
     const client = new pg.Client({ connectionString: url });

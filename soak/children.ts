@@ -55,7 +55,10 @@ export async function spawnBridge(name: string, opts: SpawnOptions): Promise<Bri
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${opts.readyTimeoutMs ?? 30_000} ms; stderr: ${err.slice(-800)}`)), opts.readyTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${name}: not ready after ${opts.readyTimeoutMs ?? 30_000} ms; stderr: ${err.slice(-800)}`)),
+      opts.readyTimeoutMs ?? 30_000,
+    );
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const line = out.split('\n').find((l) => l.startsWith('{"ready"'));

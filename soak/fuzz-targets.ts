@@ -44,12 +44,90 @@ export interface Target {
 
 /** Pieces of every markup the bridge reads or writes, so random text hits the parsers' edges. */
 const PIECES = [
-  '*', '_', '~', '`', '```', '**', '__', '~~', '||', '>', '>>> ', '-# ', '#', '## ', '- ', '1. ', '|', '---', '\n', '\n\n', ' ', '\t', '\\',
-  '<', '>', '&', '&amp;', '&lt;', '&gt;', '<@U0ADA>', '<@U1|ada>', '<#C1|lab>', '<!channel>', '<!here>', '<http://x.org|x>', '<mailto:a@b.c>',
-  '<@123>', '<@!123>', '<@&9>', '<#77>', '</ouro:1>', '<:emo:123>', '<a:emo:1>', '<t:1700000000:R>', '<t:-9999999999999:f>', ':smile:', ':+1::skin-tone-2:',
-  '[a](http://x)', '![i](http://y)', '[d](dataset:1)', '<br>', '<b>', '</b>', '<script>', '"', '“', '”', '„', "'", '‘', '’',
-  '--item', '--continuous', '--type', '--', '--x=', '=', 'quest', 'create', 'query', 'help', 'mirror', 'watch', 'link', 'search', 'threads',
-  '{{table}}', 'select 1', '\u200b', '\uE000', '\uE001', '😀', '\u0000', '\r\n',
+  '*',
+  '_',
+  '~',
+  '`',
+  '```',
+  '**',
+  '__',
+  '~~',
+  '||',
+  '>',
+  '>>> ',
+  '-# ',
+  '#',
+  '## ',
+  '- ',
+  '1. ',
+  '|',
+  '---',
+  '\n',
+  '\n\n',
+  ' ',
+  '\t',
+  '\\',
+  '<',
+  '>',
+  '&',
+  '&amp;',
+  '&lt;',
+  '&gt;',
+  '<@U0ADA>',
+  '<@U1|ada>',
+  '<#C1|lab>',
+  '<!channel>',
+  '<!here>',
+  '<http://x.org|x>',
+  '<mailto:a@b.c>',
+  '<@123>',
+  '<@!123>',
+  '<@&9>',
+  '<#77>',
+  '</ouro:1>',
+  '<:emo:123>',
+  '<a:emo:1>',
+  '<t:1700000000:R>',
+  '<t:-9999999999999:f>',
+  ':smile:',
+  ':+1::skin-tone-2:',
+  '[a](http://x)',
+  '![i](http://y)',
+  '[d](dataset:1)',
+  '<br>',
+  '<b>',
+  '</b>',
+  '<script>',
+  '"',
+  '“',
+  '”',
+  '„',
+  "'",
+  '‘',
+  '’',
+  '--item',
+  '--continuous',
+  '--type',
+  '--',
+  '--x=',
+  '=',
+  'quest',
+  'create',
+  'query',
+  'help',
+  'mirror',
+  'watch',
+  'link',
+  'search',
+  'threads',
+  '{{table}}',
+  'select 1',
+  '\u200b',
+  '\uE000',
+  '\uE001',
+  '😀',
+  '\u0000',
+  '\r\n',
 ];
 const piece = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...PIECES) },
@@ -68,11 +146,19 @@ const longSoup = fc.oneof(
 const richElement: fc.Arbitrary<unknown> = fc.letrec<{ el: unknown }>((tie) => ({
   el: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.record({ type: fc.constant('text'), text: soup(6), style: fc.option(fc.dictionary(fc.constantFrom('bold', 'italic', 'strike', 'code'), fc.boolean()), { nil: undefined }) }),
+    fc.record({
+      type: fc.constant('text'),
+      text: soup(6),
+      style: fc.option(fc.dictionary(fc.constantFrom('bold', 'italic', 'strike', 'code'), fc.boolean()), { nil: undefined }),
+    }),
     fc.record({ type: fc.constant('link'), url: fc.oneof(fc.webUrl(), soup(3)), text: fc.option(soup(3), { nil: undefined }) }),
     fc.record({ type: fc.constant('user'), user_id: fc.constantFrom('U0ADA', 'U9', '') }),
     fc.record({ type: fc.constant('channel'), channel_id: fc.constantFrom('C1', '') }),
-    fc.record({ type: fc.constant('emoji'), name: fc.constantFrom('smile', '+1', 'nope', ''), unicode: fc.option(fc.constantFrom('1f600', 'zz', ''), { nil: undefined }) }),
+    fc.record({
+      type: fc.constant('emoji'),
+      name: fc.constantFrom('smile', '+1', 'nope', ''),
+      unicode: fc.option(fc.constantFrom('1f600', 'zz', ''), { nil: undefined }),
+    }),
     fc.record({ type: fc.constant('broadcast'), range: fc.constantFrom('here', 'channel', 'everyone') }),
     fc.record({
       type: fc.constantFrom('rich_text_section', 'rich_text_list', 'rich_text_quote', 'rich_text_preformatted'),
@@ -85,7 +171,12 @@ const richElement: fc.Arbitrary<unknown> = fc.letrec<{ el: unknown }>((tie) => (
 /** Messages as Slack documents them (rich_text as its schema says, other blocks anything). */
 const slackMessage = fc.record({
   text: fc.option(longSoup, { nil: undefined }),
-  blocks: fc.option(fc.array(fc.oneof(fc.record({ type: fc.constant('rich_text'), elements: fc.array(richElement, { maxLength: 4 }) }), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 }), { nil: undefined }),
+  blocks: fc.option(
+    fc.array(fc.oneof(fc.record({ type: fc.constant('rich_text'), elements: fc.array(richElement, { maxLength: 4 }) }), fc.jsonValue({ maxDepth: 2 })), {
+      maxLength: 3,
+    }),
+    { nil: undefined },
+  ),
 });
 /** rich_text whose elements are any JSON: what an unexpected payload (or a new Slack field) looks like. */
 const wildSlackMessage = fc.record({
@@ -96,15 +187,18 @@ const wildSlackMessage = fc.record({
       elements: fc.array(
         fc.oneof(
           richElement,
-          fc.record({
-            type: fc.constantFrom('rich_text_section', 'rich_text_list', 'rich_text_quote', 'rich_text_preformatted', 'text', 'link', 'user', 'emoji'),
-            style: fc.jsonValue({ maxDepth: 1 }),
-            indent: fc.jsonValue({ maxDepth: 1 }),
-            elements: fc.jsonValue({ maxDepth: 2 }),
-            text: fc.jsonValue({ maxDepth: 1 }),
-            url: fc.jsonValue({ maxDepth: 1 }),
-            name: fc.jsonValue({ maxDepth: 1 }),
-          }, { requiredKeys: ['type'] }),
+          fc.record(
+            {
+              type: fc.constantFrom('rich_text_section', 'rich_text_list', 'rich_text_quote', 'rich_text_preformatted', 'text', 'link', 'user', 'emoji'),
+              style: fc.jsonValue({ maxDepth: 1 }),
+              indent: fc.jsonValue({ maxDepth: 1 }),
+              elements: fc.jsonValue({ maxDepth: 2 }),
+              text: fc.jsonValue({ maxDepth: 1 }),
+              url: fc.jsonValue({ maxDepth: 1 }),
+              name: fc.jsonValue({ maxDepth: 1 }),
+            },
+            { requiredKeys: ['type'] },
+          ),
         ),
         { maxLength: 4 },
       ),
@@ -113,14 +207,45 @@ const wildSlackMessage = fc.record({
   ),
 });
 
-const DOC_TYPES = ['paragraph', 'text', 'heading', 'bulletList', 'orderedList', 'listItem', 'taskList', 'taskItem', 'codeBlock', 'blockquote', 'hardBreak', 'horizontalRule', 'image', 'table', 'tableRow', 'tableHeader', 'tableCell', 'mention', 'assetComponent', 'mystery'];
+const DOC_TYPES = [
+  'paragraph',
+  'text',
+  'heading',
+  'bulletList',
+  'orderedList',
+  'listItem',
+  'taskList',
+  'taskItem',
+  'codeBlock',
+  'blockquote',
+  'hardBreak',
+  'horizontalRule',
+  'image',
+  'table',
+  'tableRow',
+  'tableHeader',
+  'tableCell',
+  'mention',
+  'assetComponent',
+  'mystery',
+];
 const MARKS = ['bold', 'italic', 'strike', 'code', 'link', 'underline', 'mystery'];
 /** TipTap nodes as the type says they are (attrs and text random). */
 const docNode: fc.Arbitrary<DocNode> = fc.letrec<{ node: DocNode }>((tie) => {
   const fields = {
     type: fc.constantFrom(...DOC_TYPES),
-    attrs: fc.dictionary(fc.constantFrom('level', 'start', 'href', 'src', 'alt', 'language', 'checked', 'id', 'label', 'username', 'assetType'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
-    marks: fc.array(fc.record({ type: fc.constantFrom(...MARKS), attrs: fc.option(fc.dictionary(fc.constantFrom('href', 'title'), fc.jsonValue({ maxDepth: 1 })), { nil: undefined }) }), { maxLength: 2 }),
+    attrs: fc.dictionary(
+      fc.constantFrom('level', 'start', 'href', 'src', 'alt', 'language', 'checked', 'id', 'label', 'username', 'assetType'),
+      fc.jsonValue({ maxDepth: 1 }),
+      { maxKeys: 3 },
+    ),
+    marks: fc.array(
+      fc.record({
+        type: fc.constantFrom(...MARKS),
+        attrs: fc.option(fc.dictionary(fc.constantFrom('href', 'title'), fc.jsonValue({ maxDepth: 1 })), { nil: undefined }),
+      }),
+      { maxLength: 2 },
+    ),
     text: soup(5),
   };
   return {
@@ -133,39 +258,88 @@ const docNode: fc.Arbitrary<DocNode> = fc.letrec<{ node: DocNode }>((tie) => {
   };
 }).node;
 /** What a network answer may hold where a doc's nodes go: nodes, near-nodes, anything. */
-const wildNode = fc.oneof(docNode, fc.jsonValue({ maxDepth: 3 }), fc.record({ type: fc.constantFrom(...DOC_TYPES), content: fc.jsonValue({ maxDepth: 2 }), text: fc.jsonValue({ maxDepth: 1 }), marks: fc.jsonValue({ maxDepth: 2 }), attrs: fc.jsonValue({ maxDepth: 2 }) }));
+const wildNode = fc.oneof(
+  docNode,
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.record({
+    type: fc.constantFrom(...DOC_TYPES),
+    content: fc.jsonValue({ maxDepth: 2 }),
+    text: fc.jsonValue({ maxDepth: 1 }),
+    marks: fc.jsonValue({ maxDepth: 2 }),
+    attrs: fc.jsonValue({ maxDepth: 2 }),
+  }),
+);
 
 const webhookBody = fc.oneof(
   fc.anything(),
-  fc.record({
-    event: fc.oneof(fc.constantFrom('new-message', 'NEW_MESSAGE', 'new-conversation', 'interrupt', ' ', ''), fc.string(), fc.jsonValue({ maxDepth: 1 })),
-    data: fc.oneof(
-      fc.record({
-        conversation_id: fc.oneof(fc.uuid(), fc.jsonValue({ maxDepth: 1 })),
-        id: fc.oneof(fc.uuid(), fc.integer(), fc.constant('')),
-        message_id: fc.jsonValue({ maxDepth: 1 }),
-        text: fc.oneof(soup(8), fc.jsonValue({ maxDepth: 1 })),
-        type: fc.jsonValue({ maxDepth: 1 }),
-        actor: fc.oneof(fc.record({ id: fc.oneof(fc.uuid(), fc.integer(), fc.constant('')), username: fc.jsonValue({ maxDepth: 1 }), is_agent: fc.jsonValue({ maxDepth: 1 }) }), fc.jsonValue({ maxDepth: 2 })),
-        sender: fc.jsonValue({ maxDepth: 2 }),
-        user: fc.jsonValue({ maxDepth: 2 }),
-        user_id: fc.jsonValue({ maxDepth: 1 }),
-        asset: fc.jsonValue({ maxDepth: 2 }),
-        notification_id: fc.jsonValue({ maxDepth: 1 }),
-      }, { requiredKeys: [] }),
-      fc.jsonValue({ maxDepth: 2 }),
-    ),
-    delivery_id: fc.jsonValue({ maxDepth: 1 }),
-    timestamp: fc.jsonValue({ maxDepth: 1 }),
-    user_id: fc.jsonValue({ maxDepth: 1 }),
-    notification_id: fc.jsonValue({ maxDepth: 1 }),
-    notification_ids: fc.jsonValue({ maxDepth: 2 }),
-  }, { requiredKeys: [] }),
+  fc.record(
+    {
+      event: fc.oneof(fc.constantFrom('new-message', 'NEW_MESSAGE', 'new-conversation', 'interrupt', ' ', ''), fc.string(), fc.jsonValue({ maxDepth: 1 })),
+      data: fc.oneof(
+        fc.record(
+          {
+            conversation_id: fc.oneof(fc.uuid(), fc.jsonValue({ maxDepth: 1 })),
+            id: fc.oneof(fc.uuid(), fc.integer(), fc.constant('')),
+            message_id: fc.jsonValue({ maxDepth: 1 }),
+            text: fc.oneof(soup(8), fc.jsonValue({ maxDepth: 1 })),
+            type: fc.jsonValue({ maxDepth: 1 }),
+            actor: fc.oneof(
+              fc.record({
+                id: fc.oneof(fc.uuid(), fc.integer(), fc.constant('')),
+                username: fc.jsonValue({ maxDepth: 1 }),
+                is_agent: fc.jsonValue({ maxDepth: 1 }),
+              }),
+              fc.jsonValue({ maxDepth: 2 }),
+            ),
+            sender: fc.jsonValue({ maxDepth: 2 }),
+            user: fc.jsonValue({ maxDepth: 2 }),
+            user_id: fc.jsonValue({ maxDepth: 1 }),
+            asset: fc.jsonValue({ maxDepth: 2 }),
+            notification_id: fc.jsonValue({ maxDepth: 1 }),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+      delivery_id: fc.jsonValue({ maxDepth: 1 }),
+      timestamp: fc.jsonValue({ maxDepth: 1 }),
+      user_id: fc.jsonValue({ maxDepth: 1 }),
+      notification_id: fc.jsonValue({ maxDepth: 1 }),
+      notification_ids: fc.jsonValue({ maxDepth: 2 }),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 const commandText = fc.oneof(
   soup(20),
-  fc.tuple(fc.constantFrom('help', 'link', 'unlink', 'mirror', 'mirror attach', 'query', 'datasets', 'search', 'quest create', 'quest list', 'quest show', 'quest submit', 'quest review', 'quest close', 'quest', 'watch', 'unwatch', 'watches', 'QUEST Create', 'nope'), soup(12)).map(([a, b]) => `${a} ${b}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'help',
+        'link',
+        'unlink',
+        'mirror',
+        'mirror attach',
+        'query',
+        'datasets',
+        'search',
+        'quest create',
+        'quest list',
+        'quest show',
+        'quest submit',
+        'quest review',
+        'quest close',
+        'quest',
+        'watch',
+        'unwatch',
+        'watches',
+        'QUEST Create',
+        'nope',
+      ),
+      soup(12),
+    )
+    .map(([a, b]) => `${a} ${b}`),
 );
 
 // ------------------------------------------------------------------ targets
@@ -200,7 +374,11 @@ export const TARGETS: Target[] = [
     run(text) {
       const r = parseArgs(tokenize(text as string), { item: 'string', continuous: 'boolean', type: 'string' });
       expect(Array.isArray(r.positionals) && r.flags instanceof Map, 'parseArgs returned a bad shape');
-      for (const [name, values] of r.flags) expect(values.every((v) => v !== ''), `--${name} kept an empty value`);
+      for (const [name, values] of r.flags)
+        expect(
+          values.every((v) => v !== ''),
+          `--${name} kept an empty value`,
+        );
     },
   },
   {
@@ -238,7 +416,8 @@ export const TARGETS: Target[] = [
     run(md) {
       const out = toSlack(md as string);
       isString(out, 'toSlack');
-      for (const part of splitText(out, SLACK.sectionText)) expect(part.length <= SLACK.sectionText, `a section of ${part.length} > ${SLACK.sectionText} chars`);
+      for (const part of splitText(out, SLACK.sectionText))
+        expect(part.length <= SLACK.sectionText, `a section of ${part.length} > ${SLACK.sectionText} chars`);
       expect(clipMessage(out).length <= SLACK.messageText, 'clipMessage over 40,000 chars');
     },
   },
@@ -267,7 +446,11 @@ export const TARGETS: Target[] = [
     arb: webhookBody,
     run(body) {
       const r = parseWebhook(body);
-      if (r.ok) expect(typeof r.delivery.event === 'string' && r.delivery.event !== '' && Array.isArray(r.delivery.notificationIds), 'accepted a delivery without an event');
+      if (r.ok)
+        expect(
+          typeof r.delivery.event === 'string' && r.delivery.event !== '' && Array.isArray(r.delivery.notificationIds),
+          'accepted a delivery without an event',
+        );
       else expect(typeof r.error === 'string' && r.error !== '', 'refused without saying why');
     },
   },

@@ -81,7 +81,13 @@ function budgetLine(s: Sizes, only: Set<number> | undefined): string {
   if (on(4)) parts.push(`4: ≤ ${s.retries.budgetMs / 1000} s`);
   if (on(5)) parts.push(`5: ${s.fuzzRuns} cases × target`);
   if (on(6)) parts.push(`6: ≤ ${s.load.budgetMs / 1000} s`);
-  const total = [on(1) && s.kill.budgetMs, on(2) && s.replicas.budgetMs, on(3) && s.outage.budgetMs, on(4) && s.retries.budgetMs, on(6) && s.load.budgetMs].reduce<number>((a, b) => a + (b || 0), 0);
+  const total = [
+    on(1) && s.kill.budgetMs,
+    on(2) && s.replicas.budgetMs,
+    on(3) && s.outage.budgetMs,
+    on(4) && s.retries.budgetMs,
+    on(6) && s.load.budgetMs,
+  ].reduce<number>((a, b) => a + (b || 0), 0);
   return `budget: ${parts.join('; ')}; hard bound ≈ ${Math.ceil(total / 60_000)} min + fuzz`;
 }
 
@@ -99,7 +105,9 @@ async function main(): Promise<number> {
   const pgUrl = process.env.TEST_DATABASE_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined);
   process.stdout.write(
     `ouro-bridge soak${flags.quick ? ' --quick' : ''} --seed ${flags.seed}\n` +
-      `machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n${budgetLine(s, flags.only)}\n\n`,
+      `machine: ${cpus().length} cores, load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n${budgetLine(s, flags.only)}\n\n`,
   );
   const t0 = Date.now();
   const rows: Row[] = [];
@@ -136,14 +144,16 @@ async function main(): Promise<number> {
   await run(6, 'slow requests and huge answers', () => loadScenario(s.load));
 
   const faults = faultCount();
-  rows.push(checkRow({
-    scenario: 'soak process',
-    tried: 'whole run',
-    crashes: faults,
-    seconds: (Date.now() - t0) / 1000,
-    verdict: faults === 0 ? 'pass' : 'FAIL',
-    note: `${processFaults.unhandledRejections} unhandled rejections, ${processFaults.uncaughtExceptions} uncaught exceptions${processFaults.last ? `; last: ${processFaults.last}` : ''}`,
-  }));
+  rows.push(
+    checkRow({
+      scenario: 'soak process',
+      tried: 'whole run',
+      crashes: faults,
+      seconds: (Date.now() - t0) / 1000,
+      verdict: faults === 0 ? 'pass' : 'FAIL',
+      note: `${processFaults.unhandledRejections} unhandled rejections, ${processFaults.uncaughtExceptions} uncaught exceptions${processFaults.last ? `; last: ${processFaults.last}` : ''}`,
+    }),
+  );
   const failed = rows.filter((r) => r.verdict === 'FAIL').length;
   process.stdout.write(
     `\n${renderTable(rows)}\nseed ${flags.seed}${flags.quick ? ' (--quick)' : ''}; ${((Date.now() - t0) / 1000).toFixed(0)} s; load now ${loadavg()

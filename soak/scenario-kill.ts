@@ -89,7 +89,10 @@ export async function killScenario(o: KillOptions, rng: Rng): Promise<Row> {
         crashNote(all) +
         (Date.now() > deadline ? '; BUDGET EXCEEDED' : ''),
     };
-    return { ...row, verdict: verdictOf(row, landed.length === o.kills && check.split === 0 && stats.refused === 0 && stats.acked === n && jobs.pending + jobs.running === 0) };
+    return {
+      ...row,
+      verdict: verdictOf(row, landed.length === o.kills && check.split === 0 && stats.refused === 0 && stats.acked === n && jobs.pending + jobs.running === 0),
+    };
   } finally {
     for (const c of all) await c.kill9();
     await world.close();

@@ -103,7 +103,8 @@ export async function loadScenario(o: LoadOptions): Promise<Row> {
     world.slack.deliverOverHttp(`${bridge.url}/slack/events`, SIGNING_SECRET);
     // Warm-up: one command answered before the load, so cold code is not what is measured.
     const warm = await world.slack.command('help', { channel: CHANNEL });
-    while (!world.slack.hooks.some((h) => `${world.slack.url}/hooks/${h.id}` === warm.responseUrl) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!world.slack.hooks.some((h) => `${world.slack.url}/hooks/${h.id}` === warm.responseUrl) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const pid = bridge.pid;
     const baseline = rssMb(pid) ?? 0;
     let maxRss = baseline;

@@ -31,7 +31,13 @@ const STORM = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends messages `from`..`to - 1` of every thread in `threads`, spread evenly over `spanMs`. */
-async function spread(threads: number[], from: (t: number) => number, to: number, spanMs: number, send: (t: number, k: number) => Promise<boolean>): Promise<number> {
+async function spread(
+  threads: number[],
+  from: (t: number) => number,
+  to: number,
+  spanMs: number,
+  send: (t: number, k: number) => Promise<boolean>,
+): Promise<number> {
   let failed = 0;
   await Promise.all(
     threads.map(async (t) => {
@@ -109,7 +115,14 @@ export async function outageScenario(o: OutageOptions): Promise<Row> {
     const code = await bridge.stop();
     if (code !== 0) crashes++;
     const jobs = await world.countJobs();
-    const extraOk = ra.violations === 0 && ra.checked > 0 && lostAcks === 0 && leakedDuringOutage === 0 && stats.refused === 0 && check.split === 0 && jobs.pending + jobs.running === 0;
+    const extraOk =
+      ra.violations === 0 &&
+      ra.checked > 0 &&
+      lostAcks === 0 &&
+      leakedDuringOutage === 0 &&
+      stats.refused === 0 &&
+      check.split === 0 &&
+      jobs.pending + jobs.running === 0;
     const row: Omit<Row, 'verdict'> = {
       scenario: '3 Ouro down, then 429s',
       tried: `${o.downMs / 1000} s down + ${o.stormMs / 1000} s of 429, ${o.threads + idle.length} threads`,

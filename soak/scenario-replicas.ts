@@ -35,7 +35,10 @@ export async function replicasScenario(o: ReplicaOptions, rng: Rng, postgresUrl:
   const world = await startWorld({ postgresUrl });
   const all: BridgeChild[] = [];
   try {
-    const [a, b] = await Promise.all([spawnBridge('replica-a', { env: world.env, storeSchema: world.schema }), spawnBridge('replica-b', { env: world.env, storeSchema: world.schema })]);
+    const [a, b] = await Promise.all([
+      spawnBridge('replica-a', { env: world.env, storeSchema: world.schema }),
+      spawnBridge('replica-b', { env: world.env, storeSchema: world.schema }),
+    ]);
     all.push(a, b);
     const up = new Set<BridgeChild>([a, b]);
     const stats = newStats();
@@ -84,7 +87,10 @@ export async function replicasScenario(o: ReplicaOptions, rng: Rng, postgresUrl:
         crashNote(all) +
         (Date.now() > deadline ? '; BUDGET EXCEEDED' : ''),
     };
-    return { ...row, verdict: verdictOf(row, landed !== '' && check.split === 0 && stats.refused === 0 && stats.acked === n && jobs.pending + jobs.running === 0) };
+    return {
+      ...row,
+      verdict: verdictOf(row, landed !== '' && check.split === 0 && stats.refused === 0 && stats.acked === n && jobs.pending + jobs.running === 0),
+    };
   } finally {
     for (const c of all) await c.kill9();
     await world.close();

@@ -62,7 +62,10 @@ export async function slackRetriesScenario(o: RetriesOptions): Promise<Row> {
     const code = await bridge.stop();
     if (code !== 0) crashes++;
     const jobs = await world.countJobs();
-    const answers = [...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? 'no answer' : s}×${c}`).join(', ');
+    const answers = [...statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, c]) => `${s === 0 ? 'no answer' : s}×${c}`)
+      .join(', ');
     const row: Omit<Row, 'verdict'> = {
       scenario: '4 Slack retries',
       tried: `${n} events × 3 POSTs, ${o.threads} threads`,

@@ -32,13 +32,27 @@ export async function selfTest(): Promise<Row> {
     ] as const) {
       await ouro.messages.create(c.id, { text: `**Ada** (Slack): ${text}` });
     }
-    const { samples: _samples, ...got } = await checkOuro(sandbox, new Map([[0, 4], [1, 2], [2, 1]]));
+    const { samples: _samples, ...got } = await checkOuro(
+      sandbox,
+      new Map([
+        [0, 4],
+        [1, 2],
+        [2, 1],
+      ]),
+    );
     const want: Omit<OuroCheck, 'samples'> = { expected: 7, found: 6, doubles: 1, orderBreaks: 1, split: 1 };
     if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`Ouro check saw ${JSON.stringify(got)}, not ${JSON.stringify(want)}`);
 
     const p = (path: string, at: number) => ({ method: 'POST', path, at });
     const ra = retryAfterViolations(
-      [p('/conversations/c1/messages/create', 1000), p('/conversations/c1/messages/create', 1500), p('/conversations/c2/messages/create', 1000), p('/conversations/c2/messages/create', 2000), p('/conversations/create', 1000), p('/conversations/create', 1001)],
+      [
+        p('/conversations/c1/messages/create', 1000),
+        p('/conversations/c1/messages/create', 1500),
+        p('/conversations/c2/messages/create', 1000),
+        p('/conversations/c2/messages/create', 2000),
+        p('/conversations/create', 1000),
+        p('/conversations/create', 1001),
+      ],
       [{ from: 0, to: 10_000, retryAfterMs: 1000 }],
     );
     if (ra.checked !== 2 || ra.violations !== 1) problems.push(`Retry-After check saw ${JSON.stringify(ra)}, not 1 early of 2`);

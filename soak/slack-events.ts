@@ -106,11 +106,7 @@ export async function deliver(m: Msg, pick: (attempt: number) => string | undefi
 }
 
 /** Every message of `threads` × `perThread`, thread by thread in parallel, each thread in order. */
-export async function burst(
-  threads: number,
-  perThread: number,
-  send: (m: Msg) => Promise<unknown>,
-): Promise<void> {
+export async function burst(threads: number, perThread: number, send: (m: Msg) => Promise<unknown>): Promise<void> {
   await Promise.all(
     Array.from({ length: threads }, async (_, t) => {
       for (let k = 0; k < perThread; k++) await send({ t, k });

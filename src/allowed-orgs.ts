@@ -18,7 +18,8 @@ export async function warnAboutAllowedOrgs(ouro: Pick<OuroClient, 'organizations
   }
   const names = orgs.map((o) => `${o.display_name || o.name} (${o.id})`);
   if (!allowed.length) {
-    if (orgs.length > 1) logger.warn({ orgs: names }, 'OURO_ALLOWED_ORGS is not set: channels may be linked to any of these orgs; list the ones this bridge serves');
+    if (orgs.length > 1)
+      logger.warn({ orgs: names }, 'OURO_ALLOWED_ORGS is not set: channels may be linked to any of these orgs; list the ones this bridge serves');
     return;
   }
   const unknown = allowed.filter((a) => !orgs.some((o) => orgAllowed(o, [a])));

@@ -93,7 +93,14 @@ export interface App {
 
 /** The runtime's logger: LOG_LEVEL, and every configured secret scrubbed from each line. */
 export function loggerFor(config: Config, destination?: NodeJS.WritableStream): Logger {
-  const secrets = [config.webhookSecret, config.ouro.apiKey, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token];
+  const secrets = [
+    config.webhookSecret,
+    config.ouro.apiKey,
+    config.slack?.botToken,
+    config.slack?.appToken,
+    config.slack?.signingSecret,
+    config.discord?.token,
+  ];
   return createLogger({ level: config.logLevel, secrets, ...(destination ? { destination, pretty: false } : {}) });
 }
 
@@ -123,7 +130,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
     });
-    const accounts = createAccounts({ store, bot: ouro, ...(config.secretKey ? { secretKey: config.secretKey } : {}), ouro: { baseUrl: config.ouro.baseUrl }, logger });
+    const accounts = createAccounts({
+      store,
+      bot: ouro,
+      ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+      ouro: { baseUrl: config.ouro.baseUrl },
+      logger,
+    });
     cleanups.unshift(() => accounts.close());
     const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, allowedOrgs: config.ouro.allowedOrgs, notifier, logger, accounts });
     const bridge = createBridge({
@@ -171,10 +184,18 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     });
     adapters.find((a) => a.platform === 'discord')?.onFreshSession?.(() => catchUp('discord'));
     const discord = adapters.find((a): a is DiscordAdapter => a.platform === 'discord' && 'connectGateway' in a);
-    if (discord && replicated) leaders.push(lead(DISCORD_GATEWAY_LEASE, () => discord.connectGateway(), () => discord.disconnectGateway()));
+    if (discord && replicated)
+      leaders.push(
+        lead(
+          DISCORD_GATEWAY_LEASE,
+          () => discord.connectGateway(),
+          () => discord.disconnectGateway(),
+        ),
+      );
     const standby: Record<string, string> = {
       [SCHEDULER_LEASE]: 'not held here: another replica polls quests and reconciles; this one takes over if that lease lapses',
-      [DISCORD_GATEWAY_LEASE]: 'not held here: another replica receives Discord events; this one posts over Discord REST and takes the gateway over if that lease lapses',
+      [DISCORD_GATEWAY_LEASE]:
+        'not held here: another replica receives Discord events; this one posts over Discord REST and takes the gateway over if that lease lapses',
     };
     const leases = (): Record<string, LeaseView> =>
       Object.fromEntries(leaders.map((l) => [l.name, l.isLeader() ? { held: true } : { held: false, detail: standby[l.name] }]));
@@ -183,8 +204,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     registerCoreRoutes(http, {
       bridge: {
         // Once stopping, a webhook gets 503 so Ouro redelivers it to the next process.
-        handleOuroWebhook: (body) =>
-          accepting ? bridge.handleOuroWebhook(body) : Promise.resolve({ status: 503, body: { error: 'shutting down' } }),
+        handleOuroWebhook: (body) => (accepting ? bridge.handleOuroWebhook(body) : Promise.resolve({ status: 503, body: { error: 'shutting down' } })),
         health: () => bridge.health(),
       },
       leases,

@@ -32,7 +32,14 @@ const url = (what: string) =>
 /** A comma-separated list whose items must match `item`; unset → undefined, so a default can differ from "empty". */
 const idList = (item: RegExp, expected: string) =>
   optionalString
-    .transform((v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
     .refine((v) => v === undefined || v.every((s) => item.test(s)), { message: expected });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -82,7 +89,7 @@ const schema = z.object({
       message: 'expected a node-cron expression of 5 or 6 fields, e.g. "* * * * *"',
     }),
   BRIDGE_INSTANCE_ID: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{1,200}$/.test(v), {
-    message: 'expected 1 to 200 printable ASCII characters without spaces (this replica\'s name in leases and logs)',
+    message: "expected 1 to 200 printable ASCII characters without spaces (this replica's name in leases and logs)",
   }),
   SANDBOX_DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'expected a postgres:// URL (the sandbox keeps dataset tables there instead of embedded PGlite)',

@@ -34,7 +34,15 @@ export function stripTokens(text: string, secrets: readonly string[] = []): stri
  */
 export function safeError(err: unknown): Record<string, unknown> | string {
   if (!(err instanceof Error)) return stripTokens(typeof err === 'string' ? err : safeJson(err));
-  const e = err as Error & { status?: unknown; httpStatus?: unknown; statusCode?: unknown; code?: unknown; method?: unknown; url?: unknown; data?: { error?: unknown } };
+  const e = err as Error & {
+    status?: unknown;
+    httpStatus?: unknown;
+    statusCode?: unknown;
+    code?: unknown;
+    method?: unknown;
+    url?: unknown;
+    data?: { error?: unknown };
+  };
   const status = [e.status, e.httpStatus, e.statusCode].find((v) => typeof v === 'number') as number | undefined;
   const platform = status !== undefined || typeof e.url === 'string' || typeof e.code === 'string';
   const out: Record<string, unknown> = { type: e.name, message: stripTokens(e.message) };

@@ -16,9 +16,7 @@ export interface Acting {
   link?: AccountLink;
 }
 
-export type LoginResult =
-  | { ok: true; link: AccountLink }
-  | { ok: false; reason: string };
+export type LoginResult = { ok: true; link: AccountLink } | { ok: false; reason: string };
 
 export interface Accounts {
   /** False when BRIDGE_SECRET_KEY is unset: nobody can link, everything runs as the bot. */

@@ -39,7 +39,6 @@ function parseLabel(v: string): PersonKey | undefined {
   }
 }
 
-
 export function createAsPerson(ctx: BridgeContext) {
   const members = new Map<string, true>();
 
@@ -107,4 +106,3 @@ export function createAsPerson(ctx: BridgeContext) {
     }
   }
 }
-

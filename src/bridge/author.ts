@@ -25,7 +25,6 @@ export const AUTHOR_NAME_MAX = 64;
 /** A display name on one line, runs of spaces collapsed, cut to AUTHOR_NAME_MAX. */
 export const displayName = (name: string): string => truncate(name.replace(/\s+/g, ' ').trim(), AUTHOR_NAME_MAX);
 
-
 /** A file on a message: an Ouro asset (`assetId`) or a link, with its size and why it is one. */
 export interface FileMention {
   name: string;

@@ -89,7 +89,10 @@ export function createCatchUp(d: CatchUpDeps) {
       report.places++;
       report.found += events.length;
       if (events.length >= CATCH_UP_PER_PLACE) {
-        logger.warn({ ref: encodeChatRef(ref), limit: CATCH_UP_PER_PLACE }, 'catch-up: the per-place limit was reached; later missed messages there are not mirrored');
+        logger.warn(
+          { ref: encodeChatRef(ref), limit: CATCH_UP_PER_PLACE },
+          'catch-up: the per-place limit was reached; later missed messages there are not mirrored',
+        );
       }
       for (const event of events) {
         if (closed) return;

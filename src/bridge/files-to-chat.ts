@@ -51,7 +51,14 @@ export function withAssetLinks(doc: Doc, assets: ReadonlyMap<string, OuroAsset>)
       const a = assets.get(n.attrs.id);
       if (!a) return n;
       const size = a.size !== undefined ? ` (${formatBytes(a.size)})` : '';
-      return { type: 'paragraph', content: [{ type: 'text', text: '📎 ' }, { type: 'text', text: a.name, marks: [{ type: 'link', attrs: { href: a.url } }] }, ...(size ? [{ type: 'text', text: size }] : [])] };
+      return {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: '📎 ' },
+          { type: 'text', text: a.name, marks: [{ type: 'link', attrs: { href: a.url } }] },
+          ...(size ? [{ type: 'text', text: size }] : []),
+        ],
+      };
     }
     return n.content ? { ...n, content: n.content.map(map) } : n;
   };
@@ -59,7 +66,10 @@ export function withAssetLinks(doc: Doc, assets: ReadonlyMap<string, OuroAsset>)
 }
 
 /** Names, links and sizes of the embedded assets (a file is looked up; others get a generic name). */
-export async function describeAssets(ctx: Pick<BridgeContext, 'ouro' | 'logger'>, embeds: readonly { id: string; assetType: string }[]): Promise<Map<string, OuroAsset>> {
+export async function describeAssets(
+  ctx: Pick<BridgeContext, 'ouro' | 'logger'>,
+  embeds: readonly { id: string; assetType: string }[],
+): Promise<Map<string, OuroAsset>> {
   const out = new Map<string, OuroAsset>();
   for (const e of embeds) {
     const fallback: OuroAsset = { id: e.id, assetType: e.assetType, name: `${e.assetType} ${e.id.slice(0, 8)}`, url: `${WEB}/assets/${e.id}` };

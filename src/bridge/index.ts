@@ -176,8 +176,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
   /** A key pasted into a mirrored place: told privately (the inbox kept the message out). */
   async function pastedKey(ref: Parameters<typeof channelKeyOf>[0], userId: string): Promise<void> {
     const mirrored =
-      (await opts.store.getThreadLink(threadKeyOf(ref))) !== undefined ||
-      ((await opts.store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
+      (await opts.store.getThreadLink(threadKeyOf(ref))) !== undefined || ((await opts.store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
     if (mirrored) await asPerson.pastedKey(ref, userId);
   }
   const inbox = createInbox({

@@ -11,7 +11,8 @@ export function usable(err: unknown): boolean {
 }
 
 export function watchOuro(port: OuroPort, report: (ok: boolean) => void): OuroPort {
-  const track = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+  const track =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
         const result = await fn(...args);

@@ -39,7 +39,10 @@ export interface OuroFilesPort {
     signal?: AbortSignal,
   ): Promise<{ id: string }>;
   createAsset(input: { uploadId: string; name: string } & Partial<FilePlacement>, signal?: AbortSignal): Promise<{ id: string }>;
-  get(id: string, signal?: AbortSignal): Promise<{ id: string; name?: string | null; url?: string; metadata?: { type?: string; size?: number; name?: string } & Record<string, unknown> | null }>;
+  get(
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<{ id: string; name?: string | null; url?: string; metadata?: ({ type?: string; size?: number; name?: string } & Record<string, unknown>) | null }>;
   /** The bytes; throws FileTooLargeError (src/ouro/errors.ts) past `maxBytes`. */
   read(id: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array>;
 }
@@ -51,10 +54,7 @@ export interface OuroPort {
   services: { action(id: string, signal?: AbortSignal): Promise<RouteAction> };
   auth: { whoami(signal?: AbortSignal): Promise<{ id: string; username?: string }> };
   conversations: {
-    create(
-      input: { name?: string; summary?: string; orgId: string; teamId?: string; members: string[] },
-      signal?: AbortSignal,
-    ): Promise<{ id: string }>;
+    create(input: { name?: string; summary?: string; orgId: string; teamId?: string; members: string[] }, signal?: AbortSignal): Promise<{ id: string }>;
     get(
       id: string,
       signal?: AbortSignal,
@@ -75,12 +75,7 @@ export interface OuroPort {
       input: { id?: string; text: string; json?: unknown; type?: string },
       signal?: AbortSignal,
     ): Promise<{ id: string; created_at: string }>;
-    update(
-      conversationId: string,
-      messageId: string,
-      input: { text: string; json?: unknown },
-      signal?: AbortSignal,
-    ): Promise<unknown>;
+    update(conversationId: string, messageId: string, input: { text: string; json?: unknown }, signal?: AbortSignal): Promise<unknown>;
     /** One page, ascending by `created_at`; `nextBefore` pages further back. */
     list(
       conversationId: string,

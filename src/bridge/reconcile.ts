@@ -68,7 +68,15 @@ export function createReconciler(deps: ReconcileDeps) {
     const digests = await store.purgeState(OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS);
     await store.purgeState(AS_PERSON_PREFIX, AS_PERSON_RETENTION_MS);
     logger.debug(
-      { conversations: conversations.length, enqueued, purgedKeys: keys, purgedJobs: jobs, purgedDeliveries: deliveries, purgedRoots: roots, purgedTextDigests: digests },
+      {
+        conversations: conversations.length,
+        enqueued,
+        purgedKeys: keys,
+        purgedJobs: jobs,
+        purgedDeliveries: deliveries,
+        purgedRoots: roots,
+        purgedTextDigests: digests,
+      },
       'reconciliation pass',
     );
   };

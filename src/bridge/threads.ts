@@ -70,7 +70,10 @@ const MAX_NAME = 120;
 export function conversationName(input: { channelName?: string; channel: string; platform: ChatRef['platform']; firstLine?: string }): string {
   const ch = (input.channelName?.trim() || input.channel).replace(/^#?/, '#');
   const base = `${ch} (${platformLabel(input.platform)})`;
-  const line = input.firstLine?.split('\n').find((l) => l.trim())?.trim();
+  const line = input.firstLine
+    ?.split('\n')
+    .find((l) => l.trim())
+    ?.trim();
   const full = line ? `${base} — ${line}` : base;
   return full.length <= MAX_NAME ? full : `${full.slice(0, MAX_NAME - 1).trimEnd()}…`;
 }

@@ -54,8 +54,7 @@ export const OURO_TEXT_PREFIX = 'ouro-text:';
 export const OURO_TEXT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const relayedTextKey = (ouroMessageId: string) => `${OURO_TEXT_PREFIX}${ouroMessageId}`;
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
-const touchedOnOuro = (m: OuroMessageLike): boolean =>
-  typeof m.last_updated === 'string' && isoMicros(m.last_updated) > isoMicros(m.created_at);
+const touchedOnOuro = (m: OuroMessageLike): boolean => typeof m.last_updated === 'string' && isoMicros(m.last_updated) > isoMicros(m.created_at);
 /**
  * Every sync reads the newest page again; a message whose `last_updated` has not moved since
  * this process last compared it is not compared again (no conversion, no store read). Bounded:
@@ -192,7 +191,12 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       if (!adapter || !links.some((l) => sameThread(l, copy))) continue;
       const message = { text, author: await authorIn(m, copy) };
       try {
-        await adapter.edit(refOfThreadKey(copy), copy.chatMessageId, message, parts.map((p) => p.chatMessageId));
+        await adapter.edit(
+          refOfThreadKey(copy),
+          copy.chatMessageId,
+          message,
+          parts.map((p) => p.chatMessageId),
+        );
         metrics.relayed('to_chat', copy.platform);
       } catch (err) {
         // A person deleted the copy there: nothing to edit, and no retry brings it back.

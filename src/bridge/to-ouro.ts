@@ -140,8 +140,14 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     root.deleted ? deletedText(platform) : ouroTextFor(root.author, platform, root.text, { edited: root.edited, files });
 
   /** The message's files as assets or links (files-to-ouro.ts); none for a message without. */
-  const carried = (runs: number, ref: ChatRef, conversationId: string, sender: ChatUser | undefined, ouroMessageId: string, files: readonly ChatFile[] | undefined) =>
-    files?.length ? carryFiles(ctx, { attempts: runs }, { ref, conversationId, sender }, ouroMessageId, files) : Promise.resolve(undefined);
+  const carried = (
+    runs: number,
+    ref: ChatRef,
+    conversationId: string,
+    sender: ChatUser | undefined,
+    ouroMessageId: string,
+    files: readonly ChatFile[] | undefined,
+  ) => (files?.length ? carryFiles(ctx, { attempts: runs }, { ref, conversationId, sender }, ouroMessageId, files) : Promise.resolve(undefined));
 
   /**
    * Sends a remembered root into its new conversation. The root's edits run in the channel
@@ -154,7 +160,13 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
     if (!mapped) {
       const files = root.deleted ? undefined : await carried(runs, ref, conversationId, root.author, root.ouroMessageId, root.files);
       const text = rootText(ref.platform, root, files);
-      const id = await createAs(conversationId, root.ouroMessageId, ref, { author: root.author, text: root.text, edited: root.edited, deleted: root.deleted, files }, runs);
+      const id = await createAs(
+        conversationId,
+        root.ouroMessageId,
+        ref,
+        { author: root.author, text: root.text, edited: root.edited, deleted: root.deleted, files },
+        runs,
+      );
       await store.putMessage({ ...key, chatMessageId: root.messageId, conversationId, ouroMessageIds: [id], origin: 'chat' });
       metrics.relayed('to_ouro', ref.platform);
       if (!root.deleted) await copyInto(await otherThreads(conversationId, key), conversationId, key, id, root.author, root.text, root.at, root.files);
@@ -185,8 +197,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
    */
   async function notMirrored(job: Job, ref: ChatRef, messageId: string, what: 'edit' | 'delete'): Promise<void> {
     const mirrored =
-      (await store.getThreadLink(threadKeyOf(ref))) !== undefined ||
-      ((await store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
+      (await store.getThreadLink(threadKeyOf(ref))) !== undefined || ((await store.getChannelLink(channelKeyOf(ref)))?.mirrorMode ?? 'off') !== 'off';
     if (mirrored && job.attempts < ROOT_WAIT_RUNS) {
       throw new RetryLaterError(`${what} of ${messageId}: its message is not mirrored yet`, rootWaitMs(job.attempts));
     }

@@ -43,7 +43,8 @@ function find(cols: readonly ChartColumn[], name: string, flag: string): ChartCo
 const usable = (cols: readonly ChartColumn[], kind: ChartColumn['kind']) => cols.filter((c) => c.kind === kind && c.present > 0);
 
 function numberColumn(c: ChartColumn, flag: string): ChartColumn {
-  if (c.kind !== 'quantitative') throw new ChartError(`${flag} ${c.name}: that column holds ${c.kind === 'temporal' ? 'times' : 'text'}, and this axis needs numbers.`);
+  if (c.kind !== 'quantitative')
+    throw new ChartError(`${flag} ${c.name}: that column holds ${c.kind === 'temporal' ? 'times' : 'text'}, and this axis needs numbers.`);
   return c;
 }
 
@@ -67,7 +68,9 @@ function autoType(cols: readonly ChartColumn[], x: ChartColumn | undefined, ys: 
   if (usable(cols, 'nominal').length && nums.length) return 'bar';
   if (nums.length >= 2) return 'scatter';
   if (nums.length === 1) return 'histogram';
-  throw new ChartError(`Nothing to plot: a chart needs at least one column of numbers, and this result has ${describeColumns(cols)}. Select a number column, or count rows with \`count(*)\`.`);
+  throw new ChartError(
+    `Nothing to plot: a chart needs at least one column of numbers, and this result has ${describeColumns(cols)}. Select a number column, or count rows with \`count(*)\`.`,
+  );
 }
 
 /** The x column a type prefers when none is named. */

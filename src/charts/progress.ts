@@ -46,7 +46,13 @@ export function progressSpec(c: QuestProgressCounts): TopLevelSpec {
     data: { values },
     mark: { type: 'bar', height: 22 },
     encoding: {
-      y: { field: 'row', type: 'nominal', sort: ['Items', 'Entries'], title: null, axis: { labelFontSize: 12, labelFontWeight: 'bold', domain: false, ticks: false } },
+      y: {
+        field: 'row',
+        type: 'nominal',
+        sort: ['Items', 'Entries'],
+        title: null,
+        axis: { labelFontSize: 12, labelFontWeight: 'bold', domain: false, ticks: false },
+      },
       x: { field: 'n', type: 'quantitative', stack: 'zero', title: null, axis: { tickMinStep: 1, format: 'd', grid: false } },
       color: {
         field: 'part',

@@ -118,11 +118,19 @@ export function buildSpec(rows: readonly Record<string, unknown>[], enc: Encodin
     }
     if (!any) dropped++;
   }
-  if (dropped) notes.push(`${plural(dropped, 'row')} with NULL in ${needed.slice(0, enc.y.length ? 1 + enc.y.length : 1).map((c) => c.name).join('/')} left out.`);
+  if (dropped)
+    notes.push(
+      `${plural(dropped, 'row')} with NULL in ${needed
+        .slice(0, enc.y.length ? 1 + enc.y.length : 1)
+        .map((c) => c.name)
+        .join('/')} left out.`,
+    );
   if ((enc.type === 'line' || enc.type === 'area') && enc.x.kind !== 'nominal' && data.length > 2 * LINE_SLICES) {
     const total = data.length;
     data = envelope(data, LINE_SLICES);
-    notes.push(`Line drawn through ${data.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} points: the lowest and highest value in each of ${LINE_SLICES.toLocaleString('en-US')} equal slices of ${enc.x.name}.`);
+    notes.push(
+      `Line drawn through ${data.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} points: the lowest and highest value in each of ${LINE_SLICES.toLocaleString('en-US')} equal slices of ${enc.x.name}.`,
+    );
   }
   if (data.length > maxPoints) {
     const step = Math.ceil(data.length / maxPoints);

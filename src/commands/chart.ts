@@ -58,7 +58,10 @@ export function chartRequest(flags: Map<string, string[]>): ChartRequest {
   const last = (k: string) => flags.get(k)?.at(-1);
   const type = last('type')?.toLowerCase();
   if (type && !(CHART_TYPES as readonly string[]).includes(type)) throw new ParseError(`--type must be one of ${CHART_TYPES.join(', ')} — not “${type}”.`);
-  const y = (flags.get('y') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const y = (flags.get('y') ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return {
     ...(type ? { type: type as ChartType } : {}),
     ...(last('x') ? { x: last('x')! } : {}),

@@ -21,7 +21,8 @@ import { UserError } from './spec.ts';
 const QUERY_CANCELED = '57014';
 
 /** What chat is told about a failure inside the bridge; the details go to the log. */
-export const INTERNAL_FAILURE = 'Something went wrong inside the bridge, so this was not done. Try again; if it keeps failing, tell the bridge’s operator (the details are in its log).';
+export const INTERNAL_FAILURE =
+  'Something went wrong inside the bridge, so this was not done. Try again; if it keeps failing, tell the bridge’s operator (the details are in its log).';
 
 export interface Described {
   text: string;
@@ -32,7 +33,10 @@ export interface Described {
 export function describeError(err: unknown, opts: { isQuery?: boolean; actingAs?: 'person' | 'bot' } = {}): Described {
   const noRetry = opts.isQuery ? ' The query was not retried.' : '';
   if (err instanceof UserError || err instanceof ParseError) return { text: err.message, unexpected: false };
-  if (err instanceof OuroTimeoutError || (err instanceof OuroError && (err.code === QUERY_CANCELED || /statement timeout|canceling statement/i.test(err.message)))) {
+  if (
+    err instanceof OuroTimeoutError ||
+    (err instanceof OuroError && (err.code === QUERY_CANCELED || /statement timeout|canceling statement/i.test(err.message)))
+  ) {
     const text = opts.isQuery
       ? 'The query took longer than Ouro’s 10-second limit and was cancelled. Narrow it (a WHERE clause, an aggregate, a smaller LIMIT) and try again. It was not retried.'
       : 'Ouro did not answer in time. Try again in a moment.';

@@ -23,7 +23,16 @@ export function helpSpec(registry: () => Registry): CommandSpec {
         const typed = (s: CommandSpec) => (slashCommand(s, platform) === '/ouro' ? s.usage : `${slashCommand(s, platform)} ${s.usage}`);
         const lines = reg.specs.map((s) => `• \`${typed(s)}\` — ${s.summary}${s.admin ? ' _(admins)_' : ''}`);
         const md = `**/ouro commands**\n${lines.join('\n')}\n\nType \`/ouro help <command>\` for details. Quotes (" " or “ ”) group words.`;
-        return { reply: { text: md, blocks: [{ type: 'heading', text: '/ouro commands' }, { type: 'text', markdown: lines.join('\n') }, { type: 'context', markdown: 'Type `/ouro help <command>` for details. Quotes (" " or “ ”) group words.' }] } };
+        return {
+          reply: {
+            text: md,
+            blocks: [
+              { type: 'heading', text: '/ouro commands' },
+              { type: 'text', markdown: lines.join('\n') },
+              { type: 'context', markdown: 'Type `/ouro help <command>` for details. Quotes (" " or “ ”) group words.' },
+            ],
+          },
+        };
       }
       const spec = reg.get(wanted);
       if (spec) return { reply: textReply(describe(spec, platform)) };

@@ -129,8 +129,14 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
       }
       const posted = btn.messageId ? await deps.store.getState(noticeKey(btn.channel, btn.messageId)) : undefined;
       if (posted !== `${questId}:${entryId}`) {
-        log.warn({ messageId: btn.messageId ?? null, recorded: posted !== undefined }, 'review button not on a notice the bridge posted for that entry here; refused');
-        return { reply: textReply('This button is not on an entry notice the bridge posted in this channel for that entry, so nothing was done.'), visibility: 'invoker' };
+        log.warn(
+          { messageId: btn.messageId ?? null, recorded: posted !== undefined },
+          'review button not on a notice the bridge posted for that entry here; refused',
+        );
+        return {
+          reply: textReply('This button is not on an entry notice the bridge posted in this channel for that entry, so nothing was done.'),
+          visibility: 'invoker',
+        };
       }
       try {
         const link = await deps.store.getChannelLink(btn.channel);

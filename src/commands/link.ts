@@ -20,7 +20,11 @@ export function pickByName<T extends Named>(items: readonly T[], ref: string, wh
   if (byId) return byId;
   const exact = items.filter((i) => [i.name, i.display_name, i.slug].some((n) => (n ?? '').toLowerCase() === r));
   if (exact.length === 1) return exact[0]!;
-  const list = (xs: readonly T[]) => xs.slice(0, 10).map((i) => `• ${i.display_name || i.name} — id \`${i.id}\``).join('\n');
+  const list = (xs: readonly T[]) =>
+    xs
+      .slice(0, 10)
+      .map((i) => `• ${i.display_name || i.name} — id \`${i.id}\``)
+      .join('\n');
   if (exact.length > 1) throw new UserError(`“${ref}” names ${exact.length} ${what}s — use the id:\n${list(exact)}`);
   const known = items.length ? `\nThis bridge may link to:\n${list(items)}` : '';
   throw new UserError(`No ${what} “${ref}” that this bridge may link to.${known}`);
@@ -68,6 +72,8 @@ export const unlinkSpec: CommandSpec = {
   admin: true,
   async handler({ input, deps }) {
     const removed = await deps.store.deleteChannelLink(input.channel);
-    return { reply: textReply(removed ? 'This channel is no longer linked to Ouro; mirroring is off.' : 'This channel was not linked to Ouro; nothing changed.') };
+    return {
+      reply: textReply(removed ? 'This channel is no longer linked to Ouro; mirroring is off.' : 'This channel was not linked to Ouro; nothing changed.'),
+    };
   },
 };

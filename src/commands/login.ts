@@ -2,7 +2,8 @@ import { ouroIdentity } from '../accounts/types.ts';
 import { textReply } from '../chat/reply.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 
-export const LINKING_OFF = 'Linking Ouro accounts is switched off on this bridge: its operator has not set `BRIDGE_SECRET_KEY`. Everything else works, done by the bridge’s own Ouro account.';
+export const LINKING_OFF =
+  'Linking Ouro accounts is switched off on this bridge: its operator has not set `BRIDGE_SECRET_KEY`. Everything else works, done by the bridge’s own Ouro account.';
 
 /**
  * `login <api-key>`: links the invoker's chat account to their Ouro account. Slack and

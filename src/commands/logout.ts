@@ -15,7 +15,11 @@ export const logoutSpec: CommandSpec = {
     if (!deps.accounts?.enabled) return { reply: textReply(LINKING_OFF), visibility: 'invoker' };
     const removed = await deps.accounts.logout({ platform: input.channel.platform, workspace: input.channel.workspace, chatUserId: input.user.id });
     return {
-      reply: textReply(removed ? 'Unlinked: your Ouro key is deleted from the bridge. It still works on Ouro until you revoke it there.' : 'Your Ouro account was not linked; nothing changed.'),
+      reply: textReply(
+        removed
+          ? 'Unlinked: your Ouro key is deleted from the bridge. It still works on Ouro until you revoke it there.'
+          : 'Your Ouro account was not linked; nothing changed.',
+      ),
       visibility: 'invoker',
     };
   },

@@ -70,15 +70,22 @@ export const mirrorAttachSpec: CommandSpec = {
     if (!isUuid(id)) throw new UserError(`“${id}” is not a conversation id (a UUID, as in the conversation’s Ouro URL).`);
     const conversation = await deps.ouro.conversations.get(id);
     if (!scope.allows(conversation)) {
-      throw new UserError('That conversation is not in the org/team this channel is linked to, so it cannot be mirrored here (its messages would reach people outside it).');
+      throw new UserError(
+        'That conversation is not in the org/team this channel is linked to, so it cannot be mirrored here (its messages would reach people outside it).',
+      );
     }
     const key = { ...input.channel, thread: input.thread ?? '' };
     const stands = await deps.store.linkThread({ ...key, conversationId: conversation.id });
     const name = conversation.name ?? conversation.id;
     if (stands.conversationId !== conversation.id) {
-      throw new UserError(`This ${input.thread ? 'thread' : 'channel’s top level'} is already attached to conversation \`${stands.conversationId}\`; a thread mirrors one conversation.`);
+      throw new UserError(
+        `This ${input.thread ? 'thread' : 'channel’s top level'} is already attached to conversation \`${stands.conversationId}\`; a thread mirrors one conversation.`,
+      );
     }
-    return { reply: textReply(`This ${input.thread ? 'thread' : 'channel’s top level'} is now attached to the Ouro conversation **${name}**.`), shows: [conversation] };
+    return {
+      reply: textReply(`This ${input.thread ? 'thread' : 'channel’s top level'} is now attached to the Ouro conversation **${name}**.`),
+      shows: [conversation],
+    };
   },
 };
 

@@ -47,7 +47,11 @@ export function messageSection(m: Message, botId: string | undefined): string {
 /** The root's first line, without the author prefix or Markdown emphasis, as a title. */
 export function titleOf(root: Message | undefined): string {
   const text = (root?.text ?? '').replace(RELAYED, '');
-  const line = text.split('\n').find((l) => l.trim() && !l.startsWith('```'))?.trim() ?? '';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() && !l.startsWith('```'))
+      ?.trim() ?? '';
   const plain = line.replace(/[*_`#>]/g, '').trim();
   if (!plain) return 'Saved thread';
   return plain.length > TITLE_MAX ? `${plain.slice(0, TITLE_MAX - 1)}…` : plain;
@@ -57,8 +61,7 @@ export const postSpec: CommandSpec = {
   name: 'post',
   usage: 'post [title]',
   summary: 'Save this thread as an Ouro post',
-  help:
-    'Run it in a mirrored thread (on Slack: the message menu → **Save thread to Ouro**). The thread becomes an Ouro post in this channel’s org/team: the messages in order with their authors and times, and its files embedded. The title is the one you give, or the thread’s first line. Running it again updates the same post.',
+  help: 'Run it in a mirrored thread (on Slack: the message menu → **Save thread to Ouro**). The thread becomes an Ouro post in this channel’s org/team: the messages in order with their authors and times, and its files embedded. The title is the one you give, or the thread’s first line. Running it again updates the same post.',
   example: '/ouro post Band gap results, week 12',
   args: [{ name: 'title', required: false, rest: 'words' }],
   admin: false,
@@ -67,7 +70,9 @@ export const postSpec: CommandSpec = {
     if (!link?.orgId) throw new UserError('Link this channel to an Ouro org first — the post is saved there: `/ouro link <org> [team]`.');
     const mirrored = await deps.store.getThreadLink({ ...input.channel, thread: input.thread });
     if (!mirrored) {
-      throw new UserError('This thread is not mirrored to Ouro yet, so there is nothing to save. Mirror the channel’s threads (`/ouro mirror threads`) and reply in the thread, or attach it (`/ouro mirror attach`).');
+      throw new UserError(
+        'This thread is not mirrored to Ouro yet, so there is nothing to save. Mirror the channel’s threads (`/ouro mirror threads`) and reply in the thread, or attach it (`/ouro mirror attach`).',
+      );
     }
     const { messages: ouroMessages, posts, auth } = deps.ouro;
     if (!ouroMessages || !posts || !auth) throw new UserError('Saving a thread as a post is not available with this Ouro client.');

@@ -96,7 +96,10 @@ export function resultReply(title: string, full: Table, notes: string[], fileBas
       : fileBase === undefined
         ? `first ${n} of ${plural(full.totalRows, 'row')}`
         : `showing ${n} of ${plural(full.totalRows, 'row')}${files.length ? ' — full result attached as CSV' : ''}`;
-  const blocks: Block[] = [{ type: 'heading', text: title }, { type: 'table', table: shown, caption }];
+  const blocks: Block[] = [
+    { type: 'heading', text: title },
+    { type: 'table', table: shown, caption },
+  ];
   if (notes.length) blocks.push({ type: 'context', markdown: notes.join(' ') });
   const text = [`**${title}**`, '```', fitted.text, '```', caption, ...notes].join('\n');
   return files.length ? { text, blocks, files } : { text, blocks };
@@ -118,11 +121,18 @@ export async function runQuery(ouro: Pick<CommandOuro, 'datasets'>, id: string, 
 /** SQL longer than MAX_SQL_CHARS is refused in words before Ouro is asked (query and chart). */
 export function checkSqlLength(sql: string | undefined): void {
   if (sql && sql.length > MAX_SQL_CHARS) {
-    throw new UserError(`That SQL is ${sql.length.toLocaleString('en-US')} characters long; the bridge takes up to ${MAX_SQL_CHARS.toLocaleString('en-US')}. Shorten the query and try again.`);
+    throw new UserError(
+      `That SQL is ${sql.length.toLocaleString('en-US')} characters long; the bridge takes up to ${MAX_SQL_CHARS.toLocaleString('en-US')}. Shorten the query and try again.`,
+    );
   }
 }
 
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'result';
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40) || 'result';
 
 export const querySpec: CommandSpec = {
   name: 'query',
@@ -142,18 +152,18 @@ export const querySpec: CommandSpec = {
     const name = dataset.name ?? id;
     const titleLink = `[${name}](${assetUrl(deps.webBaseUrl, dataset)})`;
     if (!args.SQL) {
-      const [schema, stats, page] = await Promise.all([
-        ouro.datasets.schema(id),
-        ouro.datasets.stats(id),
-        ouro.datasets.data(id, { limit: PREVIEW_ROWS }),
-      ]);
+      const [schema, stats, page] = await Promise.all([ouro.datasets.schema(id), ouro.datasets.stats(id), ouro.datasets.data(id, { limit: PREVIEW_ROWS })]);
       const columns = schema.map((c) => ({ name: c.column_name, type: c.data_type }));
       const colTable = toTable(columns.map((c) => ({ column: c.name, type: c.type })));
       const rows = toTable(page.items, { columns, totalRows: stats.count });
       const reply = resultReply(name, rows, [], undefined); // a preview: run SQL for a full CSV
       const colText = columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ');
       const blocks: Block[] = [
-        { type: 'asset', asset: { id, type: 'dataset', name, url: assetUrl(deps.webBaseUrl, dataset), visibility: dataset.visibility }, summary: `${plural(stats.count, 'row')}, ${plural(columns.length, 'column')}` },
+        {
+          type: 'asset',
+          asset: { id, type: 'dataset', name, url: assetUrl(deps.webBaseUrl, dataset), visibility: dataset.visibility },
+          summary: `${plural(stats.count, 'row')}, ${plural(columns.length, 'column')}`,
+        },
         { type: 'table', table: colTable, caption: 'columns' },
         ...reply.blocks.slice(1),
       ];
@@ -166,7 +176,9 @@ export const querySpec: CommandSpec = {
     let rows = await runQuery(ouro, id, sql);
     const notes = added ? [`No LIMIT given, so LIMIT ${DEFAULT_LIMIT} was added${rows.length >= DEFAULT_LIMIT ? '; there may be more rows' : ''}.`] : [];
     if (rows.length > MAX_ROWS) {
-      notes.push(`Showing the first ${MAX_ROWS.toLocaleString('en-US')} of ${plural(rows.length, 'row')}; narrow your query (a WHERE clause, an aggregate or a smaller LIMIT) to see the rest.`);
+      notes.push(
+        `Showing the first ${MAX_ROWS.toLocaleString('en-US')} of ${plural(rows.length, 'row')}; narrow your query (a WHERE clause, an aggregate or a smaller LIMIT) to see the rest.`,
+      );
       rows = rows.slice(0, MAX_ROWS);
     }
     const table = toTable(rows);

@@ -82,9 +82,7 @@ export function locate(registry: Registry, text: string): Located {
     const spec = registry.get(`${first} ${second}`);
     if (spec) return { spec, nameTokens: 2 };
     const near = closest(second, subs);
-    throw new UserError(
-      `Unknown command \`${first} ${second}\`.${near ? ` Did you mean \`${first} ${near}\`?` : ''} Try \`/ouro help ${first}\`.`,
-    );
+    throw new UserError(`Unknown command \`${first} ${second}\`.${near ? ` Did you mean \`${first} ${near}\`?` : ''} Try \`/ouro help ${first}\`.`);
   }
   const spec = registry.get(first);
   if (spec) return { spec, nameTokens: 1 };
@@ -114,7 +112,14 @@ export function bindArgs(spec: CommandSpec, text: string, nameTokens: number): P
   for (const a of spec.args) {
     let value: string | undefined;
     if (a.rest === 'raw') value = raw;
-    else if (a.rest === 'words') value = positionals.length > i ? positionals.slice(i).map((t) => t.value).join(' ') : undefined;
+    else if (a.rest === 'words')
+      value =
+        positionals.length > i
+          ? positionals
+              .slice(i)
+              .map((t) => t.value)
+              .join(' ')
+          : undefined;
     else value = positionals[i]?.value;
     i = a.rest ? positionals.length : i + 1;
     if (value !== undefined && value.trim() === '') value = undefined;
@@ -130,7 +135,10 @@ export function bindArgs(spec: CommandSpec, text: string, nameTokens: number): P
     args[a.name] = value;
   }
   if (i < positionals.length) {
-    const extra = positionals.slice(i).map((t) => t.value).join(' ');
+    const extra = positionals
+      .slice(i)
+      .map((t) => t.value)
+      .join(' ');
     throw new UserError(`Too many arguments: “${extra}”. ${usageLine(spec)} (quote a name that has spaces)`);
   }
   return { args, flags };
@@ -157,7 +165,11 @@ export async function dispatch(registry: Registry, deps: CommandDeps, input: Com
     const isAdmin = isBridgeAdmin(input.user, deps.bridgeAdmins);
     const ouroDecides = spec.ouroDecidesForLinked === true && acting.actingAs === 'person';
     if (spec.admin && !isAdmin && !ouroDecides) {
-      return invoker(textReply(`Only bridge admins may run \`${spec.name}\`: ${whoMayAdmin(input.channel.platform)}.${spec.ouroDecidesForLinked && deps.accounts?.enabled ? ' Or link your own Ouro account with `/ouro login`, and Ouro decides.' : ''}`));
+      return invoker(
+        textReply(
+          `Only bridge admins may run \`${spec.name}\`: ${whoMayAdmin(input.channel.platform)}.${spec.ouroDecidesForLinked && deps.accounts?.enabled ? ' Or link your own Ouro account with `/ouro login`, and Ouro decides.' : ''}`,
+        ),
+      );
     }
     const { args, flags } = bindArgs(spec, text, found.nameTokens);
     const link = await deps.store.getChannelLink(input.channel);
@@ -197,4 +209,3 @@ export function finish(result: HandlerResult, link: ChannelLink | undefined): Co
   }
   return { reply, visibility };
 }
-

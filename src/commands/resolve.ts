@@ -33,13 +33,7 @@ export function candidateList(hits: readonly AssetSummary[], max = 5): string {
  * Finds the id of the asset of `type` named `ref` (or `ref` itself when it is an id).
  * Throws UserError for not found / ambiguous, with candidates.
  */
-export async function resolveAssetId(
-  ouro: CommandOuro,
-  type: 'dataset' | 'quest',
-  ref: string,
-  link: ChannelLink | undefined,
-  scope: Scope,
-): Promise<string> {
+export async function resolveAssetId(ouro: CommandOuro, type: 'dataset' | 'quest', ref: string, link: ChannelLink | undefined, scope: Scope): Promise<string> {
   const wanted = ref.trim();
   if (isUuid(wanted)) return wanted;
   const scoped = scopeFilters(link);
@@ -71,7 +65,11 @@ const TYPED: readonly Typed[] = ['dataset', 'post', 'quest', 'conversation'];
  * The asset with id `id`, looked up by type (`first` first) as the API has no typed-less
  * read; UserError when the bridge's account can see none.
  */
-export async function findAsset(ouro: Pick<CommandOuro, 'datasets' | 'posts' | 'quests' | 'conversations'>, id: string, first?: string): Promise<AssetScope & { id: string }> {
+export async function findAsset(
+  ouro: Pick<CommandOuro, 'datasets' | 'posts' | 'quests' | 'conversations'>,
+  id: string,
+  first?: string,
+): Promise<AssetScope & { id: string }> {
   const order = [...TYPED].sort((a, b) => Number(b === first) - Number(a === first));
   for (const type of order) {
     try {

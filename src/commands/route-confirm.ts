@@ -21,12 +21,23 @@ export async function pressRoute(deps: CommandDeps, btn: ButtonInput): Promise<C
   if (pending.userId !== btn.user.id) return answer('Only the person who asked for this run can confirm or cancel it.');
   if (!(await deps.store.deleteState(key))) return answer('This run was already confirmed or cancelled; nothing more was done.');
   if (btn.actionId === 'route.cancel') return answer(`Cancelled **${pending.title}**; nothing was run or charged.`);
-  if (Date.now() - pending.createdAt > PENDING_TTL_MS) return answer(`This confirmation expired; run \`/ouro route ${pending.title}\` again to see the current price.`);
+  if (Date.now() - pending.createdAt > PENDING_TTL_MS)
+    return answer(`This confirmation expired; run \`/ouro route ${pending.title}\` again to see the current price.`);
   try {
     const acting = await actingFor(deps, btn.user, pending.channel);
-    const person = acting.actingAs === 'person' ? { platform: pending.channel.platform, workspace: pending.channel.workspace, chatUserId: btn.user.id } : undefined;
+    const person =
+      acting.actingAs === 'person' ? { platform: pending.channel.platform, workspace: pending.channel.workspace, chatUserId: btn.user.id } : undefined;
     const route = await acting.ouro.services.route(pending.routeId);
-    const result = await executeRun(deps, { ouro: acting.ouro, ...(person ? { person } : {}), route, serviceId: pending.serviceId, title: pending.title, input: pending.input, channel: pending.channel, thread: pending.thread });
+    const result = await executeRun(deps, {
+      ouro: acting.ouro,
+      ...(person ? { person } : {}),
+      route,
+      serviceId: pending.serviceId,
+      title: pending.title,
+      input: pending.input,
+      channel: pending.channel,
+      thread: pending.thread,
+    });
     return { reply: result.reply, visibility: result.visibility ?? 'public' };
   } catch (err) {
     const d = describeError(err);

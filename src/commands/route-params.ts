@@ -52,7 +52,10 @@ export function declaredInput(route: Route): DeclaredInput | undefined {
 /** `entity/route-slug`, the name people type. */
 export function routeName(route: Route): string {
   const entity = route.user?.username ?? (route.organization as { name?: string } | undefined)?.name ?? 'unknown';
-  const slug = (route.name ?? route.id).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = (route.name ?? route.id)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `${entity}/${slug}`;
 }
 
@@ -66,9 +69,12 @@ export function routeUsage(route: Route): string {
 
 /** The parameter list under the usage line (one bullet each). */
 export function paramLines(route: Route): string[] {
-  const lines = declaredParams(route).map((p) => `• \`${p.name}\` (${p.type}, ${p.where}${p.required ? ', required' : ''})${p.description ? ` — ${p.description}` : ''}`);
+  const lines = declaredParams(route).map(
+    (p) => `• \`${p.name}\` (${p.type}, ${p.where}${p.required ? ', required' : ''})${p.description ? ` — ${p.description}` : ''}`,
+  );
   const input = declaredInput(route);
-  if (input) lines.push(`• \`--input\` — the ${input.assetType}${input.extensions.length ? ` (${input.extensions.map((e) => `.${e}`).join(', ')})` : ''} to run on`);
+  if (input)
+    lines.push(`• \`--input\` — the ${input.assetType}${input.extensions.length ? ` (${input.extensions.map((e) => `.${e}`).join(', ')})` : ''} to run on`);
   return lines;
 }
 

@@ -32,7 +32,9 @@ function responseBlocks(response: unknown): Block[] {
   if (response === null || response === undefined) return [];
   if (Array.isArray(response) && response.length && response.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
     const names = [...new Set(response.flatMap((r) => Object.keys(r as object)))];
-    const rows = (response as Record<string, unknown>[]).map((r) => names.map((n) => (r[n] === null || r[n] === undefined ? null : typeof r[n] === 'object' ? JSON.stringify(r[n]) : String(r[n]))));
+    const rows = (response as Record<string, unknown>[]).map((r) =>
+      names.map((n) => (r[n] === null || r[n] === undefined ? null : typeof r[n] === 'object' ? JSON.stringify(r[n]) : String(r[n]))),
+    );
     return [{ type: 'table', table: { columns: names.map((name) => ({ name, align: 'left' as const })), rows, totalRows: rows.length } }];
   }
   if (typeof response === 'object' && !Array.isArray(response)) {

@@ -90,7 +90,11 @@ export async function executeRun(deps: CommandDeps, req: RunRequest): Promise<Ha
   };
   const lane = `route:${run.action.id}`;
   await deps.store.enqueue({ lane, kind: ROUTE_POLL_JOB, payload, idempotencyKey: lane });
-  return { reply: textReply(`Started **${req.title}** (action \`${run.action.id}\`); its progress is posted here.`), visibility: 'invoker', shows: [req.route] };
+  return {
+    reply: textReply(`Started **${req.title}** (action \`${run.action.id}\`); its progress is posted here.`),
+    visibility: 'invoker',
+    shows: [req.route],
+  };
 }
 
 export async function savePending(deps: CommandDeps, pending: PendingRun): Promise<string> {

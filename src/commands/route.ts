@@ -17,7 +17,8 @@ async function findRoute(ctx: CommandContext, ref: string): Promise<Route> {
   const wanted = ref.toLowerCase();
   const hits = (await routesInScope(ctx)).filter(({ route }) => routeName(route).endsWith(`/${wanted}`) || (route.name ?? '').toLowerCase() === wanted);
   if (hits.length === 1) return hits[0]!.route;
-  if (hits.length > 1) throw new UserError(`“${ref}” names ${hits.length} routes — use the full name:\n${hits.map(({ route }) => `• \`${routeName(route)}\``).join('\n')}`);
+  if (hits.length > 1)
+    throw new UserError(`“${ref}” names ${hits.length} routes — use the full name:\n${hits.map(({ route }) => `• \`${routeName(route)}\``).join('\n')}`);
   throw new UserError(`No route named “${ref}” in this channel’s scope. \`/ouro routes\` lists them.`);
 }
 
@@ -30,11 +31,22 @@ async function runRoute(ctx: CommandContext): Promise<HandlerResult> {
   const route = ctx.scope.admit(await findRoute(ctx, ctx.args.route!), 'route');
   const serviceId = route.parent_id ?? (route.route.service_id as string | undefined);
   if (!serviceId) throw new UserError(`Ouro did not say which service \`${routeName(route)}\` belongs to.`);
-  const words = parseArgs(tokenize(ctx.input.text), { input: 'string' }).positionals.slice(2).map((t) => t.value);
+  const words = parseArgs(tokenize(ctx.input.text), { input: 'string' })
+    .positionals.slice(2)
+    .map((t) => t.value);
   const inputId = ctx.flags.get('input')?.[0];
   const title = routeName(route);
   if (!words.length && !inputId && declaredParams(route).some((p) => p.required)) {
-    return { reply: { text: usageText(route), blocks: [{ type: 'text', markdown: `**${title}** — ${route.route.description ?? route.name}` }, { type: 'text', markdown: usageText(route) }] }, visibility: 'invoker' };
+    return {
+      reply: {
+        text: usageText(route),
+        blocks: [
+          { type: 'text', markdown: `**${title}** — ${route.route.description ?? route.name}` },
+          { type: 'text', markdown: usageText(route) },
+        ],
+      },
+      visibility: 'invoker',
+    };
   }
   let input;
   try {
@@ -43,16 +55,41 @@ async function runRoute(ctx: CommandContext): Promise<HandlerResult> {
     if (err instanceof RouteParamError) throw new UserError(`${err.message}\n${usageText(route)}`);
     throw err;
   }
-  const person = ctx.actingAs === 'person' ? { platform: ctx.input.channel.platform, workspace: ctx.input.channel.workspace, chatUserId: ctx.input.user.id } : undefined;
-  const run = { ouro: ctx.ouro, ...(person ? { person } : {}), route, serviceId, title, input, channel: ctx.input.channel, ...(ctx.input.thread ? { thread: ctx.input.thread } : {}) };
+  const person =
+    ctx.actingAs === 'person' ? { platform: ctx.input.channel.platform, workspace: ctx.input.channel.workspace, chatUserId: ctx.input.user.id } : undefined;
+  const run = {
+    ouro: ctx.ouro,
+    ...(person ? { person } : {}),
+    route,
+    serviceId,
+    title,
+    input,
+    channel: ctx.input.channel,
+    ...(ctx.input.thread ? { thread: ctx.input.thread } : {}),
+  };
   const cost = await ctx.ouro.services.cost(serviceId, route.id, inputId);
   if (!cost) return executeRun(ctx.deps, run);
   const price = `${cost.amount} ${cost.currency.toUpperCase()}${cost.unit ? ` a ${cost.unit}` : ''}`;
-  const id = await savePending(ctx.deps, { serviceId, routeId: route.id, title, input, userId: ctx.input.user.id, channel: run.channel, thread: run.thread, createdAt: Date.now() });
+  const id = await savePending(ctx.deps, {
+    serviceId,
+    routeId: route.id,
+    title,
+    input,
+    userId: ctx.input.user.id,
+    channel: run.channel,
+    thread: run.thread,
+    createdAt: Date.now(),
+  });
   const text = `**${title}** costs ${price}, charged to ${ctx.actingAs === 'person' ? 'your' : 'the bridge’s'} Ouro account. Run it?`;
   const blocks: Block[] = [
     { type: 'text', markdown: text },
-    { type: 'buttons', buttons: [{ actionId: 'route.confirm', label: `Run for ${price}`, value: id, style: 'primary' }, { actionId: 'route.cancel', label: 'Cancel', value: id }] },
+    {
+      type: 'buttons',
+      buttons: [
+        { actionId: 'route.confirm', label: `Run for ${price}`, value: id, style: 'primary' },
+        { actionId: 'route.cancel', label: 'Cancel', value: id },
+      ],
+    },
   ];
   return { reply: { text, blocks }, visibility: 'invoker', shows: [route] };
 }

@@ -22,8 +22,7 @@ function io(route: Route): string | undefined {
   return `${inText ?? 'parameters'} → ${outs.length ? outs.join(', ') : 'response'}`;
 }
 
-const matches = (terms: string, ...texts: (string | null | undefined)[]) =>
-  texts.some((t) => (t ?? '').toLowerCase().includes(terms.toLowerCase()));
+const matches = (terms: string, ...texts: (string | null | undefined)[]) => texts.some((t) => (t ?? '').toLowerCase().includes(terms.toLowerCase()));
 
 export async function routesInScope(ctx: CommandContext): Promise<{ service: Service; route: Route }[]> {
   const ouro = ctx.ouro;
@@ -38,7 +37,9 @@ export async function routesInScope(ctx: CommandContext): Promise<{ service: Ser
 async function listRoutes(ctx: CommandContext): Promise<HandlerResult> {
   const terms = ctx.args.terms?.trim();
   const all = await routesInScope(ctx);
-  const hits = terms ? all.filter(({ service, route }) => matches(terms, service.name, route.name, routeName(route), route.route.description, route.route.summary)) : all;
+  const hits = terms
+    ? all.filter(({ service, route }) => matches(terms, service.name, route.name, routeName(route), route.route.description, route.route.summary))
+    : all;
   const where = ctx.link?.orgId ? ` in ${ctx.link.teamName ?? ctx.link.orgName ?? 'the linked org'}` : ' (public only: this channel is not linked)';
   if (!hits.length) {
     const text = `No service routes${terms ? ` matching “${terms}”` : ''}${where}.`;

@@ -30,11 +30,7 @@ export const snapshotOf = (key: WatchKey, e: Pick<QuestEntry, 'id' | 'status' | 
  * what happens next (no flood of history). Call before `store.addWatch`. Returns the number
  * of entries recorded.
  */
-export async function baselineQuest(
-  deps: { ouro: Pick<CommandOuro, 'quests'>; store: Store },
-  questId: string,
-  channel: ChannelKey,
-): Promise<number> {
+export async function baselineQuest(deps: { ouro: Pick<CommandOuro, 'quests'>; store: Store }, questId: string, channel: ChannelKey): Promise<number> {
   const entries = await deps.ouro.quests.entries(questId);
   const key: WatchKey = { platform: channel.platform, workspace: channel.workspace, channel: channel.channel, questId };
   await deps.store.putSnapshots(entries.map((e) => snapshotOf(key, e)));

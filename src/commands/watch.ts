@@ -9,7 +9,10 @@ export const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'] as const;
 /** `submitted,accepted` / `submitted accepted` → validated, deduplicated, in canonical order. */
 export function parseStatuses(raw: string | undefined): string[] {
   if (!raw) return ['accepted'];
-  const given = raw.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const given = raw
+    .split(/[\s,]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const bad = given.filter((s) => !(WATCH_STATUSES as readonly string[]).includes(s));
   if (bad.length) throw new UserError(`Unknown status ${bad.map((b) => `“${b}”`).join(', ')}: choose from ${WATCH_STATUSES.join(', ')} (comma-separated).`);
   return WATCH_STATUSES.filter((s) => given.includes(s));
@@ -85,7 +88,14 @@ export const watchesSpec: CommandSpec = {
     const watches = await deps.store.listWatches({ ...input.channel });
     if (!watches.length) return { reply: textReply('This channel watches no quests. Start with `/ouro watch <quest>`.') };
     // A quest the channel's scope no longer allows (its link changed) is listed by id only.
-    const quests = await Promise.all(watches.map((w) => deps.ouro.quests.get(w.questId).then((q) => (ctx.scope.allows(q) ? q : undefined), () => undefined)));
+    const quests = await Promise.all(
+      watches.map((w) =>
+        deps.ouro.quests.get(w.questId).then(
+          (q) => (ctx.scope.allows(q) ? q : undefined),
+          () => undefined,
+        ),
+      ),
+    );
     const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable here)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${healthNote(w)}`);
     return {
       reply: textReply(`**Watched quests**\n${lines.join('\n')}`),

@@ -17,9 +17,13 @@ export const whoamiSpec: CommandSpec = {
     if (!deps.accounts?.enabled) return { reply: textReply(LINKING_OFF), visibility: 'invoker' };
     const link = await deps.accounts.whoami({ platform: input.channel.platform, workspace: input.channel.workspace, chatUserId: input.user.id });
     if (!link) {
-      return { reply: textReply('Your Ouro account is not linked: the bridge acts with its own account for you. Link yours with `/ouro login`.'), visibility: 'invoker' };
+      return {
+        reply: textReply('Your Ouro account is not linked: the bridge acts with its own account for you. Link yours with `/ouro login`.'),
+        visibility: 'invoker',
+      };
     }
-    if (link.brokenAt) return { reply: textReply(`Linked to Ouro as ${ouroIdentity(link)}, but the link is broken. ${brokenLinkText(link)}`), visibility: 'invoker' };
+    if (link.brokenAt)
+      return { reply: textReply(`Linked to Ouro as ${ouroIdentity(link)}, but the link is broken. ${brokenLinkText(link)}`), visibility: 'invoker' };
     const since = new Date(link.linkedAt).toISOString().slice(0, 10);
     return { reply: textReply(`Linked to Ouro as ${ouroIdentity(link)} since ${since}.`), visibility: 'invoker' };
   },

@@ -33,7 +33,13 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
   const rest = new REST({ ...(api ? { api } : {}), retries: 0, timeout: libraryTimeout(timeoutMs) }).setToken(discord.token);
   const get = <T>(route: `/${string}`) => withTimeout(timeoutMs, (signal) => rest.get(route, { signal }) as Promise<T>);
   const results: CheckResult[] = [];
-  const names = { token: 'bot token (GET /users/@me)', app: 'application (GET /applications/@me)', intent: 'Message Content intent', commands: 'commands registered', servers: 'servers allowed (DISCORD_ALLOWED_GUILDS)' };
+  const names = {
+    token: 'bot token (GET /users/@me)',
+    app: 'application (GET /applications/@me)',
+    intent: 'Message Content intent',
+    commands: 'commands registered',
+    servers: 'servers allowed (DISCORD_ALLOWED_GUILDS)',
+  };
   try {
     try {
       const me = await get<{ id: string; username: string; bot?: boolean }>(Routes.user('@me'));
@@ -57,7 +63,14 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
       appId = app.id;
       publicBot = app.bot_public === true;
       if (discord.applicationId && discord.applicationId !== app.id) {
-        results.push(fail('discord', names.app, `DISCORD_APPLICATION_ID is ${discord.applicationId} but the token belongs to application ${app.id}`, `set DISCORD_APPLICATION_ID=${app.id}, or unset it (it is looked up)`));
+        results.push(
+          fail(
+            'discord',
+            names.app,
+            `DISCORD_APPLICATION_ID is ${discord.applicationId} but the token belongs to application ${app.id}`,
+            `set DISCORD_APPLICATION_ID=${app.id}, or unset it (it is looked up)`,
+          ),
+        );
       } else {
         results.push(pass('discord', names.app, `"${app.name ?? '?'}" (${app.id})${discord.applicationId ? ', matches DISCORD_APPLICATION_ID' : ''}`));
       }
@@ -82,7 +95,12 @@ export async function checkDiscord(config: Config, timeoutMs = CHECK_TIMEOUT_MS)
     }
     try {
       const commands = await get<{ name: string }[]>(Routes.applicationCommands(appId));
-      results.push(commandsCheck(names.commands, commands.map((c) => c.name)));
+      results.push(
+        commandsCheck(
+          names.commands,
+          commands.map((c) => c.name),
+        ),
+      );
     } catch (err) {
       results.push(explain(names.commands, err, where, TOKEN_FIX));
     }
@@ -129,11 +147,27 @@ export function serversCheck(name: string, guilds: readonly { id: string; name?:
   const strangers = guilds.filter((g) => !allowed.includes(g.id));
   const publicFix = publicBot ? '; turn off "Public Bot" in the Developer Portal → your application → Bot' : '';
   if (!allowed.length) {
-    return fail('discord', name, `DISCORD_ALLOWED_GUILDS is not set: the bridge serves no server${guilds.length ? `; the bot sits in ${guilds.map(label).join(', ')}` : ''}`, `set DISCORD_ALLOWED_GUILDS to the ids of the servers the bridge serves${publicFix}`);
+    return fail(
+      'discord',
+      name,
+      `DISCORD_ALLOWED_GUILDS is not set: the bridge serves no server${guilds.length ? `; the bot sits in ${guilds.map(label).join(', ')}` : ''}`,
+      `set DISCORD_ALLOWED_GUILDS to the ids of the servers the bridge serves${publicFix}`,
+    );
   }
   if (strangers.length) {
-    return fail('discord', name, `the bot sits in servers not allowed: ${strangers.map(label).join(', ')} (it answers there only with a refusal)`, `remove the bot from them (Server Settings → Integrations), or add their ids to DISCORD_ALLOWED_GUILDS${publicFix}`);
+    return fail(
+      'discord',
+      name,
+      `the bot sits in servers not allowed: ${strangers.map(label).join(', ')} (it answers there only with a refusal)`,
+      `remove the bot from them (Server Settings → Integrations), or add their ids to DISCORD_ALLOWED_GUILDS${publicFix}`,
+    );
   }
-  if (publicBot) return fail('discord', name, '"Public Bot" is on: anyone can invite the bot to their server', 'turn off "Public Bot" in the Developer Portal → your application → Bot');
+  if (publicBot)
+    return fail(
+      'discord',
+      name,
+      '"Public Bot" is on: anyone can invite the bot to their server',
+      'turn off "Public Bot" in the Developer Portal → your application → Bot',
+    );
   return pass('discord', name, `every server the bot sits in is allowed (${guilds.length})`);
 }

@@ -29,10 +29,20 @@ function explain(err: unknown, baseUrl: string, name: string, timeoutMs: number)
     return fail('ouro', name, `cannot reach ${baseUrl}: ${oneLine(err)}`, unreachable);
   }
   if (err instanceof OuroNotFoundError) {
-    return fail('ouro', name, `${baseUrl} answered 404 for ${err.url}: it is not the Ouro API`, 'set OURO_BASE_URL to the API base, e.g. https://api.ouro.foundation');
+    return fail(
+      'ouro',
+      name,
+      `${baseUrl} answered 404 for ${err.url}: it is not the Ouro API`,
+      'set OURO_BASE_URL to the API base, e.g. https://api.ouro.foundation',
+    );
   }
   if (err instanceof OuroError) {
-    return fail('ouro', name, `Ouro answered ${err.status || 'with an error'} for ${err.method} ${err.url}: ${oneLine(err)}`, `try again later; if it persists, ${unreachable}`);
+    return fail(
+      'ouro',
+      name,
+      `Ouro answered ${err.status || 'with an error'} for ${err.method} ${err.url}: ${oneLine(err)}`,
+      `try again later; if it persists, ${unreachable}`,
+    );
   }
   return fail('ouro', name, oneLine(err), unreachable);
 }

@@ -38,7 +38,8 @@ function client(token: string, apiUrl: string | undefined, timeoutMs: number): w
 
 /** Why a Web API call failed; `tokenFix` is the advice when Slack rejected the token. */
 function explain(name: string, err: unknown, where: string, tokenFix: string, otherFix: string): CheckResult {
-  if (err instanceof CheckTimeout) return fail('slack', name, `no answer from ${where} within ${err.ms / 1000} s`, `check SLACK_API_URL and that this host can reach ${where}`);
+  if (err instanceof CheckTimeout)
+    return fail('slack', name, `no answer from ${where} within ${err.ms / 1000} s`, `check SLACK_API_URL and that this host can reach ${where}`);
   const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: Error };
   if (e.code === webApi.ErrorCode.PlatformError) {
     const code = e.data?.error ?? 'unknown_error';
@@ -47,7 +48,8 @@ function explain(name: string, err: unknown, where: string, tokenFix: string, ot
   if (e.code === webApi.ErrorCode.RequestError) {
     return fail('slack', name, `cannot reach ${where}: ${oneLine(e.original ?? err)}`, `check SLACK_API_URL and that this host can reach ${where}`);
   }
-  if (e.code === webApi.ErrorCode.HTTPError) return fail('slack', name, `${where} answered HTTP ${e.statusCode}`, `check SLACK_API_URL (it must be the Web API base, e.g. https://slack.com/api/)`);
+  if (e.code === webApi.ErrorCode.HTTPError)
+    return fail('slack', name, `${where} answered HTTP ${e.statusCode}`, `check SLACK_API_URL (it must be the Web API base, e.g. https://slack.com/api/)`);
   if (e.code === webApi.ErrorCode.RateLimitedError) return fail('slack', name, 'Slack rate-limited the call', 'try again in a minute');
   return fail('slack', name, oneLine(err), otherFix);
 }
@@ -69,7 +71,7 @@ export async function checkSlack(config: Config, timeoutMs = CHECK_TIMEOUT_MS): 
     const bot = res.user ? `@${res.user}` : (res.user_id ?? 'unknown');
     results.push(pass('slack', token, `workspace "${res.team ?? '?'}" (${res.team_id ?? '?'}), bot ${bot}`));
   } catch (err) {
-    const fix = 'copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page into SLACK_BOT_TOKEN (install the app first)';
+    const fix = "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN (install the app first)";
     results.push(explain(token, err, where, fix, fix));
     results.push(skip('slack', scopes, 'needs a valid bot token'));
   }
@@ -82,7 +84,12 @@ export async function checkSlack(config: Config, timeoutMs = CHECK_TIMEOUT_MS): 
 /** Missing scopes are named; extra ones are fine (an app may do more than the bridge). */
 export function scopeCheck(name: string, granted: readonly string[] | undefined): CheckResult {
   if (granted === undefined) {
-    return fail('slack', name, 'Slack did not report the token\'s scopes (no x-oauth-scopes header)', 'check that SLACK_API_URL is Slack\'s Web API and not a proxy that drops headers');
+    return fail(
+      'slack',
+      name,
+      "Slack did not report the token's scopes (no x-oauth-scopes header)",
+      "check that SLACK_API_URL is Slack's Web API and not a proxy that drops headers",
+    );
   }
   const have = new Set(granted);
   const missing = BOT_SCOPES.filter((s) => !have.has(s));
@@ -98,7 +105,13 @@ export function scopeCheck(name: string, granted: readonly string[] | undefined)
 async function modeCheck(slack: SlackConfig, where: string, timeoutMs: number): Promise<CheckResult> {
   if (!slack.appToken) {
     const name = 'HTTP mode (signing secret)';
-    if (!slack.signingSecret) return fail('slack', name, 'SLACK_SIGNING_SECRET is not set', 'copy the Signing Secret from the app\'s Basic Information page, or set SLACK_APP_TOKEN for Socket Mode');
+    if (!slack.signingSecret)
+      return fail(
+        'slack',
+        name,
+        'SLACK_SIGNING_SECRET is not set',
+        "copy the Signing Secret from the app's Basic Information page, or set SLACK_APP_TOKEN for Socket Mode",
+      );
     return pass('slack', name, 'SLACK_SIGNING_SECRET is set; Slack must reach https://<your host>/slack/events');
   }
   const name = 'Socket Mode (apps.connections.open)';

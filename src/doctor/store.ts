@@ -16,10 +16,15 @@ export async function checkStore(config: Config, timeoutMs = CHECK_TIMEOUT_MS): 
   const reach = 'reachable';
   const migrated = 'migrated';
   if (target.engine === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) {
-    return [fail('store', reach, `${where} does not exist yet`, `${MIGRATE_FIX}; or set DATABASE_URL if the store lives elsewhere`), skip('store', migrated, 'needs the store')];
+    return [
+      fail('store', reach, `${where} does not exist yet`, `${MIGRATE_FIX}; or set DATABASE_URL if the store lives elsewhere`),
+      skip('store', migrated, 'needs the store'),
+    ];
   }
   const unreachableFix =
-    target.engine === 'postgres' ? 'check DATABASE_URL (host, port, database, user) and that PostgreSQL accepts connections from this host' : 'check DATABASE_URL and that this user may read and write the file and its directory';
+    target.engine === 'postgres'
+      ? 'check DATABASE_URL (host, port, database, user) and that PostgreSQL accepts connections from this host'
+      : 'check DATABASE_URL and that this user may read and write the file and its directory';
   try {
     await withTimeout(timeoutMs, async () => {
       const store = await openStore(target, { migrate: false });
@@ -36,7 +41,11 @@ export async function checkStore(config: Config, timeoutMs = CHECK_TIMEOUT_MS): 
   const results = [pass('store', reach, where)];
   try {
     const pending = await withTimeout(timeoutMs, () => pendingMigrations(target));
-    results.push(pending.length === 0 ? pass('store', migrated, 'no pending migration') : fail('store', migrated, `${pending.length} pending: ${pending.join(', ')}`, MIGRATE_FIX));
+    results.push(
+      pending.length === 0
+        ? pass('store', migrated, 'no pending migration')
+        : fail('store', migrated, `${pending.length} pending: ${pending.join(', ')}`, MIGRATE_FIX),
+    );
   } catch (err) {
     results.push(fail('store', migrated, `cannot read the applied migrations: ${oneLine(err)}`, MIGRATE_FIX));
   }

@@ -43,26 +43,23 @@ export const HTTP_LIMITS = {
 export function createHttpServer(logger: Logger): HttpServer {
   const l = HTTP_LIMITS;
   const routes: Route[] = [];
-  const server = createServer({ headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkEveryMs }, (req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const route = routes.find(
-      (r) => r.method === req.method && (r.prefix ? path.startsWith(r.path) : path === r.path),
-    );
-    if (!route) {
-      const known = routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path));
-      res.writeHead(known ? 405 : 404, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ error: known ? 'method not allowed' : 'not found' }),
-      );
-      return;
-    }
-    Promise.resolve(route.handler(req, res, { rest: route.prefix ? path.slice(route.path.length) : '' })).catch(
-      (err: unknown) => {
+  const server = createServer(
+    { headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkEveryMs },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const route = routes.find((r) => r.method === req.method && (r.prefix ? path.startsWith(r.path) : path === r.path));
+      if (!route) {
+        const known = routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path));
+        res.writeHead(known ? 405 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: known ? 'method not allowed' : 'not found' }));
+        return;
+      }
+      Promise.resolve(route.handler(req, res, { rest: route.prefix ? path.slice(route.path.length) : '' })).catch((err: unknown) => {
         logger.error({ err, path: route.path }, 'http handler failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'internal error' }));
-      },
-    );
-  });
+      });
+    },
+  );
   // Slack's and Discord's retries and load balancers hold connections open; keep-alive past
   // a typical proxy idle timeout (60 s) avoids resets on reused sockets.
   server.keepAliveTimeout = 65_000;

@@ -34,7 +34,6 @@ import type {
   Team,
 } from './types.ts';
 
-
 /** One HTTP attempt, reported after it ends (status 0 = no response: timeout or network error). */
 export interface OuroRequestEvent {
   method: string;

@@ -8,18 +8,7 @@
 import { z } from 'zod';
 import { docToMarkdown } from './convert/doc-to-markdown.ts';
 import { OuroError } from './errors.ts';
-import type {
-  Conversation,
-  Doc,
-  Message,
-  OuroProfile,
-  Page,
-  QuestEntry,
-  QuestItem,
-  Quest,
-  RichText,
-  DatasetColumn,
-} from './types.ts';
+import type { Conversation, Doc, Message, OuroProfile, Page, QuestEntry, QuestItem, Quest, RichText, DatasetColumn } from './types.ts';
 
 export interface Where {
   method: string;
@@ -122,7 +111,12 @@ export function byCreatedAt(a: Message, b: Message): number {
 
 export function questItem(v: unknown, where: Where): QuestItem {
   const o = asObject<Record<string, unknown>>(v, where, 'item');
-  return { ...o, quest_id: String(o.quest_id ?? ''), description: richText(o.description) ?? { json: null, text: '' }, status: String(o.status ?? 'pending') } as QuestItem;
+  return {
+    ...o,
+    quest_id: String(o.quest_id ?? ''),
+    description: richText(o.description) ?? { json: null, text: '' },
+    status: String(o.status ?? 'pending'),
+  } as QuestItem;
 }
 
 export function quest(v: unknown, where: Where): Quest {

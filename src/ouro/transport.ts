@@ -15,22 +15,13 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { unwrap } from './envelope.ts';
-import {
-  FileTooLargeError,
-  OuroAuthenticationError,
-  OuroConnectionError,
-  OuroError,
-  OuroTimeoutError,
-  OuroTooLargeError,
-  isRetryable,
-} from './errors.ts';
+import { FileTooLargeError, OuroAuthenticationError, OuroConnectionError, OuroError, OuroTimeoutError, OuroTooLargeError, isRetryable } from './errors.ts';
 import type { OuroClientOptions, OuroRequestEvent } from './client-types.ts';
 import { buildQuery, type QueryValue } from './query.ts';
 import { backoffMs, parseRetryAfter, sleep } from '../retry.ts';
 import { TokenManager } from './token.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** One defaults object, so every number has one home. */
 export const DEFAULTS = {
@@ -202,7 +193,13 @@ export class Transport {
       status = res.statusCode;
       const text = req.maxBytes === undefined ? await res.body.text() : await readCapped(res.body, req.maxBytes, () => ctrl.abort());
       if (text === undefined) {
-        throw new OuroTooLargeError({ status, method: req.method, url: req.path, maxBytes: req.maxBytes!, message: `the answer is larger than ${req.maxBytes} bytes` });
+        throw new OuroTooLargeError({
+          status,
+          method: req.method,
+          url: req.path,
+          maxBytes: req.maxBytes!,
+          message: `the answer is larger than ${req.maxBytes} bytes`,
+        });
       }
       const requestId = header(res.headers['x-request-id']);
       const retryAfterMs = parseRetryAfter(res.headers['retry-after']);

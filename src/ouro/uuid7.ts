@@ -27,7 +27,10 @@ export function uuid7(now: number = Date.now()): string {
   const h = (i: number) => HEX[r[i]!]!;
   const version = HEX[(r[0]! & 0x0f) | 0x70]!; // version 7
   const variant = HEX[(r[2]! & 0x3f) | 0x80]!; // RFC 4122 variant
-  return `${t.map((b) => HEX[b]!).join('').slice(0, 8)}-${HEX[t[4]!]}${HEX[t[5]!]}-${version}${h(1)}-${variant}${h(3)}-${h(4)}${h(5)}${h(6)}${h(7)}${h(8)}${h(9)}`;
+  return `${t
+    .map((b) => HEX[b]!)
+    .join('')
+    .slice(0, 8)}-${HEX[t[4]!]}${HEX[t[5]!]}-${version}${h(1)}-${variant}${h(3)}-${h(4)}${h(5)}${h(6)}${h(7)}${h(8)}${h(9)}`;
 }
 
 /** The millisecond timestamp a v7 id carries. */

@@ -150,10 +150,11 @@ function notificationIds(env: Record<string, unknown>, data: Record<string, unkn
     const one = str(source.notification_id);
     if (one) out.add(one);
     const many = source.notification_ids;
-    if (Array.isArray(many)) for (const v of many) {
-      const s = str(v);
-      if (s) out.add(s);
-    }
+    if (Array.isArray(many))
+      for (const v of many) {
+        const s = str(v);
+        if (s) out.add(s);
+      }
   }
   return [...out];
 }

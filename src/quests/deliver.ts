@@ -62,7 +62,14 @@ export async function deliverToWatch(
   const link = await ctx.store.getChannelLink(watch);
   if (!channelScope(link, ctx.allowedOrgs).allows(quest)) {
     log.warn(
-      { visibility: quest.visibility, questOrg: quest.org_id, questTeam: quest.team_id, linkOrg: link?.orgId ?? null, linkTeam: link?.teamId ?? null, notices: wanted.length },
+      {
+        visibility: quest.visibility,
+        questOrg: quest.org_id,
+        questTeam: quest.team_id,
+        linkOrg: link?.orgId ?? null,
+        linkTeam: link?.teamId ?? null,
+        notices: wanted.length,
+      },
       'quest notifications not sent: the quest is neither public nor in the org/team this channel is linked to',
     );
     await record(events);
@@ -118,11 +125,18 @@ export async function deliverToWatch(
 }
 
 /** Posts one notice and records it, so its Review buttons are honoured (commands/index.ts). */
-async function postNotice(ctx: DeliverContext, adapter: ChatAdapter, ref: ChatRef, quest: Quest, entry: QuestEntry, status: string, watch: Watch): Promise<void> {
+async function postNotice(
+  ctx: DeliverContext,
+  adapter: ChatAdapter,
+  ref: ChatRef,
+  quest: Quest,
+  entry: QuestEntry,
+  status: string,
+  watch: Watch,
+): Promise<void> {
   const submitter = await userName(ctx, entry.user_id, ctx.names);
   const shown = { ...entry, status };
   const notice = entryNotice({ quest, entry: shown, ...itemOf(quest, shown), submitter, webBaseUrl: ctx.webBaseUrl });
   const posted = await adapter.post(ref, { text: notice.text, rich: notice });
   for (const id of [posted.messageId, ...(posted.parts ?? [])]) await ctx.store.setState(noticeKey(watch, id), `${quest.id}:${entry.id}`);
 }
-

@@ -156,7 +156,13 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
         if (!quest) return;
         let r;
         try {
-          r = await deliverToWatch({ ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: qlog, names }, w, quest, counts, events);
+          r = await deliverToWatch(
+            { ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: qlog, names },
+            w,
+            quest,
+            counts,
+            events,
+          );
         } catch (err) {
           await health.failed(w, err, qlog);
           continue;

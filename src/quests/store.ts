@@ -63,22 +63,13 @@ export async function removeWatch(ctx: StoreContext, key: WatchKey): Promise<boo
   return Number(r.numDeletedRows) > 0;
 }
 
-export async function listWatches(
-  ctx: StoreContext,
-  filter: Partial<ChannelKey> & { questId?: string } = {},
-): Promise<Watch[]> {
+export async function listWatches(ctx: StoreContext, filter: Partial<ChannelKey> & { questId?: string } = {}): Promise<Watch[]> {
   let q = ctx.db.selectFrom('watches').selectAll();
   if (filter.platform !== undefined) q = q.where('platform', '=', filter.platform);
   if (filter.workspace !== undefined) q = q.where('workspace', '=', filter.workspace);
   if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
   if (filter.questId !== undefined) q = q.where('quest_id', '=', filter.questId);
-  const rows = await q
-    .orderBy('created_at')
-    .orderBy('platform')
-    .orderBy('workspace')
-    .orderBy('channel')
-    .orderBy('quest_id')
-    .execute();
+  const rows = await q.orderBy('created_at').orderBy('platform').orderBy('workspace').orderBy('channel').orderBy('quest_id').execute();
   return rows.map(toWatch);
 }
 

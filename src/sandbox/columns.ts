@@ -38,7 +38,12 @@ const TYPES: [RegExp, string][] = [
 export function pgType(declared: string): string {
   const d = declared.trim().toLowerCase().replace(/\s+/g, ' ');
   for (const [re, t] of TYPES) if (re.test(d)) return t;
-  throw new ApiError(400, 'unsupported_column_type', `Unsupported column type "${declared}"`, `Use one of: text, bigint, integer, double precision, numeric, boolean, timestamptz, date, jsonb, uuid`);
+  throw new ApiError(
+    400,
+    'unsupported_column_type',
+    `Unsupported column type "${declared}"`,
+    `Use one of: text, bigint, integer, double precision, numeric, boolean, timestamptz, date, jsonb, uuid`,
+  );
 }
 
 /** Column definitions from `CREATE TABLE x ( "a" TEXT, b REAL, PRIMARY KEY (a) )`. */

@@ -168,7 +168,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
 
   const router = new Router();
-  for (const mod of [usersRoutes, conversationsRoutes, datasetsRoutes, questsRoutes, entriesRoutes, postsRoutes, filesRoutes, searchRoutes, orgsRoutes, utilitiesRoutes, servicesRoutes, commentsRoutes]) {
+  for (const mod of [
+    usersRoutes,
+    conversationsRoutes,
+    datasetsRoutes,
+    questsRoutes,
+    entriesRoutes,
+    postsRoutes,
+    filesRoutes,
+    searchRoutes,
+    orgsRoutes,
+    utilitiesRoutes,
+    servicesRoutes,
+    commentsRoutes,
+  ]) {
     mod(router, app);
   }
   controlRoutes(router, app, { faults, requests, postAs, revokeKey, setWebhookUrl: (url) => (webhookUrl = url) });

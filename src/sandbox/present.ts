@@ -116,15 +116,19 @@ export function sizeBand(members: number): string {
 }
 
 export function slugify(name: string | null): string {
-  return (name ?? 'untitled').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'untitled';
+  return (
+    (name ?? 'untitled')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'untitled'
+  );
 }
 
 /** Asset base fields shared by every type (docs/ouro-api.md §3.1). */
 export function presentBase(s: SandboxState, a: AnyAsset): Record<string, unknown> {
   const owner = s.users.find((u) => u.id === a.user_id);
   const team = s.teams.find((t) => t.id === a.team_id);
-  const slug =
-    a.asset_type === 'conversation' ? `/conversations/${a.id}` : `/${a.asset_type}s/${owner?.username ?? 'unknown'}/${slugify(a.name)}`;
+  const slug = a.asset_type === 'conversation' ? `/conversations/${a.id}` : `/${a.asset_type}s/${owner?.username ?? 'unknown'}/${slugify(a.name)}`;
   return {
     id: a.id,
     user_id: a.user_id,
@@ -216,7 +220,14 @@ export function presentAsset(s: SandboxState, a: AnyAsset): Record<string, unkno
       return presentQuest(s, a, false);
     case 'post':
       // ouro-js PostSchema: `metadata` is an object (PostMetadataSchema), never null.
-      return { ...presentBase(s, a), metadata: {}, content: a.content, preview: { type: 'doc', content: a.content.json.content.slice(0, 3) }, comments: 0, views: 0 };
+      return {
+        ...presentBase(s, a),
+        metadata: {},
+        content: a.content,
+        preview: { type: 'doc', content: a.content.json.content.slice(0, 3) },
+        comments: 0,
+        views: 0,
+      };
     case 'conversation':
       return { ...presentBase(s, a), summary: a.summary, metadata: a.metadata };
     case 'file':

@@ -150,8 +150,7 @@ export function oneOf<T extends string>(value: unknown, name: string, allowed: r
   return value as T;
 }
 
-export const notFound = (what: string, id: string): ApiError =>
-  new ApiError(404, 'asset_not_found', `${what} ${id} not found`);
+export const notFound = (what: string, id: string): ApiError => new ApiError(404, 'asset_not_found', `${what} ${id} not found`);
 
 export async function readJsonBody(req: IncomingMessage, limitBytes = 5_000_000): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];

@@ -43,7 +43,13 @@ export function seedServices(s: SandboxState, owner: Owner, rich: (text: string)
     asset_type: 'service',
     metadata: { base_url: 'https://tools.lab.example', authentication: 'Ouro', version: '1.2.0' },
   };
-  const route = (id: string, name: string, desc: string, spec: Partial<RouteRec['route']>, extra: Pick<RouteRec, 'behaviour' | 'cost' | 'metrics'>): RouteRec => ({
+  const route = (
+    id: string,
+    name: string,
+    desc: string,
+    spec: Partial<RouteRec['route']>,
+    extra: Pick<RouteRec, 'behaviour' | 'cost' | 'metrics'>,
+  ): RouteRec => ({
     ...base(id, name, desc),
     asset_type: 'route',
     visibility: 'organization',
@@ -74,11 +80,17 @@ export function seedServices(s: SandboxState, owner: Owner, rich: (text: string)
       'Relax an atomic structure and write a report post',
       {
         path: '/relax',
-        request_body: { content: { 'application/json': { schema: { type: 'object', properties: { temperature: { type: 'number', description: 'Kelvin' } } } } } },
+        request_body: {
+          content: { 'application/json': { schema: { type: 'object', properties: { temperature: { type: 'number', description: 'Kelvin' } } } } },
+        },
         input_assets: { structure: { asset_type: 'file', primary: true, input_filter: 'atomic structure', file_extensions: ['cif'] } },
         output_assets: { report: { asset_type: 'post', primary: true } },
       },
-      { behaviour: 'relax', cost: null, metrics: { avg_ack_ms: 120, p95_ack_ms: 300, avg_completion_ms: 900, p95_completion_ms: 2300, latency_sample_count: 42 } },
+      {
+        behaviour: 'relax',
+        cost: null,
+        metrics: { avg_ack_ms: 120, p95_ack_ms: 300, avg_completion_ms: 900, p95_completion_ms: 2300, latency_sample_count: 42 },
+      },
     ),
     route(
       SERVICE_IDS.screen,
@@ -92,7 +104,11 @@ export function seedServices(s: SandboxState, owner: Owner, rich: (text: string)
         ],
         execution_mode: 'async',
       },
-      { behaviour: 'slow', cost: null, metrics: { avg_ack_ms: 80, p95_ack_ms: 150, avg_completion_ms: 3000, p95_completion_ms: 5000, latency_sample_count: 12 } },
+      {
+        behaviour: 'slow',
+        cost: null,
+        metrics: { avg_ack_ms: 80, p95_ack_ms: 150, avg_completion_ms: 3000, p95_completion_ms: 5000, latency_sample_count: 12 },
+      },
     ),
     route(
       SERVICE_IDS.premium,

@@ -173,7 +173,15 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
 
   s.datasets.push(
     {
-      ...base(SEED_IDS.datasetScreening, SEED_IDS.alice, ...lab, 'screening_runs', 'organization', 'Magnet screening runs (DFT, ML potential and bench measurements)', 5),
+      ...base(
+        SEED_IDS.datasetScreening,
+        SEED_IDS.alice,
+        ...lab,
+        'screening_runs',
+        'organization',
+        'Magnet screening runs (DFT, ML potential and bench measurements)',
+        5,
+      ),
       asset_type: 'dataset',
       table_name: 'screening_runs',
       columns: SCREENING_COLUMNS.map((c) => ({ ...c })),
@@ -185,14 +193,32 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
       columns: PENGUIN_COLUMNS.map((c) => ({ ...c })),
     },
     {
-      ...base(SEED_IDS.datasetPrivate, SEED_IDS.carol, SEED_IDS.orgHelix, SEED_IDS.teamConfidential, 'proprietary_alloys', 'private', 'Supplier prices and coercivity — confidential to Helix Materials', 7),
+      ...base(
+        SEED_IDS.datasetPrivate,
+        SEED_IDS.carol,
+        SEED_IDS.orgHelix,
+        SEED_IDS.teamConfidential,
+        'proprietary_alloys',
+        'private',
+        'Supplier prices and coercivity — confidential to Helix Materials',
+        7,
+      ),
       asset_type: 'dataset',
       table_name: 'proprietary_alloys',
       columns: ALLOY_COLUMNS.map((c) => ({ ...c })),
     },
   );
   s.datasets.push({
-    ...base(SEED_IDS.datasetBench, SEED_IDS.alice, SEED_IDS.orgLab, SEED_IDS.teamBench, 'bench_notes', 'private', 'Bench measurements not yet checked — the bench team only', 7),
+    ...base(
+      SEED_IDS.datasetBench,
+      SEED_IDS.alice,
+      SEED_IDS.orgLab,
+      SEED_IDS.teamBench,
+      'bench_notes',
+      'private',
+      'Bench measurements not yet checked — the bench team only',
+      7,
+    ),
     asset_type: 'dataset',
     table_name: 'bench_notes',
     columns: [
@@ -256,7 +282,16 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
     updated_at: i === 0 ? at(10) : at(8),
   }));
   s.questItems.push(...items);
-  const entry = (eid: string, item: number, who: string, status: EntryRec['status'], text: string, day: number, assets: EntryRec['assets'], review?: string): EntryRec => ({
+  const entry = (
+    eid: string,
+    item: number,
+    who: string,
+    status: EntryRec['status'],
+    text: string,
+    day: number,
+    assets: EntryRec['assets'],
+    review?: string,
+  ): EntryRec => ({
     id: eid,
     quest_id: SEED_IDS.quest,
     item_id: SEED_IDS.questItems[item]!,
@@ -271,13 +306,33 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
     updated_at: review ? at(day, 15) : at(day),
   });
   s.entries.push(
-    entry(SEED_IDS.entryAccepted, 0, SEED_IDS.bob, 'accepted', 'Tc(Fe2B) = 1015 K, see the post', 9, { report: { asset_id: SEED_IDS.post, asset_type: 'post' } }, 'Matches the literature, thanks'),
+    entry(
+      SEED_IDS.entryAccepted,
+      0,
+      SEED_IDS.bob,
+      'accepted',
+      'Tc(Fe2B) = 1015 K, see the post',
+      9,
+      { report: { asset_id: SEED_IDS.post, asset_type: 'post' } },
+      'Matches the literature, thanks',
+    ),
     entry(SEED_IDS.entryRejected, 1, SEED_IDS.bob, 'rejected', 'Tc(MnBi) = 200 K', 10, null, 'That is the spin-reorientation temperature, not Tc'),
-    entry(SEED_IDS.entrySubmitted, 1, SEED_IDS.alice, 'submitted', 'Tc(MnBi) = 633 K from the screening runs', 11, { data: { asset_id: SEED_IDS.datasetScreening, asset_type: 'dataset' } }),
+    entry(SEED_IDS.entrySubmitted, 1, SEED_IDS.alice, 'submitted', 'Tc(MnBi) = 633 K from the screening runs', 11, {
+      data: { asset_id: SEED_IDS.datasetScreening, asset_type: 'dataset' },
+    }),
   );
 
   s.quests.push({
-    ...base(SEED_IDS.questHelix, SEED_IDS.bot, SEED_IDS.orgHelix, SEED_IDS.teamConfidential, 'Confidential alloy survey', 'private', 'Supplier quotes for the HX series', 13),
+    ...base(
+      SEED_IDS.questHelix,
+      SEED_IDS.bot,
+      SEED_IDS.orgHelix,
+      SEED_IDS.teamConfidential,
+      'Confidential alloy survey',
+      'private',
+      'Supplier quotes for the HX series',
+      13,
+    ),
     asset_type: 'quest',
     quest: { type: 'closable', status: 'open', max_xp_per_contributor: null, closed_at: null },
   });
@@ -294,7 +349,9 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
     updated_at: at(13),
   });
   s.entries.push({
-    ...entry(SEED_IDS.entryHelixSubmitted, 0, SEED_IDS.carol, 'submitted', 'Northwind quotes HX-101 at $41.50 (confidential)', 14, { data: { asset_id: SEED_IDS.datasetPrivate, asset_type: 'dataset' } }),
+    ...entry(SEED_IDS.entryHelixSubmitted, 0, SEED_IDS.carol, 'submitted', 'Northwind quotes HX-101 at $41.50 (confidential)', 14, {
+      data: { asset_id: SEED_IDS.datasetPrivate, asset_type: 'dataset' },
+    }),
     quest_id: SEED_IDS.questHelix,
     item_id: SEED_IDS.questHelixItem,
   });
@@ -308,7 +365,20 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
   });
   const msg = (mid: string, who: string, text: string, minute: number): MessageRec => {
     const ts = `2026-01-12T10:${String(minute).padStart(2, '0')}:00.000000+00:00`;
-    return { id: mid, conversation_id: SEED_IDS.conversation, turn_id: mid, seq: 0, user_id: who, type: 'message', json: convert(text), text, viewers: [who], metadata: null, created_at: ts, last_updated: ts };
+    return {
+      id: mid,
+      conversation_id: SEED_IDS.conversation,
+      turn_id: mid,
+      seq: 0,
+      user_id: who,
+      type: 'message',
+      json: convert(text),
+      text,
+      viewers: [who],
+      metadata: null,
+      created_at: ts,
+      last_updated: ts,
+    };
   };
   s.messages.push(
     msg(SEED_IDS.messages[0], SEED_IDS.alice, 'Can someone check the `mae_ev` column for outliers?', 1),
@@ -318,4 +388,3 @@ export function seedState(kind: SeedKind, convert: MarkdownToDoc): SandboxState 
   seedServices(s, { userId: SEED_IDS.alice, orgId: SEED_IDS.orgLab, teamId: SEED_IDS.teamMaterials }, rich);
   return s;
 }
-

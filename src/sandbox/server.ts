@@ -8,12 +8,7 @@ import { ApiError, readJsonBody, send, sendError, type Router } from './router.t
  * The request pipeline: log the request, apply any injected fault, route, authenticate,
  * run the handler, answer in Ouro's wire format. `/_sandbox/*` skips the log and faults.
  */
-export function createSandboxServer(
-  router: Router,
-  app: App,
-  faults: Faults,
-  requests: { method: string; path: string; at: number }[],
-): Server {
+export function createSandboxServer(router: Router, app: App, faults: Faults, requests: { method: string; path: string; at: number }[]): Server {
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://sandbox');

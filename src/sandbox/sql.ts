@@ -87,10 +87,7 @@ export class SqlEngine {
     if (all.length === 0) return;
     const backend = await this.getBackend();
     try {
-      await backend.query(
-        `INSERT INTO ${this.qualified(ds)} SELECT * FROM json_populate_recordset(NULL::${this.qualified(ds)}, $1)`,
-        [JSON.stringify(all)],
-      );
+      await backend.query(`INSERT INTO ${this.qualified(ds)} SELECT * FROM json_populate_recordset(NULL::${this.qualified(ds)}, $1)`, [JSON.stringify(all)]);
     } catch (err) {
       throw toApiError(err, 'Row ingest failed');
     }
@@ -143,10 +140,7 @@ export class SqlEngine {
     const cols = ds.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
     await backend.exec(`CREATE TABLE ${this.qualified(ds)} (${cols})`);
     if (rows.length) {
-      await backend.query(
-        `INSERT INTO ${this.qualified(ds)} SELECT * FROM json_populate_recordset(NULL::${this.qualified(ds)}, $1)`,
-        [JSON.stringify(rows)],
-      );
+      await backend.query(`INSERT INTO ${this.qualified(ds)} SELECT * FROM json_populate_recordset(NULL::${this.qualified(ds)}, $1)`, [JSON.stringify(rows)]);
     }
     if (this.isolation) await this.createRole(backend, ds);
   }
@@ -167,12 +161,10 @@ export class SqlEngine {
 
   private getBackend(): Promise<Backend> {
     if (!this.backend) {
-      this.backend = (this.opts.databaseUrl ? pgBackend(this.opts.databaseUrl) : pgliteBackend(this.opts.logger)).then(
-        async (b) => {
-          await b.exec(`CREATE SCHEMA ${quoteIdent(this.schema)}`);
-          return b;
-        },
-      );
+      this.backend = (this.opts.databaseUrl ? pgBackend(this.opts.databaseUrl) : pgliteBackend(this.opts.logger)).then(async (b) => {
+        await b.exec(`CREATE SCHEMA ${quoteIdent(this.schema)}`);
+        return b;
+      });
       // A failed start (database down, bad URL) is retried on the next use instead of sticking.
       this.backend.catch(() => {
         this.backend = undefined;

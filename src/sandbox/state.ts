@@ -119,7 +119,15 @@ export interface PostRec extends AssetBase {
 /** A file asset (ouro-api.md §4.7); its bytes live in `App.blobs` under `metadata.id`. */
 export interface FileRec extends AssetBase {
   asset_type: 'file';
-  metadata: Record<string, unknown> & { id: string; name: string; bucket: 'public-files' | 'files'; path: string; type: string; extension: string; size: number };
+  metadata: Record<string, unknown> & {
+    id: string;
+    name: string;
+    bucket: 'public-files' | 'files';
+    path: string;
+    type: string;
+    extension: string;
+    size: number;
+  };
   preview: unknown;
 }
 

@@ -64,12 +64,7 @@ export async function deleteAccountLink(ctx: StoreContext, person: PersonKey): P
 
 export async function markAccountLinkBroken(ctx: StoreContext, person: PersonKey, at: number): Promise<boolean> {
   check(person);
-  const r = await ctx.db
-    .updateTable('account_links')
-    .set({ broken_at: at })
-    .where(wherePerson(person))
-    .where('broken_at', 'is', null)
-    .executeTakeFirst();
+  const r = await ctx.db.updateTable('account_links').set({ broken_at: at }).where(wherePerson(person)).where('broken_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 

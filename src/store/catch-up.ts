@@ -10,17 +10,21 @@ import type { CatchUpPlace, Platform, ThreadKey } from './types.ts';
  * one read within its place's primary-key prefix. Ids sort by length, then as text: Discord
  * snowflakes have no leading zeros and Slack ts have a fixed 6-digit fraction.
  */
-export async function catchUpPlaces(
-  ctx: StoreContext,
-  platform: Platform,
-  opts: { activeSince: number; anchorBefore: number },
-): Promise<CatchUpPlace[]> {
+export async function catchUpPlaces(ctx: StoreContext, platform: Platform, opts: { activeSince: number; anchorBefore: number }): Promise<CatchUpPlace[]> {
   requirePlatform(platform);
   const places = new Map<string, CatchUpPlace>();
   type Where = Omit<ThreadKey, 'platform'>;
   const at = (k: Where) => JSON.stringify([k.workspace, k.channel, k.thread]);
   const touch = (k: Where, when: number, conversationId: string | null) => {
-    const p = places.get(at(k)) ?? { platform, workspace: k.workspace, channel: k.channel, thread: k.thread, conversationId, newestChatMessageId: null, lastActivityAt: 0 };
+    const p = places.get(at(k)) ?? {
+      platform,
+      workspace: k.workspace,
+      channel: k.channel,
+      thread: k.thread,
+      conversationId,
+      newestChatMessageId: null,
+      lastActivityAt: 0,
+    };
     places.set(at(k), { ...p, conversationId: p.conversationId ?? conversationId, lastActivityAt: Math.max(p.lastActivityAt, Number(when)) });
   };
   const threadLinks = await ctx.db.selectFrom('thread_links').selectAll().where('platform', '=', platform).execute();
@@ -42,9 +46,15 @@ export async function catchUpPlaces(
     const edge = (oldest: boolean) => {
       const dir = oldest ? 'asc' : 'desc';
       const q = ctx.db.selectFrom('message_map').select('chat_message_id').where('platform', '=', platform).where('workspace', '=', p.workspace);
-      return q.where('channel', '=', p.channel).where('thread', '=', p.thread).where('origin', '=', 'chat')
+      return q
+        .where('channel', '=', p.channel)
+        .where('thread', '=', p.thread)
+        .where('origin', '=', 'chat')
         .$if(!oldest, (w) => w.where('created_at', '<', opts.anchorBefore))
-        .orderBy(sql`length(chat_message_id)`, dir).orderBy('chat_message_id', dir).limit(1).executeTakeFirst();
+        .orderBy(sql`length(chat_message_id)`, dir)
+        .orderBy('chat_message_id', dir)
+        .limit(1)
+        .executeTakeFirst();
     };
     const found = (await edge(false)) ?? (p.thread === '' ? await edge(true) : undefined);
     p.newestChatMessageId = found?.chat_message_id ?? null;

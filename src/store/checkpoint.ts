@@ -127,10 +127,7 @@ export function checkpointStats(): CheckpointStats[] {
  * I/O error): the caller turns the main connection's auto-checkpoint back on, so the WAL
  * stays bounded either way.
  */
-export async function startCheckpointer(
-  path: string,
-  opts: CheckpointOptions & { log?: Logger; onFailure: (err: Error) => void },
-): Promise<Checkpointer> {
+export async function startCheckpointer(path: string, opts: CheckpointOptions & { log?: Logger; onFailure: (err: Error) => void }): Promise<Checkpointer> {
   const log = opts.log ?? silentLogger;
   const shared = new SharedArrayBuffer(COUNTERS * Float64Array.BYTES_PER_ELEMENT);
   const counters = new Float64Array(shared);

@@ -80,13 +80,7 @@ function candidates(db: Db, now: number, limit: number, engine: StoreContext['en
 const MAX_LANES = 1_000;
 
 /** `lanes`: look only at these lanes' heads (same rules); omitted: every lane. */
-export async function claimJobs(
-  ctx: StoreContext,
-  worker: string,
-  limit: number,
-  leaseMs: number,
-  lanes?: readonly string[],
-): Promise<Job[]> {
+export async function claimJobs(ctx: StoreContext, worker: string, limit: number, leaseMs: number, lanes?: readonly string[]): Promise<Job[]> {
   requireText('worker', worker);
   requireInt('limit', limit, 1);
   requireInt('leaseMs', leaseMs, 1);
@@ -122,14 +116,7 @@ export async function claimJobs(
       const ids = found.filter((c) => c.locked).map((c) => c.id);
       if (ids.length === 0) return [];
       const now = ctx.now();
-      return tx
-        .updateTable('jobs')
-        .set(lease(now))
-        .where('id', 'in', ids)
-        .where(claimableRow('jobs', now))
-        .where(isHead('jobs'))
-        .returningAll()
-        .execute();
+      return tx.updateTable('jobs').set(lease(now)).where('id', 'in', ids).where(claimableRow('jobs', now)).where(isHead('jobs')).returningAll().execute();
     });
   }
   return rows.map(toJob).sort((a, b) => a.id - b.id);

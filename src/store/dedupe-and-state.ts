@@ -45,11 +45,7 @@ export async function purgeDeliveries(ctx: StoreContext, olderThanMs: number): P
 }
 
 export async function getState(ctx: StoreContext, key: string): Promise<string | undefined> {
-  const row = await ctx.db
-    .selectFrom('kv_state')
-    .select('value')
-    .where('key', '=', requireText('key', key))
-    .executeTakeFirst();
+  const row = await ctx.db.selectFrom('kv_state').select('value').where('key', '=', requireText('key', key)).executeTakeFirst();
   return row?.value;
 }
 

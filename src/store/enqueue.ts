@@ -37,7 +37,10 @@ export function createEnqueuer(ctx: StoreContext) {
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const results = await write(ctx, batch.map((b) => b.row));
+        const results = await write(
+          ctx,
+          batch.map((b) => b.row),
+        );
         batch.forEach((b, i) => b.resolve(results[i]!));
       } catch (err) {
         for (const b of batch) b.reject(err);

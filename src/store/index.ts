@@ -36,10 +36,7 @@ export async function openStore(target: StoreTarget, opts: OpenStoreOptions = {}
 }
 
 /** Applies pending migrations at `target` and reports what ran (`ouro-bridge migrate`). */
-export async function migrateStore(
-  target: StoreTarget,
-  opts: Omit<OpenStoreOptions, 'migrate'> = {},
-): Promise<MigrationReport & { engine: Store['engine'] }> {
+export async function migrateStore(target: StoreTarget, opts: Omit<OpenStoreOptions, 'migrate'> = {}): Promise<MigrationReport & { engine: Store['engine'] }> {
   const store = await openSqlStore(target, opts);
   try {
     return { ...(await store.migrateWithReport()), engine: store.engine };

@@ -133,10 +133,7 @@ export async function getJob(ctx: StoreContext, id: number): Promise<Job | undef
   return row && toJob(row);
 }
 
-export async function listJobs(
-  ctx: StoreContext,
-  filter: { state?: JobState; lane?: string; limit?: number } = {},
-): Promise<Job[]> {
+export async function listJobs(ctx: StoreContext, filter: { state?: JobState; lane?: string; limit?: number } = {}): Promise<Job[]> {
   if (filter.state !== undefined && !STATES.includes(filter.state)) {
     throw new StoreInputError(`state: expected one of ${STATES.join(', ')}, got ${JSON.stringify(filter.state)}`);
   }
@@ -179,7 +176,10 @@ export async function retryJob(ctx: StoreContext, id: number): Promise<boolean> 
 }
 
 export async function dropJob(ctx: StoreContext, id: number): Promise<boolean> {
-  const r = await ctx.db.deleteFrom('jobs').where('id', '=', requireInt('job id', id, 1)).executeTakeFirst();
+  const r = await ctx.db
+    .deleteFrom('jobs')
+    .where('id', '=', requireInt('job id', id, 1))
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
@@ -203,10 +203,6 @@ export async function countJobs(ctx: StoreContext): Promise<Record<JobState, num
 
 export async function purgeDoneJobs(ctx: StoreContext, olderThanMs: number): Promise<number> {
   const cutoff = ctx.now() - requireInt('olderThanMs', olderThanMs, 0);
-  const r = await ctx.db
-    .deleteFrom('jobs')
-    .where('state', '=', 'done')
-    .where('updated_at', '<', cutoff)
-    .executeTakeFirst();
+  const r = await ctx.db.deleteFrom('jobs').where('state', '=', 'done').where('updated_at', '<', cutoff).executeTakeFirst();
   return Number(r.numDeletedRows);
 }

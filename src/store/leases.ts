@@ -13,11 +13,8 @@ import type { LeaseInfo } from './types.ts';
  * would not) and, unlike `now()`, is not frozen at the start of an enclosing transaction.
  */
 
-
 function nowMs(ctx: StoreContext): RawBuilder<number> {
-  return ctx.engine === 'postgres'
-    ? sql<number>`(extract(epoch from statement_timestamp()) * 1000)::bigint`
-    : sql<number>`${ctx.now()}`;
+  return ctx.engine === 'postgres' ? sql<number>`(extract(epoch from statement_timestamp()) * 1000)::bigint` : sql<number>`${ctx.now()}`;
 }
 
 export async function acquireLease(ctx: StoreContext, name: string, holder: string, ttlMs: number): Promise<boolean> {
@@ -38,9 +35,7 @@ export async function acquireLease(ctx: StoreContext, name: string, holder: stri
           acquired_at: sql<number>`case when leases.holder = excluded.holder then leases.acquired_at else excluded.acquired_at end`,
           expires_at: eb.ref('excluded.expires_at'),
         }))
-        .where((eb) =>
-          eb.or([eb('leases.expires_at', '<=', eb.ref('excluded.acquired_at')), eb('leases.holder', '=', eb.ref('excluded.holder'))]),
-        ),
+        .where((eb) => eb.or([eb('leases.expires_at', '<=', eb.ref('excluded.acquired_at')), eb('leases.holder', '=', eb.ref('excluded.holder'))])),
     )
     .returning('holder')
     .executeTakeFirst();

@@ -3,14 +3,7 @@ import { toChannelLink, toMessageMapping, toThreadLink } from './schema.ts';
 import { writeTx } from './engine.ts';
 import type { Db } from './schema.ts';
 import type { Platform } from './types.ts';
-import {
-  optionalText,
-  requirePlatform,
-  requireString,
-  requireText,
-  StoreInputError,
-  type StoreContext,
-} from './context.ts';
+import { optionalText, requirePlatform, requireString, requireText, StoreInputError, type StoreContext } from './context.ts';
 
 /** Channel links, thread links, relay cursors and the message map. */
 
@@ -84,7 +77,11 @@ const upsertMessage = (db: Db, ...a: MapRowArgs) => {
 };
 // A chat message mapped for the first time (the usual case): no earlier mapping to replace.
 const insertNewMessage = (db: Db, ...a: MapRowArgs) =>
-  db.insertInto('message_map').values(mapRow(...a)).onConflict((oc) => oc.doNothing()).returning('chat_message_id');
+  db
+    .insertInto('message_map')
+    .values(mapRow(...a))
+    .onConflict((oc) => oc.doNothing())
+    .returning('chat_message_id');
 const insertOuroId = (db: Db, ouroMessageId: string, platform: Platform, workspace: string, channel: string, thread: string, chatMessageId: string) =>
   db
     .insertInto('message_ouro_ids')
@@ -97,10 +94,7 @@ export async function getChannelLink(ctx: StoreContext, key: ChannelKey): Promis
   return row && toChannelLink(row);
 }
 
-export async function upsertChannelLink(
-  ctx: StoreContext,
-  link: Omit<ChannelLink, 'updatedAt'>,
-): Promise<ChannelLink> {
+export async function upsertChannelLink(ctx: StoreContext, link: Omit<ChannelLink, 'updatedAt'>): Promise<ChannelLink> {
   const k = channelKey(link);
   if (!MIRROR_MODES.includes(link.mirrorMode)) {
     throw new StoreInputError(`mirrorMode: expected off, threads or channel, got ${JSON.stringify(link.mirrorMode)}`);
@@ -172,19 +166,11 @@ export async function threadsOfConversation(ctx: StoreContext, conversationId: s
 }
 
 export async function linkedConversations(ctx: StoreContext): Promise<string[]> {
-  const rows = await ctx.db
-    .selectFrom('thread_links')
-    .select('conversation_id')
-    .distinct()
-    .orderBy('conversation_id')
-    .execute();
+  const rows = await ctx.db.selectFrom('thread_links').select('conversation_id').distinct().orderBy('conversation_id').execute();
   return rows.map((r) => r.conversation_id);
 }
 
-export async function getRelayCursor(
-  ctx: StoreContext,
-  conversationId: string,
-): Promise<{ createdAt: string; messageId: string } | undefined> {
+export async function getRelayCursor(ctx: StoreContext, conversationId: string): Promise<{ createdAt: string; messageId: string } | undefined> {
   const row = await ctx.db
     .selectFrom('relay_cursors')
     .select(['message_created_at', 'message_id'])
@@ -193,11 +179,7 @@ export async function getRelayCursor(
   return row && { createdAt: row.message_created_at, messageId: row.message_id };
 }
 
-export async function setRelayCursor(
-  ctx: StoreContext,
-  conversationId: string,
-  cursor: { createdAt: string; messageId: string },
-): Promise<void> {
+export async function setRelayCursor(ctx: StoreContext, conversationId: string, cursor: { createdAt: string; messageId: string }): Promise<void> {
   const values = {
     message_created_at: requireText('cursor.createdAt', cursor.createdAt),
     message_id: requireText('cursor.messageId', cursor.messageId),
@@ -281,10 +263,7 @@ async function putOne(ctx: StoreContext, tx: StoreContext['db'], m: MessageToPut
   }
 }
 
-export async function getMessageByChat(
-  ctx: StoreContext,
-  key: ThreadKey & { chatMessageId: string },
-): Promise<MessageMapping | undefined> {
+export async function getMessageByChat(ctx: StoreContext, key: ThreadKey & { chatMessageId: string }): Promise<MessageMapping | undefined> {
   const k = threadKey(key);
   const row = await selectMessage(ctx.db, k.platform, k.workspace, k.channel, k.thread, requireText('chatMessageId', key.chatMessageId)).executeTakeFirst();
   return row && toMessageMapping(row);

@@ -1,13 +1,5 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
-import type {
-  ChannelLink,
-  Job,
-  JobState,
-  MessageMapping,
-  MirrorMode,
-  Platform,
-  ThreadLink,
-} from './types.ts';
+import type { ChannelLink, Job, JobState, MessageMapping, MirrorMode, Platform, ThreadLink } from './types.ts';
 import type { QuestTables } from '../quests/schema.ts';
 
 /**

@@ -15,10 +15,16 @@ const LABEL_CHARS = 300;
  * real TLDs, but a bare `data.zip` in a label reads as a file.
  */
 const FILE_EXTENSIONS = new Set(
-  'png jpg jpeg gif svg webp csv tsv pdf txt md json yaml yml cif xyz pdb py ts js ipynb html zip tar gz tgz xlsx xls docx pptx mov mp4 h5 hdf5 parquet npy npz'.split(' '),
+  'png jpg jpeg gif svg webp csv tsv pdf txt md json yaml yml cif xyz pdb py ts js ipynb html zip tar gz tgz xlsx xls docx pptx mov mp4 h5 hdf5 parquet npy npz'.split(
+    ' ',
+  ),
 );
 
-const bare = (host: string) => host.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
+const bare = (host: string) =>
+  host
+    .toLowerCase()
+    .replace(/^www\./, '')
+    .replace(/\.$/, '');
 
 export function hostOf(href: string): string | undefined {
   try {

@@ -69,7 +69,9 @@ export function findViolations(files: { path: string; source: string }[]): Viola
         continue;
       }
       if (specifier.startsWith('.')) {
-        const target = relative(ROOT, resolve(ROOT, dirname(f.path), specifier)).split('\\').join('/');
+        const target = relative(ROOT, resolve(ROOT, dirname(f.path), specifier))
+          .split('\\')
+          .join('/');
         const dir = FORBIDDEN_DIRS.find((d) => target.startsWith(d));
         if (dir) out.push({ file: f.path, specifier, why: `reaches up into ${dir}` });
       }

@@ -7,20 +7,11 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createConsoleAdapter, type ConsoleAdapter } from '../../src/adapters/console/index.ts';
 import { parseLine, type ConsoleAction } from '../../src/adapters/console/inbound.ts';
-import {
-  DEFAULT_LIMITS,
-  parseTranscript,
-  renderRich,
-  renderTable,
-  type RenderLimits,
-  type TranscriptEntry,
-} from '../../src/adapters/console/render.ts';
+import { DEFAULT_LIMITS, parseTranscript, renderRich, renderTable, type RenderLimits, type TranscriptEntry } from '../../src/adapters/console/render.ts';
 import { textReply, type Table } from '../../src/chat/reply.ts';
 import { describeAdapterContract, RecordingInbox, waitUntil, type AdapterHarness, type ReceivedOp } from './adapter.contract.ts';
 
-export async function makeConsoleHarness(): Promise<
-  AdapterHarness & { adapter: ConsoleAdapter; transcript(): string; type(line: string): void }
-> {
+export async function makeConsoleHarness(): Promise<AdapterHarness & { adapter: ConsoleAdapter; transcript(): string; type(line: string): void }> {
   const input = new PassThrough();
   const output = new PassThrough();
   let transcript = '';
@@ -71,7 +62,11 @@ export async function makeConsoleHarness(): Promise<
     async invokeCommand(text) {
       const before = transcript.length;
       type(`/ouro ${text}`);
-      await waitUntil(() => transcript.slice(before).includes(`ran /ouro ${text}`), 5_000, () => transcript);
+      await waitUntil(
+        () => transcript.slice(before).includes(`ran /ouro ${text}`),
+        5_000,
+        () => transcript,
+      );
     },
     received(): ReceivedOp[] {
       return entries()
@@ -115,7 +110,11 @@ describe('console adapter specifics', () => {
     for (const [line, expected] of cases) {
       const before = h.transcript().length;
       h.type(line);
-      await waitUntil(() => expected.test(h.transcript().slice(before)), 2_000, () => `${line} → ${h.transcript().slice(before)}`);
+      await waitUntil(
+        () => expected.test(h.transcript().slice(before)),
+        2_000,
+        () => `${line} → ${h.transcript().slice(before)}`,
+      );
     }
     await h.adapter.idle();
     expect(inbox.events).toEqual([]);
@@ -240,11 +239,39 @@ describe('console rendering', () => {
   });
 
   it.each<[string, Table, RenderLimits, string[]]>([
-    ['all rows fit', table([['a', '1.4'], ['bb', '12.25']], 2), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', 'a            1.4', 'bb         12.25', '2 rows']],
+    [
+      'all rows fit',
+      table(
+        [
+          ['a', '1.4'],
+          ['bb', '12.25'],
+        ],
+        2,
+      ),
+      DEFAULT_LIMITS,
+      ['sample  br_tesla', '------  --------', 'a            1.4', 'bb         12.25', '2 rows'],
+    ],
     ['NULL shown, one row', table([['a', null]], 1), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', 'a           NULL', '1 row']],
-    ['cut by the renderer', table([['a', '1'], ['b', '2'], ['c', '3']], 3), { maxRows: 2, maxCell: 40 }, ['sample  br_tesla', '------  --------', 'a              1', 'b              2', 'showing 2 of 3 rows']],
+    [
+      'cut by the renderer',
+      table(
+        [
+          ['a', '1'],
+          ['b', '2'],
+          ['c', '3'],
+        ],
+        3,
+      ),
+      { maxRows: 2, maxCell: 40 },
+      ['sample  br_tesla', '------  --------', 'a              1', 'b              2', 'showing 2 of 3 rows'],
+    ],
     ['cut by the command', table([['a', '1']], 1200), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', 'a              1', 'showing 1 of 1200 rows']],
-    ['long cell and newline', table([['a very long sample name', 'x\ny']], 1), { maxRows: 5, maxCell: 8 }, ['sample    br_tesla', '--------  --------', 'a very …       x y', '1 row']],
+    [
+      'long cell and newline',
+      table([['a very long sample name', 'x\ny']], 1),
+      { maxRows: 5, maxCell: 8 },
+      ['sample    br_tesla', '--------  --------', 'a very …       x y', '1 row'],
+    ],
     ['no rows', table([], 0), DEFAULT_LIMITS, ['sample  br_tesla', '------  --------', '0 rows']],
   ])('table: %s', (_name, t, limits, lines) => {
     expect(renderTable(t, limits)).toEqual(lines);
@@ -257,7 +284,13 @@ describe('console rendering', () => {
         blocks: [
           { type: 'heading', text: 'Quest: magnets' },
           { type: 'text', markdown: 'line one\nline two' },
-          { type: 'fields', fields: [{ label: 'Status', value: 'open' }, { label: 'Entries', value: '3' }] },
+          {
+            type: 'fields',
+            fields: [
+              { label: 'Status', value: 'open' },
+              { label: 'Entries', value: '3' },
+            ],
+          },
           { type: 'asset', asset: { id: 'd1', type: 'dataset', name: 'penguins', url: 'https://ouro.foundation/datasets/d1', visibility: 'public' } },
           { type: 'context', markdown: 'updated today' },
           { type: 'divider' },

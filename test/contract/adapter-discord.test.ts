@@ -59,7 +59,12 @@ describe('discord adapter: gateway intents', () => {
 
   it('identifies with the Guilds, GuildMessages and MessageContent intents', async () => {
     const fake = await startFakeDiscord();
-    const adapter = createDiscordAdapter({ token: 'fake.bot.token', apiUrl: fake.apiUrl, restOptions: { retries: 0, timeout: 5_000 }, waitGuildTimeout: 1_000 });
+    const adapter = createDiscordAdapter({
+      token: 'fake.bot.token',
+      apiUrl: fake.apiUrl,
+      restOptions: { retries: 0, timeout: 5_000 },
+      waitGuildTimeout: 1_000,
+    });
     stop = async () => {
       await adapter.stop();
       await fake.close();

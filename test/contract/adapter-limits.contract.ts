@@ -32,24 +32,34 @@ export function describeAdapterLimits(name: string, makeHarness: () => Promise<A
       return inbox.waitFor('command.invoked', (c) => c.text === 'help');
     };
 
-    it('a 40,000-row query result: the CSV is cut to the platform\'s file limit, and the reply says so', { timeout: 60_000 }, async () => {
+    it("a 40,000-row query result: the CSV is cut to the platform's file limit, and the reply says so", { timeout: 60_000 }, async () => {
       // 40,000 rows of ~1.6 kB: a 64 MB CSV, over Discord's 10 MiB and the bridge's 50 MiB for Slack.
       const filler = 'x'.repeat(1600);
       const rows = Array.from({ length: 40_000 }, (_, i) => ({ id: i, note: `${i} ${filler}` }));
       const reply = resultReply('big', toTable(rows), [], 'big-query');
       const cmd = await command();
       await h.adapter.reply(cmd.replyTo, reply, 'public');
-      await waitUntil(() => /of 40,000 rows/.test(h.limits!.sent()), 20_000, () => 'a note saying the CSV was cut');
+      await waitUntil(
+        () => /of 40,000 rows/.test(h.limits!.sent()),
+        20_000,
+        () => 'a note saying the CSV was cut',
+      );
       expect(h.limits!.sent()).toMatch(/narrow the query/);
     });
 
     it('a 3,000-character paragraph on the bot path arrives whole, in messages within the limit', async () => {
       h.limits!.withoutWebhooks?.();
-      const text = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ').slice(0, 3000);
+      const text = Array.from({ length: 400 }, (_, i) => `word${i}`)
+        .join(' ')
+        .slice(0, 3000);
       const posted = await h.adapter.post(at(), { text, author: { name: 'Ada Lovelace (Ouro)' } });
       const ids = [posted.messageId, ...(posted.parts ?? [])];
       await waitUntil(() => ids.every((id) => h.received().some((r) => r.op === 'post' && r.messageId === id)), 5_000);
-      const got = h.received().filter((r) => r.op === 'post' && ids.includes(r.messageId!)).map((r) => r.text ?? '').join(' ');
+      const got = h
+        .received()
+        .filter((r) => r.op === 'post' && ids.includes(r.messageId!))
+        .map((r) => r.text ?? '')
+        .join(' ');
       expect(words(got).filter((w) => /^word\d+$/.test(w))).toEqual(words(text).filter((w) => /^word\d+$/.test(w)));
     });
 

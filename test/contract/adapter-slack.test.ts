@@ -19,7 +19,8 @@ function received(fake: FakeSlack): ReceivedOp[] {
   const ops: (ReceivedOp & { seq: number })[] = [];
   for (const c of fake.calls) {
     const a = c.args;
-    if (c.method === 'chat.postMessage') ops.push({ seq: c.seq, op: 'post', thread: a.thread_ts, messageId: fake.tsOfPost(c), text: a.text, authorName: a.username });
+    if (c.method === 'chat.postMessage')
+      ops.push({ seq: c.seq, op: 'post', thread: a.thread_ts, messageId: fake.tsOfPost(c), text: a.text, authorName: a.username });
     if (c.method === 'chat.update') ops.push({ seq: c.seq, op: 'edit', messageId: a.ts, text: a.text });
     if (c.method === 'chat.delete') ops.push({ seq: c.seq, op: 'delete', messageId: a.ts });
     if (c.method === 'chat.postEphemeral') ops.push({ seq: c.seq, op: 'reply', text: a.text, visibility: 'invoker' });
@@ -62,7 +63,14 @@ const httpHarness = async (): Promise<AdapterHarness> => {
   const http = createHttpServer(silentLogger);
   const { url } = await http.listen(0, '127.0.0.1');
   fake.deliverOverHttp(`${url}/slack/events`, SECRET);
-  const adapter = createSlackAdapter({ botToken: 'xoxb-contract', signingSecret: SECRET, apiUrl: fake.apiUrl, http, clientOptions: { retries: 0 }, postIntervalMs: 10 });
+  const adapter = createSlackAdapter({
+    botToken: 'xoxb-contract',
+    signingSecret: SECRET,
+    apiUrl: fake.apiUrl,
+    http,
+    clientOptions: { retries: 0 },
+    postIntervalMs: 10,
+  });
   return harness(fake, adapter, async () => {
     await http.close();
     await fake.close();
@@ -73,7 +81,13 @@ describeAdapterLimits('slack (HTTP mode)', httpHarness);
 
 describeAdapterContract('slack (Socket Mode)', async () => {
   const fake = await startFakeSlack();
-  const adapter = createSlackAdapter({ botToken: 'xoxb-contract', appToken: 'xapp-contract', apiUrl: fake.apiUrl, clientOptions: { retries: 0 }, postIntervalMs: 10 });
+  const adapter = createSlackAdapter({
+    botToken: 'xoxb-contract',
+    appToken: 'xapp-contract',
+    apiUrl: fake.apiUrl,
+    clientOptions: { retries: 0 },
+    postIntervalMs: 10,
+  });
   return harness(fake, adapter, () => fake.close());
 });
 
@@ -85,7 +99,13 @@ describe('slack adapter: identity before the first event', () => {
   // must be opened with the app-level token, never the bot token.
   it('asks auth.test with the bot token and opens Socket Mode with the app token', async () => {
     const fake = await startFakeSlack();
-    const adapter = createSlackAdapter({ botToken: 'xoxb-contract', appToken: 'xapp-contract', apiUrl: fake.apiUrl, clientOptions: { retries: 0 }, postIntervalMs: 10 });
+    const adapter = createSlackAdapter({
+      botToken: 'xoxb-contract',
+      appToken: 'xapp-contract',
+      apiUrl: fake.apiUrl,
+      clientOptions: { retries: 0 },
+      postIntervalMs: 10,
+    });
     stop = async () => {
       await adapter.stop();
       await fake.close();

@@ -11,15 +11,7 @@
  *   describeAdapterContract('slack', () => makeSlackHarness());
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-  BridgeInbox,
-  ChannelRef,
-  ChatAdapter,
-  ChatRef,
-  CommandInvoked,
-  InboundEvent,
-  ResolvableMessage,
-} from '../../src/bridge/types.ts';
+import type { BridgeInbox, ChannelRef, ChatAdapter, ChatRef, CommandInvoked, InboundEvent, ResolvableMessage } from '../../src/bridge/types.ts';
 import { textReply } from '../../src/chat/reply.ts';
 import { MessageGoneError } from '../../src/bridge/gone.ts';
 import { sleep } from '../helpers/eventually.ts';
@@ -83,9 +75,7 @@ export class RecordingInbox implements BridgeInbox {
     let found: Extract<InboundEvent, { kind: K }> | undefined;
     await waitUntil(
       () => {
-        found = this.events.find(
-          (e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind && match(e as Extract<InboundEvent, { kind: K }>),
-        );
+        found = this.events.find((e): e is Extract<InboundEvent, { kind: K }> => e.kind === kind && match(e as Extract<InboundEvent, { kind: K }>));
         return found !== undefined;
       },
       timeoutMs,
@@ -133,7 +123,11 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
 
     const at = (thread?: string): ChatRef => ({ ...h.channel, ...(thread ? { thread } : {}) });
     const waitReceived = (match: (r: ReceivedOp) => boolean, what: string) =>
-      waitUntil(() => h.received().some(match), 5_000, () => `${what}; fake received ${JSON.stringify(h.received())}`);
+      waitUntil(
+        () => h.received().some(match),
+        5_000,
+        () => `${what}; fake received ${JSON.stringify(h.received())}`,
+      );
 
     it('reports a top-level user message as message.posted with ref, author and text', async () => {
       const { messageId } = await h.sendUserMessage('hello from the lab');
@@ -297,12 +291,16 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
     it('reads back what a person wrote after a message (messagesSince) as the live events, oldest first, without its own posts', async (ctx) => {
       const since = h.adapter.messagesSince?.bind(h.adapter);
       if (!since) return ctx.skip();
-      const strip = (e: InboundEvent) => e.kind === 'message.posted' && { kind: e.kind, key: e.key, ref: e.ref, messageId: e.messageId, text: e.text, author: e.author.name, files: e.files };
+      const strip = (e: InboundEvent) =>
+        e.kind === 'message.posted' && { kind: e.kind, key: e.key, ref: e.ref, messageId: e.messageId, text: e.text, author: e.author.name, files: e.files };
       const first = await h.sendUserMessage('history: the one before');
       const b = await h.sendUserMessage('history: *second* one');
       await h.adapter.post(at(), { text: 'a relayed post of ours', author: { name: 'Alice (Ouro)' } });
       const c = await h.sendUserMessage('history: third');
-      const live = [await inbox.waitFor('message.posted', (m) => m.messageId === b.messageId), await inbox.waitFor('message.posted', (m) => m.messageId === c.messageId)];
+      const live = [
+        await inbox.waitFor('message.posted', (m) => m.messageId === b.messageId),
+        await inbox.waitFor('message.posted', (m) => m.messageId === c.messageId),
+      ];
       expect((await since(at(), first.messageId, 10)).map(strip)).toEqual(live.map(strip));
       expect((await since(at(), first.messageId, 1)).map((e) => e.key)).toEqual([live[0]!.key]);
       const r1 = await h.sendUserMessage('history: a reply', { thread: first.messageId });

@@ -31,7 +31,16 @@ describe('ouro-bridge rotate-secret', () => {
     const newKey = randomBytes(32);
     const person = { platform: 'slack' as const, workspace: 'T1', chatUserId: 'U1' };
     const store = await openStore({ engine: 'sqlite', path: file });
-    await store.putAccountLink({ ...person, sealedKey: createSecretBox(oldKey).seal('the-key', 'slack:T1:U1'), ouroUserId: 'u-1', ouroUsername: 'bob', ouroName: null, chatName: null, chatAvatarUrl: null, linkedAt: 1 });
+    await store.putAccountLink({
+      ...person,
+      sealedKey: createSecretBox(oldKey).seal('the-key', 'slack:T1:U1'),
+      ouroUserId: 'u-1',
+      ouroUsername: 'bob',
+      ouroName: null,
+      chatName: null,
+      chatAvatarUrl: null,
+      linkedAt: 1,
+    });
     await store.close();
 
     const missing = await rotate({ DATABASE_URL: `sqlite:${file}`, BRIDGE_SECRET_KEY: oldKey.toString('base64') });

@@ -17,7 +17,17 @@ export function describeCatchUpPlacesContract(get: () => { store: Store; fx: Sto
 
     const d = { platform: 'discord', workspace: 'G1', channel: '42' } as const;
     const link = (channel: string, mode: 'off' | 'threads' | 'channel', platform: 'discord' | 'slack' = 'discord') =>
-      store.upsertChannelLink({ platform, workspace: platform === 'discord' ? 'G1' : 'T1', channel, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: mode, updatedBy: null });
+      store.upsertChannelLink({
+        platform,
+        workspace: platform === 'discord' ? 'G1' : 'T1',
+        channel,
+        orgId: null,
+        orgName: null,
+        teamId: null,
+        teamName: null,
+        mirrorMode: mode,
+        updatedBy: null,
+      });
     const put = (thread: string, id: string, origin: 'chat' | 'ouro' = 'chat', channel = '42') =>
       store.putMessage({ ...d, channel, thread, chatMessageId: id, conversationId: `conv-${thread || 'top'}`, ouroMessageIds: [`o-${id}`], origin });
     const all = { activeSince: 0, anchorBefore: Number.MAX_SAFE_INTEGER };
@@ -84,7 +94,16 @@ export function describeCatchUpPlacesContract(get: () => { store: Store; fx: Sto
     it('orders Slack ts by time', async () => {
       await store.linkThread({ platform: 'slack', workspace: 'T1', channel: 'C1', thread: '1700000000.000100', conversationId: 'conv-s' });
       for (const ts of ['1700000000.000200', '1700000100.000001', '1700000099.999999']) {
-        await store.putMessage({ platform: 'slack', workspace: 'T1', channel: 'C1', thread: '1700000000.000100', chatMessageId: ts, conversationId: 'conv-s', ouroMessageIds: [`o-${ts}`], origin: 'chat' });
+        await store.putMessage({
+          platform: 'slack',
+          workspace: 'T1',
+          channel: 'C1',
+          thread: '1700000000.000100',
+          chatMessageId: ts,
+          conversationId: 'conv-s',
+          ouroMessageIds: [`o-${ts}`],
+          origin: 'chat',
+        });
       }
       const [p] = await store.catchUpPlaces('slack', all);
       expect(p!.newestChatMessageId).toBe('1700000100.000001');

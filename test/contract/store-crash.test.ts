@@ -64,7 +64,7 @@ for (const engine of engines) {
       await fx?.cleanup();
     });
 
-    it('keeps every job and hands the dead worker\'s job out again after its lease', async () => {
+    it("keeps every job and hands the dead worker's job out again after its lease", async () => {
       fx = await engine.make();
       await fx.store.close();
       const claimedId = await runChildAndKill(fx.target, fx.schema);
@@ -82,9 +82,7 @@ for (const engine of engines) {
       await sleep(Math.max(0, lockedUntil - Date.now()) + 50);
       const again = await store.claimJobs('survivor', 10, 60_000);
       expect(again.map((j) => [j.id, j.lockedBy, j.attempts])).toEqual([[claimedId, 'survivor', 0]]);
-      expect((await store.enqueue({ lane: 'thread-1', kind: 'relay', payload: {}, idempotencyKey: 'crash-a' })).created).toBe(
-        false,
-      );
+      expect((await store.enqueue({ lane: 'thread-1', kind: 'relay', payload: {}, idempotencyKey: 'crash-a' })).created).toBe(false);
     });
   });
 }

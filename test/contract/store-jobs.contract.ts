@@ -33,9 +33,7 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
     it('concurrent enqueues of one key create one job, also from a second Store', async () => {
       const { store, fx } = get();
       const other = fx.reopen ? await fx.reopen() : store;
-      const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => (i % 2 ? other : store).enqueue(job('L', 'same', { payload: { i } }))),
-      );
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? other : store).enqueue(job('L', 'same', { payload: { i } }))));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
       expect((await store.countJobs()).pending).toBe(1);
@@ -136,7 +134,13 @@ export function describeJobQueueContract(get: () => { store: Store; fx: StoreFix
       await store.claimJobs('w1', 1, LEASE);
       const runAt = Date.now() + 60_000;
       await store.failJob(j.id, 'w1', 'waiting for the root', runAt, { countAttempt: false });
-      expect(await store.getJob(j.id)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: runAt, lastError: 'waiting for the root', lockedBy: null });
+      expect(await store.getJob(j.id)).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: runAt,
+        lastError: 'waiting for the root',
+        lockedBy: null,
+      });
       expect(await store.claimJobs('w1', 1, LEASE)).toEqual([]);
     });
 

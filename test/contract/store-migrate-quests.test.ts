@@ -48,7 +48,12 @@ async function seedOldLayout(db: Kysely<any>, engine: Engine, schema?: string): 
       { quest_id: 'q1@discord/G1/42', entry_id: 'e1', status: 'submitted', updated_at: null },
       // A bare quest id: read by nothing, not carried over.
       { quest_id: 'q1', entry_id: 'e1', status: 'submitted', updated_at: null },
-      ...Array.from({ length: 2_100 }, (_, i) => ({ quest_id: 'q2@slack/T1/C2', entry_id: `e${String(i).padStart(4, '0')}`, status: 'submitted', updated_at: null })),
+      ...Array.from({ length: 2_100 }, (_, i) => ({
+        quest_id: 'q2@slack/T1/C2',
+        entry_id: `e${String(i).padStart(4, '0')}`,
+        status: 'submitted',
+        updated_at: null,
+      })),
     ])
     .execute();
   const trouble = (t: object, at: number) => ({ value: JSON.stringify(t), updated_at: at });

@@ -19,7 +19,6 @@ export interface StoreFixture {
 
 export type MakeStore = () => Promise<StoreFixture>;
 
-
 const slackChan = { platform: 'slack', workspace: 'T1', channel: 'C1' } as const;
 const discordChan = { platform: 'discord', workspace: 'G1', channel: '42' } as const;
 
@@ -188,7 +187,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       expect(await store.purgeState('ü:', 200)).toBe(1);
       const left: Record<string, string | undefined> = {};
       for (const k of ['root:a', 'root:b', 'ROOT:c', 'rootx', 'identity', 'r%:d', 'ü:e', 'root:new']) left[k] = await store.getState(k);
-      expect(left).toEqual({ 'root:a': undefined, 'root:b': 'touched', 'ROOT:c': 'v', rootx: 'v', identity: 'v', 'r%:d': undefined, 'ü:e': undefined, 'root:new': 'v' });
+      expect(left).toEqual({
+        'root:a': undefined,
+        'root:b': 'touched',
+        'ROOT:c': 'v',
+        rootx: 'v',
+        identity: 'v',
+        'r%:d': undefined,
+        'ü:e': undefined,
+        'root:new': 'v',
+      });
       expect(await store.deleteState('root:b')).toBe(true);
       expect(await store.deleteState('root:b')).toBe(false);
       expect(await store.getState('root:b')).toBeUndefined();
@@ -217,9 +225,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     });
 
     it('rejects watch statuses outside submitted/accepted/rejected', async () => {
-      await expect(store.addWatch({ ...slackChan, questId: 'q', statuses: ['closed'], createdBy: null })).rejects.toThrow(
-        /statuses/,
-      );
+      await expect(store.addWatch({ ...slackChan, questId: 'q', statuses: ['closed'], createdBy: null })).rejects.toThrow(/statuses/);
       await expect(store.addWatch({ ...slackChan, questId: 'q', statuses: [], createdBy: null })).rejects.toThrow(/statuses/);
       expect(await store.listWatches()).toEqual([]);
     });
@@ -259,7 +265,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       await expect(store.deleteSnapshots({ ...slackChan, questId: '' })).rejects.toThrow(/questId/);
     });
 
-    it('records, lists and clears a watch\'s delivery health', async () => {
+    it("records, lists and clears a watch's delivery health", async () => {
       const key = { ...slackChan, questId: 'q1' };
       const w = await store.addWatch({ ...key, statuses: ['accepted'], createdBy: null });
       expect(w).toMatchObject({ failures: 0, failingSince: null, lastError: null, pausedAt: null });
@@ -270,7 +276,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       await store.setWatchHealth(key, { failures: 0, failingSince: null, lastError: null, pausedAt: null });
       expect((await store.listWatches(key))[0]).toMatchObject({ failures: 0, failingSince: null, lastError: null, pausedAt: null });
       await expect(store.setWatchHealth(key, { failures: -1, failingSince: null, lastError: null, pausedAt: null })).rejects.toThrow(/failures/);
-      await expect(store.setWatchHealth({ ...key, questId: 'gone' }, { failures: 1, failingSince: 1, lastError: 'x', pausedAt: null })).resolves.toBeUndefined();
+      await expect(
+        store.setWatchHealth({ ...key, questId: 'gone' }, { failures: 1, failingSince: 1, lastError: 'x', pausedAt: null }),
+      ).resolves.toBeUndefined();
     });
 
     it('writes a large snapshot batch in one call', async () => {

@@ -28,7 +28,11 @@ let transcript = '';
 const type = async (line: string) => {
   const before = transcript.length;
   input.write(`${line}\n`);
-  await waitUntil(() => transcript.length > before, 5_000, () => `no answer to ${line}`);
+  await waitUntil(
+    () => transcript.length > before,
+    5_000,
+    () => `no answer to ${line}`,
+  );
   await adapter.idle();
 };
 
@@ -47,7 +51,17 @@ beforeAll(async () => {
     BRIDGE_SECRET_KEY: randomBytes(32).toString('base64'),
   });
   app = await createApp(config, { logger: silentLogger, adapters: [adapter], tuning: { pollMs: 20, reconcileEveryMs: 0 } });
-  await app.store.upsertChannelLink({ platform: 'console', workspace: 'local', channel: 'lab', orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+  await app.store.upsertChannelLink({
+    platform: 'console',
+    workspace: 'local',
+    channel: 'lab',
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'threads',
+    updatedBy: 'test',
+  });
   const { url } = await app.start();
   sandbox.setWebhookUrl(`${url}/ouro/webhooks/${SECRET}`);
 });
@@ -61,10 +75,18 @@ afterAll(async () => {
 describe('console: /ouro login and acting as the person', () => {
   it('links with a typed key (never written to the transcript), then the thread is alice’s on Ouro', async () => {
     await type(`/ouro login ${SEED_KEYS.alice}`);
-    await waitUntil(() => transcript.includes('Linked to Ouro as @alice (Alice Chen)'), 10_000, () => transcript);
+    await waitUntil(
+      () => transcript.includes('Linked to Ouro as @alice (Alice Chen)'),
+      10_000,
+      () => transcript,
+    );
     expect(transcript).not.toContain(SEED_KEYS.alice);
     await type('/ouro whoami');
-    await waitUntil(() => /Linked to Ouro as @alice \(Alice Chen\) since/.test(transcript), 10_000, () => transcript);
+    await waitUntil(
+      () => /Linked to Ouro as @alice \(Alice Chen\) since/.test(transcript),
+      10_000,
+      () => transcript,
+    );
 
     const seeded = new Set(sandbox.state.conversations.map((c) => c.id));
     await type('magnets, take two');
@@ -80,6 +102,10 @@ describe('console: /ouro login and acting as the person', () => {
     expect(conv.metadata.members).toEqual(expect.arrayContaining([SEED_IDS.bot, SEED_IDS.alice]));
 
     await type('/ouro logout');
-    await waitUntil(() => transcript.includes('Unlinked'), 10_000, () => transcript);
+    await waitUntil(
+      () => transcript.includes('Unlinked'),
+      10_000,
+      () => transcript,
+    );
   });
 });

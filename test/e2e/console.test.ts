@@ -34,7 +34,11 @@ let seeded = new Set<string>();
 const type = async (line: string) => {
   const before = transcript.length;
   input.write(`${line}\n`);
-  await waitUntil(() => transcript.length > before, 5_000, () => `no answer to ${line}`);
+  await waitUntil(
+    () => transcript.length > before,
+    5_000,
+    () => `no answer to ${line}`,
+  );
   await adapter.idle();
 };
 const newConversations = () => sandbox.state.conversations.filter((c) => !seeded.has(c.id));
@@ -132,7 +136,11 @@ describe('console ↔ Ouro through the running bridge', () => {
 
   it('answers /ouro help with the command list', async () => {
     await type('/ouro help');
-    await waitUntil(() => /\[ouro(, only you)?\] › /.test(transcript), 10_000, () => transcript);
+    await waitUntil(
+      () => /\[ouro(, only you)?\] › /.test(transcript),
+      10_000,
+      () => transcript,
+    );
     const reply = parseTranscript(transcript).find((e) => e.kind === 'reply')!;
     expect(reply.text).toContain('query <dataset>');
   });
@@ -140,7 +148,11 @@ describe('console ↔ Ouro through the running bridge', () => {
   it('/ouro chart writes the PNG and prints its path with the alt text', { timeout: 60_000 }, async () => {
     await type('/ouro chart penguins SELECT species, body_mass_g FROM {{table}}');
     const written = /\(image penguins written to (\S+\.png) — bar chart: x = species \(text\), y = body_mass_g of penguins, \d+ points\)/;
-    await waitUntil(() => written.test(transcript), 50_000, () => transcript);
+    await waitUntil(
+      () => written.test(transcript),
+      50_000,
+      () => transcript,
+    );
     const path = written.exec(transcript)![1]!;
     expect(path.startsWith(join(dir, 'files'))).toBe(true);
     expect(transcript).toContain('bar chart: x = `species` (text), y = `body_mass_g`');
@@ -152,7 +164,11 @@ describe('console ↔ Ouro through the running bridge', () => {
   it('quest show keeps to text on the console: the progress picture (inline-only) is neither written nor listed', { timeout: 30_000 }, async () => {
     const before = transcript.length;
     await type('/ouro quest show "Measure Curie temperatures"');
-    await waitUntil(() => transcript.slice(before).includes('1 submitted · 1 accepted · 1 rejected'), 20_000, () => transcript);
+    await waitUntil(
+      () => transcript.slice(before).includes('1 submitted · 1 accepted · 1 rejected'),
+      20_000,
+      () => transcript,
+    );
     expect(transcript.slice(before)).not.toMatch(/quest-progress|\(image /);
   });
 });
@@ -164,7 +180,12 @@ describe('ouro-bridge demo (the real binary)', () => {
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const until = (re: RegExp, what: string) => waitUntil(() => re.test(out), 30_000, () => `${what}\nstdout:\n${out}\nstderr:\n${err}`);
+    const until = (re: RegExp, what: string) =>
+      waitUntil(
+        () => re.test(out),
+        30_000,
+        () => `${what}\nstdout:\n${out}\nstderr:\n${err}`,
+      );
     try {
       await until(/Ctrl-D or Ctrl-C quits/, 'the intro');
       child.stdin.write('hello lab\n');

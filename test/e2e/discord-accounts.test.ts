@@ -19,7 +19,12 @@ afterAll(async () => {
 let rootId = '';
 let conversationId = '';
 const directMessages = () =>
-  h.fake.calls.filter((c) => c.method === 'POST' && /^\/channels\/\d+\/messages$/.test(c.path) && (h.fake.channels.get(c.path.split('/')[2]!) as { type?: number } | undefined)?.type === 1);
+  h.fake.calls.filter(
+    (c) =>
+      c.method === 'POST' &&
+      /^\/channels\/\d+\/messages$/.test(c.path) &&
+      (h.fake.channels.get(c.path.split('/')[2]!) as { type?: number } | undefined)?.type === 1,
+  );
 const messagesOf = (conversationId: string) => h.sandbox.state.messages.filter((m) => m.conversation_id === conversationId);
 
 describe('Discord: linking an Ouro account', () => {
@@ -27,7 +32,11 @@ describe('Discord: linking an Ouro account', () => {
     const { token } = h.command('login');
     await h.fake.waitForCall((c) => c.path.endsWith(`/${token}/callback`) && c.body?.type === 9, 10_000, 'the login modal');
     const submit = h.fake.modalSubmit('ouro_login', { key: SEED_KEYS.bob });
-    const answer = await h.fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${submit.token}/messages/@original`, 10_000, 'the login answer');
+    const answer = await h.fake.waitForCall(
+      (c) => c.method === 'PATCH' && c.path === `/webhooks/${h.fake.ids.app}/${submit.token}/messages/@original`,
+      10_000,
+      'the login answer',
+    );
     expect(answer.body.content).toMatch(/^Linked to Ouro as @bob \(Bob Okafor\)\./);
     expect(h.fake.interactionFlags.get(submit.token)).toBe(64);
     expect(JSON.stringify(h.fake.calls)).not.toContain(SEED_KEYS.bob.slice(10));
@@ -67,10 +76,18 @@ describe('Discord: linking an Ouro account', () => {
     h.sandbox.revokeKey(SEED_KEYS.bob);
     h.fake.userMessage('after revocation', { thread: rootId });
     h.fake.userMessage('and again', { thread: rootId });
-    await eventually(() => expect(messagesOf(conversationId).slice(-2).map((m) => [m.user_id, m.text])).toEqual([
-      [SEED_IDS.bot, '**Ada Lovelace** (Discord): after revocation'],
-      [SEED_IDS.bot, '**Ada Lovelace** (Discord): and again'],
-    ]), 10_000);
+    await eventually(
+      () =>
+        expect(
+          messagesOf(conversationId)
+            .slice(-2)
+            .map((m) => [m.user_id, m.text]),
+        ).toEqual([
+          [SEED_IDS.bot, '**Ada Lovelace** (Discord): after revocation'],
+          [SEED_IDS.bot, '**Ada Lovelace** (Discord): and again'],
+        ]),
+      10_000,
+    );
     expect(directMessages().filter((c) => String(c.body?.content).includes('no longer accepts'))).toHaveLength(1);
   });
 });

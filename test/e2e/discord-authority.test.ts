@@ -50,7 +50,9 @@ describe('a server the operator did not allow', () => {
     const press = h.fake.button(`entry.reject|${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`, msg.id, { permissions: MANAGE_SERVER, guildId: STRANGER });
     const callback = await h.fake.waitForCall((c) => c.path === `/interactions/${press.id}/${press.token}/callback`, 10_000);
     expect(callback.body.data.content).toBe(GUILD_NOT_ALLOWED);
-    const auto = h.fake.autocomplete('ouro', [{ type: 1, name: 'query', options: [{ type: 3, name: 'dataset', value: 'pen', focused: true }] }], { guildId: STRANGER });
+    const auto = h.fake.autocomplete('ouro', [{ type: 1, name: 'query', options: [{ type: 3, name: 'dataset', value: 'pen', focused: true }] }], {
+      guildId: STRANGER,
+    });
     await eventually(() => expect(h.fake.autocompleteAnswers.find((a) => a.token === auto.token)?.choices).toEqual([]));
     expect(h.sandbox.state.entries.find((e) => e.id === SEED_IDS.entrySubmitted)!.status).toBe(before);
   });
@@ -97,7 +99,15 @@ describe('messages in a server the operator did not allow', () => {
 
   it('are not mirrored, even in a channel linked before the operator narrowed the list', async () => {
     const key = { platform: 'discord' as const, workspace: other.fake.ids.guild, channel: other.fake.ids.channel };
-    await other.app.store.upsertChannelLink({ ...key, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'channel', updatedBy: 'test' });
+    await other.app.store.upsertChannelLink({
+      ...key,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'channel',
+      updatedBy: 'test',
+    });
     const before = other.sandbox.state.messages.length;
     other.fake.userMessage('hello from a server nobody allowed');
     // Gateway events arrive in order: once the command after it is refused, the message was seen.

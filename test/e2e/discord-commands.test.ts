@@ -121,26 +121,34 @@ describe('discord commands end to end', () => {
     expect(csv.filter(Boolean)).toHaveLength(11);
   });
 
-  it('query with SQL (rebuilt from the sql option, quotes and all)', async () => {
-    const r = await run('query screening_runs SELECT method, count(*) AS "n" FROM {{table}} GROUP BY method ORDER BY method', { timeoutMs: SQL_TIMEOUT });
-    const text = r.answers[0]!.text;
-    expect(text).toContain('dft');
-    expect(text).toContain('ml-potential');
-    expect(text).toContain('experiment');
-  }, SQL_TIMEOUT + 5_000);
+  it(
+    'query with SQL (rebuilt from the sql option, quotes and all)',
+    async () => {
+      const r = await run('query screening_runs SELECT method, count(*) AS "n" FROM {{table}} GROUP BY method ORDER BY method', { timeoutMs: SQL_TIMEOUT });
+      const text = r.answers[0]!.text;
+      expect(text).toContain('dft');
+      expect(text).toContain('ml-potential');
+      expect(text).toContain('experiment');
+    },
+    SQL_TIMEOUT + 5_000,
+  );
 
-  it('chart: typed options rebuilt, the PNG attached to the answer with its alt text', async () => {
-    const r = await run('chart penguins SELECT species, bill_length_mm FROM {{table}} --type bar --title "Bills"', { timeoutMs: SQL_TIMEOUT });
-    const a = r.answers[0]!;
-    expect(a).toMatchObject({ via: 'edit', visibility: 'public' });
-    expect(a.text).toContain('bar chart: x = `species` (text), y = `bill_length_mm`');
-    expect(a.text).toContain('36 rows');
-    expect(a.files.map((f) => [f.name, f.contentType])).toEqual([['penguins-chart.png', 'image/png']]);
-    expect(a.body.attachments).toEqual([{ id: 0, description: expect.stringContaining('bar chart: x = species (text), y = bill_length_mm of penguins') }]);
-    const facts = pngFacts(a.files[0]!.bytes!);
-    expect([facts.width, facts.height]).toEqual([1000, 600]);
-    expect(facts.variance).toBeGreaterThan(200);
-  }, SQL_TIMEOUT + 5_000);
+  it(
+    'chart: typed options rebuilt, the PNG attached to the answer with its alt text',
+    async () => {
+      const r = await run('chart penguins SELECT species, bill_length_mm FROM {{table}} --type bar --title "Bills"', { timeoutMs: SQL_TIMEOUT });
+      const a = r.answers[0]!;
+      expect(a).toMatchObject({ via: 'edit', visibility: 'public' });
+      expect(a.text).toContain('bar chart: x = `species` (text), y = `bill_length_mm`');
+      expect(a.text).toContain('36 rows');
+      expect(a.files.map((f) => [f.name, f.contentType])).toEqual([['penguins-chart.png', 'image/png']]);
+      expect(a.body.attachments).toEqual([{ id: 0, description: expect.stringContaining('bar chart: x = species (text), y = bill_length_mm of penguins') }]);
+      const facts = pngFacts(a.files[0]!.bytes!);
+      expect([facts.width, facts.height]).toEqual([1000, 600]);
+      expect(facts.variance).toBeGreaterThan(200);
+    },
+    SQL_TIMEOUT + 5_000,
+  );
 
   let questId = '';
   let entryId = '';
@@ -190,7 +198,13 @@ describe('discord commands end to end', () => {
     const ref = { platform: 'discord' as const, workspace: h.fake.ids.guild, channel: h.fake.ids.channel };
     const card = await h.discord.post(ref, {
       text: 'New entry',
-      rich: { text: 'New entry', blocks: [{ type: 'text', markdown: 'New entry for review' }, { type: 'buttons', buttons: reviewButtons(SEED_IDS.quest, SEED_IDS.entrySubmitted) }] },
+      rich: {
+        text: 'New entry',
+        blocks: [
+          { type: 'text', markdown: 'New entry for review' },
+          { type: 'buttons', buttons: reviewButtons(SEED_IDS.quest, SEED_IDS.entrySubmitted) },
+        ],
+      },
     });
     // Recorded as the quest notifier records each notice it posts: only such a card's buttons act.
     await h.app.store.setState(noticeKey(ref, card.messageId), `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`);
@@ -211,7 +225,10 @@ describe('discord commands end to end', () => {
   it('a member pressing Accept is refused privately and the entry stays as it was', async () => {
     const before = h.sandbox.state.entries.find((e) => e.id === SEED_IDS.entryRejected)?.status;
     const ref = { platform: 'discord' as const, workspace: h.fake.ids.guild, channel: h.fake.ids.channel };
-    const card = await h.discord.post(ref, { text: 'x', rich: { text: 'x', blocks: [{ type: 'buttons', buttons: reviewButtons(SEED_IDS.quest, SEED_IDS.entryRejected) }] } });
+    const card = await h.discord.post(ref, {
+      text: 'x',
+      rich: { text: 'x', blocks: [{ type: 'buttons', buttons: reviewButtons(SEED_IDS.quest, SEED_IDS.entryRejected) }] },
+    });
     const { token } = h.fake.button(`entry.accept|${SEED_IDS.quest}:${SEED_IDS.entryRejected}`, card.messageId);
     const followUp = await h.fake.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${h.fake.ids.app}/${token}`);
     expect(followUp.body.flags).toBe(64);

@@ -49,7 +49,11 @@ describe('autocomplete', () => {
     await start();
     lookup = async () => Array.from({ length: 30 }, (_, i) => ({ name: `${'n'.repeat(120)}${i}`, value: `ds-${i}` }));
     const { token } = fake.autocomplete('ouro', [{ type: 1, name: 'query', options: [focused('dataset', 'scr')] }]);
-    await waitUntil(() => !!answerOf(token), 3_000, () => 'an autocomplete answer');
+    await waitUntil(
+      () => !!answerOf(token),
+      3_000,
+      () => 'an autocomplete answer',
+    );
     expect(lookups).toEqual([{ kind: 'dataset', query: 'scr', channel: { platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel } }]);
     const choices = answerOf(token)!.choices as { name: string; value: string }[];
     expect(choices).toHaveLength(25);
@@ -71,7 +75,11 @@ describe('autocomplete', () => {
     lookup = () => new Promise((r) => setTimeout(() => r([{ name: 'late', value: 'late' }]), 5_000).unref());
     const started = Date.now();
     const slow = fake.autocomplete('ouro', [{ type: 1, name: 'query', options: [focused('dataset', 'x')] }]);
-    await waitUntil(() => !!answerOf(slow.token), 3_000, () => 'an answer before Discord gives up');
+    await waitUntil(
+      () => !!answerOf(slow.token),
+      3_000,
+      () => 'an answer before Discord gives up',
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(answerOf(slow.token)!.choices).toEqual([]);
     lookup = async () => {
@@ -239,7 +247,10 @@ describe('outbound recovery', () => {
   it('uploads a file into a thread as the bot', async () => {
     await start();
     const root = fake.userMessage('root for a file');
-    await adapter.uploadFile!({ platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel, thread: root.id }, { name: 'r.csv', mime: 'text/csv', content: 'a,b\r\n1,2\r\n', title: 'Results' });
+    await adapter.uploadFile!(
+      { platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel, thread: root.id },
+      { name: 'r.csv', mime: 'text/csv', content: 'a,b\r\n1,2\r\n', title: 'Results' },
+    );
     const call = fake.calls.find((c) => c.method === 'POST' && c.path === `/channels/${root.id}/messages`)!;
     expect(call.body.content).toBe('Results');
     expect(call.files).toEqual([{ name: 'r.csv', contentType: 'text/csv', text: 'a,b\r\n1,2\r\n' }]);

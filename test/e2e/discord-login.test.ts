@@ -14,7 +14,12 @@ let inbox: RecordingInbox;
 
 beforeEach(async () => {
   fake = await startFakeDiscord();
-  adapter = createDiscordAdapter({ token: 'fake.bot.token', apiUrl: `${fake.apiUrl}/v10/`, restOptions: { retries: 0, timeout: 5_000 }, waitGuildTimeout: 1_000 });
+  adapter = createDiscordAdapter({
+    token: 'fake.bot.token',
+    apiUrl: `${fake.apiUrl}/v10/`,
+    restOptions: { retries: 0, timeout: 5_000 },
+    waitGuildTimeout: 1_000,
+  });
   inbox = new RecordingInbox();
   await adapter.start(inbox);
 });
@@ -29,7 +34,11 @@ describe('Discord /ouro login', () => {
   it('opens a modal with one text input, and hands its value on as `login <key>`, privately', async () => {
     const { token } = fake.chatInput('ouro', [{ type: 1, name: 'login', options: [] }]);
     const modalCall = () => fake.calls.find((c) => c.path.endsWith(`/${token}/callback`) && (c.body as { type?: number })?.type === 9);
-    await waitUntil(() => !!modalCall(), 3_000, () => 'the login modal');
+    await waitUntil(
+      () => !!modalCall(),
+      3_000,
+      () => 'the login modal',
+    );
     const data = (modalCall()!.body as { data: { custom_id: string; components: { components: { type: number; style: number }[] }[] } }).data;
     expect(data.custom_id).toBe('ouro_login');
     expect(data.components).toHaveLength(1);

@@ -60,7 +60,15 @@ describe('discord thread mirroring end to end', () => {
 
   it('the echo of the relayed message is not sent back to Ouro', async () => {
     const sentinel = h.fake.userMessage('sentinel after the relay', { thread: root.id });
-    await eventually(() => expect(messagesOf(conversationId).map((m) => m.text).some((t) => t.includes('sentinel'))).toBe(true), 10_000);
+    await eventually(
+      () =>
+        expect(
+          messagesOf(conversationId)
+            .map((m) => m.text)
+            .some((t) => t.includes('sentinel')),
+        ).toBe(true),
+      10_000,
+    );
     const texts = messagesOf(conversationId).map((m) => m.text);
     expect(texts.filter((t) => t.includes('per atom'))).toHaveLength(1);
     expect(sentinel.id).toBeTruthy();
@@ -83,7 +91,10 @@ describe('discord thread mirroring end to end', () => {
     await eventually(() => expect(messagesOf(conversationId).some((m) => m.text.includes('from the second thread'))).toBe(true), 10_000);
     await h.sandbox.postAs('alice', conversationId, 'Seen in both threads');
     await eventually(() => {
-      const threads = h.fake.received().filter((r) => r.op === 'post' && r.text === 'Seen in both threads').map((r) => r.thread);
+      const threads = h.fake
+        .received()
+        .filter((r) => r.op === 'post' && r.text === 'Seen in both threads')
+        .map((r) => r.thread);
       expect(threads.sort()).toEqual([root.id, root2.id].sort());
     }, 10_000);
   });
@@ -95,7 +106,10 @@ describe('discord thread mirroring end to end', () => {
     const original = h.fake.userMessage(text, { thread: root2.id });
     let parts: string[] = [];
     await eventually(() => {
-      parts = h.fake.received().filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes(marker)).map((r) => r.messageId!);
+      parts = h.fake
+        .received()
+        .filter((r) => r.op === 'post' && r.thread === root.id && r.text?.includes(marker))
+        .map((r) => r.messageId!);
       expect(parts).toHaveLength(2);
     }, 10_000);
     return { original, parts };
@@ -113,7 +127,10 @@ describe('discord thread mirroring end to end', () => {
     const { original: longer, parts: again } = await copiedInTwo(text.replaceAll('lorem', 'dolor'), 'dolor ipsum');
     h.fake.deleteUserMessage(longer.id);
     await eventually(() => {
-      const deleted = h.fake.received().filter((o) => o.op === 'delete').map((o) => o.messageId);
+      const deleted = h.fake
+        .received()
+        .filter((o) => o.op === 'delete')
+        .map((o) => o.messageId);
       expect(deleted).toEqual(expect.arrayContaining(again));
     }, 10_000);
     for (const id of [...again, parts[1]!]) expect(h.fake.messages.has(id)).toBe(false);

@@ -26,7 +26,9 @@ async function thread(text: string) {
   h.fake.userMessage('a first reply', { thread: root.id });
   let conv = '';
   await eventually(async () => {
-    conv = (await h.app.store.getThreadLink({ platform: 'discord', workspace: h.fake.ids.guild, channel: h.fake.ids.channel, thread: root.id }))?.conversationId ?? '';
+    conv =
+      (await h.app.store.getThreadLink({ platform: 'discord', workspace: h.fake.ids.guild, channel: h.fake.ids.channel, thread: root.id }))?.conversationId ??
+      '';
     expect(h.sandbox.state.messages.filter((m) => m.conversation_id === conv)).toHaveLength(2);
   });
   return { root: root.id, conv };
@@ -113,7 +115,9 @@ describe('Discord: a relayed post whose answer is lost is not posted twice', () 
   // Over 2,000 characters: Discord gets it as two messages.
   const longText = (tag: string) => `${tag} ${'word '.repeat(500).trim()}`;
   const partsIn = (channelId: string, tag: string) =>
-    [...h.fake.messages.values()].filter((m) => m.channel_id === channelId && m.webhook_id && (m.content ?? '').length > 0 && (m.content.startsWith(tag) || m.content.startsWith('word')));
+    [...h.fake.messages.values()].filter(
+      (m) => m.channel_id === channelId && m.webhook_id && (m.content ?? '').length > 0 && (m.content.startsWith(tag) || m.content.startsWith('word')),
+    );
 
   it('a long message whose second part lost its answer: both parts found, nothing posted again', async () => {
     const { root, conv } = await thread('thread for a long message');

@@ -32,7 +32,12 @@ let discord: FakeDiscord;
 let dir: string;
 let migratedDb: string;
 
-const SECRETS = { bot: 'xoxb-doctor-bot-token', app: 'xapp-doctor-app-token', discord: 'doctor.discord.bot-token', webhook: 'doctor-webhook-secret-0123456789' };
+const SECRETS = {
+  bot: 'xoxb-doctor-bot-token',
+  app: 'xapp-doctor-app-token',
+  discord: 'doctor.discord.bot-token',
+  webhook: 'doctor-webhook-secret-0123456789',
+};
 
 beforeAll(async () => {
   [slack, discord] = await Promise.all([startFakeSlack(), startFakeDiscord()]);
@@ -115,10 +120,18 @@ describe('doctor, everything configured and working', () => {
     expect(find(checks, 'ouro', 'GET /user').detail).toContain(`@${sandbox().bot.username} (${sandbox().bot.id})`);
     expect(find(checks, 'slack', 'bot token').detail).toBe('workspace "Lab" (T0LAB), bot @ouro');
 
-    const slackCalls = slack.calls.slice(slackBefore).map((c) => `${c.method} ${c.token}`).sort();
+    const slackCalls = slack.calls
+      .slice(slackBefore)
+      .map((c) => `${c.method} ${c.token}`)
+      .sort();
     expect(slackCalls).toEqual([`apps.connections.open ${SECRETS.app}`, `auth.test ${SECRETS.bot}`]);
     const discordCalls = discord.calls.slice(discordBefore);
-    expect(discordCalls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /users/@me', 'GET /applications/@me', `GET /applications/${discord.ids.app}/commands`, 'GET /users/@me/guilds']);
+    expect(discordCalls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /users/@me',
+      'GET /applications/@me',
+      `GET /applications/${discord.ids.app}/commands`,
+      'GET /users/@me/guilds',
+    ]);
     expect(discordCalls.every((c) => c.auth === `Bot ${SECRETS.discord}`)).toBe(true);
     expect(discord.gateway.identifies).toBe(0); // REST only: a running bridge's gateway session is left alone
   });
@@ -261,7 +274,12 @@ describe('doctor names the part that is broken, with its fix', () => {
   });
 
   it('platforms without tokens are skipped and do not fail the run', async () => {
-    const { code, checks } = await diagnose({ SLACK_BOT_TOKEN: undefined, SLACK_APP_TOKEN: undefined, DISCORD_TOKEN: undefined, DISCORD_APPLICATION_ID: undefined });
+    const { code, checks } = await diagnose({
+      SLACK_BOT_TOKEN: undefined,
+      SLACK_APP_TOKEN: undefined,
+      DISCORD_TOKEN: undefined,
+      DISCORD_APPLICATION_ID: undefined,
+    });
     expect(code).toBe(0);
     expect(find(checks, 'slack', 'configured')).toMatchObject({ ok: 'skipped', detail: 'SLACK_BOT_TOKEN is not set: Slack is off' });
     expect(find(checks, 'discord', 'configured')).toMatchObject({ ok: 'skipped', detail: 'DISCORD_TOKEN is not set: Discord is off' });
@@ -285,8 +303,14 @@ describe('doctor never hangs', () => {
     const { code, checks } = await diagnose({ OURO_BASE_URL: url, SLACK_API_URL: `${url}/api/`, DISCORD_API_URL: `${url}/api` }, 300);
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(code).toBe(1);
-    expect(failed(checks)).toEqual(['ouro/API key exchange', 'slack/bot token (auth.test)', 'slack/Socket Mode (apps.connections.open)', 'discord/bot token (GET /users/@me)']);
-    for (const name of failed(checks)) expect(checks.find((c) => `${c.part}/${c.name}` === name)!.detail).toMatch(/^no answer from http:\/\/127\.0\.0\.1:\d+\/?(api\/?)? within 0\.3 s$/);
+    expect(failed(checks)).toEqual([
+      'ouro/API key exchange',
+      'slack/bot token (auth.test)',
+      'slack/Socket Mode (apps.connections.open)',
+      'discord/bot token (GET /users/@me)',
+    ]);
+    for (const name of failed(checks))
+      expect(checks.find((c) => `${c.part}/${c.name}` === name)!.detail).toMatch(/^no answer from http:\/\/127\.0\.0\.1:\d+\/?(api\/?)? within 0\.3 s$/);
   });
 });
 

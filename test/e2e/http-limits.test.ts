@@ -40,7 +40,11 @@ beforeAll(async () => {
   });
   const destination = new PassThrough();
   destination.on('data', (c: Buffer) => (logs += c.toString('utf8')));
-  app = await createApp(config, { logger: createLogger({ level: 'info', pretty: false, destination }), tuning: { pollMs: 20, reconcileEveryMs: 0 }, drainTimeoutMs: 1_000 });
+  app = await createApp(config, {
+    logger: createLogger({ level: 'info', pretty: false, destination }),
+    tuning: { pollMs: 20, reconcileEveryMs: 0 },
+    drainTimeoutMs: 1_000,
+  });
   const { url } = await app.start();
   port = Number(new URL(url).port);
   fake.deliverOverHttp(`${url}/slack/events`, SECRET);
@@ -100,7 +104,7 @@ describe('/slack/events refuses what Slack never sends, before reading it', () =
     const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signSlack(SECRET, 'not the body') },
-      body: body as unknown as RequestInit["body"],
+      body: body as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit).catch((err: Error) => ({ status: `failed: ${err.message}` }));
     expect(res.status).toBe(413);
@@ -110,19 +114,32 @@ describe('/slack/events refuses what Slack never sends, before reading it', () =
     const future = Math.floor(Date.now() / 1000) + 30 * 86_400;
     const r = await fake.event({ type: 'message', channel: 'C0FUTURE', ts: '1.000001', user: 'U0ADA', text: 'replayed' }, { timestampSec: future });
     expect(r.status).toBe(401);
-    const late = await fake.event({ type: 'message', channel: 'C0FUTURE', ts: '1.000002', user: 'U0ADA', text: 'six minutes ahead' }, { timestampSec: Math.floor(Date.now() / 1000) + 360 });
+    const late = await fake.event(
+      { type: 'message', channel: 'C0FUTURE', ts: '1.000002', user: 'U0ADA', text: 'six minutes ahead' },
+      { timestampSec: Math.floor(Date.now() / 1000) + 360 },
+    );
     expect(late.status).toBe(401);
-    const now = await fake.event({ type: 'app_mention', channel: 'C0FUTURE', ts: '1.000003', user: 'U0ADA', text: 'now' }, { timestampSec: Math.floor(Date.now() / 1000) + 60 });
+    const now = await fake.event(
+      { type: 'app_mention', channel: 'C0FUTURE', ts: '1.000003', user: 'U0ADA', text: 'now' },
+      { timestampSec: Math.floor(Date.now() / 1000) + 60 },
+    );
     expect(now.status).toBe(200);
   });
 
   it('a flood of bad requests writes one warn line, not one per request', async () => {
     const before = logs.split('\n').filter((l) => l.includes('"level":40')).length;
     for (let i = 0; i < 20; i++) {
-      await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...signSlack('wrong-secret', '{}') }, body: '{}' });
+      await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signSlack('wrong-secret', '{}') },
+        body: '{}',
+      });
       await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(10_000) });
     }
-    const warns = logs.split('\n').filter((l) => l.includes('"level":40')).slice(before);
+    const warns = logs
+      .split('\n')
+      .filter((l) => l.includes('"level":40'))
+      .slice(before);
     expect(warns.length).toBeLessThanOrEqual(2);
   });
 });

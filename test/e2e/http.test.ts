@@ -128,7 +128,12 @@ describe('HTTP routes', () => {
     const text = await r.text();
     expect(text).toMatch(/ouro_bridge_events_received_total\{kind="new-message",platform="ouro"\} [1-9]/);
     expect(text).toMatch(/ouro_bridge_duplicates_dropped_total\{source="webhook"\} 1/);
-    for (const name of ['ouro_bridge_messages_relayed_total', 'ouro_bridge_queue_depth', 'ouro_bridge_relay_latency_seconds', 'ouro_bridge_process_resident_memory_bytes']) {
+    for (const name of [
+      'ouro_bridge_messages_relayed_total',
+      'ouro_bridge_queue_depth',
+      'ouro_bridge_relay_latency_seconds',
+      'ouro_bridge_process_resident_memory_bytes',
+    ]) {
       expect(text).toContain(name);
     }
   });

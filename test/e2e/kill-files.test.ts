@@ -60,7 +60,17 @@ beforeAll(async () => {
   seeded = new Set(sandbox.state.conversations.map((c) => c.id));
   fake = await startFakeSlack();
   const store = await openStore({ engine: 'sqlite', path: dbPath });
-  await store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'channel', updatedBy: 'kill-test' });
+  await store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel: C,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'channel',
+    updatedBy: 'kill-test',
+  });
   await store.close();
 });
 
@@ -90,7 +100,11 @@ describe('kill -9 between the upload and the message', () => {
     sandbox.faults.clear();
 
     const second = startBridge();
-    await waitUntil(() => conversationMessages().length >= 1, 90_000, () => `messages ${conversationMessages().length}; stderr: ${second.err()}`);
+    await waitUntil(
+      () => conversationMessages().length >= 1,
+      90_000,
+      () => `messages ${conversationMessages().length}; stderr: ${second.err()}`,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
@@ -100,7 +114,11 @@ describe('kill -9 between the upload and the message', () => {
     expect(conversationMessages()).toHaveLength(1);
     const asset = sandbox.state.files![0]!;
     expect(conversationMessages()[0]!.text).toContain(asset.id);
-    const res = await fetch(`${sandbox.url}/users/get-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pat: sandbox.apiKey }) });
+    const res = await fetch(`${sandbox.url}/users/get-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pat: sandbox.apiKey }),
+    });
     const token = ((await res.json()) as { access_token: string }).access_token;
     const data = (await (await fetch(`${sandbox.url}/files/${asset.id}/data`, { headers: { authorization: token } })).json()) as { data: { url: string } };
     const back = Buffer.from(await (await fetch(data.data.url)).arrayBuffer());

@@ -131,7 +131,11 @@ describe('kill -9 in the middle of a burst', () => {
 
     const second = startBridge();
     second.child.stdin.write(`${lines.join('\n')}\n`);
-    await waitUntil(() => second.alive() && conversationMessages().length >= N, 90_000, () => `conversation holds ${conversationMessages().length}; stderr: ${second.err()}`);
+    await waitUntil(
+      () => second.alive() && conversationMessages().length >= N,
+      90_000,
+      () => `conversation holds ${conversationMessages().length}; stderr: ${second.err()}`,
+    );
     // Let anything still in flight land, so a late duplicate would show.
     await waitUntil(() => /burst message 0500$/m.test(second.out()), 30_000);
     await sleep(1_000);

@@ -52,7 +52,17 @@ beforeAll(async () => {
       return { commands: createCommandRunner({ ouro, store, bridgeAdmins: [], accounts, logger }), accounts, logger };
     },
   });
-  await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+  await s.store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel: C,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'threads',
+    updatedBy: 'test',
+  });
 }, 60_000);
 afterAll(async () => {
   await s?.close();
@@ -130,7 +140,12 @@ describe('Slack: linking an Ouro account', () => {
     await s.sandbox.postAs('alice', conv, 'a later message from alice');
     await eventually(() => expect(s.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts)).toHaveLength(1));
     await s.bridge.drain();
-    expect(s.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts).map((c) => c.args.text)).toEqual(['a later message from alice']);
+    expect(
+      s.fake
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args.thread_ts === root.ts)
+        .map((c) => c.args.text),
+    ).toEqual(['a later message from alice']);
   });
 
   it('a key pasted into a mirrored thread is not mirrored or echoed; its author is told privately', async () => {
@@ -142,7 +157,11 @@ describe('Slack: linking an Ouro account', () => {
       expect(ouroMessages(conv)).toHaveLength(2);
     });
     await s.fake.userPosts(`my key is ${SEED_KEYS.carol}`, { channel: C, thread_ts: root.ts });
-    await eventually(() => expect(s.fake.callsOf('chat.postEphemeral').some((c) => c.args.user === 'U0ADA' && String(c.args.text).includes('looks like an Ouro API key'))).toBe(true));
+    await eventually(() =>
+      expect(s.fake.callsOf('chat.postEphemeral').some((c) => c.args.user === 'U0ADA' && String(c.args.text).includes('looks like an Ouro API key'))).toBe(
+        true,
+      ),
+    );
     await s.bridge.drain();
     expect(ouroMessages(conv)).toHaveLength(2);
     expect(JSON.stringify(s.sandbox.state.messages)).not.toContain(SEED_KEYS.carol);

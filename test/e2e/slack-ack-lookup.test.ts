@@ -23,13 +23,23 @@ describe('Slack: the ack does not wait for users.info', () => {
       clientOptions: { retries: 0 },
       bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
     });
-    await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+    await s.store.upsertChannelLink({
+      platform: 'slack',
+      workspace: TEAM,
+      channel: C,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'threads',
+      updatedBy: 'test',
+    });
   }, 60_000);
   afterAll(async () => {
     await s?.close();
   });
 
-  it('acks within 3 s while users.info answers 429 with Retry-After: 10, then mirrors under the author\'s name', async () => {
+  it("acks within 3 s while users.info answers 429 with Retry-After: 10, then mirrors under the author's name", async () => {
     s.fake.users.set('U0CAT', { id: 'U0CAT', name: 'Cat Herder' });
     s.fake.rateLimit('users.info', 1, 10);
     const started = Date.now();
@@ -43,7 +53,10 @@ describe('Slack: the ack does not wait for users.info', () => {
       const link = await s.store.getThreadLink({ platform: 'slack', workspace: TEAM, channel: C, thread: root.ts });
       return s.sandbox.state.messages.filter((m) => m.conversation_id === link?.conversationId).map((m) => m.text);
     };
-    await eventually(async () => expect(await texts()).toEqual(['**Cat Herder** (Slack): who looked me up?', '**Cat Herder** (Slack): a reply makes it a thread']), 30_000);
+    await eventually(
+      async () => expect(await texts()).toEqual(['**Cat Herder** (Slack): who looked me up?', '**Cat Herder** (Slack): a reply makes it a thread']),
+      30_000,
+    );
     // The 429 was met (the lookup waited it out) and the lookup was cached for the reply.
     expect(s.fake.callsOf('users.info').filter((c) => c.args.user === 'U0CAT')).toHaveLength(2);
   }, 60_000);

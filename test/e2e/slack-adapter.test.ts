@@ -53,7 +53,11 @@ describe('Slack adapter, HTTP mode: requests Slack signs', () => {
   it('refuses a bad signature, a wrong secret and a stale timestamp with 401, and processes nothing', async () => {
     const r = await start('http');
     const body = JSON.stringify(r.fake.eventBody({ type: 'message', channel: C, user: 'U0ADA', text: 'forged', ts: '1700000001.000100' }));
-    const forged = await fetch(r.eventsUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=deadbeef' }, body });
+    const forged = await fetch(r.eventsUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=deadbeef' },
+      body,
+    });
     expect(forged.status).toBe(401);
     expect((await r.fake.post(body, 'application/json', { secret: 'not-the-secret' })).status).toBe(401);
     // Bolt allows five minutes of clock skew; ten minutes old is a replay.
@@ -127,11 +131,26 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     await r.fake.userPosts('also to channel', { thread_ts: root.ts, subtype: 'thread_broadcast' });
     await r.fake.userPosts('', { subtype: 'file_share', files: [{ name: 'plot.png', permalink: 'https://lab.slack.com/files/U0ADA/F1/plot.png' }] });
     await r.fake.event({ type: 'message', subtype: 'channel_join', channel: C, user: 'U0BOB', text: '<@U0BOB> has joined', ts: r.fake.nextTs() });
-    await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0OTHER', username: 'CI bot', text: 'build passed', ts: r.fake.nextTs() });
+    await r.fake.event({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: C,
+      bot_id: 'B0OTHER',
+      username: 'CI bot',
+      text: 'build passed',
+      ts: r.fake.nextTs(),
+    });
     await r.fake.event({ type: 'message', channel: C, bot_id: BOT.bot_id, user: BOT.user_id, text: 'my own echo', ts: r.fake.nextTs() });
     await r.fake.event({ type: 'message', channel: C, app_id: BOT.app_id, bot_id: 'B0OLDTOKEN', text: 'my app, older bot id', ts: r.fake.nextTs() });
     // Slack re-sends the root as message_changed when a reply or unfurl lands: no text change.
-    await r.fake.event({ type: 'message', subtype: 'message_changed', channel: C, ts: r.fake.nextTs(), message: { type: 'message', user: 'U0ADA', text: 'root', ts: root.ts, reply_count: 1 }, previous_message: { type: 'message', user: 'U0ADA', text: 'root', ts: root.ts } });
+    await r.fake.event({
+      type: 'message',
+      subtype: 'message_changed',
+      channel: C,
+      ts: r.fake.nextTs(),
+      message: { type: 'message', user: 'U0ADA', text: 'root', ts: root.ts, reply_count: 1 },
+      previous_message: { type: 'message', user: 'U0ADA', text: 'root', ts: root.ts },
+    });
     const sentinel = await r.fake.userPosts('sentinel <@U0BOB> *bold*');
     await r.inbox.waitFor('message.posted', (m) => m.messageId === sentinel.ts);
     await settle();
@@ -146,7 +165,11 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const file = posted[2]!;
     expect(file.kind === 'message.posted' && file.files).toEqual([{ name: 'plot.png', url: 'https://lab.slack.com/files/U0ADA/F1/plot.png' }]);
     expect(r.inbox.events.filter((e) => e.kind !== 'message.posted')).toEqual([]);
-    expect(posted[0]!.kind === 'message.posted' && posted[0]!.author).toEqual({ id: 'U0ADA', name: 'Ada Lovelace', avatarUrl: 'https://avatars.example/U0ADA.png' });
+    expect(posted[0]!.kind === 'message.posted' && posted[0]!.author).toEqual({
+      id: 'U0ADA',
+      name: 'Ada Lovelace',
+      avatarUrl: 'https://avatars.example/U0ADA.png',
+    });
   });
 
   it('names the author even when users.info is rate limited once', async () => {
@@ -169,8 +192,25 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     await r.adapter.edit(ref, messageId, { text: 'bridge edited this' });
     await r.adapter.delete(ref, messageId);
     // Same app, another bot id (a reinstalled app keeps its app_id).
-    await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0REINSTALL', app_id: BOT.app_id, username: 'Ouro', text: 'old install', ts: r.fake.nextTs() });
-    await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0OTHER', username: 'CI bot', text: 'from another bot', ts: r.fake.nextTs() });
+    await r.fake.event({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: C,
+      bot_id: 'B0REINSTALL',
+      app_id: BOT.app_id,
+      username: 'Ouro',
+      text: 'old install',
+      ts: r.fake.nextTs(),
+    });
+    await r.fake.event({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: C,
+      bot_id: 'B0OTHER',
+      username: 'CI bot',
+      text: 'from another bot',
+      ts: r.fake.nextTs(),
+    });
     await waitUntil(() => r.fake.callsOf('chat.delete').length === 1);
     await settle();
     const sentinel = await r.fake.userPosts('sentinel');
@@ -184,7 +224,15 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
 
   it('lets other bots through when ignoreOtherBots is false, marked as bots', async () => {
     const r = await start(mode, { ignoreOtherBots: false });
-    await r.fake.event({ type: 'message', subtype: 'bot_message', channel: C, bot_id: 'B0OTHER', username: 'CI bot', text: 'build passed', ts: r.fake.nextTs() });
+    await r.fake.event({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: C,
+      bot_id: 'B0OTHER',
+      username: 'CI bot',
+      text: 'build passed',
+      ts: r.fake.nextTs(),
+    });
     const e = await r.inbox.waitFor('message.posted');
     expect(e.author).toMatchObject({ id: 'B0OTHER', name: 'CI bot', isBot: true });
   });
@@ -194,7 +242,14 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const blocks = [{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'typed', style: { bold: true } }] }] }];
     const m = await r.fake.userPosts('*typed*', { blocks });
     expect((await r.inbox.waitFor('message.posted')).text).toBe('**typed**');
-    await r.fake.event({ type: 'message', subtype: 'message_changed', channel: C, ts: r.fake.nextTs(), message: { type: 'message', subtype: 'tombstone', text: 'This message was deleted.', ts: m.ts, user: 'USLACKBOT' }, previous_message: { type: 'message', user: 'U0ADA', text: '*typed*', ts: m.ts } });
+    await r.fake.event({
+      type: 'message',
+      subtype: 'message_changed',
+      channel: C,
+      ts: r.fake.nextTs(),
+      message: { type: 'message', subtype: 'tombstone', text: 'This message was deleted.', ts: m.ts, user: 'USLACKBOT' },
+      previous_message: { type: 'message', user: 'U0ADA', text: '*typed*', ts: m.ts },
+    });
     const d = await r.inbox.waitFor('message.deleted');
     expect(d.messageId).toBe(m.ts);
   });
@@ -255,7 +310,13 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     const r = await start(mode);
     await r.fake.press({ channel: C, ts: '1700000100.000100', thread_ts: '1700000050.000100' }, { action_id: 'entry.accept', value: 'q1:e1' }, 'U0BOB');
     const e = await r.inbox.waitFor('button.pressed');
-    expect(e).toMatchObject({ actionId: 'entry.accept', value: 'q1:e1', messageId: '1700000100.000100', ref: { channel: C, thread: '1700000050.000100' }, invoker: { id: 'U0BOB', isPlatformAdmin: false } });
+    expect(e).toMatchObject({
+      actionId: 'entry.accept',
+      value: 'q1:e1',
+      messageId: '1700000100.000100',
+      ref: { channel: C, thread: '1700000050.000100' },
+      invoker: { id: 'U0BOB', isPlatformAdmin: false },
+    });
   });
 
   it('answers an app mention with help, and reports only Ouro links as link.shared', async () => {

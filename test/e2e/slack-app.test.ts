@@ -18,7 +18,6 @@ import { pngFacts } from '../helpers/png.ts';
 
 const SECRET = 'app-signing-secret';
 
-
 describe('Slack in the assembled service (HTTP mode)', () => {
   let sandbox: Sandbox;
   let fake: FakeSlack;
@@ -47,7 +46,17 @@ describe('Slack in the assembled service (HTTP mode)', () => {
     app = await createApp(config, { logger: silentLogger, tuning: { pollMs: 20, reconcileEveryMs: 0 }, drainTimeoutMs: 2_000 });
     ({ url } = await app.start());
     fake.deliverOverHttp(`${url}/slack/events`, SECRET);
-    await app.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: 'C0LAB', orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+    await app.store.upsertChannelLink({
+      platform: 'slack',
+      workspace: TEAM,
+      channel: 'C0LAB',
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'threads',
+      updatedBy: 'test',
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -33,8 +33,21 @@ beforeAll(async () => {
   });
   // A Slack Connect guest: a workspace admin, but of another team.
   s.fake.users.set('U0EXT', { id: 'U0EXT', name: 'Eve External', is_admin: true, team_id: OTHER });
-  for (const [channel, mirrorMode] of [[LAB, 'threads'], [CONNECT, 'channel']] as const) {
-    await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode, updatedBy: 'test' });
+  for (const [channel, mirrorMode] of [
+    [LAB, 'threads'],
+    [CONNECT, 'channel'],
+  ] as const) {
+    await s.store.upsertChannelLink({
+      platform: 'slack',
+      workspace: TEAM,
+      channel,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode,
+      updatedBy: 'test',
+    });
   }
 }, 60_000);
 afterAll(async () => {
@@ -66,10 +79,33 @@ describe('places the operator allows', () => {
     const link = await s.fake.command(`link "Ouro Lab"`, { channel: 'C0SHARED', user: 'U0EXT' });
     expect(link.status).toBe(200);
     const before = s.sandbox.state.messages.length;
-    await s.fake.event({ type: 'message', channel: CONNECT, user: 'U0EXT', user_team: OTHER, source_team: OTHER, team: OTHER, text: 'guest says hi', ts: '1700000500.000100' });
+    await s.fake.event({
+      type: 'message',
+      channel: CONNECT,
+      user: 'U0EXT',
+      user_team: OTHER,
+      source_team: OTHER,
+      team: OTHER,
+      text: 'guest says hi',
+      ts: '1700000500.000100',
+    });
     await s.fake.userPosts('member says hi', { channel: CONNECT });
-    await eventually(() => expect(s.sandbox.state.messages.slice(before).map((m) => m.text).join('\n')).toContain('member says hi'), 20_000);
-    expect(s.sandbox.state.messages.slice(before).map((m) => m.text).join('\n')).not.toContain('guest says hi');
+    await eventually(
+      () =>
+        expect(
+          s.sandbox.state.messages
+            .slice(before)
+            .map((m) => m.text)
+            .join('\n'),
+        ).toContain('member says hi'),
+      20_000,
+    );
+    expect(
+      s.sandbox.state.messages
+        .slice(before)
+        .map((m) => m.text)
+        .join('\n'),
+    ).not.toContain('guest says hi');
     expect(hookFor(s.fake, link.responseUrl)).toBeUndefined();
     expect(await s.store.getChannelLink({ platform: 'slack', workspace: TEAM, channel: 'C0SHARED' })).toBeUndefined();
   });

@@ -51,7 +51,11 @@ async function startBridge(mode: 'http' | 'socket', db: string, f = fake): Promi
     PORT: '0',
     LOG_LEVEL: 'silent',
   });
-  const app = await createApp(config, { logger: silentLogger, tuning: { pollMs: 20, reconcileEveryMs: 0, retry: { baseMs: 20, maxMs: 300, maxAttempts: 20 } }, drainTimeoutMs: 2_000 });
+  const app = await createApp(config, {
+    logger: silentLogger,
+    tuning: { pollMs: 20, reconcileEveryMs: 0, retry: { baseMs: 20, maxMs: 300, maxAttempts: 20 } },
+    drainTimeoutMs: 2_000,
+  });
   apps.push(app);
   const { url } = await app.start();
   if (mode === 'http') f.deliverOverHttp(`${url}/slack/events`, SECRET);
@@ -59,7 +63,17 @@ async function startBridge(mode: 'http' | 'socket', db: string, f = fake): Promi
 }
 
 async function mirror(app: App, channel: string, mode: 'threads' | 'channel'): Promise<void> {
-  await app.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: mode, updatedBy: 'test' });
+  await app.store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: mode,
+    updatedBy: 'test',
+  });
 }
 
 async function conversationOf(app: App, channel: string, thread: string): Promise<string> {

@@ -19,7 +19,17 @@ let s: SlackStack;
 
 beforeAll(async () => {
   s = await startSlackStack({ sandbox: { seed: 'demo' }, clientOptions: { retries: 0 } });
-  await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+  await s.store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel: C,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'threads',
+    updatedBy: 'test',
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -70,7 +80,9 @@ describe('Slack files → Ouro', () => {
       expect(messagesOf(conv)).toHaveLength(2);
     });
     expect(files().length).toBe(before + 2);
-    const ids = files().slice(before).map((f) => f.id);
+    const ids = files()
+      .slice(before)
+      .map((f) => f.id);
     await s.fake.userEdits(C, post.ts, '', [two]);
     await eventually(() => expect(messagesOf(conv)[1]!.text).toContain('(Slack, edited)'));
     const text = messagesOf(conv)[1]!.text;
@@ -150,7 +162,6 @@ describe('Slack files → Ouro', () => {
   });
 });
 
-
 describe('Ouro files → Slack', () => {
   it('an image embedded in a message written on Ouro is uploaded into the thread with equal bytes, beside a named link', async () => {
     const root = await s.fake.userPosts('thread for an Ouro image', { channel: C });
@@ -175,7 +186,10 @@ describe('Ouro files → Slack', () => {
       await eventually(() => expect(s.fake.callsOf('files.completeUploadExternal').at(-1)?.args.files?.[0]?.id).toBe(upload.fileId));
       const complete = s.fake.callsOf('files.completeUploadExternal').at(-1)!;
       expect(complete.args).toMatchObject({ channel_id: C, thread_ts: root.ts, files: [{ id: upload.fileId, title: 'fit.png' }] });
-      const post = s.fake.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === root.ts).at(-1)!;
+      const post = s.fake
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args.thread_ts === root.ts)
+        .at(-1)!;
       expect(post.args.text).toContain('The fit:');
       expect(post.args.text).toMatch(/📎 <https:\/\/ouro\.foundation\/files\/alice\/fit-png\|fit\.png> \(50\.\d kB\)/);
       expect(post.args.text).not.toContain('assetComponent');

@@ -32,7 +32,15 @@ async function start(_mode: 'http', extra: Partial<SlackAdapterOptions> = {}): P
   const inbox = new RecordingInbox();
   const http = createHttpServer(silentLogger);
   const { url } = await http.listen(0, '127.0.0.1');
-  const adapter = createSlackAdapter({ botToken: 'xoxb-e2e', signingSecret: SECRET, http, apiUrl: fake.apiUrl, clientOptions: { retries: 0 }, postIntervalMs: 10, ...extra });
+  const adapter = createSlackAdapter({
+    botToken: 'xoxb-e2e',
+    signingSecret: SECRET,
+    http,
+    apiUrl: fake.apiUrl,
+    clientOptions: { retries: 0 },
+    postIntervalMs: 10,
+    ...extra,
+  });
   await adapter.start(inbox);
   fake.deliverOverHttp(`${url}/slack/events`, SECRET);
   rig = { fake, adapter, inbox, close: async () => (await adapter.stop(), await http.close(), await fake.close()) };
@@ -41,14 +49,29 @@ async function start(_mode: 'http', extra: Partial<SlackAdapterOptions> = {}): P
 
 const bigTable = (rows: number): RichReply => ({
   text: 'query result',
-  blocks: [{ type: 'table', caption: 'sales', table: { columns: [{ name: 'id', align: 'right' }, { name: 'name', align: 'left' }], rows: Array.from({ length: rows }, (_v, i) => [String(i), `row number ${i}`]), totalRows: rows } }],
+  blocks: [
+    {
+      type: 'table',
+      caption: 'sales',
+      table: {
+        columns: [
+          { name: 'id', align: 'right' },
+          { name: 'name', align: 'left' },
+        ],
+        rows: Array.from({ length: rows }, (_v, i) => [String(i), `row number ${i}`]),
+        totalRows: rows,
+      },
+    },
+  ],
 });
 
 describe('Slack adapter: outbound', () => {
   it('posts with the author name and avatar, paced per channel, in order', async () => {
     const r = await start('http', { postIntervalMs: 200 });
     const ref = { platform: 'slack' as const, workspace: TEAM, channel: C, thread: '1700000300.000100' };
-    await Promise.all([1, 2, 3, 4].map((i) => r.adapter.post(ref, { text: `part ${i}`, author: { name: 'alice (Ouro)', avatarUrl: 'https://ouro.example/a.png' } })));
+    await Promise.all(
+      [1, 2, 3, 4].map((i) => r.adapter.post(ref, { text: `part ${i}`, author: { name: 'alice (Ouro)', avatarUrl: 'https://ouro.example/a.png' } })),
+    );
     const posts = r.fake.callsOf('chat.postMessage');
     expect(posts.map((p) => p.args.text)).toEqual(['part 1', 'part 2', 'part 3', 'part 4']);
     expect(posts[0]!.args).toMatchObject({ channel: C, thread_ts: ref.thread, username: 'alice (Ouro)', icon_url: 'https://ouro.example/a.png' });
@@ -81,7 +104,10 @@ describe('Slack adapter: outbound', () => {
     expect(section).toMatch(/showing \d+ of 400 rows/);
     expect(r.fake.callsOf('files.getUploadURLExternal')[0]!.args).toMatchObject({ filename: 'sales.csv' });
     expect(r.fake.uploads[0]!.bytes.toString('utf8').split('\r\n')).toHaveLength(402);
-    expect(r.fake.callsOf('files.completeUploadExternal')[0]!.args).toMatchObject({ channel_id: C, files: [{ id: r.fake.uploads[0]!.fileId, title: 'sales' }] });
+    expect(r.fake.callsOf('files.completeUploadExternal')[0]!.args).toMatchObject({
+      channel_id: C,
+      files: [{ id: r.fake.uploads[0]!.fileId, title: 'sales' }],
+    });
   });
 
   it('keeps invoker-only answers private: ephemeral reply, file in a DM', async () => {
@@ -112,14 +138,23 @@ describe('Slack adapter: outbound', () => {
       blocks: [
         { type: 'heading', text: 'New entry' },
         { type: 'fields', fields: [{ label: 'Item', value: '2. Measure Tc of MnBi' }] },
-        { type: 'buttons', buttons: [{ actionId: 'entry.accept', label: 'Accept', value: 'q:e', style: 'primary' }, { actionId: 'entry.reject', label: 'Reject', value: 'q:e', style: 'danger' }] },
+        {
+          type: 'buttons',
+          buttons: [
+            { actionId: 'entry.accept', label: 'Accept', value: 'q:e', style: 'primary' },
+            { actionId: 'entry.reject', label: 'Reject', value: 'q:e', style: 'danger' },
+          ],
+        },
       ],
     };
     await r.adapter.post(ref, { text: card.text, rich: card, author: { name: 'Ouro quests' } });
     const args = r.fake.callsOf('chat.postMessage')[0]!.args;
     expect(args.text).toBe('New entry on *Measure Tc*');
     expect(args.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section', 'actions']);
-    expect(args.blocks[2].elements.map((e: { action_id: string; style: string }) => [e.action_id, e.style])).toEqual([['entry.accept', 'primary'], ['entry.reject', 'danger']]);
+    expect(args.blocks[2].elements.map((e: { action_id: string; style: string }) => [e.action_id, e.style])).toEqual([
+      ['entry.accept', 'primary'],
+      ['entry.reject', 'danger'],
+    ]);
   });
 
   it('edits and deletes, tolerating a message that is already gone', async () => {
@@ -136,7 +171,15 @@ describe('Slack adapter: outbound', () => {
 
   it('unfurls previews with chat.unfurl and names channels', async () => {
     const r = await start('http');
-    const target: SlackReplyTarget = { platform: 'slack', team: TEAM, channel: C, user: 'U0ADA', messageTs: '1700000400.000100', unfurlId: 'unf-1', source: 'conversations_history' };
+    const target: SlackReplyTarget = {
+      platform: 'slack',
+      team: TEAM,
+      channel: C,
+      user: 'U0ADA',
+      messageTs: '1700000400.000100',
+      unfurlId: 'unf-1',
+      source: 'conversations_history',
+    };
     await r.adapter.unfurl!(target, { 'https://ouro.foundation/datasets/a/b': bigTable(50) });
     const call = r.fake.callsOf('chat.unfurl')[0]!;
     expect(call.args).toMatchObject({ unfurl_id: 'unf-1', source: 'conversations_history' });

@@ -32,7 +32,17 @@ afterAll(async () => {
 });
 
 async function link(channel: string, mode: MirrorMode) {
-  await store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: mode, updatedBy: 'test' });
+  await store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel,
+    orgId: null,
+    orgName: null,
+    teamId: null,
+    teamName: null,
+    mirrorMode: mode,
+    updatedBy: 'test',
+  });
 }
 
 /** A mirrored thread in `channel`: its root ts and conversation. */

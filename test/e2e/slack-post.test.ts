@@ -16,8 +16,22 @@ const C = 'C0POST';
 let s: SlackStack;
 
 beforeAll(async () => {
-  s = await startSlackStack({ sandbox: { seed: 'demo' }, clientOptions: { retries: 0 }, bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }) });
-  await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+  s = await startSlackStack({
+    sandbox: { seed: 'demo' },
+    clientOptions: { retries: 0 },
+    bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
+  });
+  await s.store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel: C,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'threads',
+    updatedBy: 'test',
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -30,7 +44,12 @@ describe('Save thread to Ouro', () => {
     for (let i = 1; i < 20; i++) {
       const text = `reply number ${String(i).padStart(2, '0')}`;
       lines.push(text);
-      const files = i === 5 ? [s.fake.files.host('gaps.csv', Buffer.from('x,y\n1,2\n'), 'text/csv')] : i === 12 ? [s.fake.files.host('dos.png', Buffer.from('\x89PNG fake'), 'image/png')] : undefined;
+      const files =
+        i === 5
+          ? [s.fake.files.host('gaps.csv', Buffer.from('x,y\n1,2\n'), 'text/csv')]
+          : i === 12
+            ? [s.fake.files.host('dos.png', Buffer.from('\x89PNG fake'), 'image/png')]
+            : undefined;
       await s.fake.userPosts(text, { channel: C, thread_ts: root.ts, user: i % 2 ? 'U0BOB' : 'U0ADA', ...(files ? { files, subtype: 'file_share' } : {}) });
     }
     let conv = '';
@@ -58,7 +77,9 @@ describe('Save thread to Ouro', () => {
     expect(text).toContain('**Ada Lovelace** (Slack) · _');
     expect(text).toContain('**Bob Builder** (Slack) · _');
     expect(text).toMatch(/· _\d{4}-\d\d-\d\d \d\d:\d\d UTC_/);
-    const embedded = (post.content.json.content as { type: string; attrs?: { id?: string } }[]).filter((n) => n.type === 'assetComponent').map((n) => n.attrs?.id);
+    const embedded = (post.content.json.content as { type: string; attrs?: { id?: string } }[])
+      .filter((n) => n.type === 'assetComponent')
+      .map((n) => n.attrs?.id);
     expect(embedded).toEqual(s.sandbox.state.files!.map((f) => f.id));
     expect(answers()[0]!.args.text).toMatch(/^Saved this thread as an Ouro post \(20 messages\): <https:\/\/ouro\.foundation\/posts\//);
 

@@ -22,7 +22,17 @@ describe('Slack: /ouro route', () => {
       clientOptions: { retries: 0 },
       bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
     });
-    await s.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
+    await s.store.upsertChannelLink({
+      platform: 'slack',
+      workspace: TEAM,
+      channel: C,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'off',
+      updatedBy: 'test',
+    });
   }, 60_000);
   afterAll(async () => {
     await s?.close();
@@ -37,7 +47,10 @@ describe('Slack: /ouro route', () => {
     expect(hookFor(s.fake, cmd.responseUrl)!.body.response_type).toBe('ephemeral');
     const running = () => s.fake.callsOf('chat.postMessage').filter((c) => c.args.channel === C && String(c.args.text).includes('screen-candidates'));
     await eventually(() => expect(running()).toHaveLength(1));
-    await eventually(() => expect(s.fake.callsOf('chat.update').some((c) => c.args.channel === C && String(c.args.text).includes('✅ done'))).toBe(true), 15_000);
+    await eventually(
+      () => expect(s.fake.callsOf('chat.update').some((c) => c.args.channel === C && String(c.args.text).includes('✅ done'))).toBe(true),
+      15_000,
+    );
     const update = s.fake.callsOf('chat.update').find((c) => String(c.args.text).includes('✅ done'))!;
     expect(JSON.stringify(update.args.blocks)).toContain('screened');
     expect(running()).toHaveLength(1);

@@ -27,7 +27,6 @@ async function start(inbox: BridgeInbox): Promise<FakeSlack> {
   return fake;
 }
 
-
 describe('Slack Socket Mode: the ack follows the record', () => {
   it('sends the ack frame only after inbox.receive resolved', async () => {
     const log: string[] = [];
@@ -83,7 +82,15 @@ describe('Slack Socket Mode: the ack follows the record', () => {
         return { accepted: true };
       },
     });
-    expect(await f.event({ type: 'reaction_added', user: 'U0ADA', reaction: 'tada', item: { type: 'message', channel: C, ts: '1700000300.000100' }, event_ts: '1700000300.000200' })).toEqual({ status: 200, body: {} });
+    expect(
+      await f.event({
+        type: 'reaction_added',
+        user: 'U0ADA',
+        reaction: 'tada',
+        item: { type: 'message', channel: C, ts: '1700000300.000100' },
+        event_ts: '1700000300.000200',
+      }),
+    ).toEqual({ status: 200, body: {} });
     const cmd = await f.command('query penguins');
     expect(cmd.body).toEqual({ response_type: 'ephemeral', text: 'Working on it…' });
     expect(received).toEqual(['command.invoked']);

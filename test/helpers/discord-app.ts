@@ -72,7 +72,11 @@ export async function startDiscordApp(opts: DiscordAppOptions = {}): Promise<Dis
     discord,
     command(text, o = {}) {
       const { commandName, options } = interactionFor(text);
-      return fake.chatInput(commandName, options, { permissions: o.admin ? MANAGE_SERVER : '0', ...(o.channelId ? { channelId: o.channelId } : {}), ...(o.guildId ? { guildId: o.guildId } : {}) });
+      return fake.chatInput(commandName, options, {
+        permissions: o.admin ? MANAGE_SERVER : '0',
+        ...(o.channelId ? { channelId: o.channelId } : {}),
+        ...(o.guildId ? { guildId: o.guildId } : {}),
+      });
     },
     async close() {
       sandbox.setWebhookUrl(undefined);

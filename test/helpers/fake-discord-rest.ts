@@ -58,7 +58,12 @@ async function readBody(req: IncomingMessage): Promise<{ body: any; files: Recor
       else if (typeof value !== 'string') {
         const bytes = Buffer.from(await value.arrayBuffer());
         // `bytes` is not enumerable: tests comparing the recorded files whole see name, type and text.
-        files.push(Object.defineProperty({ name: value.name, contentType: value.type, text: bytes.toString('utf8') }, 'bytes', { value: bytes, enumerable: false }) as RecordedCall['files'][number]);
+        files.push(
+          Object.defineProperty({ name: value.name, contentType: value.type, text: bytes.toString('utf8') }, 'bytes', {
+            value: bytes,
+            enumerable: false,
+          }) as RecordedCall['files'][number],
+        );
       }
     }
     return { body, files };
@@ -148,7 +153,10 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
   if (method === 'GET' && path === '/users/@me/guilds') return reply(200, [{ id: s.ids.guild, name: 'Materials Lab' }, ...s.otherGuilds]);
   if ((r = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'PUT') {
     if (r[1] !== s.ids.app) return notFound(10002, 'Unknown Application');
-    return reply(200, (body as any[]).map((c) => ({ ...c, id: s.snowflake(), application_id: s.ids.app, version: '1' })));
+    return reply(
+      200,
+      (body as any[]).map((c) => ({ ...c, id: s.snowflake(), application_id: s.ids.app, version: '1' })),
+    );
   }
   // The commands last put on the route (read back from the recorded calls), as Discord lists them.
   if ((r = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'GET') {
@@ -170,10 +178,23 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
   if ((r = m(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/)) && r[1] === s.ids.app) {
     const [, , token, mid] = r;
     if (method === 'POST' && !mid) {
-      const msg = newMessage(s.channels.has(s.ids.channel) ? s.ids.channel : '', body, s.botUser, { application_id: s.ids.app, flags: body?.flags ?? 0, interaction_token: token } as any);
+      const msg = newMessage(s.channels.has(s.ids.channel) ? s.ids.channel : '', body, s.botUser, {
+        application_id: s.ids.app,
+        flags: body?.flags ?? 0,
+        interaction_token: token,
+      } as any);
       return reply(200, msg);
     }
-    if (mid === '@original' && method === 'PATCH') return reply(200, { id: s.snowflake(), channel_id: s.ids.channel, content: body?.content ?? '', author: s.botUser, embeds: [], attachments: [], timestamp: new Date().toISOString() });
+    if (mid === '@original' && method === 'PATCH')
+      return reply(200, {
+        id: s.snowflake(),
+        channel_id: s.ids.channel,
+        content: body?.content ?? '',
+        author: s.botUser,
+        embeds: [],
+        attachments: [],
+        timestamp: new Date().toISOString(),
+      });
     if (mid === '@original' && method === 'DELETE') return reply(204);
     if (mid && method === 'PATCH') return editMessage(mid, body) ? reply(200, s.messages.get(mid)) : notFound(10008, 'Unknown Message');
     return notFound(0, 'fake: unsupported interaction webhook route');
@@ -193,7 +214,7 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     const msg = mid ? s.messages.get(mid) : undefined;
     if (!msg || msg.webhook_id !== hook.id) return notFound(10008, 'Unknown Message');
     if (method === 'PATCH') return reply(200, editMessage(mid!, body));
-    if (method === 'DELETE') return deleteMessage(mid!), reply(204);
+    if (method === 'DELETE') return (deleteMessage(mid!), reply(204));
   }
   // A DM channel with the one fake person: messages posted into it are kept like any other.
   if (path === '/users/@me/channels' && method === 'POST') {
@@ -209,9 +230,22 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     const channelId = r[1]!;
     if (!s.channels.has(channelId)) return notFound(10003, 'Unknown Channel');
     if (!s.botCan.manageWebhooks) return reply(403, { code: 50013, message: 'Missing Permissions' });
-    if (method === 'GET') return reply(200, [...s.webhooks.values()].filter((w) => w.channel_id === channelId));
+    if (method === 'GET')
+      return reply(
+        200,
+        [...s.webhooks.values()].filter((w) => w.channel_id === channelId),
+      );
     if (method === 'POST') {
-      const hook = { id: s.snowflake(), token: `whtoken-${s.snowflake()}`, channel_id: channelId, guild_id: s.ids.guild, name: body?.name ?? 'hook', application_id: s.ids.app, user: s.botUser, type: 1 as const };
+      const hook = {
+        id: s.snowflake(),
+        token: `whtoken-${s.snowflake()}`,
+        channel_id: channelId,
+        guild_id: s.ids.guild,
+        name: body?.name ?? 'hook',
+        application_id: s.ids.app,
+        user: s.botUser,
+        type: 1 as const,
+      };
       s.webhooks.set(hook.id, hook);
       return reply(200, hook);
     }
@@ -223,7 +257,14 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
     if (!s.channels.has(channelId)) return notFound(10003, 'Unknown Channel');
     const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50)));
     const asc = [...s.messages.values()].filter((x) => x.channel_id === channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    if (query.after) return reply(200, asc.filter((x) => BigInt(x.id) > BigInt(query.after!)).slice(0, limit).reverse());
+    if (query.after)
+      return reply(
+        200,
+        asc
+          .filter((x) => BigInt(x.id) > BigInt(query.after!))
+          .slice(0, limit)
+          .reverse(),
+      );
     const older = query.before ? asc.filter((x) => BigInt(x.id) < BigInt(query.before!)) : asc;
     return reply(200, older.slice(-limit).reverse());
   }
@@ -244,7 +285,12 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
       owner_id: s.ids.bot,
       message_count: 0,
       member_count: 1,
-      thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: body?.auto_archive_duration ?? 1440,
+        archive_timestamp: new Date().toISOString(),
+        locked: false,
+      },
     };
     s.channels.set(mid!, t);
     s.dispatch('THREAD_CREATE', { ...t, newly_created: true });
@@ -258,7 +304,7 @@ export async function handleRest(s: FakeState, req: IncomingMessage, res: Server
       if (msg.author.id !== s.ids.bot) return reply(403, { code: 50005, message: 'Cannot edit a message authored by another user' });
       return reply(200, editMessage(msg.id, body));
     }
-    if (method === 'DELETE') return deleteMessage(msg.id), reply(204);
+    if (method === 'DELETE') return (deleteMessage(msg.id), reply(204));
   }
   if ((r = m(/^\/channels\/(\d+)\/typing$/)) && method === 'POST') return reply(204);
   return notFound(0, `fake discord: no route for ${method} ${path}`);

@@ -75,7 +75,13 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
   let live: WebSocket | undefined;
   /** Set by `reconnect()`: which already-delivered events the next RESUME replays. */
   let replayAlso: ((t: string, d: unknown) => boolean) | undefined;
-  const gateway = { identifies: 0, resumes: 0, heartbeats: 0, /** `intents` of the last IDENTIFY. */ intents: 0, /** `TYPE id` of every event replayed on a resume. */ replayed: [] as string[] };
+  const gateway = {
+    identifies: 0,
+    resumes: 0,
+    heartbeats: 0,
+    /** `intents` of the last IDENTIFY. */ intents: 0,
+    /** `TYPE id` of every event replayed on a resume. */ replayed: [] as string[],
+  };
 
   const state: FakeState = {
     ids,
@@ -84,7 +90,10 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}) {
     calls: [] as RecordedCall[],
     channels: new Map<string, any>([[ids.channel, { id: ids.channel, type: 0, name: 'lab', guild_id: ids.guild, position: 0, permission_overwrites: [] }]]),
     messages: new Map<string, FakeMessage>(),
-    webhooks: new Map<string, { id: string; token: string; channel_id: string; name: string; application_id: string; user: unknown; type: 1; guild_id: string }>(),
+    webhooks: new Map<
+      string,
+      { id: string; token: string; channel_id: string; name: string; application_id: string; user: unknown; type: 1; guild_id: string }
+    >(),
     /** interaction token → the flags its deferral used (64 = ephemeral). */
     interactionFlags: new Map<string, number>(),
     autocompleteAnswers: [] as { token: string; choices: unknown }[],

@@ -9,7 +9,11 @@ import type { StoredMessage } from './fake-slack-wire.ts';
 const tsNum = (ts: string) => Number(ts);
 const truthy = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
 
-export function readHistory(all: Iterable<StoredMessage>, method: 'conversations.history' | 'conversations.replies', a: Record<string, any>): Record<string, unknown> {
+export function readHistory(
+  all: Iterable<StoredMessage>,
+  method: 'conversations.history' | 'conversations.replies',
+  a: Record<string, any>,
+): Record<string, unknown> {
   const inChannel = [...all].filter((m) => m.channel === a.channel);
   let list: StoredMessage[];
   if (method === 'conversations.replies') {

@@ -25,7 +25,19 @@ export interface Hook {
 export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean; team_id?: string };
 
 /** A message the fake holds: a person's (`user`) or the bot's (`bot_id`, `username`). */
-export type StoredMessage = { channel: string; ts: string; text: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; username?: string; blocks?: unknown[]; metadata?: unknown; files?: unknown[] };
+export type StoredMessage = {
+  channel: string;
+  ts: string;
+  text: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  username?: string;
+  blocks?: unknown[];
+  metadata?: unknown;
+  files?: unknown[];
+};
 
 /** Slack request signing: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
 export function signSlack(secret: string, body: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {

@@ -141,7 +141,16 @@ export class FakeSlack {
         (typeof c.args.files === 'string' ? JSON.parse(c.args.files) : c.args.files).map((f: { id: string; title?: string }) => {
           const upload = this.uploads.find((u) => u.fileId === f.id);
           const ticket = tickets.get(f.id);
-          return { id: f.id, name: String(ticket?.filename ?? ''), title: f.title, altText: ticket?.alt_text, channel: c.args.channel_id, threadTs: c.args.thread_ts, bytes: upload?.bytes, contentType: upload?.contentType };
+          return {
+            id: f.id,
+            name: String(ticket?.filename ?? ''),
+            title: f.title,
+            altText: ticket?.alt_text,
+            channel: c.args.channel_id,
+            threadTs: c.args.thread_ts,
+            bytes: upload?.bytes,
+            contentType: upload?.contentType,
+          };
         }),
       );
   }
@@ -184,7 +193,7 @@ export class FakeSlack {
     const failure = this.failures.get(method);
     if (failure) return json(200, { ok: false, error: failure });
     const fault = this.afterWrite.get(method);
-    if (fault?.kind === 'refuse' && fault.times > 0) return fault.times--, json(500, { ok: false, error: 'fatal_error' });
+    if (fault?.kind === 'refuse' && fault.times > 0) return (fault.times--, json(500, { ok: false, error: 'fatal_error' }));
     const limit = this.limits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;
@@ -221,14 +230,35 @@ export class FakeSlack {
       case 'users.info': {
         const u = this.users.get(a.user);
         if (!u) return { ok: false, error: 'user_not_found' };
-        return ok({ user: { id: u.id, team_id: u.team_id ?? TEAM, name: u.name.toLowerCase().replace(/\s+/g, '.'), real_name: u.name, is_admin: !!u.is_admin, is_owner: !!u.is_owner, is_bot: !!u.is_bot, profile: { display_name: u.name, real_name: u.name, image_72: `https://avatars.example/${u.id}.png` } } });
+        return ok({
+          user: {
+            id: u.id,
+            team_id: u.team_id ?? TEAM,
+            name: u.name.toLowerCase().replace(/\s+/g, '.'),
+            real_name: u.name,
+            is_admin: !!u.is_admin,
+            is_owner: !!u.is_owner,
+            is_bot: !!u.is_bot,
+            profile: { display_name: u.name, real_name: u.name, image_72: `https://avatars.example/${u.id}.png` },
+          },
+        });
       }
       case 'conversations.info':
         return ok({ channel: { id: a.channel, name: `name-of-${String(a.channel).toLowerCase()}` } });
       case 'conversations.open':
         return ok({ channel: { id: `D${String(a.users).slice(1)}` } });
       case 'chat.postMessage': {
-        const m: StoredMessage = { channel: a.channel, ts: this.nextTs(), text: a.text ?? '', thread_ts: a.thread_ts, bot_id: BOT.bot_id, app_id: BOT.app_id, username: a.username, blocks: a.blocks, ...(a.metadata ? { metadata: a.metadata } : {}) };
+        const m: StoredMessage = {
+          channel: a.channel,
+          ts: this.nextTs(),
+          text: a.text ?? '',
+          thread_ts: a.thread_ts,
+          bot_id: BOT.bot_id,
+          app_id: BOT.app_id,
+          username: a.username,
+          blocks: a.blocks,
+          ...(a.metadata ? { metadata: a.metadata } : {}),
+        };
         this.messages.set(`${m.channel}/${m.ts}`, m);
         after.push(() => this.echoEvent({ type: 'message', subtype: 'bot_message', ...m }));
         return ok({ channel: m.channel, ts: m.ts, message: { ...m, type: 'message' } });
@@ -238,14 +268,36 @@ export class FakeSlack {
         if (!m) return { ok: false, error: 'message_not_found' };
         const prev = { ...m };
         Object.assign(m, { text: a.text ?? m.text, blocks: a.blocks });
-        after.push(() => this.echoEvent({ type: 'message', subtype: 'message_changed', channel: m.channel, message: { type: 'message', ...m, edited: { user: BOT.user_id, ts: this.nextTs() } }, previous_message: prev, event_ts: this.nextTs(), ts: this.nextTs(), hidden: true }));
+        after.push(() =>
+          this.echoEvent({
+            type: 'message',
+            subtype: 'message_changed',
+            channel: m.channel,
+            message: { type: 'message', ...m, edited: { user: BOT.user_id, ts: this.nextTs() } },
+            previous_message: prev,
+            event_ts: this.nextTs(),
+            ts: this.nextTs(),
+            hidden: true,
+          }),
+        );
         return ok({ channel: a.channel, ts: a.ts, text: m.text });
       }
       case 'chat.delete': {
         const m = this.messages.get(`${a.channel}/${a.ts}`);
         if (!m) return { ok: false, error: 'message_not_found' };
         this.messages.delete(`${a.channel}/${a.ts}`);
-        after.push(() => this.echoEvent({ type: 'message', subtype: 'message_deleted', channel: m.channel, deleted_ts: m.ts, previous_message: m, event_ts: this.nextTs(), ts: this.nextTs(), hidden: true }));
+        after.push(() =>
+          this.echoEvent({
+            type: 'message',
+            subtype: 'message_deleted',
+            channel: m.channel,
+            deleted_ts: m.ts,
+            previous_message: m,
+            event_ts: this.nextTs(),
+            ts: this.nextTs(),
+            hidden: true,
+          }),
+        );
         return ok({ channel: a.channel, ts: a.ts });
       }
       case 'conversations.history':
@@ -299,7 +351,16 @@ export class FakeSlack {
         resolve(p);
       });
     });
-    ws.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retryAttempt, retry_reason: retryAttempt ? 'timeout' : '' }));
+    ws.send(
+      JSON.stringify({
+        envelope_id,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
+        retry_attempt: retryAttempt,
+        retry_reason: retryAttempt ? 'timeout' : '',
+      }),
+    );
     return { status: 200, body: await acked };
   }
 
@@ -309,7 +370,16 @@ export class FakeSlack {
 
   /** An Events API callback around `event`; the same `eventId` makes a retry. */
   eventBody(event: Record<string, unknown>, eventId = `Ev${++this.seq}`): Record<string, unknown> {
-    return { token: 'legacy', team_id: TEAM, api_app_id: BOT.app_id, event: { event_ts: event.ts, ...event }, type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: TEAM, user_id: BOT.user_id, is_bot: true }] };
+    return {
+      token: 'legacy',
+      team_id: TEAM,
+      api_app_id: BOT.app_id,
+      event: { event_ts: event.ts, ...event },
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: TEAM, user_id: BOT.user_id, is_bot: true }],
+    };
   }
 
   async event(event: Record<string, unknown>, opts: { eventId?: string; retryNum?: number; timestampSec?: number; secret?: string } = {}): Promise<Delivery> {
@@ -324,8 +394,19 @@ export class FakeSlack {
 
   // ------------------------------------------------------------------ people
 
-  async userPosts(text: string, o: { channel?: string; user?: string; thread_ts?: string; files?: unknown[]; blocks?: unknown[]; subtype?: string } = {}): Promise<StoredMessage & { delivery: Delivery }> {
-    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, user: o.user ?? 'U0ADA', thread_ts: o.thread_ts, blocks: o.blocks, ...(o.files ? { files: o.files } : {}) };
+  async userPosts(
+    text: string,
+    o: { channel?: string; user?: string; thread_ts?: string; files?: unknown[]; blocks?: unknown[]; subtype?: string } = {},
+  ): Promise<StoredMessage & { delivery: Delivery }> {
+    const m: StoredMessage = {
+      channel: o.channel ?? 'C0LAB',
+      ts: this.nextTs(),
+      text,
+      user: o.user ?? 'U0ADA',
+      thread_ts: o.thread_ts,
+      blocks: o.blocks,
+      ...(o.files ? { files: o.files } : {}),
+    };
     this.messages.set(`${m.channel}/${m.ts}`, m);
     const delivery = await this.event({ type: 'message', ...(o.subtype ? { subtype: o.subtype } : {}), ...m });
     return { ...m, delivery };
@@ -333,7 +414,13 @@ export class FakeSlack {
 
   /** A message written while no bridge listens (a person's, or `bot_id`'s): kept for history reads, no event delivered. */
   userWritesAway(text: string, o: { channel?: string; user?: string; thread_ts?: string; bot_id?: string } = {}): StoredMessage {
-    const m: StoredMessage = { channel: o.channel ?? 'C0LAB', ts: this.nextTs(), text, thread_ts: o.thread_ts, ...(o.bot_id ? { bot_id: o.bot_id, username: 'a bot' } : { user: o.user ?? 'U0ADA' }) };
+    const m: StoredMessage = {
+      channel: o.channel ?? 'C0LAB',
+      ts: this.nextTs(),
+      text,
+      thread_ts: o.thread_ts,
+      ...(o.bot_id ? { bot_id: o.bot_id, username: 'a bot' } : { user: o.user ?? 'U0ADA' }),
+    };
     this.messages.set(`${m.channel}/${m.ts}`, m);
     return m;
   }
@@ -351,7 +438,16 @@ export class FakeSlack {
     m.text = text;
     if (files) m.files = files;
     const editTs = this.nextTs();
-    return this.event({ type: 'message', subtype: 'message_changed', channel, hidden: true, ts: editTs, event_ts: editTs, message: { type: 'message', ...m, edited: { user: m.user, ts: editTs } }, previous_message: prev });
+    return this.event({
+      type: 'message',
+      subtype: 'message_changed',
+      channel,
+      hidden: true,
+      ts: editTs,
+      event_ts: editTs,
+      message: { type: 'message', ...m, edited: { user: m.user, ts: editTs } },
+      previous_message: prev,
+    });
   }
 
   async userDeletes(channel: string, ts: string): Promise<Delivery> {
@@ -364,12 +460,30 @@ export class FakeSlack {
 
   /** `/ouro <text>`; the response_url points at this fake's hook sink. */
   /** `team`: the workspace the command comes through (default TEAM). */
-  async command(text: string, o: { channel?: string; user?: string; team?: string; timestampSec?: number; secret?: string } = {}): Promise<Delivery & { responseUrl: string; triggerId: string }> {
+  async command(
+    text: string,
+    o: { channel?: string; user?: string; team?: string; timestampSec?: number; secret?: string } = {},
+  ): Promise<Delivery & { responseUrl: string; triggerId: string }> {
     const user = this.users.get(o.user ?? 'U0ADA');
     const responseUrl = `${this.url}/hooks/${++this.hookSeq}`;
     const triggerId = `trig-${++this.seq}`;
-    const fields = { token: 'legacy', team_id: o.team ?? TEAM, team_domain: 'lab', channel_id: o.channel ?? 'C0LAB', channel_name: 'lab', user_id: user?.id ?? o.user ?? 'U0ADA', user_name: user?.name ?? 'someone', command: '/ouro', text, api_app_id: BOT.app_id, response_url: responseUrl, trigger_id: triggerId };
-    const d = this.socketMode ? await this.envelope('slash_commands', fields) : await this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', o);
+    const fields = {
+      token: 'legacy',
+      team_id: o.team ?? TEAM,
+      team_domain: 'lab',
+      channel_id: o.channel ?? 'C0LAB',
+      channel_name: 'lab',
+      user_id: user?.id ?? o.user ?? 'U0ADA',
+      user_name: user?.name ?? 'someone',
+      command: '/ouro',
+      text,
+      api_app_id: BOT.app_id,
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    };
+    const d = this.socketMode
+      ? await this.envelope('slash_commands', fields)
+      : await this.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', o);
     return { ...d, responseUrl, triggerId };
   }
 
@@ -379,9 +493,34 @@ export class FakeSlack {
   }
 
   /** A person presses a button (block_actions) on `message` in `channel`. */
-  async press(message: { channel: string; ts: string; thread_ts?: string }, action: { action_id: string; value: string }, user = 'U0ADA'): Promise<Delivery & { responseUrl: string }> {
+  async press(
+    message: { channel: string; ts: string; thread_ts?: string },
+    action: { action_id: string; value: string },
+    user = 'U0ADA',
+  ): Promise<Delivery & { responseUrl: string }> {
     const responseUrl = `${this.url}/hooks/${++this.hookSeq}`;
-    const payload = { type: 'block_actions', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: this.users.get(user)?.team_id ?? TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false }, channel: { id: message.channel, name: 'lab' }, message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '' }, response_url: responseUrl, actions: [{ type: 'button', block_id: 'b', action_id: action.action_id, value: action.value, text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }] };
+    const payload = {
+      type: 'block_actions',
+      team: { id: TEAM, domain: 'lab' },
+      user: { id: user, username: user, name: user, team_id: this.users.get(user)?.team_id ?? TEAM },
+      api_app_id: BOT.app_id,
+      token: 'legacy',
+      trigger_id: `trig-${++this.seq}`,
+      container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+      channel: { id: message.channel, name: 'lab' },
+      message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '' },
+      response_url: responseUrl,
+      actions: [
+        {
+          type: 'button',
+          block_id: 'b',
+          action_id: action.action_id,
+          value: action.value,
+          text: { type: 'plain_text', text: 'x' },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
+    };
     return { ...(await this.interactive(payload)), responseUrl };
   }
 
@@ -390,7 +529,15 @@ export class FakeSlack {
     const opened = this.callsOf('views.open').at(-1);
     if (!opened) throw new Error('fake-slack: no modal was opened');
     const view = { ...opened.args.view, id: 'V0MODAL', hash: `h${++this.seq}`, team_id: TEAM, state: { values } };
-    return this.interactive({ type: 'view_submission', team: { id: TEAM, domain: 'lab' }, user: { id: user, username: user, name: user, team_id: TEAM }, api_app_id: BOT.app_id, token: 'legacy', trigger_id: `trig-${++this.seq}`, view });
+    return this.interactive({
+      type: 'view_submission',
+      team: { id: TEAM, domain: 'lab' },
+      user: { id: user, username: user, name: user, team_id: TEAM },
+      api_app_id: BOT.app_id,
+      token: 'legacy',
+      trigger_id: `trig-${++this.seq}`,
+      view,
+    });
   }
 
   /** A person runs a message shortcut (`callback_id`) on message `ts` of `channel`. */
@@ -412,7 +559,16 @@ export class FakeSlack {
   }
 
   async shareLinks(channel: string, messageTs: string, urls: string[], user = 'U0ADA'): Promise<Delivery> {
-    return this.event({ type: 'link_shared', channel, user, message_ts: messageTs, unfurl_id: `unf-${messageTs}`, source: 'conversations_history', links: urls.map((url) => ({ url, domain: new URL(url).hostname })), event_ts: messageTs });
+    return this.event({
+      type: 'link_shared',
+      channel,
+      user,
+      message_ts: messageTs,
+      unfurl_id: `unf-${messageTs}`,
+      source: 'conversations_history',
+      links: urls.map((url) => ({ url, domain: new URL(url).hostname })),
+      event_ts: messageTs,
+    });
   }
 }
 

@@ -11,7 +11,13 @@ const role = z.enum(['admin', 'read', 'write', 'none']); // common.ts RoleSchema
 const visibility = z.enum(['public', 'private', 'organization', 'monetized', 'inherit']); // common.ts VisibilitySchema
 const assetType = z.enum(['user', 'organization', 'team', 'dataset', 'file', 'service', 'route', 'post', 'quest', 'comment', 'conversation']); // common.ts
 const docNode: z.ZodType<unknown> = z.lazy(() =>
-  z.object({ type: z.string(), content: z.array(docNode).optional(), attrs: z.record(z.string(), z.any()).optional(), marks: z.array(z.object({ type: z.string() })).optional(), text: z.string().optional() }),
+  z.object({
+    type: z.string(),
+    content: z.array(docNode).optional(),
+    attrs: z.record(z.string(), z.any()).optional(),
+    marks: z.array(z.object({ type: z.string() })).optional(),
+    text: z.string().optional(),
+  }),
 );
 /** posts.ts TipTapSchema / ContentSchema: rich text is `{json: doc, text}`. */
 export const richText = z.object({ json: z.object({ type: z.literal('doc'), content: z.array(docNode) }), text: z.string() });
@@ -39,7 +45,16 @@ const member = z.object({ user_id: uuid, role, added_at: z.string(), user: profi
  * (`include_members=true`, shared/ouro-api.md), so here they are optional and, when there,
  * must carry `added_at`. The sandbox follows the server.
  */
-export const team = z.object({ id: uuid, org_id: uuid, name: z.string(), default_role: role, visibility, memberCount: z.number(), members: z.array(member).optional(), created_at: z.string() });
+export const team = z.object({
+  id: uuid,
+  org_id: uuid,
+  name: z.string(),
+  default_role: role,
+  visibility,
+  memberCount: z.number(),
+  members: z.array(member).optional(),
+  created_at: z.string(),
+});
 
 /** assets.ts AssetSchema: `team` is optional (left out, never null, for global assets); `license_id` a string. */
 export const asset = z.object({
@@ -87,8 +102,17 @@ export const message = z.object({
  * for a quest item's description (shared/ouro-api.md §5, "Used by … quest item description",
  * and §4.4's create example), and ouro-py reads `{json, text}`: the server is followed.
  */
-export const questItem = z.object({ id: uuid, quest_id: uuid, description: richText, status: z.enum(['pending', 'in_progress', 'done', 'skipped']), sort_order: z.number() });
-export const quest = asset.extend({ quest: z.object({ status: z.enum(['draft', 'open', 'closed', 'cancelled']) }).passthrough(), items: z.array(questItem).optional() });
+export const questItem = z.object({
+  id: uuid,
+  quest_id: uuid,
+  description: richText,
+  status: z.enum(['pending', 'in_progress', 'done', 'skipped']),
+  sort_order: z.number(),
+});
+export const quest = asset.extend({
+  quest: z.object({ status: z.enum(['draft', 'open', 'closed', 'cancelled']) }).passthrough(),
+  items: z.array(questItem).optional(),
+});
 /** quests.ts EntrySchema. */
 export const entry = z.object({
   id: uuid,

@@ -38,7 +38,12 @@ function discordMessage(where: string, body: any, files: RecordedCall['files'], 
       within(out, `${where} field name`, len(f.name), D.fieldName, 1);
       within(out, `${where} field value`, len(f.value), D.fieldValue, 1);
     }
-    total += len(e.title) + len(e.description) + len(e.footer?.text) + len(e.author?.name) + (e.fields ?? []).reduce((n: number, f: any) => n + len(f.name) + len(f.value), 0);
+    total +=
+      len(e.title) +
+      len(e.description) +
+      len(e.footer?.text) +
+      len(e.author?.name) +
+      (e.fields ?? []).reduce((n: number, f: any) => n + len(f.name) + len(f.value), 0);
   }
   within(out, `${where} embed text in all`, total, D.embedTotal);
   const rows: any[] = body.components ?? [];

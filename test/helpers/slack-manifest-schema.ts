@@ -17,7 +17,10 @@ export const slackManifestSchema = z
       .object({
         name: str(1, 35),
         description: str(1, 140).optional(),
-        background_color: z.string().regex(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/).optional(),
+        background_color: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/)
+          .optional(),
         long_description: str(175, 4000).optional(),
       })
       .strict(),
@@ -43,7 +46,10 @@ export const slackManifestSchema = z
           .min(1)
           .max(10)
           .optional(),
-        unfurl_domains: z.array(str(1, 255).refine((s) => /^(?![.-])([-a-z0-9.])+([a-z0-9])$/.test(s))).min(1).max(5),
+        unfurl_domains: z
+          .array(str(1, 255).refine((s) => /^(?![.-])([-a-z0-9.])+([a-z0-9])$/.test(s)))
+          .min(1)
+          .max(5),
       })
       .strict(),
     oauth_config: z.object({ scopes: z.object({ bot: z.array(scope).max(255) }).strict() }).strict(),

@@ -26,10 +26,7 @@ export interface TestStore {
   cleanup(): Promise<void>;
 }
 
-export async function makeTestStore(
-  engine: 'sqlite' | 'postgres' = 'sqlite',
-  opts: { file?: boolean } = {},
-): Promise<TestStore> {
+export async function makeTestStore(engine: 'sqlite' | 'postgres' = 'sqlite', opts: { file?: boolean } = {}): Promise<TestStore> {
   const opened: Store[] = [];
   const open = async (target: StoreTarget, schema?: string) => {
     const store = await openStore(target, { schema });

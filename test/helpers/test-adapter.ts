@@ -95,7 +95,16 @@ export class TestAdapter implements ChatAdapter {
     const messageId = this.nextId();
     this.ops.push({ op: 'post', ref, messageId, text: message.text, ...(message.author ? { author: message.author } : {}) });
     const marker = message.marker ? { marker: message.marker } : {};
-    this.messages.push({ ref, messageId, text: message.text, author: message.author?.name ?? 'bridge', byBridge: true, deleted: false, at: Date.now(), ...marker });
+    this.messages.push({
+      ref,
+      messageId,
+      text: message.text,
+      author: message.author?.name ?? 'bridge',
+      byBridge: true,
+      deleted: false,
+      at: Date.now(),
+      ...marker,
+    });
     if (this.failAfterWrite > 0) {
       this.failAfterWrite--;
       throw Object.assign(new Error(`${this.platform}: the answer to a post was lost`), { status: 502 });

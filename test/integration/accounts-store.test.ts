@@ -96,7 +96,14 @@ describe.each(TEST_DATABASE_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'
 
   it('keeps at most `cacheMax` people’s clients: the least recently used is closed and made again when needed', async () => {
     const secret = randomBytes(32);
-    const accounts = createAccounts({ store: ts.store, bot, secretKey: secret, ouro: { baseUrl: sandbox().url, retries: 0 }, logger: silentLogger, cacheMax: 2 });
+    const accounts = createAccounts({
+      store: ts.store,
+      bot,
+      secretKey: secret,
+      ouro: { baseUrl: sandbox().url, retries: 0 },
+      logger: silentLogger,
+      cacheMax: 2,
+    });
     const people = ['U_A', 'U_B', 'U_C'].map((chatUserId) => ({ platform: 'slack' as const, workspace: 'T1', chatUserId }));
     for (const p of people) expect((await accounts.login(p, SEED_KEYS.carol, {})).ok).toBe(true);
     const a1 = (await accounts.actingClient(people[0]!)).ouro;

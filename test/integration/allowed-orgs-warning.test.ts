@@ -20,7 +20,10 @@ async function warnings(allowed: string[]): Promise<{ msg: string; orgs?: string
   let text = '';
   out.on('data', (c: Buffer) => (text += c.toString('utf8')));
   await warnAboutAllowedOrgs(ouro, allowed, createLogger({ level: 'info', destination: out }));
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 describe('OURO_ALLOWED_ORGS at start', () => {

@@ -51,7 +51,17 @@ describe.skipIf(!TEST_DATABASE_URL)('slack catch-up with two replicas', () => {
       const a = await start('replica-a');
       fake.deliverOverHttp(`${a.url}/slack/events`, SECRET);
       expect(a.app.leases().scheduler).toEqual({ held: true });
-      await a.app.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: 'C0LAB', orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+      await a.app.store.upsertChannelLink({
+        platform: 'slack',
+        workspace: TEAM,
+        channel: 'C0LAB',
+        orgId: SEED_IDS.orgLab,
+        orgName: 'Ouro Lab',
+        teamId: null,
+        teamName: null,
+        mirrorMode: 'threads',
+        updatedBy: 'test',
+      });
       const root = await fake.userPosts('replicas: root');
       await fake.userPosts('replicas: reply', { thread_ts: root.ts });
       let conversationId = '';

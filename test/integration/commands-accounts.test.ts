@@ -32,7 +32,15 @@ beforeAll(async () => {
   bot = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0, timeoutMs: 55_000 });
   accounts = createAccounts({ store: ts.store, bot, secretKey: randomBytes(32), ouro: { baseUrl: sandbox().url, retries: 0 }, logger: silentLogger });
   runner = createCommandRunner({ ouro: bot, store: ts.store, bridgeAdmins: [], accounts, logger: silentLogger });
-  await ts.store.upsertChannelLink({ ...channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: SEED_IDS.teamMaterials, teamName: 'materials', mirrorMode: 'off', updatedBy: 'test' });
+  await ts.store.upsertChannelLink({
+    ...channel,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: SEED_IDS.teamMaterials,
+    teamName: 'materials',
+    mirrorMode: 'off',
+    updatedBy: 'test',
+  });
   await bot.datasets.query(SEED_IDS.datasetPenguins, 'SELECT 1 FROM {{table}} LIMIT 1');
 });
 afterAll(async () => {
@@ -102,7 +110,13 @@ describe('commands as the linked person', () => {
   it('Carol, linked but not the quest’s owner or a lab admin, presses Reject: Ouro’s 403 in words, the entry stays submitted', async () => {
     // The button sits on a notice the bridge recorded posting here (h14a's rule for buttons).
     await ts.store.setState(noticeKey(channel, 'M-NOTICE'), `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`);
-    const r = await runner.press({ actionId: 'entry.reject', value: `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`, user: carol, channel, messageId: 'M-NOTICE' });
+    const r = await runner.press({
+      actionId: 'entry.reject',
+      value: `${SEED_IDS.quest}:${SEED_IDS.entrySubmitted}`,
+      user: carol,
+      channel,
+      messageId: 'M-NOTICE',
+    });
     expect(r.visibility).toBe('invoker');
     expect(r.updateMessage).toBeUndefined();
     expect(r.reply.text).toBe(`Ouro refused: Only the quest owner or an org admin can do this on quest ${SEED_IDS.quest} (your Ouro account may not do this).`);

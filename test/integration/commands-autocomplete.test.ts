@@ -31,7 +31,15 @@ describe('suggestAssets', () => {
   });
 
   it('offers datasets by name with their id as the value', async () => {
-    await ts.store.upsertChannelLink({ ...channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
+    await ts.store.upsertChannelLink({
+      ...channel,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'off',
+      updatedBy: 'test',
+    });
     const choices = await suggestAssets({ ouro, store: ts.store }, 'dataset', 'screening', channel);
     expect(choices).toContainEqual({ name: 'screening_runs', value: SEED_IDS.datasetScreening });
     expect(choices.every((c) => c.name.length <= 100 && c.value.length <= 100)).toBe(true);

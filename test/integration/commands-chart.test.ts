@@ -23,7 +23,15 @@ beforeAll(async () => {
   ouro = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0, timeoutMs: 55_000 });
   runner = createCommandRunner({ ouro, store: ts.store, bridgeAdmins: [], webBaseUrl: 'https://ouro.test' });
   await ouro.datasets.query(SEED_IDS.datasetPenguins, 'SELECT 1 FROM {{table}} LIMIT 1');
-  await ts.store.upsertChannelLink({ ...channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
+  await ts.store.upsertChannelLink({
+    ...channel,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode: 'off',
+    updatedBy: 'test',
+  });
 });
 afterAll(async () => {
   await ouro?.close();
@@ -56,7 +64,7 @@ describe('/ouro chart against the sandbox', () => {
     const r = await run('chart screening_runs SELECT started_at, mae_ev FROM {{table}} ORDER BY started_at LIMIT 2000 --title "MAE over time"');
     expect(r.reply.text).toContain('**screening_runs**: line chart: x = `started_at` (time), y = `mae_ev`');
     expect(r.reply.text).toContain('SELECT started_at, mae_ev FROM {{table}} ORDER BY started_at LIMIT 2000');
-    expect(r.reply.text).toContain("1,200 rows · [Open on Ouro](https://ouro.foundation/datasets/alice/screening-runs)");
+    expect(r.reply.text).toContain('1,200 rows · [Open on Ouro](https://ouro.foundation/datasets/alice/screening-runs)');
     expect(r.reply.text).toMatch(/\d+ rows with NULL in started_at\/mae_ev left out\./);
     const file = r.reply.files![0]!;
     expect(file).toMatchObject({ name: 'screening-runs-chart.png', mime: 'image/png', title: 'MAE over time' });

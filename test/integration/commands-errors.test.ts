@@ -69,7 +69,9 @@ describe('query errors', () => {
 
   it('naming the table instead of {{table}} gets told how to write it', async () => {
     const r = await run('query screening_runs SELECT count(*) FROM screening_runs');
-    expect(r.reply.text).toMatch(/^Ouro rejected it: Query failed: relation "screening_runs" does not exist\nWrite `\{\{table\}\}` where the dataset’s table goes/);
+    expect(r.reply.text).toMatch(
+      /^Ouro rejected it: Query failed: relation "screening_runs" does not exist\nWrite `\{\{table\}\}` where the dataset’s table goes/,
+    );
   });
 
   it('an unknown dataset id is not found; an unknown name suggests nothing it cannot find', async () => {
@@ -80,7 +82,9 @@ describe('query errors', () => {
 
   it('a partial name suggests the datasets it could mean, with ids', async () => {
     const r = await run('query screening');
-    expect(r.reply.text).toBe(`No dataset named “screening” in this channel’s org/team or elsewhere.\nDid you mean:\n• screening_runs — id \`${SEED_IDS.datasetScreening}\``);
+    expect(r.reply.text).toBe(
+      `No dataset named “screening” in this channel’s org/team or elsewhere.\nDid you mean:\n• screening_runs — id \`${SEED_IDS.datasetScreening}\``,
+    );
   });
 
   it('Ouro rate limiting is reported with the wait', async () => {
@@ -95,7 +99,9 @@ describe('names and scope', () => {
   it('an ambiguous quest name lists the candidates with their ids', async () => {
     await run('quest create "Twin quest"', lab, admin);
     await run('quest create "Twin quest" --continuous', lab, admin);
-    const ids = sandbox().state.quests.filter((q) => q.name === 'Twin quest').map((q) => q.id);
+    const ids = sandbox()
+      .state.quests.filter((q) => q.name === 'Twin quest')
+      .map((q) => q.id);
     expect(ids).toHaveLength(2);
     const r = await run('quest show "twin quest"');
     expect(r.reply.text.split('\n')[0]).toBe('“twin quest” names 2 quests — use the id:');
@@ -105,7 +111,9 @@ describe('names and scope', () => {
   it('a private dataset of another org is answered to nobody, and not named', async () => {
     const r = await run(`query ${SEED_IDS.datasetPrivate}`);
     expect(r.visibility).toBe('invoker');
-    expect(r.reply.text).toBe('That dataset is not public and not in the org/team this channel is linked to; the bridge works here only with those. Nothing was done.');
+    expect(r.reply.text).toBe(
+      'That dataset is not public and not in the org/team this channel is linked to; the bridge works here only with those. Nothing was done.',
+    );
     const search = await run('search alloys', lobby);
     expect(search.reply.text).not.toContain('proprietary_alloys');
   });
@@ -120,7 +128,9 @@ describe('names and scope', () => {
 
   it('watching a quest the channel may not see is refused', async () => {
     const r = await run(`watch ${SEED_IDS.quest}`, lobby);
-    expect(r.reply.text).toBe('That quest is not public, and this channel is not linked to an Ouro org: an admin can link it first (`/ouro link <org>`). Nothing was done.');
+    expect(r.reply.text).toBe(
+      'That quest is not public, and this channel is not linked to an Ouro org: an admin can link it first (`/ouro link <org>`). Nothing was done.',
+    );
     expect(await ts.store.listWatches(lobby)).toEqual([]);
   });
 

@@ -74,7 +74,12 @@ describe('commands against the sandbox', () => {
   it('link stores the org and team by name; mirror sets and reports the mode', async () => {
     const r = await run('link "Ouro Lab" materials');
     expect(r.reply.text).toBe('This channel is now linked to **Ouro Lab** / **materials**. Mirror mode: off.');
-    expect(await ts.store.getChannelLink(channel)).toMatchObject({ orgId: SEED_IDS.orgLab, teamId: SEED_IDS.teamMaterials, mirrorMode: 'off', updatedBy: admin.id });
+    expect(await ts.store.getChannelLink(channel)).toMatchObject({
+      orgId: SEED_IDS.orgLab,
+      teamId: SEED_IDS.teamMaterials,
+      mirrorMode: 'off',
+      updatedBy: admin.id,
+    });
 
     expect((await run('mirror threads')).reply.text).toContain('Mirror mode is now **threads**');
     expect((await ts.store.getChannelLink(channel))?.mirrorMode).toBe('threads');
@@ -104,7 +109,9 @@ describe('commands against the sandbox', () => {
 
   it('datasets and search list what the linked team holds, with links', async () => {
     const ds = await run('datasets');
-    const names = blocksOf(ds.reply.blocks, 'asset').map((b) => b.asset.name).sort();
+    const names = blocksOf(ds.reply.blocks, 'asset')
+      .map((b) => b.asset.name)
+      .sort();
     expect(names).toEqual(['penguins', 'screening_runs']);
     expect(ds.visibility).toBe('public');
     const s = await run('search screening --type dataset', member);
@@ -130,7 +137,10 @@ describe('commands against the sandbox', () => {
     const [t] = blocksOf(r.reply.blocks, 'table');
     expect(t!.table.rows.map((row) => row[0])).toEqual(['dft', 'experiment', 'ml-potential']);
     expect(t!.table.rows.reduce((sum, row) => sum + Number(row[1]), 0)).toBe(1200);
-    expect(t!.table.columns).toEqual([{ name: 'method', align: 'left' }, { name: 'n', align: 'right' }]);
+    expect(t!.table.columns).toEqual([
+      { name: 'method', align: 'left' },
+      { name: 'n', align: 'right' },
+    ]);
     expect(r.reply.text).toContain('No LIMIT given, so LIMIT 1000 was added.');
     expect(r.reply.files).toBeUndefined();
   });
@@ -164,7 +174,11 @@ describe('commands against the sandbox', () => {
     expect(r.reply.text).toMatch(/^Created quest \*\*Measure anisotropy\*\* \(continuous, open\)/);
     const q = sandbox().state.quests.find((x) => x.name === 'Measure anisotropy')!;
     expect(q).toMatchObject({ org_id: SEED_IDS.orgLab, team_id: SEED_IDS.teamMaterials, quest: { type: 'continuous', status: 'open' } });
-    expect(sandbox().state.questItems.filter((i) => i.quest_id === q.id).map((i) => i.description.text)).toEqual(['Fe2B thin film', 'MnBi bulk']);
+    expect(
+      sandbox()
+        .state.questItems.filter((i) => i.quest_id === q.id)
+        .map((i) => i.description.text),
+    ).toEqual(['Fe2B thin film', 'MnBi bulk']);
     questId = q.id;
   });
 

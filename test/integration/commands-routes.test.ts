@@ -34,7 +34,8 @@ afterAll(async () => {
 
 const run = (text: string, user = max, channel = lab, thread?: string) => runner.run({ text, user, channel, ...(thread ? { thread } : {}) });
 const buttonsOf = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
-const uses = (routeId: string) => sandbox().requests.filter((r) => r.method === 'POST' && r.path === `/services/${SERVICE_IDS.service}/routes/${routeId}/use`).length;
+const uses = (routeId: string) =>
+  sandbox().requests.filter((r) => r.method === 'POST' && r.path === `/services/${SERVICE_IDS.service}/routes/${routeId}/use`).length;
 
 describe('/ouro routes', () => {
   it('lists the linked org’s routes with method, path, inputs, latency and cost', async () => {
@@ -63,7 +64,12 @@ describe('/ouro route', () => {
     expect(r.visibility).toBe('public');
     expect(r.reply.text).toContain('**alice/relax-structure** — ✅ done');
     const fields = r.reply.blocks.find((b) => b.type === 'fields');
-    expect(fields).toMatchObject({ fields: expect.arrayContaining([{ label: 'temperature', value: '310' }, { label: 'converged', value: 'true' }]) });
+    expect(fields).toMatchObject({
+      fields: expect.arrayContaining([
+        { label: 'temperature', value: '310' },
+        { label: 'converged', value: 'true' },
+      ]),
+    });
     const post = r.reply.blocks.find((b) => b.type === 'asset');
     expect(post).toMatchObject({ asset: { type: 'post', name: 'Relaxation report: screening_runs' } });
   });
@@ -131,6 +137,11 @@ describe('/ouro route', () => {
     expect(r.reply.text).toMatch(/^Started \*\*alice\/screen-candidates\*\* \(action `[0-9a-f-]+`\); its progress is posted here\.$/);
     const jobs = (await ts.store.listJobs()).filter((j) => j.kind === 'route.poll');
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.payload).toMatchObject({ title: 'alice/screen-candidates', target: { ...lab, thread: '1700000000.000100' }, intervalMs: 1000, timeoutMs: 60_000 });
+    expect(jobs[0]!.payload).toMatchObject({
+      title: 'alice/screen-candidates',
+      target: { ...lab, thread: '1700000000.000100' },
+      intervalMs: 1000,
+      timeoutMs: 60_000,
+    });
   });
 });

@@ -33,10 +33,12 @@ describe('a Slack thread and a Discord thread attached to one conversation', () 
 
     expect(m.discord.bridgePosts('D1', 'D-THREAD').map((p) => [p.author, p.text])).toEqual([['Ada Lovelace (Slack)', 'hello Discord']]);
     expect(m.slack.bridgePosts('C1', root.messageId).map((p) => [p.author, p.text])).toEqual([['Dee (Discord)', 'hello **Slack**']]);
-    expect(m.messagesOf(convId).map((x) => x.text).slice(-2)).toEqual([
-      '**Ada Lovelace** (Slack): hello Discord',
-      '**Dee** (Discord): hello **Slack**',
-    ]);
+    expect(
+      m
+        .messagesOf(convId)
+        .map((x) => x.text)
+        .slice(-2),
+    ).toEqual(['**Ada Lovelace** (Slack): hello Discord', '**Dee** (Discord): hello **Slack**']);
 
     m.sandbox.addUser('alice');
     await m.sandbox.postAs('alice', convId, 'Ouro says hi to both');

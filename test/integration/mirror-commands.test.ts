@@ -33,12 +33,22 @@ describe('commands and buttons through the core', () => {
     expect(m.slack.replies[0]!.reply.text).toMatch(/Mirror mode: off/);
   });
 
-  it('`mirror attach` from a Discord thread joins it to a Slack thread\'s conversation', async () => {
+  it("`mirror attach` from a Discord thread joins it to a Slack thread's conversation", async () => {
     let runner: CommandRunner | undefined;
     m = await startMirror({ commands: { run: (i) => runner!.run(i), press: (i) => runner!.press(i) } });
     runner = createCommandRunner({ ouro: m.ouro, store: m.store, bridgeAdmins: [] });
     await m.link(m.slack, 'C1', 'threads');
-    await m.store.upsertChannelLink({ platform: 'discord', workspace: 'G1', channel: 'D1', orgId: GLOBAL, orgName: 'all', teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
+    await m.store.upsertChannelLink({
+      platform: 'discord',
+      workspace: 'G1',
+      channel: 'D1',
+      orgId: GLOBAL,
+      orgName: 'all',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'off',
+      updatedBy: 'test',
+    });
     const root = await m.slack.say(ada, 'C1', 'cross-platform question');
     await m.slack.say(bob, 'C1', 'reply', { thread: root.messageId });
     await m.bridge.drain();
@@ -72,11 +82,20 @@ describe('commands and buttons through the core', () => {
     });
     await m.slack.command({ ...bob, isPlatformAdmin: false }, 'C1', 'query sales', { thread: '171.1' });
     await m.bridge.drain();
-    expect(seen).toEqual([{ text: 'query sales', user: { id: 'U-BOB', name: 'Bob', isPlatformAdmin: false }, channel: { platform: 'slack', workspace: 'T1', channel: 'C1' }, thread: '171.1' }]);
+    expect(seen).toEqual([
+      {
+        text: 'query sales',
+        user: { id: 'U-BOB', name: 'Bob', isPlatformAdmin: false },
+        channel: { platform: 'slack', workspace: 'T1', channel: 'C1' },
+        thread: '171.1',
+      },
+    ]);
     expect(m.slack.replies).toHaveLength(1);
     expect(m.slack.replies[0]!.visibility).toBe('invoker');
     // The error's own message stays in the log; chat gets words.
-    expect(m.slack.replies[0]!.reply.text).toBe('Something went wrong inside the bridge, so this was not done. Try again; if it keeps failing, tell the bridge’s operator (the details are in its log).');
+    expect(m.slack.replies[0]!.reply.text).toBe(
+      'Something went wrong inside the bridge, so this was not done. Try again; if it keeps failing, tell the bridge’s operator (the details are in its log).',
+    );
   });
 
   it('updates the card a button belongs to and replies to the presser', async () => {

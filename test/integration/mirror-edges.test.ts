@@ -97,7 +97,17 @@ describe('mirror mode changes', () => {
 
   it('a thread a person attached keeps mirroring in a channel whose mode is off', async () => {
     const { convId } = await mirroredThread();
-    await m.store.upsertChannelLink({ platform: 'discord', workspace: 'G1', channel: 'D1', orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'off', updatedBy: 'test' });
+    await m.store.upsertChannelLink({
+      platform: 'discord',
+      workspace: 'G1',
+      channel: 'D1',
+      orgId: null,
+      orgName: null,
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'off',
+      updatedBy: 'test',
+    });
     await m.store.linkThread({ platform: 'discord', workspace: 'G1', channel: 'D1', thread: 'ATT', conversationId: convId });
     await m.discord.say(ada, 'D1', 'attached and talking', { thread: 'ATT' });
     await m.bridge.drain();

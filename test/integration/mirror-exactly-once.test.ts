@@ -37,7 +37,12 @@ describe('exactly once in effect', () => {
     m.sandbox.faults.add({ route: `POST /conversations/${convId}/messages/create`, mode: 'drop', times: 1 });
     await m.slack.say(bob, 'C1', 'lost answer', { thread: root.messageId });
     await m.bridge.drain();
-    expect(m.messagesOf(convId).map((x) => x.text).filter((t) => t.includes('lost answer'))).toHaveLength(1);
+    expect(
+      m
+        .messagesOf(convId)
+        .map((x) => x.text)
+        .filter((t) => t.includes('lost answer')),
+    ).toHaveLength(1);
   });
 
   it('the same webhook delivery twice makes 1 chat message', async () => {

@@ -54,7 +54,12 @@ describe('Ouro failing for a while', () => {
     expect(tries).toHaveLength(3);
     // Base delay is 20 ms in these tests: only Retry-After explains a gap of a second.
     expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(990);
-    expect(m.messagesOf(convId).slice(-2).map((x) => x.text)).toEqual(['**Ada Lovelace** (Slack): rate limited', '**Bob** (Slack): behind it']);
+    expect(
+      m
+        .messagesOf(convId)
+        .slice(-2)
+        .map((x) => x.text),
+    ).toEqual(['**Ada Lovelace** (Slack): rate limited', '**Bob** (Slack): behind it']);
   });
 
   it('a job past its budget goes dead with its error kept, and replays when retried', async () => {

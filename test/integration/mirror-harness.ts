@@ -123,9 +123,7 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
       });
     },
     messagesOf(conversationId) {
-      return sandbox.state.messages
-        .filter((m) => m.conversation_id === conversationId)
-        .map((m) => ({ id: m.id, text: m.text, user_id: m.user_id }));
+      return sandbox.state.messages.filter((m) => m.conversation_id === conversationId).map((m) => ({ id: m.id, text: m.text, user_id: m.user_id }));
     },
     async conversationOf(adapter, channel, thread) {
       const link = await testStore.store.getThreadLink({ platform: adapter.platform, workspace: adapter.workspace, channel, thread: thread ?? '' });
@@ -157,4 +155,3 @@ export async function startMirror(opts: Partial<BridgeOptions> = {}, env: { engi
   };
   return mirror;
 }
-

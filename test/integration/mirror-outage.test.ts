@@ -75,7 +75,8 @@ describe('Ouro down for 30 s, scaled down 10× (500, then 429 with Retry-After)'
     for (const conv of convs) {
       const tries = m.sandbox.requests.filter((r) => r.method === 'POST' && r.path === `/conversations/${conv}/messages/create`);
       for (let i = 1; i < tries.length; i++) {
-        if (tries[i - 1]!.at >= stormFrom && tries[i - 1]!.at <= stormTo) expect(tries[i]!.at - tries[i - 1]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 100 / SCALE);
+        if (tries[i - 1]!.at >= stormFrom && tries[i - 1]!.at <= stormTo)
+          expect(tries[i]!.at - tries[i - 1]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 100 / SCALE);
       }
     }
     const copies = m.slack.bridgePosts('C1', roots[1]!.messageId).filter((p) => p.text.includes('during the outage'));

@@ -95,6 +95,8 @@ describe.each(engines)('relayed posts survive a lost answer once (%s)', (engine)
     await eventually(async () => expect(await m.store.getMessagesByOuro(id)).toHaveLength(1));
     // The documented degradation, measured: the lost answer costs one double.
     expect(m.slack.bridgePosts('C1', root.messageId).map((p) => p.text)).toEqual(['may come twice', 'may come twice']);
-    expect(await m.store.claimKey(postIntentKey({ platform: 'slack', workspace: 'T1', channel: 'C1', thread: root.messageId }, id), POST_INTENT_TTL_MS)).toBe(false);
+    expect(await m.store.claimKey(postIntentKey({ platform: 'slack', workspace: 'T1', channel: 'C1', thread: root.messageId }, id), POST_INTENT_TTL_MS)).toBe(
+      false,
+    );
   });
 });

@@ -27,7 +27,12 @@ describe('restarts', () => {
     for (let i = 1; i <= 5; i++) expect((await m.slack.say(bob, 'C1', `queued ${i}`, { thread: root.messageId })).ack).toEqual({ accepted: true });
     await m.restart();
     await m.bridge.drain();
-    expect(m.messagesOf(convId).map((x) => x.text).slice(2)).toEqual([1, 2, 3, 4, 5].map((i) => `**Bob** (Slack): queued ${i}`));
+    expect(
+      m
+        .messagesOf(convId)
+        .map((x) => x.text)
+        .slice(2),
+    ).toEqual([1, 2, 3, 4, 5].map((i) => `**Bob** (Slack): queued ${i}`));
   });
 
   it('a process that died after creating the Ouro message but before finishing the job causes no duplicate', async () => {

@@ -171,7 +171,7 @@ describe('Ouro → chat', () => {
     expect(edits()).toHaveLength(1);
   });
 
-  it('answers a delivery about the bot\'s own message without relaying it', async () => {
+  it("answers a delivery about the bot's own message without relaying it", async () => {
     const answer = await m.bridge.handleOuroWebhook({
       delivery_id: 'd-own',
       event: 'new-message',

@@ -166,7 +166,9 @@ describe('quest notifications', () => {
     expect(stats).toMatchObject({ changes: 1, delivered: 1 });
     const notices = slack.bridgePosts('C1', card);
     expect(notices).toHaveLength(2);
-    expect(notices[1]!.text).toBe('Entry by **Alice Chen** for item 3 (“Measure Tc of Fe2Ni”) of **Measure Curie temperatures** was **accepted**\nNote: Tc(Fe2Ni) = 866 K');
+    expect(notices[1]!.text).toBe(
+      'Entry by **Alice Chen** for item 3 (“Measure Tc of Fe2Ni”) of **Measure Curie temperatures** was **accepted**\nNote: Tc(Fe2Ni) = 866 K',
+    );
     expect(slack.ops.filter((o) => o.op === 'edit' && o.messageId === card).at(-1)!.text).toContain('1 submitted · 2 accepted · 1 rejected');
   });
 
@@ -182,9 +184,7 @@ describe('quest notifications', () => {
     // Each channel sees two changes (the rejection, watched by neither, and the new entry).
     expect(stats).toMatchObject({ quests: 1, watches: 2, changes: 4, delivered: 2 });
     const discordCard = discord.bridgePosts('C2')[0]!.messageId;
-    expect(discord.bridgePosts('C2', discordCard).map((m) => m.text.split('\n')[0])).toEqual([
-      expect.stringContaining('**Alice Chen** submitted'),
-    ]);
+    expect(discord.bridgePosts('C2', discordCard).map((m) => m.text.split('\n')[0])).toEqual([expect.stringContaining('**Alice Chen** submitted')]);
     expect(discord.bridgePosts('C2', discordCard)[0]!.text).toContain('for item 2 (“Measure Tc of MnBi”)');
     expect(slack.bridgePosts('C1', card)).toHaveLength(3);
     expect(discord.ops.filter((o) => o.op === 'edit' && o.messageId === discordCard).at(-1)!.text).toContain('1 submitted · 2 accepted · 2 rejected');
@@ -257,7 +257,9 @@ describe('quest notifications', () => {
     await runner.run({ text: 'watch "Pause survey" submitted', user: member, channel: C1 });
     const card = (await ts.store.listWatches({ ...C1, questId: quest.id }))[0]!.cardMessageId!;
     const item = sandbox().state.questItems.find((i) => i.quest_id === quest.id)!;
-    const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, { entry: { item_id: item.id, description: 'while the bot was away' } });
+    const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, {
+      entry: { item_id: item.id, description: 'while the bot was away' },
+    });
     expect(res.status).toBe(200);
     const health = async (questId: string) => (await ts.store.listWatches({ ...C1, questId }))[0];
     const strict = makeNotifier(ts.store, [slack, discord], { pauseAfterFailures: 2 });
@@ -288,7 +290,9 @@ describe('quest notifications', () => {
     const old = (await ts.store.listWatches({ ...C1, questId: quest.id }))[0]!.cardMessageId!;
     slack.messages.find((m) => m.messageId === old)!.deleted = true; // a person deletes it on Slack
     const item = sandbox().state.questItems.find((i) => i.quest_id === quest.id)!;
-    const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, { entry: { item_id: item.id, description: 'after the card went' } });
+    const res = await ouroFetch(sandbox(), aliceToken, 'POST', `/quests/${quest.id}/entries/create`, {
+      entry: { item_id: item.id, description: 'after the card went' },
+    });
     expect(res.status).toBe(200);
     const stats = await notifier.tick();
     expect(stats.failed).toBe(0);

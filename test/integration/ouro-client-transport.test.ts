@@ -155,7 +155,9 @@ describe('auth and headers', () => {
   ])('a failed exchange (%s) is an OuroAuthenticationError', async (_n, handler, message) => {
     routes['POST /users/get-token'] = handler;
     routes['GET /user'] = userRoute;
-    const err = await client().auth.whoami().catch((e: unknown) => e);
+    const err = await client()
+      .auth.whoami()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroAuthenticationError);
     expect((err as Error).message).toBe(message);
     expect(calls('/user')).toHaveLength(0);
@@ -164,8 +166,11 @@ describe('auth and headers', () => {
 
 describe('envelope and errors', () => {
   it('200-with-error and error.status 404 → OuroNotFoundError carrying the request id', async () => {
-    routes['GET /datasets/d1'] = (_q, res) => json(res, 200, { data: null, error: { message: 'Asset d1 not found', status: 404, code: 'asset_not_found' } }, { 'x-request-id': 'rq-9' });
-    const err = await client().datasets.get('d1').catch((e: unknown) => e);
+    routes['GET /datasets/d1'] = (_q, res) =>
+      json(res, 200, { data: null, error: { message: 'Asset d1 not found', status: 404, code: 'asset_not_found' } }, { 'x-request-id': 'rq-9' });
+    const err = await client()
+      .datasets.get('d1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroNotFoundError);
     expect(err).toMatchObject({ status: 404, code: 'asset_not_found', requestId: 'rq-9', method: 'GET', url: '/datasets/d1' });
     expect(calls('/datasets/d1')).toHaveLength(1);
@@ -173,7 +178,9 @@ describe('envelope and errors', () => {
 
   it('the error url never carries the token or the query string', async () => {
     routes['GET /search/assets'] = (_q, res) => json(res, 400, { data: null, error: 'bad filter' });
-    const err = (await client().assets.search({ query: 'x' }).catch((e: unknown) => e)) as OuroBadRequestError;
+    const err = (await client()
+      .assets.search({ query: 'x' })
+      .catch((e: unknown) => e)) as OuroBadRequestError;
     expect(err).toBeInstanceOf(OuroBadRequestError);
     expect(err.url).toBe('/search/assets');
     expect(JSON.stringify({ ...err, message: err.message })).not.toContain(calls('/search/assets')[0]!.headers.authorization);
@@ -207,7 +214,9 @@ describe('retries', () => {
 
   it('a Retry-After beyond maxRetryAfterMs is thrown with retryAfterMs for the queue', async () => {
     routes['GET /user'] = (_q, res) => json(res, 429, { data: null, error: 'later' }, { 'retry-after': '120' });
-    const err = await client().auth.whoami().catch((e: unknown) => e);
+    const err = await client()
+      .auth.whoami()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroRateLimitError);
     expect(err).toMatchObject({ retryAfterMs: 120_000 });
     expect(calls('/user')).toHaveLength(1);
@@ -216,10 +225,16 @@ describe('retries', () => {
   it('503 is retried up to `retries` times, reporting each attempt', async () => {
     routes['GET /teams'] = (_q, res) => json(res, 503, { data: null, error: 'down' });
     const events: OuroRequestEvent[] = [];
-    const err = await client({ retries: 2, onRequest: (e) => events.push(e) }).teams.list().catch((e: unknown) => e);
+    const err = await client({ retries: 2, onRequest: (e) => events.push(e) })
+      .teams.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroServerError);
     expect(calls('/teams')).toHaveLength(3);
-    expect(events.filter((e) => e.path === '/teams').map((e) => [e.status, e.attempt])).toEqual([[503, 1], [503, 2], [503, 3]]);
+    expect(events.filter((e) => e.path === '/teams').map((e) => [e.status, e.attempt])).toEqual([
+      [503, 1],
+      [503, 2],
+      [503, 3],
+    ]);
   });
 
   it('never retries a non-idempotent create', async () => {
@@ -247,7 +262,8 @@ describe('retries', () => {
 
   it('dataset query: retried on 503, never after a timeout', async () => {
     let n = 0;
-    routes['POST /datasets/d/query-custom'] = (_q, res) => (++n === 1 ? json(res, 503, { data: null, error: 'busy' }) : json(res, 200, { data: [{ n: 1 }], error: null }));
+    routes['POST /datasets/d/query-custom'] = (_q, res) =>
+      ++n === 1 ? json(res, 503, { data: null, error: 'busy' }) : json(res, 200, { data: [{ n: 1 }], error: null });
     const c = client();
     expect(await c.datasets.query('d', 'SELECT 1')).toEqual([{ n: 1 }]);
     expect(calls('/datasets/d/query-custom')).toHaveLength(2);
@@ -262,7 +278,9 @@ describe('retries', () => {
 describe('timeouts, aborts and connection failures', () => {
   it('times out an idempotent call per attempt and retries it', async () => {
     routes['GET /user'] = () => undefined;
-    const err = await client({ timeoutMs: 100, retries: 1 }).auth.whoami().catch((e: unknown) => e);
+    const err = await client({ timeoutMs: 100, retries: 1 })
+      .auth.whoami()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroTimeoutError);
     expect(err).toMatchObject({ status: 0, url: '/user' });
     expect(calls('/user')).toHaveLength(2);
@@ -292,7 +310,8 @@ describe('timeouts, aborts and connection failures', () => {
 
 describe('query encoding', () => {
   it('sends search filters as one JSON param, omitting blanks, and no param when empty', async () => {
-    routes['GET /search/assets'] = (_q, res) => json(res, 200, { data: [{ id: 'a1', asset_type: 'dataset' }], error: null, pagination: { offset: 0, limit: 20, hasMore: false, total: 1 } });
+    routes['GET /search/assets'] = (_q, res) =>
+      json(res, 200, { data: [{ id: 'a1', asset_type: 'dataset' }], error: null, pagination: { offset: 0, limit: 20, hasMore: false, total: 1 } });
     const c = client();
     const page = await c.assets.search({ query: 'battery', filters: { asset_type: 'dataset', team_id: '', org_id: undefined } });
     await c.assets.search({ filters: { team_id: ' ' } });

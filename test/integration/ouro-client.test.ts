@@ -158,7 +158,13 @@ describe('quests', () => {
   it('create, get, update, items, addItems, updateItem, submit, entries, review, close', async () => {
     const bot = client();
     const alice = client({}, sandbox.userApiKeys.alice!);
-    const q = await bot.quests.create({ name: 'Measure Tc', description: 'Collect **Curie** temperatures', orgId: SEED_IDS.orgLab, visibility: 'organization', items: [{ description: 'Relax Fe2Ni' }] });
+    const q = await bot.quests.create({
+      name: 'Measure Tc',
+      description: 'Collect **Curie** temperatures',
+      orgId: SEED_IDS.orgLab,
+      visibility: 'organization',
+      items: [{ description: 'Relax Fe2Ni' }],
+    });
     expect(q.quest).toMatchObject({ type: 'closable', status: 'open' });
     expect(q.items.map((i) => i.description.text)).toEqual(['Relax Fe2Ni']);
     expect(sandbox.state.quests.find((x) => x.id === q.id)?.description?.json).toMatchObject({ type: 'doc' });
@@ -285,7 +291,9 @@ describe.skipIf(!PG)('datasets (PostgreSQL via TEST_DATABASE_URL)', () => {
   });
 
   it('a SQL error surfaces SQLSTATE code and hint', async () => {
-    const err = await client().datasets.query(SEED_IDS.datasetPenguins, 'SELECT specie FROM {{table}}').catch((e: unknown) => e);
+    const err = await client()
+      .datasets.query(SEED_IDS.datasetPenguins, 'SELECT specie FROM {{table}}')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroBadRequestError);
     expect(err).toMatchObject({ status: 400, code: '42703' });
     expect((err as Error).message).toMatch(/^Query failed: column "specie" does not exist/);
@@ -294,7 +302,9 @@ describe.skipIf(!PG)('datasets (PostgreSQL via TEST_DATABASE_URL)', () => {
 
   it('write SQL is refused (400) and not retried', async () => {
     const from = sandbox.requests.length;
-    const err = await client().datasets.query(SEED_IDS.datasetPenguins, 'DELETE FROM {{table}}').catch((e: unknown) => e);
+    const err = await client()
+      .datasets.query(SEED_IDS.datasetPenguins, 'DELETE FROM {{table}}')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OuroBadRequestError);
     expect((err as Error).message).toMatch(/read-only/);
     expect(received(`POST /datasets/${SEED_IDS.datasetPenguins}/query-custom`, from)).toHaveLength(1);
@@ -312,9 +322,17 @@ describe.skipIf(!PG)('datasets (PostgreSQL via TEST_DATABASE_URL)', () => {
 
   it('create (inline rows), appendRows, update', async () => {
     const c = client();
-    const ds = await c.datasets.create({ name: 'screening results', description: 'from **tests**', orgId: SEED_IDS.orgLab, rows: [{ sample: 'A', score: 0.5 }] });
+    const ds = await c.datasets.create({
+      name: 'screening results',
+      description: 'from **tests**',
+      orgId: SEED_IDS.orgLab,
+      rows: [{ sample: 'A', score: 0.5 }],
+    });
     expect(sandbox.state.datasets.find((d) => d.id === ds.id)).toBeDefined();
-    const { inserted } = await c.datasets.appendRows(ds.id, [{ sample: 'B', score: 0.75 }, { sample: 'C', score: 1.5 }]);
+    const { inserted } = await c.datasets.appendRows(ds.id, [
+      { sample: 'B', score: 0.75 },
+      { sample: 'C', score: 1.5 },
+    ]);
     expect(inserted).toBe(2);
     expect((await c.datasets.stats(ds.id)).count).toBe(3);
     const rows = await c.datasets.query(ds.id, 'SELECT sample FROM {{table}} ORDER BY sample');

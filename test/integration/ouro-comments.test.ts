@@ -47,7 +47,13 @@ describe('Ouro client: comments against the sandbox, and the comment webhook', (
 
     await eventually(() => expect(received.filter((d) => d.event === 'comment')).toHaveLength(2));
     const [first, second] = received.filter((d) => d.event === 'comment');
-    expect(first!.data).toMatchObject({ source_id: top.id, root_asset: { id: SEED_IDS.datasetScreening, type: 'dataset' }, target_asset_type: 'dataset', text: 'Why is run 7 an outlier?', actor: { username: 'alice' } });
+    expect(first!.data).toMatchObject({
+      source_id: top.id,
+      root_asset: { id: SEED_IDS.datasetScreening, type: 'dataset' },
+      target_asset_type: 'dataset',
+      text: 'Why is run 7 an outlier?',
+      actor: { username: 'alice' },
+    });
     expect(second!.data).toMatchObject({ source_id: replyToReply.id, target_id: top.id, target_asset_type: 'comment' });
   });
 

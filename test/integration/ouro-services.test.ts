@@ -44,8 +44,11 @@ describe('Ouro client: services, routes and actions against the sandbox', () => 
     expect(await bot.services.cost(SERVICE_IDS.service, SERVICE_IDS.relax)).toBeNull();
   });
 
-  it('runs a sync route on an input asset: the output post exists and the action is the caller\'s', async () => {
-    const run = await bot.services.use(SERVICE_IDS.service, SERVICE_IDS.relax, { body: { temperature: 310 }, inputAssets: { structure: SEED_IDS.datasetScreening } });
+  it("runs a sync route on an input asset: the output post exists and the action is the caller's", async () => {
+    const run = await bot.services.use(SERVICE_IDS.service, SERVICE_IDS.relax, {
+      body: { temperature: 310 },
+      inputAssets: { structure: SEED_IDS.datasetScreening },
+    });
     expect(run.requiresPolling).toBe(false);
     expect(run.action).toMatchObject({ status: 'success', user_id: SEED_IDS.bot });
     expect(run.output).toMatchObject({ temperature: 310, converged: true });

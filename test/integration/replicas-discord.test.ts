@@ -31,7 +31,15 @@ describe.skipIf(!TEST_DATABASE_URL)('a replica without the Discord gateway lease
     other = await openStore({ engine: 'postgres', url: TEST_DATABASE_URL! }, { schema });
     expect(await other.acquireLease(DISCORD_GATEWAY_LEASE, 'replica-elsewhere', 60_000)).toBe(true);
     r = await startReplica(
-      { OURO_API_KEY: sandbox().apiKey, OURO_BASE_URL: sandbox().url, OURO_WEBHOOK_SECRET: WEBHOOK_SECRET, DISCORD_TOKEN: 'fake.bot.token', DISCORD_APPLICATION_ID: fake.ids.app, DISCORD_API_URL: fake.apiUrl, DISCORD_ALLOWED_GUILDS: fake.ids.guild },
+      {
+        OURO_API_KEY: sandbox().apiKey,
+        OURO_BASE_URL: sandbox().url,
+        OURO_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        DISCORD_TOKEN: 'fake.bot.token',
+        DISCORD_APPLICATION_ID: fake.ids.app,
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_ALLOWED_GUILDS: fake.ids.guild,
+      },
       schema,
     );
     sandbox().setWebhookUrl(`${r.url}/ouro/webhooks/${WEBHOOK_SECRET}`);
@@ -62,9 +70,22 @@ describe.skipIf(!TEST_DATABASE_URL)('a replica without the Discord gateway lease
     // A thread the gateway never told this replica about, linked to a conversation.
     const root = fake.userMessage('root, posted while another replica held the gateway');
     fake.startThread(root.id, 'replicas');
-    const conv = await ouro.conversations.create({ name: '#lab (Discord)', summary: 'mirror', orgId: SEED_IDS.orgLab, members: [sandbox().bot.id, SEED_IDS.alice] });
+    const conv = await ouro.conversations.create({
+      name: '#lab (Discord)',
+      summary: 'mirror',
+      orgId: SEED_IDS.orgLab,
+      members: [sandbox().bot.id, SEED_IDS.alice],
+    });
     const channel = { platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel } as const;
-    await r.app.store.upsertChannelLink({ ...channel, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+    await r.app.store.upsertChannelLink({
+      ...channel,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'threads',
+      updatedBy: 'test',
+    });
     await r.app.store.linkThread({ ...channel, thread: root.id, conversationId: conv.id });
 
     await sandbox().postAs('alice', conv.id, 'relayed by a replica without the gateway');
@@ -78,7 +99,7 @@ describe.skipIf(!TEST_DATABASE_URL)('a replica without the Discord gateway lease
     expect(fake.gateway.identifies).toBe(0);
   });
 
-  it('connects the gateway once the holder\'s lease is gone', async () => {
+  it("connects the gateway once the holder's lease is gone", async () => {
     expect(await other.releaseLease(DISCORD_GATEWAY_LEASE, 'replica-elsewhere')).toBe(true);
     await eventually(() => expect(fake.gateway.identifies).toBe(1), TEST_LEASES.renewMs * 4 + 5_000);
     await eventually(async () => {
@@ -89,7 +110,11 @@ describe.skipIf(!TEST_DATABASE_URL)('a replica without the Discord gateway lease
     // Now events flow in through this replica's gateway.
     const root = fake.userMessage('after the takeover');
     fake.userMessage('reply after the takeover', { thread: root.id });
-    await eventually(async () => expect(await r.app.store.getThreadLink({ platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel, thread: root.id })).toBeDefined(), 10_000);
+    await eventually(
+      async () =>
+        expect(await r.app.store.getThreadLink({ platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel, thread: root.id })).toBeDefined(),
+      10_000,
+    );
   });
 
   it('losing the lease closes the gateway but keeps REST; winning it again reconnects', async () => {
@@ -97,9 +122,17 @@ describe.skipIf(!TEST_DATABASE_URL)('a replica without the Discord gateway lease
     // As if this replica had stalled past its TTL and another one took the gateway.
     expect(await other.releaseLease(DISCORD_GATEWAY_LEASE, r.app.instanceId)).toBe(true);
     expect(await other.acquireLease(DISCORD_GATEWAY_LEASE, 'replica-elsewhere', 60_000)).toBe(true);
-    await eventually(() => expect(discord.health()).toEqual({ connected: true, detail: 'REST only: this replica does not hold the Discord gateway lease' }), 5_000);
+    await eventually(
+      () => expect(discord.health()).toEqual({ connected: true, detail: 'REST only: this replica does not hold the Discord gateway lease' }),
+      5_000,
+    );
 
-    const conv = (await r.app.store.getThreadLink({ platform: 'discord', workspace: fake.ids.guild, channel: fake.ids.channel, thread: [...fake.channels.values()].find((c) => c.name === 'replicas')!.id }))!.conversationId;
+    const conv = (await r.app.store.getThreadLink({
+      platform: 'discord',
+      workspace: fake.ids.guild,
+      channel: fake.ids.channel,
+      thread: [...fake.channels.values()].find((c) => c.name === 'replicas')!.id,
+    }))!.conversationId;
     await sandbox().postAs('alice', conv, 'still relayed after losing the gateway');
     await eventually(() => expect(fake.received().some((op) => op.op === 'post' && op.text?.includes('after losing the gateway'))).toBe(true), 15_000);
 

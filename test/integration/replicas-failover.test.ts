@@ -69,7 +69,8 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
     await dropSchema(TEST_DATABASE_URL!, schema);
   });
 
-  const polls = (since: number) => sandbox().requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/quests/${SEED_IDS.quest}/entries`) && r.at >= since);
+  const polls = (since: number) =>
+    sandbox().requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/quests/${SEED_IDS.quest}/entries`) && r.at >= since);
   const notices = () => slack.callsOf('chat.postMessage').filter((c) => c.args.channel === CHANNEL);
   async function rejectEntry(entryId: string): Promise<void> {
     const token = await sandboxToken(sandbox(), sandbox().userApiKeys.alice);
@@ -107,8 +108,14 @@ describe.skipIf(!TEST_DATABASE_URL)('failover between replica processes (Postgre
     expect(await a.instanceId).toBe('replica-a');
 
     // a started first and holds both leases; b waits.
-    expect(a.logs.filter((l) => l.msg === ACQUIRED).map((l) => l.lease).sort()).toEqual(['discord-gateway:0', 'scheduler']);
-    const status = async (url: string) => (await (await fetch(`${url}/readyz`)).json()) as { ready: boolean; leases: Record<string, { held: boolean }>; checks: Record<string, { ok: boolean }> };
+    expect(
+      a.logs
+        .filter((l) => l.msg === ACQUIRED)
+        .map((l) => l.lease)
+        .sort(),
+    ).toEqual(['discord-gateway:0', 'scheduler']);
+    const status = async (url: string) =>
+      (await (await fetch(`${url}/readyz`)).json()) as { ready: boolean; leases: Record<string, { held: boolean }>; checks: Record<string, { ok: boolean }> };
     const ra = await status(await a.url);
     const rb = await status(await b.url);
     expect([ra.ready, rb.ready]).toEqual([true, true]);

@@ -36,7 +36,17 @@ describe.skipIf(!TEST_DATABASE_URL)('a job slower than its lease, two replicas (
     };
     a = await startReplica(env, schema, undefined, { leaseMs: LEASE_MS });
     b = await startReplica(env, schema, undefined, { leaseMs: LEASE_MS });
-    await a.app.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+    await a.app.store.upsertChannelLink({
+      platform: 'slack',
+      workspace: TEAM,
+      channel: C,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'threads',
+      updatedBy: 'test',
+    });
   }, 60_000);
 
   afterAll(async () => {

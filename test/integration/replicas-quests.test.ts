@@ -43,7 +43,15 @@ describe.skipIf(!TEST_DATABASE_URL)('quest polls on two replicas (PostgreSQL)', 
 
   async function watchIn(channel: string): Promise<void> {
     const key = { platform: 'discord', workspace: 'discord-ws', channel } as const;
-    await ts.store.upsertChannelLink({ ...key, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: SEED_IDS.teamMaterials, teamName: 'materials', mirrorMode: 'off', updatedBy: 'test' });
+    await ts.store.upsertChannelLink({
+      ...key,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: SEED_IDS.teamMaterials,
+      teamName: 'materials',
+      mirrorMode: 'off',
+      updatedBy: 'test',
+    });
     await baselineQuest({ ouro, store: ts.store }, SEED_IDS.quest, key);
     await ts.store.addWatch({ ...key, questId: SEED_IDS.quest, statuses: ['submitted'], createdBy: 'test' });
   }
@@ -60,7 +68,7 @@ describe.skipIf(!TEST_DATABASE_URL)('quest polls on two replicas (PostgreSQL)', 
 
   // Without the lock this race posts two cards in most runs (seen while building it: the
   // failure this test guards against), so it is not a test of its own.
-  it('a new watch\'s first poll and a tick on another replica post the card once', async () => {
+  it("a new watch's first poll and a tick on another replica post the card once", async () => {
     for (const channel of ['C_ONE', 'C_TWO', 'C_THREE']) expect({ channel, cards: await race(channel, true) }).toEqual({ channel, cards: 1 });
     expect(await ts.store.leaseHolder(`quest-poll:${SEED_IDS.quest}`)).toBeUndefined(); // given back after each poll
   });

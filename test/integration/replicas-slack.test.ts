@@ -24,10 +24,26 @@ describe.skipIf(!TEST_DATABASE_URL)('two replicas take Slack HTTP events (Postgr
   beforeAll(async () => {
     fake = await startFakeSlack();
     fake.echo = false; // the bot's own echoes are not under test
-    const env = { OURO_API_KEY: sandbox().apiKey, OURO_BASE_URL: sandbox().url, SLACK_BOT_TOKEN: 'xoxb-replicas', SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_API_URL: fake.apiUrl };
+    const env = {
+      OURO_API_KEY: sandbox().apiKey,
+      OURO_BASE_URL: sandbox().url,
+      SLACK_BOT_TOKEN: 'xoxb-replicas',
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    };
     a = await startReplica(env, schema);
     b = await startReplica(env, schema);
-    await a.app.store.upsertChannelLink({ platform: 'slack', workspace: TEAM, channel: C, orgId: SEED_IDS.orgLab, orgName: 'Ouro Lab', teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 'test' });
+    await a.app.store.upsertChannelLink({
+      platform: 'slack',
+      workspace: TEAM,
+      channel: C,
+      orgId: SEED_IDS.orgLab,
+      orgName: 'Ouro Lab',
+      teamId: null,
+      teamName: null,
+      mirrorMode: 'threads',
+      updatedBy: 'test',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -37,8 +53,16 @@ describe.skipIf(!TEST_DATABASE_URL)('two replicas take Slack HTTP events (Postgr
     await dropSchema(TEST_DATABASE_URL!, schema);
   });
 
-  const message = (text: string, ts: string, threadTs?: string) => ({ type: 'message', channel: C, user: 'U0ADA', text, ts, ...(threadTs ? { thread_ts: threadTs } : {}) });
-  const conversationOf = async (rootTs: string) => (await a.app.store.getThreadLink({ platform: 'slack', workspace: TEAM, channel: C, thread: rootTs }))?.conversationId;
+  const message = (text: string, ts: string, threadTs?: string) => ({
+    type: 'message',
+    channel: C,
+    user: 'U0ADA',
+    text,
+    ts,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+  const conversationOf = async (rootTs: string) =>
+    (await a.app.store.getThreadLink({ platform: 'slack', workspace: TEAM, channel: C, thread: rootTs }))?.conversationId;
   const ouroTexts = (conversationId: string | undefined) =>
     sandbox()
       .state.messages.filter((m) => m.conversation_id === conversationId)
@@ -49,7 +73,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two replicas take Slack HTTP events (Postgr
     return [...text.matchAll(/^ouro_bridge_messages_relayed_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
   };
 
-  it('the same event POSTed to both replicas, and Slack\'s retry, make one Ouro message', async () => {
+  it("the same event POSTed to both replicas, and Slack's retry, make one Ouro message", async () => {
     const root = fake.nextTs();
     const reply = fake.nextTs();
     expect(await postSlack(a.url, fake.eventBody(message('root of the dup test', root), 'EvRoot1'))).toBe(200);

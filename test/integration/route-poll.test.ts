@@ -16,7 +16,10 @@ beforeEach(async () => {
   m = await startMirror({ leaseMs: 300 });
   // The mirror's sandbox has no demo seed: give its bot the lab-tools service in Ouro's global org.
   const state = m.sandbox.state as SandboxState;
-  seedServices(state, { userId: state.botId, orgId: GLOBAL_ID, teamId: GLOBAL_ID }, (text) => ({ json: markdownToDoc(text) as SandboxState['posts'][number]['content']['json'], text }));
+  seedServices(state, { userId: state.botId, orgId: GLOBAL_ID, teamId: GLOBAL_ID }, (text) => ({
+    json: markdownToDoc(text) as SandboxState['posts'][number]['content']['json'],
+    text,
+  }));
 });
 afterEach(async () => {
   await m.close();
@@ -44,7 +47,8 @@ async function startRun(thread = 'T-ROOT'): Promise<{ actionId: string; payload:
 const finish = (actionId: string) => {
   m.sandbox.state.actions.find((a) => a.id === actionId)!.finishes_at = Date.now() - 1;
 };
-const postsOf = (actionId: string) => m.slack.ops.filter((o) => o.op === 'post' && m.slack.messages.find((x) => x.messageId === o.messageId)?.marker === `action:${actionId}`);
+const postsOf = (actionId: string) =>
+  m.slack.ops.filter((o) => o.op === 'post' && m.slack.messages.find((x) => x.messageId === o.messageId)?.marker === `action:${actionId}`);
 
 describe('following an async route run', () => {
   it('posts once while it runs, and edits that post with the result when it ends', async () => {
@@ -86,7 +90,12 @@ describe('following an async route run', () => {
     const { actionId, payload } = await startRun();
     await eventually(() => expect(postsOf(actionId)).toHaveLength(1));
     // A run Ouro never finishes: the job's timeout passes.
-    await m.store.enqueue({ lane: `route:${actionId}:late`, kind: ROUTE_POLL_JOB, payload: { ...payload, startedAt: Date.now() - 120_000 }, idempotencyKey: `late:${actionId}` });
+    await m.store.enqueue({
+      lane: `route:${actionId}:late`,
+      kind: ROUTE_POLL_JOB,
+      payload: { ...payload, startedAt: Date.now() - 120_000 },
+      idempotencyKey: `late:${actionId}`,
+    });
     await eventually(() => expect(m.slack.messages.find((x) => x.marker === `action:${actionId}`)!.text).toContain('the bridge stopped following it'));
     await eventually(async () => expect((await m.store.listJobs({ lane: `route:${actionId}:late` })).map((j) => j.state)).toEqual(['done']));
   });

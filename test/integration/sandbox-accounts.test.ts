@@ -32,7 +32,11 @@ describe('sandbox accounts', () => {
     const key = sandbox().addUser('dave').apiKey;
     const token = await sandboxToken(sandbox(), key);
     expect((await ouroFetch(sandbox(), token, 'GET', '/user')).status).toBe(200);
-    const revoke = await fetch(`${sandbox().url}/_sandbox/revoke-key`, { method: 'POST', body: JSON.stringify({ key }), headers: { 'content-type': 'application/json' } });
+    const revoke = await fetch(`${sandbox().url}/_sandbox/revoke-key`, {
+      method: 'POST',
+      body: JSON.stringify({ key }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(revoke.status).toBe(200);
     expect((await ouroFetch(sandbox(), token, 'GET', '/user')).status).toBe(401);
     expect((await ouroFetch(sandbox(), undefined, 'POST', '/users/get-token', { pat: key })).status).toBe(401);

@@ -137,7 +137,15 @@ describe('sandbox conversations and messages', () => {
     expect(res.body.markdown).toBe('one **two**');
     expect(res.body.json).toEqual({
       type: 'doc',
-      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one ' }, { type: 'text', text: 'two', marks: [{ type: 'bold' }] }] }],
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'one ' },
+            { type: 'text', text: 'two', marks: [{ type: 'bold' }] },
+          ],
+        },
+      ],
     });
     expect(res.body).not.toHaveProperty('data');
     expect((await call('POST', '/utilities/convert/from-markdown', {})).status).toBe(400);

@@ -10,8 +10,7 @@ describe.skipIf(!PG)('sandbox datasets on PostgreSQL (TEST_DATABASE_URL)', () =>
   // 1 s instead of Ouro's 10 s so the timeout case stays short.
   const sandbox = withSandbox({ seed: 'demo', queryTimeoutMs: 1_000 });
   let token = '';
-  const sql = (query: string, id: string = SEED_IDS.datasetScreening) =>
-    ouroFetch(sandbox(), token, 'POST', `/datasets/${id}/query-custom`, { query });
+  const sql = (query: string, id: string = SEED_IDS.datasetScreening) => ouroFetch(sandbox(), token, 'POST', `/datasets/${id}/query-custom`, { query });
 
   beforeAll(async () => {
     token = await sandboxToken(sandbox());
@@ -95,7 +94,10 @@ describe.skipIf(!PG)('sandbox datasets on PostgreSQL (TEST_DATABASE_URL)', () =>
     expect(create.body.warning.ignored_columns).toEqual([{ column: 'extra', count: 1 }]);
     expect(create.body.data.metadata.columns).toEqual(['sample', 'score', 'measured_at']);
     const id = create.body.data.id;
-    const append = await ouroFetch(sandbox(), token, 'POST', `/datasets/${id}/data`, { rows: [{ sample: 'C', score: 0.5, measured_at: null }], mode: 'append' });
+    const append = await ouroFetch(sandbox(), token, 'POST', `/datasets/${id}/data`, {
+      rows: [{ sample: 'C', score: 0.5, measured_at: null }],
+      mode: 'append',
+    });
     expect(append.body.data).toEqual({ inserted: 1, skipped: 0, mode: 'append' });
     const res = await sql('SELECT sample, score FROM {{table}} ORDER BY score DESC', id);
     expect(res.body.data).toEqual([

@@ -74,6 +74,10 @@ describe('sandbox fault injection and request log', () => {
     const state = (await (await fetch(`${sandbox().url}/_sandbox/state`)).json()) as Record<string, unknown>;
     expect(state).toMatchObject({ users: [expect.objectContaining({ username: 'sandbox-bot' })], requests: from + 2 });
     expect(state).not.toHaveProperty('secret');
-    expect(sandbox().requests.slice(from).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /user', 'GET /conversations']);
+    expect(
+      sandbox()
+        .requests.slice(from)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual(['GET /user', 'GET /conversations']);
   });
 });

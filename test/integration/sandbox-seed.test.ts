@@ -31,7 +31,9 @@ describe('sandbox demo seed, search, teams, orgs and posts', () => {
     const orgs = await get('/organizations/user');
     expect(orgs.body.data.map((o: { name: string }) => o.name).sort()).toEqual(['Helix Materials', 'Ouro Lab']);
     const teams = await get(`/teams?org_id=${SEED_IDS.orgLab}&joined=true`);
-    expect(teams.body.data).toEqual([expect.objectContaining({ id: SEED_IDS.teamMaterials, name: 'materials', org_id: SEED_IDS.orgLab, source_policy: 'any' })]);
+    expect(teams.body.data).toEqual([
+      expect.objectContaining({ id: SEED_IDS.teamMaterials, name: 'materials', org_id: SEED_IDS.orgLab, source_policy: 'any' }),
+    ]);
     const team = await get(`/teams/${SEED_IDS.teamMaterials}?include_members=true`);
     expect(team.body.data.members).toHaveLength(3);
     expect((await get(`/organizations/${SEED_IDS.orgLab}`)).body.data).toMatchObject({ name: 'Ouro Lab', membership: { role: 'admin' } });

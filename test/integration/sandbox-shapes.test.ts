@@ -23,7 +23,7 @@ function problems(schema: z.ZodType<unknown>, value: unknown): string[] {
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-describe('sandbox answers parse with Ouro\'s schemas', () => {
+describe("sandbox answers parse with Ouro's schemas", () => {
   const get = async (path: string) => {
     const token = await sandboxToken(sandbox());
     const r = await ouroFetch(sandbox(), token, 'GET', path);

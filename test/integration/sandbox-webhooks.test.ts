@@ -35,7 +35,6 @@ function receiver() {
   };
 }
 
-
 describe('sandbox new-message webhooks', () => {
   const rx = receiver();
   const sandbox = withSandbox({ seed: 'demo', webhookRetryDelaysMs: [100, 200] });

@@ -85,7 +85,12 @@ describe('catch-up core', () => {
     await store.linkThread({ ...G, thread: '100', conversationId: 'c100' });
     await store.linkThread({ ...G, thread: '200', conversationId: 'c200' });
     await store.upsertChannelLink({ ...G, channel: '44', orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'channel', updatedBy: null });
-    const { adapter, reads } = historyAdapter(new Map([['100', ['101']], ['200', ['201']]]));
+    const { adapter, reads } = historyAdapter(
+      new Map([
+        ['100', ['101']],
+        ['200', ['201']],
+      ]),
+    );
     const { inbox, keys } = recordingInbox();
     const carries = async (l: ThreadLink) => l.thread !== '200';
     const report = await createCatchUp(deps(adapter, inbox, { carries })).run('discord');

@@ -41,10 +41,16 @@ describe('ChatRef codec', () => {
   it('round-trips any ids (property)', () => {
     const id = fc.string({ minLength: 1, maxLength: 20 });
     fc.assert(
-      fc.property(fc.constantFrom('slack', 'discord', 'console' as const), id, id, fc.option(id, { nil: undefined }), (platform, workspace, channel, thread) => {
-        const ref: ChatRef = thread === undefined ? { platform, workspace, channel } : { platform, workspace, channel, thread };
-        expect(decodeChatRef(encodeChatRef(ref))).toEqual(ref);
-      }),
+      fc.property(
+        fc.constantFrom('slack', 'discord', 'console' as const),
+        id,
+        id,
+        fc.option(id, { nil: undefined }),
+        (platform, workspace, channel, thread) => {
+          const ref: ChatRef = thread === undefined ? { platform, workspace, channel } : { platform, workspace, channel, thread };
+          expect(decodeChatRef(encodeChatRef(ref))).toEqual(ref);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -54,7 +54,18 @@ describe('relay cursor order', () => {
 });
 
 describe('Ouro message → chat text', () => {
-  const doc = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'hi ' }, { type: 'text', text: 'there', marks: [{ type: 'bold' }] }] }] };
+  const doc = {
+    type: 'doc',
+    content: [
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: 'hi ' },
+          { type: 'text', text: 'there', marks: [{ type: 'bold' }] },
+        ],
+      },
+    ],
+  };
   const cases: [string, Parameters<typeof chatTextOf>[0], string][] = [
     ['the doc, as Markdown', { id: 'm', created_at: '', json: doc, text: 'ignored' }, 'hi **there**'],
     ['text when there is no doc', { id: 'm', created_at: '', json: null, text: 'plain' }, 'plain'],
@@ -95,7 +106,11 @@ describe('inbound event validation', () => {
       { kind: 'command.invoked', key: 'k', ref, invoker: { id: 'U', name: 'A', isPlatformAdmin: false }, text: 'help', replyTo: { platform: 'slack' } },
       undefined,
     ],
-    ['button without action', { kind: 'button.pressed', key: 'k', ref, invoker: { id: 'U', name: 'A' }, value: 'v', replyTo: { platform: 'slack' } }, 'button.pressed: actionId and value are required'],
+    [
+      'button without action',
+      { kind: 'button.pressed', key: 'k', ref, invoker: { id: 'U', name: 'A' }, value: 'v', replyTo: { platform: 'slack' } },
+      'button.pressed: actionId and value are required',
+    ],
   ];
   it.each(cases)('%s', (_name, event, expected) => {
     expect(checkEvent(event)).toBe(expected);

@@ -22,7 +22,14 @@ const reply: ChatRef = { ...channel, thread: 'ROOT-1' };
 beforeEach(async () => {
   ts = await makeTestStore('sqlite');
   await ts.store.upsertChannelLink({ ...channel, orgId: null, orgName: null, teamId: null, teamName: null, mirrorMode: 'threads', updatedBy: 't' });
-  const ouro = new Proxy({}, { get: () => { throw new Error('Ouro must not be called while waiting'); } });
+  const ouro = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('Ouro must not be called while waiting');
+      },
+    },
+  );
   const ctx = { store: ts.store, ouro, adapters: new Map(), logger: silentLogger, metrics: noopMetrics, now: () => clock, botUserId: () => 'bot' };
   threads = createThreads(ctx as unknown as BridgeContext);
 });
@@ -44,7 +51,13 @@ describe('a reply waiting for its thread root', () => {
       expect((err as RetryLaterError).countsAsAttempt).toBe(false);
       polls.push([waited, (err as RetryLaterError).retryAfterMs]);
     }
-    expect(polls).toEqual([[0, 100], [150, 100], [1_000, 500], [10_000, 2_000], [ROOT_WAIT_MAX_MS - 1, 2_000]]);
+    expect(polls).toEqual([
+      [0, 100],
+      [150, 100],
+      [1_000, 500],
+      [10_000, 2_000],
+      [ROOT_WAIT_MAX_MS - 1, 2_000],
+    ]);
     // Then it goes ahead without the root: creating the conversation reaches Ouro.
     clock = job.createdAt + ROOT_WAIT_MAX_MS;
     await expect(threads.resolve(reply, job)).rejects.toThrow('Ouro must not be called while waiting');

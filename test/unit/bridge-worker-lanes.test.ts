@@ -142,10 +142,14 @@ describe('worker: lane-targeted wakes', () => {
 
     it('two jobs recorded in one idle lane in one tick both run, in order, without a poll', async () => {
       const ran: string[] = [];
-      const w = start(4, async (job) => {
-        await sleep(5);
-        ran.push(tag(job));
-      }, true);
+      const w = start(
+        4,
+        async (job) => {
+          await sleep(5);
+          ran.push(tag(job));
+        },
+        true,
+      );
       await w.drain(2000);
       await Promise.all([enqueue('a', 0), enqueue('a', 1)]);
       w.wake('a');

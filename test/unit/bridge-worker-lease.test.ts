@@ -71,7 +71,7 @@ describe('worker leases', () => {
     expect((await store.getJob(job.id))!.state).toBe('done');
   });
 
-  it('a worker that is not alone leaves another worker\'s running job to its lease', async () => {
+  it("a worker that is not alone leaves another worker's running job to its lease", async () => {
     await store.enqueue({ lane: 'L', kind: 'test', payload: {}, idempotencyKey: 'held' });
     await store.claimJobs('other-replica', 1, 3_600_000);
     const ran: number[] = [];

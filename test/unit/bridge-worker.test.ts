@@ -156,9 +156,12 @@ describe('worker', () => {
 
   it('drain says what is left when it times out', async () => {
     await enqueue('a', 1);
-    const w = start(async () => {
-      throw Object.assign(new Error('down'), { status: 500 });
-    }, { retry: { baseMs: 10_000, maxMs: 10_000, maxAttempts: 5 } });
+    const w = start(
+      async () => {
+        throw Object.assign(new Error('down'), { status: 500 });
+      },
+      { retry: { baseMs: 10_000, maxMs: 10_000, maxAttempts: 5 } },
+    );
     await expect(w.drain(200)).rejects.toThrow(/drain timed out after 200 ms: 1 pending/);
   });
 });

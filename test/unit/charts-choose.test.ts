@@ -104,11 +104,20 @@ describe('a line over many points', () => {
     expect(Math.max(...values.map((v) => v.f1))).toBe(100);
     expect(Math.min(...values.map((v) => v.f1))).toBe(-100);
     expect(values.map((v) => v.f0)).toEqual([...values.map((v) => v.f0)].sort((a, b) => a - b));
-    expect(built.notes).toEqual([`Line drawn through ${values.length.toLocaleString('en-US')} of 12,000 points: the lowest and highest value in each of 1,000 equal slices of t.`]);
+    expect(built.notes).toEqual([
+      `Line drawn through ${values.length.toLocaleString('en-US')} of 12,000 points: the lowest and highest value in each of 1,000 equal slices of t.`,
+    ]);
   });
 
   it('envelope keeps each series apart', () => {
-    const data = [0, 1, 2, 3].flatMap((x) => [{ f0: x, f1: x, c: 'a' }, { f0: x, f1: -x, c: 'b' }]);
-    expect(envelope(data, 2).filter((d) => d.c === 'b').map((d) => d.f1)).toEqual([-0, -1, -2, -3]);
+    const data = [0, 1, 2, 3].flatMap((x) => [
+      { f0: x, f1: x, c: 'a' },
+      { f0: x, f1: -x, c: 'b' },
+    ]);
+    expect(
+      envelope(data, 2)
+        .filter((d) => d.c === 'b')
+        .map((d) => d.f1),
+    ).toEqual([-0, -1, -2, -3]);
   });
 });

@@ -78,8 +78,16 @@ describe('bad input gets the exact answer, to the invoker only', () => {
     ['quest submit Q 1', member, `Missing <asset-id>. ${usage('quest submit <quest> <item-number> <asset-id> [note]')}`],
     ['quest submit Q 1 not-a-uuid', member, '<asset-id> must be an Ouro asset id (a UUID, as in the asset’s URL) — not “not-a-uuid”.'],
     ['quest review Q E', admin, `Missing <decision>. ${usage('quest review <quest> <entry-id> accept|reject [comment]')}`],
-    ['quest review Q E maybe', admin, `<decision> must be one of accept, reject — not “maybe”. ${usage('quest review <quest> <entry-id> accept|reject [comment]')}`],
-    ['quest review Q E accept', member, 'Only bridge admins may run `quest review`: Slack workspace admins and owners, and the people listed in BRIDGE_ADMINS.'],
+    [
+      'quest review Q E maybe',
+      admin,
+      `<decision> must be one of accept, reject — not “maybe”. ${usage('quest review <quest> <entry-id> accept|reject [comment]')}`,
+    ],
+    [
+      'quest review Q E accept',
+      member,
+      'Only bridge admins may run `quest review`: Slack workspace admins and owners, and the people listed in BRIDGE_ADMINS.',
+    ],
     ['quest close', admin, `Missing <quest>. ${usage('quest close <quest>')}`],
     ['quest close Q', member, 'Only bridge admins may run `quest close`: Slack workspace admins and owners, and the people listed in BRIDGE_ADMINS.'],
     // watch / unwatch / watches
@@ -109,7 +117,9 @@ describe('bad input gets the exact answer, to the invoker only', () => {
 
   it('a refusal names the platform’s admins (Discord) and BRIDGE_ADMINS', async () => {
     const r = await runner.run({ text: 'unlink', user: member, channel: discord });
-    expect(r.reply.text).toBe('Only bridge admins may run `unlink`: Discord members with the Manage Server permission, and the people listed in BRIDGE_ADMINS.');
+    expect(r.reply.text).toBe(
+      'Only bridge admins may run `unlink`: Discord members with the Manage Server permission, and the people listed in BRIDGE_ADMINS.',
+    );
   });
 
   it('an Ouro call that cannot connect says Ouro is unreachable (and that a query is not retried)', async () => {

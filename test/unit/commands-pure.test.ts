@@ -104,7 +104,15 @@ describe('every command spec', () => {
 
   it('admin exactly for the commands that change Ouro or the channel', () => {
     expect(registry.specs.filter((s) => s.admin).map((s) => s.name)).toEqual([
-      'link', 'unlink', 'mirror threads', 'mirror channel', 'mirror off', 'mirror attach', 'quest create', 'quest review', 'quest close',
+      'link',
+      'unlink',
+      'mirror threads',
+      'mirror channel',
+      'mirror off',
+      'mirror attach',
+      'quest create',
+      'quest review',
+      'quest close',
     ]);
   });
 });

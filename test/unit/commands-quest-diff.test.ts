@@ -31,7 +31,11 @@ describe('diffEntries', () => {
       'changes come oldest first whatever the server order',
       [snap('b', 'submitted')],
       [entry('c', 'submitted', '2026-01-03'), entry('b', 'accepted', '2026-01-02'), entry('a', 'submitted', '2026-01-01')],
-      [['a', 'submitted', undefined], ['b', 'accepted', 'submitted'], ['c', 'submitted', undefined]],
+      [
+        ['a', 'submitted', undefined],
+        ['b', 'accepted', 'submitted'],
+        ['c', 'submitted', undefined],
+      ],
     ],
   ])('%s', (_name, snapshots, entries, expected) => {
     expect(diffEntries(snapshots, entries).map((e) => [e.entry.id, e.status, e.previous])).toEqual(expected);

@@ -37,8 +37,16 @@ describe('channelScope: what the bot may use for people acting through it', () =
   });
 
   it('filter keeps order; OURO_DECIDES (a person acting as themselves) keeps everything', () => {
-    const items = [{ id: '1', visibility: 'public' }, { id: '2', visibility: 'private', org_id: 'x' }, { id: '3', visibility: 'monetized' }];
-    expect(channelScope(undefined).filter(items).map((i) => i.id)).toEqual(['1', '3']);
+    const items = [
+      { id: '1', visibility: 'public' },
+      { id: '2', visibility: 'private', org_id: 'x' },
+      { id: '3', visibility: 'monetized' },
+    ];
+    expect(
+      channelScope(undefined)
+        .filter(items)
+        .map((i) => i.id),
+    ).toEqual(['1', '3']);
     expect(OURO_DECIDES.filter(items)).toEqual(items);
     expect(OURO_DECIDES.admit(items[1]!, 'dataset')).toBe(items[1]);
   });

@@ -78,7 +78,7 @@ describe('loadConfig: good values', () => {
     expect(c.ouro.allowedOrgs).toEqual([]); // every org the bridge's account belongs to
   });
 
-  it('serves no Discord server and only the token\'s own Slack team unless told otherwise', () => {
+  it("serves no Discord server and only the token's own Slack team unless told otherwise", () => {
     const c = loadConfig({ OURO_API_KEY: 'k', DISCORD_TOKEN: 'd', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
     expect(c.discord!.allowedGuilds).toEqual([]);
     expect(c.slack!.allowedTeams).toEqual([]);
@@ -107,8 +107,19 @@ describe('loadConfig: good values', () => {
       OURO_ALLOWED_ORGS: 'Ouro Lab, 0193a5c0-0000-7000-8000-000000000001',
     });
     expect(c.ouro).toEqual({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', allowedOrgs: ['Ouro Lab', '0193a5c0-0000-7000-8000-000000000001'] });
-    expect(c.slack).toEqual({ botToken: 'xoxb-1', allowedTeams: ['T0GRID1', 'E0GRID'], signingSecret: undefined, appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:8/api/' });
-    expect(c.discord).toEqual({ token: 'd', applicationId: '123456789012345678', apiUrl: 'http://127.0.0.1:7', allowedGuilds: ['123456789012345678', '223456789012345678'] });
+    expect(c.slack).toEqual({
+      botToken: 'xoxb-1',
+      allowedTeams: ['T0GRID1', 'E0GRID'],
+      signingSecret: undefined,
+      appToken: 'xapp-1',
+      apiUrl: 'http://127.0.0.1:8/api/',
+    });
+    expect(c.discord).toEqual({
+      token: 'd',
+      applicationId: '123456789012345678',
+      apiUrl: 'http://127.0.0.1:7',
+      allowedGuilds: ['123456789012345678', '223456789012345678'],
+    });
     expect(c.store).toEqual({ engine: 'postgres', url: 'postgres://u@h/db' });
     expect(c.http).toEqual({ host: '127.0.0.1', port: 0 });
     expect(c.bridgeAdmins).toEqual(['U1', 'U2', 'U3']);

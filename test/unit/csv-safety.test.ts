@@ -49,11 +49,18 @@ describe('Slack table block', () => {
   });
 });
 
-describe('Discord attachments stay within one message\'s limits', () => {
+describe("Discord attachments stay within one message's limits", () => {
   it('a file over 10 MiB is left out and named in the message', async () => {
     const { renderReply } = await import('../../src/adapters/discord/render.ts');
     const big = new Uint8Array(11 * 1024 ** 2);
-    const body = renderReply({ text: 'files', blocks: [], files: [{ name: 'big.bin', mime: 'application/octet-stream', content: big }, { name: 'small.txt', mime: 'text/plain', content: 'hi' }] });
+    const body = renderReply({
+      text: 'files',
+      blocks: [],
+      files: [
+        { name: 'big.bin', mime: 'application/octet-stream', content: big },
+        { name: 'small.txt', mime: 'text/plain', content: 'hi' },
+      ],
+    });
     expect(body.files.map((f) => f.name)).toEqual(['small.txt']);
     expect(body.content).toMatch(/big\.bin is left out/);
   });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  autocompleteKind,
-  CommandShapeError,
-  commandDefinitions,
-  commandText,
-  defersPrivately,
-  quoteWord,
-} from '../../src/adapters/discord/commands.ts';
+import { autocompleteKind, CommandShapeError, commandDefinitions, commandText, defersPrivately, quoteWord } from '../../src/adapters/discord/commands.ts';
 import { tokenize } from '../../src/commands/parse.ts';
 
 const sub = (name: string, options: unknown[] = []): any[] => [{ type: 1, name, options }];
@@ -15,8 +8,7 @@ const str = (name: string, value: string, focused = false) => ({ type: 3, name, 
 
 describe('command definitions', () => {
   const defs = commandDefinitions() as any[];
-  const paths = (d: any) =>
-    d.options.flatMap((o: any) => (o.type === 2 ? o.options.map((s: any) => `${o.name} ${s.name}`) : [o.name])).sort();
+  const paths = (d: any) => d.options.flatMap((o: any) => (o.type === 2 ? o.options.map((s: any) => `${o.name} ${s.name}`) : [o.name])).sort();
 
   it('registers /ouro for everyone and /ouro-admin for Manage Server only', () => {
     expect(defs.map((d) => d.name)).toEqual(['ouro', 'ouro-admin']);
@@ -27,7 +19,26 @@ describe('command definitions', () => {
 
   it('covers the whole grammar of DESIGN.md between the two', () => {
     expect(paths(defs[0])).toEqual(
-      ['chart', 'datasets', 'help', 'login', 'logout', 'mirror status', 'post', 'query', 'quest list', 'quest show', 'quest submit', 'route', 'routes', 'search', 'unwatch', 'watch', 'watches', 'whoami'].sort(),
+      [
+        'chart',
+        'datasets',
+        'help',
+        'login',
+        'logout',
+        'mirror status',
+        'post',
+        'query',
+        'quest list',
+        'quest show',
+        'quest submit',
+        'route',
+        'routes',
+        'search',
+        'unwatch',
+        'watch',
+        'watches',
+        'whoami',
+      ].sort(),
     );
     expect(paths(defs[1])).toEqual(
       ['link', 'mirror attach', 'mirror channel', 'mirror off', 'mirror threads', 'quest close', 'quest create', 'quest review', 'unlink'].sort(),
@@ -66,7 +77,12 @@ describe('commandText', () => {
   it.each([
     ['help', 'ouro', sub('help'), 'help'],
     ['help about a command', 'ouro', sub('help', [str('command', 'query')]), 'help query'],
-    ['query with SQL kept raw', 'ouro', sub('query', [str('dataset', 'sales'), str('sql', 'select "x" from {{table}}')]), 'query sales select "x" from {{table}}'],
+    [
+      'query with SQL kept raw',
+      'ouro',
+      sub('query', [str('dataset', 'sales'), str('sql', 'select "x" from {{table}}')]),
+      'query sales select "x" from {{table}}',
+    ],
     ['query without SQL', 'ouro', sub('query', [str('dataset', 'band gaps')]), 'query "band gaps"'],
     [
       'chart with SQL and options (options after the SQL)',
@@ -75,7 +91,12 @@ describe('commandText', () => {
       'chart runs select a, b from {{table}} --type bar --y b,c --title "Two words"',
     ],
     ['search with type', 'ouro', sub('search', [str('terms', 'perovskite films'), str('type', 'dataset')]), 'search perovskite films --type dataset'],
-    ['quest submit', 'ouro', group('quest', 'submit', [str('quest', 'q1'), { type: 4, name: 'item', value: 2 }, str('asset', 'a1'), str('note', 'looks good')]), 'quest submit q1 2 a1 looks good'],
+    [
+      'quest submit',
+      'ouro',
+      group('quest', 'submit', [str('quest', 'q1'), { type: 4, name: 'item', value: 2 }, str('asset', 'a1'), str('note', 'looks good')]),
+      'quest submit q1 2 a1 looks good',
+    ],
     ['quest list', 'ouro', group('quest', 'list', [str('status', 'all')]), 'quest list all'],
     ['watch statuses', 'ouro', sub('watch', [str('quest', 'q1'), str('statuses', 'submitted,accepted,rejected')]), 'watch q1 submitted,accepted,rejected'],
     ['watches', 'ouro', sub('watches'), 'watches'],
@@ -90,8 +111,18 @@ describe('commandText', () => {
       group('quest', 'create', [str('name', 'Band gaps'), str('items', 'measure A; measure B ;'), { type: 5, name: 'continuous', value: true }]),
       'quest create "Band gaps" --item "measure A" --item "measure B" --continuous',
     ],
-    ['quest create, not continuous', 'ouro-admin', group('quest', 'create', [str('name', 'x'), { type: 5, name: 'continuous', value: false }]), 'quest create x'],
-    ['quest review', 'ouro-admin', group('quest', 'review', [str('quest', 'q1'), str('entry', 'e1'), str('decision', 'reject'), str('comment', 'wrong units')]), 'quest review q1 e1 reject wrong units'],
+    [
+      'quest create, not continuous',
+      'ouro-admin',
+      group('quest', 'create', [str('name', 'x'), { type: 5, name: 'continuous', value: false }]),
+      'quest create x',
+    ],
+    [
+      'quest review',
+      'ouro-admin',
+      group('quest', 'review', [str('quest', 'q1'), str('entry', 'e1'), str('decision', 'reject'), str('comment', 'wrong units')]),
+      'quest review q1 e1 reject wrong units',
+    ],
     ['quest close', 'ouro-admin', group('quest', 'close', [str('quest', 'q 1')]), 'quest close "q 1"'],
   ])('%s', (_n, command, options, text) => {
     expect(commandText(command, options as any)).toBe(text);
@@ -112,7 +143,7 @@ describe('quoteWord', () => {
     ['plain', 'plain'],
     ['two words', '"two words"'],
     ['', '""'],
-    ['"quoted"', "'\"quoted\"'"],
+    ['"quoted"', '\'"quoted"\''],
     ['say "hi" there', '\'say "hi" there\''],
     ['Ada’s data', '"Ada’s data"'],
   ])('%s → %s, which the grammar reads back', (value, quoted) => {

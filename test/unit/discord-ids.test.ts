@@ -15,7 +15,12 @@ describe('discord ids', () => {
     ['top level', discordRef('1', '2'), 'discord:1/2', { channelId: '2', parentId: '2' }],
     ['thread', discordRef('1', '3', { parentId: '2' }), 'discord:1/2/3', { channelId: '3', parentId: '2', threadId: '3' }],
     // A thread started from message 999 has id 999: the same ref names both.
-    ['thread from a message', { platform: 'discord' as const, workspace: '1', channel: '2', thread: '999' }, 'discord:1/2/999', { channelId: '999', parentId: '2', threadId: '999' }],
+    [
+      'thread from a message',
+      { platform: 'discord' as const, workspace: '1', channel: '2', thread: '999' },
+      'discord:1/2/999',
+      { channelId: '999', parentId: '2', threadId: '999' },
+    ],
   ])('%s: encodes, decodes and targets', (_n, ref, encoded, target) => {
     expect(encodeDiscordRef(ref)).toBe(encoded);
     expect(decodeDiscordRef(encoded)).toEqual(ref);

@@ -89,7 +89,15 @@ describe('toDiscord', () => {
 describe('splitCode', () => {
   it.each([
     ['no code', 'abc', [{ code: false, text: 'abc' }]],
-    ['inline', 'a `b` c', [{ code: false, text: 'a ' }, { code: true, text: '`b`' }, { code: false, text: ' c' }]],
+    [
+      'inline',
+      'a `b` c',
+      [
+        { code: false, text: 'a ' },
+        { code: true, text: '`b`' },
+        { code: false, text: ' c' },
+      ],
+    ],
     ['double backticks hold one', '``a`b``', [{ code: true, text: '``a`b``' }]],
     ['unmatched is prose', 'a ` b', [{ code: false, text: 'a ` b' }]],
     ['escaped backtick is prose', 'a \\`b` c', [{ code: false, text: 'a \\`b` c' }]],

@@ -87,7 +87,12 @@ describe('renderReply', () => {
   });
 
   it('lays buttons out five to a row with styles and encoded custom ids', () => {
-    const buttons = Array.from({ length: 7 }, (_, i) => ({ actionId: 'entry.accept', label: `B${i}`, value: `q:${i}`, style: i === 0 ? ('primary' as const) : i === 1 ? ('danger' as const) : undefined }));
+    const buttons = Array.from({ length: 7 }, (_, i) => ({
+      actionId: 'entry.accept',
+      label: `B${i}`,
+      value: `q:${i}`,
+      style: i === 0 ? ('primary' as const) : i === 1 ? ('danger' as const) : undefined,
+    }));
     const b = renderReply(reply({ type: 'buttons', buttons }));
     expect(b.components.map((r) => r.components.length)).toEqual([5, 2]);
     expect(b.components[0]!.components.slice(0, 3).map((c) => c.style)).toEqual([1, 4, 2]);
@@ -150,11 +155,20 @@ describe('renderReply', () => {
     const block: fc.Arbitrary<Block> = fc.oneof(
       text.map((markdown) => ({ type: 'text' as const, markdown })),
       fc.string({ maxLength: 300 }).map((t) => ({ type: 'heading' as const, text: t })),
-      fc.array(fc.record({ label: fc.string({ maxLength: 300 }), value: fc.string({ maxLength: 1500 }) }), { maxLength: 40 }).map((fields) => ({ type: 'fields' as const, fields })),
-      fc.array(fc.record({ actionId: fc.constantFrom('a', 'entry.accept'), label: fc.string({ maxLength: 100 }), value: fc.string({ maxLength: 120 }) }), { maxLength: 30 }).map((buttons) => ({ type: 'buttons' as const, buttons })),
+      fc
+        .array(fc.record({ label: fc.string({ maxLength: 300 }), value: fc.string({ maxLength: 1500 }) }), { maxLength: 40 })
+        .map((fields) => ({ type: 'fields' as const, fields })),
+      fc
+        .array(fc.record({ actionId: fc.constantFrom('a', 'entry.accept'), label: fc.string({ maxLength: 100 }), value: fc.string({ maxLength: 120 }) }), {
+          maxLength: 30,
+        })
+        .map((buttons) => ({ type: 'buttons' as const, buttons })),
       fc.integer({ min: 0, max: 300 }).map((n) => ({ type: 'table' as const, table: table(n) })),
     );
-    fc.assert(fc.property(fc.array(block, { maxLength: 6 }), (blocks) => expectWithinLimits(renderReply({ text: 's', blocks }))), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 6 }), (blocks) => expectWithinLimits(renderReply({ text: 's', blocks }))),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -198,7 +212,17 @@ describe('layOver (an edit of a post sent as several messages)', () => {
 
 describe('table', () => {
   it('draws NULL, cuts wide cells (so the CSV comes along) and keeps code fences out of cells', () => {
-    const t: Table = { columns: [{ name: 'a', align: 'left' }, { name: 'b', align: 'left' }], rows: [[null, 'z'.repeat(60)], ['```', 'x\ny']], totalRows: 2 };
+    const t: Table = {
+      columns: [
+        { name: 'a', align: 'left' },
+        { name: 'b', align: 'left' },
+      ],
+      rows: [
+        [null, 'z'.repeat(60)],
+        ['```', 'x\ny'],
+      ],
+      totalRows: 2,
+    };
     const f = fitTableBlock(t, 1000);
     expect(f).toMatchObject({ shown: 2, total: 2, cut: true, footer: '' });
     expect(f.block).toContain('NULL');
@@ -217,7 +241,17 @@ describe('table', () => {
   });
 
   it('writes RFC 4180 CSV', () => {
-    const t: Table = { columns: [{ name: 'n', align: 'left' }, { name: 'q', align: 'left' }], rows: [['a,b', 'say "hi"'], [null, 'x\ny']], totalRows: 2 };
+    const t: Table = {
+      columns: [
+        { name: 'n', align: 'left' },
+        { name: 'q', align: 'left' },
+      ],
+      rows: [
+        ['a,b', 'say "hi"'],
+        [null, 'x\ny'],
+      ],
+      totalRows: 2,
+    };
     expect(tableToCsv(t)).toBe('n,q\r\n"a,b","say ""hi"""\r\n,"x\ny"\r\n');
   });
 });

@@ -13,7 +13,12 @@ describe('slack scopes against the manifest', () => {
   it.each([
     { what: 'exactly the manifest', granted: [...BOT_SCOPES], ok: true, detail: `all ${BOT_SCOPES.length} scopes` },
     { what: 'more than the manifest', granted: [...BOT_SCOPES, 'admin'], ok: true, detail: 'all' },
-    { what: 'two missing, named', granted: BOT_SCOPES.filter((s) => s !== 'files:write' && s !== 'links:write'), ok: false, detail: 'missing 2 of 14: files:write, links:write' },
+    {
+      what: 'two missing, named',
+      granted: BOT_SCOPES.filter((s) => s !== 'files:write' && s !== 'links:write'),
+      ok: false,
+      detail: 'missing 2 of 14: files:write, links:write',
+    },
     { what: 'none granted', granted: [], ok: false, detail: `missing ${BOT_SCOPES.length} of ${BOT_SCOPES.length}` },
     { what: 'no header at all', granted: undefined, ok: false, detail: 'x-oauth-scopes' },
   ])('$what', ({ granted, ok, detail }) => {
@@ -114,7 +119,7 @@ describe('withTimeout', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(signal!.aborted).toBe(true);
   });
-  it('passes a check\'s own error through', async () => {
+  it("passes a check's own error through", async () => {
     await expect(withTimeout(1_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 });

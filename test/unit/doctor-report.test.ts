@@ -33,7 +33,16 @@ describe('doctor report: text', () => {
     {
       what: 'checks of one part stay together under one title, in first-seen order',
       results: [ok, off, { ...ok, name: 'GET /user', detail: '@bot' }],
-      text: ['Ouro', '  ✓ API key exchange: accepted', '  ✓ GET /user: @bot', 'Discord', '  – configured: DISCORD_TOKEN is not set', '', '2 passed, 0 failed, 1 skipped: all configured parts work', ''],
+      text: [
+        'Ouro',
+        '  ✓ API key exchange: accepted',
+        '  ✓ GET /user: @bot',
+        'Discord',
+        '  – configured: DISCORD_TOKEN is not set',
+        '',
+        '2 passed, 0 failed, 1 skipped: all configured parts work',
+        '',
+      ],
     },
   ])('$what', ({ results, text }) => {
     expect(formatText(results).split('\n')).toEqual(text);
@@ -62,10 +71,34 @@ describe('doctor report: JSON', () => {
 
 describe('doctor report: redaction', () => {
   it.each([
-    { what: 'a token quoted in a detail', detail: 'refused xoxb-123-456-abc', fix: undefined, secrets: ['xoxb-123-456-abc'], want: { detail: 'refused [secret]' } },
-    { what: 'every occurrence, in the fix too', detail: 'k=s3cr3tvalue and s3cr3tvalue', fix: 'unset s3cr3tvalue', secrets: ['s3cr3tvalue'], want: { detail: 'k=[secret] and [secret]', fix: 'unset [secret]' } },
-    { what: 'the longer secret first when one contains another', detail: 'abcdef-longer', fix: undefined, secrets: ['abcdef', 'abcdef-longer'], want: { detail: '[secret]' } },
-    { what: 'short or missing values are left alone (they would mangle words)', detail: 'the key', fix: undefined, secrets: ['key', undefined, ''], want: { detail: 'the key' } },
+    {
+      what: 'a token quoted in a detail',
+      detail: 'refused xoxb-123-456-abc',
+      fix: undefined,
+      secrets: ['xoxb-123-456-abc'],
+      want: { detail: 'refused [secret]' },
+    },
+    {
+      what: 'every occurrence, in the fix too',
+      detail: 'k=s3cr3tvalue and s3cr3tvalue',
+      fix: 'unset s3cr3tvalue',
+      secrets: ['s3cr3tvalue'],
+      want: { detail: 'k=[secret] and [secret]', fix: 'unset [secret]' },
+    },
+    {
+      what: 'the longer secret first when one contains another',
+      detail: 'abcdef-longer',
+      fix: undefined,
+      secrets: ['abcdef', 'abcdef-longer'],
+      want: { detail: '[secret]' },
+    },
+    {
+      what: 'short or missing values are left alone (they would mangle words)',
+      detail: 'the key',
+      fix: undefined,
+      secrets: ['key', undefined, ''],
+      want: { detail: 'the key' },
+    },
   ])('$what', ({ detail, fix, secrets, want }) => {
     const [r] = redact([{ part: 'ouro', name: 'n', ok: false, detail, ...(fix ? { fix } : {}) }], secrets);
     expect({ detail: r!.detail, ...(r!.fix ? { fix: r!.fix } : {}) }).toEqual(want);

@@ -54,7 +54,9 @@ describe('Discord thread names', () => {
 
 describe('Discord bot path: the author prefix is counted before splitting', () => {
   it('a 3,000-character paragraph loses nothing when sent as the bot', () => {
-    const text = Array.from({ length: 300 }, (_, i) => `w${String(i).padStart(3, '0')}ords`).join(' ').slice(0, 3000);
+    const text = Array.from({ length: 300 }, (_, i) => `w${String(i).padStart(3, '0')}ords`)
+      .join(' ')
+      .slice(0, 3000);
     const author = 'Ada Lovelace (Ouro)';
     const sent = relayParts(text, author).map((p) => withAuthor(p, author));
     for (const s of sent) expect(s.length).toBeLessThanOrEqual(DISCORD.content);

@@ -24,9 +24,20 @@ describe('formatBytes', () => {
 describe('the text a chat message with files becomes on Ouro', () => {
   it.each([
     ['an asset is an embed after the text', [{ name: 'a.csv', assetId: ID }], `**Ada** (Slack): hi\n\n${assetEmbed(ID)}`],
-    ['a link names the file, its size and why', [{ name: 'big.tif', url: 'https://x/f', size: 30_000_000, note: 'over the 25.0 MB limit' }], '**Ada** (Slack): hi\n📎 [big.tif](https://x/f) (30.0 MB; over the 25.0 MB limit, not copied to Ouro)'],
+    [
+      'a link names the file, its size and why',
+      [{ name: 'big.tif', url: 'https://x/f', size: 30_000_000, note: 'over the 25.0 MB limit' }],
+      '**Ada** (Slack): hi\n📎 [big.tif](https://x/f) (30.0 MB; over the 25.0 MB limit, not copied to Ouro)',
+    ],
     ['a plain link stays as before', [{ name: 'n_1.txt', url: 'https://x/n' }], '**Ada** (Slack): hi\n📎 [n\\_1.txt](https://x/n)'],
-    ['links first, then embeds', [{ name: 'b', assetId: ID }, { name: 'c', url: 'https://x/c' }], `**Ada** (Slack): hi\n📎 [c](https://x/c)\n\n${assetEmbed(ID)}`],
+    [
+      'links first, then embeds',
+      [
+        { name: 'b', assetId: ID },
+        { name: 'c', url: 'https://x/c' },
+      ],
+      `**Ada** (Slack): hi\n📎 [c](https://x/c)\n\n${assetEmbed(ID)}`,
+    ],
   ])('%s', (_what, files, out) => expect(ouroTextFor({ name: 'Ada' }, 'slack', 'hi', { files })).toBe(out));
 
   it('an embed parses as an assetComponent block', () => {
@@ -39,7 +50,10 @@ describe('embedded assets in an Ouro message, for chat', () => {
   const doc = markdownToDoc(`See:\n\n${assetEmbed(ID)}\n\n> quoted\n\n${assetEmbed(ID2, 'dataset')}\n\n${assetEmbed(ID)}`) as Doc;
 
   it('finds each embed once, in order, with its type', () => {
-    expect(embeddedAssets(doc)).toEqual([{ id: ID, assetType: 'file' }, { id: ID2, assetType: 'dataset' }]);
+    expect(embeddedAssets(doc)).toEqual([
+      { id: ID, assetType: 'file' },
+      { id: ID2, assetType: 'dataset' },
+    ]);
     expect(embeddedAssets(null)).toEqual([]);
     expect(embeddedAssets({ type: 'doc', content: [{ type: 'assetComponent', attrs: {} }] })).toEqual([]);
   });
@@ -55,9 +69,21 @@ describe('embedded assets in an Ouro message, for chat', () => {
 describe('/ouro post sections and titles', () => {
   const bot = 'bot-id';
   it.each([
-    ['a relayed chat message keeps its author and platform', { id: '1', created_at: '2026-12-07T01:02:03.123456+00:00', text: '**Ada Lovelace** (Slack): hello', user: { id: bot } }, '**Ada Lovelace** (Slack) · _2026-12-07 01:02 UTC_\n\nhello'],
-    ['a message written on Ouro is by its Ouro author', { id: '2', created_at: '2026-12-07T01:02:03Z', text: 'from Ouro', user: { id: 'u', name: 'Alice Chen' } }, '**Alice Chen (Ouro)** · _2026-12-07 01:02 UTC_\n\nfrom Ouro'],
-    ['a person writing the relay prefix on Ouro is not taken for the bridge', { id: '3', created_at: '2026-12-07T01:02:03Z', text: '**Bob** (Slack): fake', user: { id: 'u', username: 'mallory' } }, '**mallory (Ouro)** · _2026-12-07 01:02 UTC_\n\n**Bob** (Slack): fake'],
+    [
+      'a relayed chat message keeps its author and platform',
+      { id: '1', created_at: '2026-12-07T01:02:03.123456+00:00', text: '**Ada Lovelace** (Slack): hello', user: { id: bot } },
+      '**Ada Lovelace** (Slack) · _2026-12-07 01:02 UTC_\n\nhello',
+    ],
+    [
+      'a message written on Ouro is by its Ouro author',
+      { id: '2', created_at: '2026-12-07T01:02:03Z', text: 'from Ouro', user: { id: 'u', name: 'Alice Chen' } },
+      '**Alice Chen (Ouro)** · _2026-12-07 01:02 UTC_\n\nfrom Ouro',
+    ],
+    [
+      'a person writing the relay prefix on Ouro is not taken for the bridge',
+      { id: '3', created_at: '2026-12-07T01:02:03Z', text: '**Bob** (Slack): fake', user: { id: 'u', username: 'mallory' } },
+      '**mallory (Ouro)** · _2026-12-07 01:02 UTC_\n\n**Bob** (Slack): fake',
+    ],
   ])('%s', (_what, m, out) => expect(messageSection(m, bot)).toBe(out));
 
   it.each([

@@ -14,7 +14,10 @@ describe('createWarnThrottle', () => {
     throttle.warn('5.6.7.8', {}, 'bad request');
     t = 61_000;
     throttle.warn('1.2.3.4', { n: 5 }, 'bad request');
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.source, l.n, l.suppressed])).toEqual([
       ['1.2.3.4', 0, undefined],
       ['5.6.7.8', undefined, undefined],

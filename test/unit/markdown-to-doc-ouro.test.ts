@@ -12,9 +12,13 @@ const p = (...content: DocNode[]): DocNode => (content.length ? { type: 'paragra
 const doc = (...content: DocNode[]): Doc => ({ type: 'doc', content });
 const math = (latex: string, displayMode: boolean): DocNode => ({ type: MATH_NODE, attrs: { latex, displayMode } });
 const link = (href: string, title?: string) => [{ type: 'link', attrs: { href, ...(title ? { title } : {}) } }];
-const mention = (u: string, marks?: DocNode['marks']): DocNode => ({ type: 'mention', attrs: { id: null, label: u, username: u }, ...(marks ? { marks } : {}) });
+const mention = (u: string, marks?: DocNode['marks']): DocNode => ({
+  type: 'mention',
+  attrs: { id: null, label: u, username: u },
+  ...(marks ? { marks } : {}),
+});
 
-describe('markdownToDoc matches Ouro\'s parser', () => {
+describe("markdownToDoc matches Ouro's parser", () => {
   it.each<[string, string, Doc]>([
     ['inline math \\(…\\)', 'energy \\(E = mc^2\\) here', doc(p(text('energy '), math('E = mc^2', false), text(' here')))],
     ['math keeps its backslashes', '\\(a \\, b \\alpha\\)', doc(p(math('a \\, b \\alpha', false)))],
@@ -27,7 +31,17 @@ describe('markdownToDoc matches Ouro\'s parser', () => {
     ['e-mail is a link', 'mail ada@example.org', doc(p(text('mail '), text('ada@example.org', link('mailto:ada@example.org'))))],
     ['~single~ tildes strike', 'a ~gone~ b', doc(p(text('a '), text('gone', [{ type: 'strike' }]), text(' b')))],
     ['~~double~~ tildes strike', '~~gone~~', doc(p(text('gone', [{ type: 'strike' }])))],
-    ['a task item among plain items keeps its text only', '- [x] done\n- plain', doc({ type: 'bulletList', content: [{ type: 'listItem', content: [p(text('done'))] }, { type: 'listItem', content: [p(text('plain'))] }] })],
+    [
+      'a task item among plain items keeps its text only',
+      '- [x] done\n- plain',
+      doc({
+        type: 'bulletList',
+        content: [
+          { type: 'listItem', content: [p(text('done'))] },
+          { type: 'listItem', content: [p(text('plain'))] },
+        ],
+      }),
+    ],
     ['a link title', '[t](https://a.b "The title")', doc(p(text('t', link('https://a.b', 'The title'))))],
     ['table alignment adds nothing Ouro keeps', '| a |\n|:-:|\n| 1 |', markdownToDoc('| a |\n|---|\n| 1 |')],
     ['a code block keeps its closing newline', '```js\nx()\n```', doc({ type: 'codeBlock', attrs: { language: 'js' }, content: [text('x()\n')] })],
@@ -48,7 +62,11 @@ describe('deliberate differences from Ouro\'s parser (README "Limits")', () => {
     ['a single newline is a line break (Ouro joins the lines)', 'one\ntwo', doc(p(text('one'), { type: 'hardBreak' }, text('two')))],
     ['HTML-looking text is kept as text (Ouro passes HTML through)', '<b>bold?</b> <script>x</script>', doc(p(text('<b>bold?</b> <script>x</script>')))],
     ['a javascript: link stays visible text', '[click](javascript:alert(1))', doc(p(text('[click](javascript:alert(1))')))],
-    ['a broken embed stays a code block', '```assetComponent\n{not json}\n```', doc({ type: 'codeBlock', attrs: { language: 'assetComponent' }, content: [text('{not json}\n')] })],
+    [
+      'a broken embed stays a code block',
+      '```assetComponent\n{not json}\n```',
+      doc({ type: 'codeBlock', attrs: { language: 'assetComponent' }, content: [text('{not json}\n')] }),
+    ],
   ])('%s', (_name, markdown, want) => {
     expect(markdownToDoc(markdown)).toEqual(want);
   });

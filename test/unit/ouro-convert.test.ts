@@ -24,28 +24,88 @@ describe('markdownToDoc', () => {
     ['marks', '**b** *i* ~~s~~ `c`', doc(p(text('b', 'bold'), text(' '), text('i', 'italic'), text(' '), text('s', 'strike'), text(' '), text('c', 'code')))],
     ['nested marks', '***x***', doc(p({ type: 'text', text: 'x', marks: [{ type: 'italic' }, { type: 'bold' }] }))],
     ['link', '[site](https://ouro.foundation)', doc(p({ type: 'text', text: 'site', marks: [{ type: 'link', attrs: { href: 'https://ouro.foundation' } }] }))],
-    ['asset link shorthand', '[d](dataset:019df875-7957-7888-888f-f8140ff62564)', doc(p({ type: 'text', text: 'd', marks: [{ type: 'link', attrs: { href: 'dataset:019df875-7957-7888-888f-f8140ff62564' } }] }))],
-    ['bare URL', 'see https://a.b/c', doc(p(text('see '), { type: 'text', text: 'https://a.b/c', marks: [{ type: 'link', attrs: { href: 'https://a.b/c' } }] }))],
-    ['headings', '# A\n### B', doc({ type: 'heading', attrs: { level: 1 }, content: [text('A')] }, { type: 'heading', attrs: { level: 3 }, content: [text('B')] })],
+    [
+      'asset link shorthand',
+      '[d](dataset:019df875-7957-7888-888f-f8140ff62564)',
+      doc(p({ type: 'text', text: 'd', marks: [{ type: 'link', attrs: { href: 'dataset:019df875-7957-7888-888f-f8140ff62564' } }] })),
+    ],
+    [
+      'bare URL',
+      'see https://a.b/c',
+      doc(p(text('see '), { type: 'text', text: 'https://a.b/c', marks: [{ type: 'link', attrs: { href: 'https://a.b/c' } }] })),
+    ],
+    [
+      'headings',
+      '# A\n### B',
+      doc({ type: 'heading', attrs: { level: 1 }, content: [text('A')] }, { type: 'heading', attrs: { level: 3 }, content: [text('B')] }),
+    ],
     ['line break (chat newline)', 'a\nb', doc(p(text('a'), { type: 'hardBreak' }, text('b')))],
     ['hard break (two spaces)', 'a  \nb', doc(p(text('a'), { type: 'hardBreak' }, text('b')))],
     ['fenced code with language', '```python\nx = 1\n```', doc({ type: 'codeBlock', attrs: { language: 'python' }, content: [text('x = 1\n')] })],
     ['empty code block has no text node', '```\n```', doc({ type: 'codeBlock', attrs: { language: null } })],
     ['blockquote', '> q', doc({ type: 'blockquote', content: [p(text('q'))] })],
-    ['bullet list', '- a\n- b', doc({ type: 'bulletList', content: [{ type: 'listItem', content: [p(text('a'))] }, { type: 'listItem', content: [p(text('b'))] }] })],
+    [
+      'bullet list',
+      '- a\n- b',
+      doc({
+        type: 'bulletList',
+        content: [
+          { type: 'listItem', content: [p(text('a'))] },
+          { type: 'listItem', content: [p(text('b'))] },
+        ],
+      }),
+    ],
     ['ordered list with start', '3. a', doc({ type: 'orderedList', attrs: { start: 3 }, content: [{ type: 'listItem', content: [p(text('a'))] }] })],
-    ['task list', '- [ ] todo\n- [x] done', doc({ type: 'taskList', content: [{ type: 'taskItem', attrs: { checked: false }, content: [p(text('todo'))] }, { type: 'taskItem', attrs: { checked: true }, content: [p(text('done'))] }] })],
-    ['mixed list stays a bullet list; its task item loses the checkbox, as on Ouro', '- [ ] a\n- b', doc({ type: 'bulletList', content: [{ type: 'listItem', content: [p(text('a'))] }, { type: 'listItem', content: [p(text('b'))] }] })],
+    [
+      'task list',
+      '- [ ] todo\n- [x] done',
+      doc({
+        type: 'taskList',
+        content: [
+          { type: 'taskItem', attrs: { checked: false }, content: [p(text('todo'))] },
+          { type: 'taskItem', attrs: { checked: true }, content: [p(text('done'))] },
+        ],
+      }),
+    ],
+    [
+      'mixed list stays a bullet list; its task item loses the checkbox, as on Ouro',
+      '- [ ] a\n- b',
+      doc({
+        type: 'bulletList',
+        content: [
+          { type: 'listItem', content: [p(text('a'))] },
+          { type: 'listItem', content: [p(text('b'))] },
+        ],
+      }),
+    ],
     ['empty list item gets a paragraph', '-', doc({ type: 'bulletList', content: [{ type: 'listItem', content: [p()] }] })],
-    ['table', '| a | b |\n|---|---|\n| 1 | 2 |', doc({ type: 'table', content: [{ type: 'tableRow', content: [cell('tableHeader', 'a'), cell('tableHeader', 'b')] }, { type: 'tableRow', content: [cell('tableCell', '1'), cell('tableCell', '2')] }] })],
+    [
+      'table',
+      '| a | b |\n|---|---|\n| 1 | 2 |',
+      doc({
+        type: 'table',
+        content: [
+          { type: 'tableRow', content: [cell('tableHeader', 'a'), cell('tableHeader', 'b')] },
+          { type: 'tableRow', content: [cell('tableCell', '1'), cell('tableCell', '2')] },
+        ],
+      }),
+    ],
     ['horizontal rule', 'a\n\n---\n\nb', doc(p(text('a')), { type: 'horizontalRule' }, p(text('b')))],
     ['image alone', '![a cat](https://x/cat.png)', doc({ type: 'image', attrs: { src: 'https://x/cat.png', alt: 'a cat', title: null } })],
     ['mention in backticks', 'hi `{@alice_1}`', doc(p(text('hi '), { type: 'mention', attrs: { id: null, label: 'alice_1', username: 'alice_1' } }))],
     ['bare mention', '{@bob} ok', doc(p({ type: 'mention', attrs: { id: null, label: 'bob', username: 'bob' } }, text(' ok')))],
     ['plain @ stays text', 'mail a@b.c or @carol', doc(p(text('mail a@b.c or @carol')))],
     ['escapes become literal text', '\\*not bold\\*', doc(p(text('*not bold*')))],
-    ['asset embed', '```assetComponent\n{"id":"d1","assetType":"dataset","viewMode":"preview"}\n```', doc({ type: 'assetComponent', attrs: { id: 'd1', assetType: 'dataset', viewMode: 'preview' } })],
-    ['bad asset embed stays code', '```assetComponent\nnope\n```', doc({ type: 'codeBlock', attrs: { language: 'assetComponent' }, content: [text('nope\n')] })],
+    [
+      'asset embed',
+      '```assetComponent\n{"id":"d1","assetType":"dataset","viewMode":"preview"}\n```',
+      doc({ type: 'assetComponent', attrs: { id: 'd1', assetType: 'dataset', viewMode: 'preview' } }),
+    ],
+    [
+      'bad asset embed stays code',
+      '```assetComponent\nnope\n```',
+      doc({ type: 'codeBlock', attrs: { language: 'assetComponent' }, content: [text('nope\n')] }),
+    ],
   ])('%s', (_name, md, want) => {
     const got = markdownToDoc(md);
     expect(got).toEqual(want);
@@ -53,7 +113,9 @@ describe('markdownToDoc', () => {
   });
 
   it('lifts an image out of a paragraph (TipTap images are blocks)', () => {
-    expect(markdownToDoc('before ![i](u) after')).toEqual(doc(p(text('before')), { type: 'image', attrs: { src: 'u', alt: 'i', title: null } }, p(text('after'))));
+    expect(markdownToDoc('before ![i](u) after')).toEqual(
+      doc(p(text('before')), { type: 'image', attrs: { src: 'u', alt: 'i', title: null } }, p(text('after'))),
+    );
   });
 });
 
@@ -70,10 +132,29 @@ describe('docToMarkdown', () => {
     ['code block holding a fence', doc({ type: 'codeBlock', attrs: { language: null }, content: [text('```\nx')] }), '````\n```\nx\n````'],
     ['mention as @label (SDK)', doc(p(text('hi '), { type: 'mention', attrs: { id: 'u1', label: 'Alice', username: 'alice' } })), 'hi @Alice'],
     ['hard break', doc(p(text('a'), { type: 'hardBreak' }, text('b'))), 'a\nb'],
-    ['ordered list start', doc({ type: 'orderedList', attrs: { start: 5 }, content: [{ type: 'listItem', content: [p(text('a'))] }, { type: 'listItem', content: [p(text('b'))] }] }), '5. a\n6. b'],
-    ['table without header cells uses the first row', doc({ type: 'table', content: [{ type: 'tableRow', content: [cell('tableCell', 'x'), cell('tableCell', 'y|z')] }] }), '| x | y\\|z |\n| --- | --- |'],
+    [
+      'ordered list start',
+      doc({
+        type: 'orderedList',
+        attrs: { start: 5 },
+        content: [
+          { type: 'listItem', content: [p(text('a'))] },
+          { type: 'listItem', content: [p(text('b'))] },
+        ],
+      }),
+      '5. a\n6. b',
+    ],
+    [
+      'table without header cells uses the first row',
+      doc({ type: 'table', content: [{ type: 'tableRow', content: [cell('tableCell', 'x'), cell('tableCell', 'y|z')] }] }),
+      '| x | y\\|z |\n| --- | --- |',
+    ],
     ['image and rule', doc({ type: 'image', attrs: { src: 's', alt: 'a' } }, { type: 'horizontalRule' }), '![a](s)\n\n---'],
-    ['asset embed re-emitted as fenced JSON', doc({ type: 'assetComponent', attrs: { id: 'd1', assetType: 'dataset' } }), '```assetComponent\n{"id":"d1","assetType":"dataset"}\n```'],
+    [
+      'asset embed re-emitted as fenced JSON',
+      doc({ type: 'assetComponent', attrs: { id: 'd1', assetType: 'dataset' } }),
+      '```assetComponent\n{"id":"d1","assetType":"dataset"}\n```',
+    ],
     ['unknown node keeps its text', doc({ type: 'mathBlock', content: [text('E=mc^2')] }), 'E=mc^2'],
     ['empty paragraphs vanish', doc(p(text('a')), p(), p(text('b'))), 'a\n\nb'],
   ])('%s', (_name, d, want) => expect(docToMarkdown(d)).toBe(want));
@@ -84,8 +165,27 @@ describe('docToMarkdown', () => {
   it.each<[string, unknown, string]>([
     ['content that is not an array', { type: 'doc', content: [{ type: 'paragraph', content: {} }] }, ''],
     ['a null child', { type: 'doc', content: [null, { type: 'paragraph', content: [null, { type: 'text', text: 'kept' }] }] }, 'kept'],
-    ['a text that is not a string', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 42 }, { type: 'text', text: 'b' }] }] }, 'b'],
-    ['marks that are not marks', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [null, 'bold', { type: 'italic' }] }] }] }, '*x*'],
+    [
+      'a text that is not a string',
+      {
+        type: 'doc',
+        content: [
+          {
+            type: 'paragraph',
+            content: [
+              { type: 'text', text: 42 },
+              { type: 'text', text: 'b' },
+            ],
+          },
+        ],
+      },
+      'b',
+    ],
+    [
+      'marks that are not marks',
+      { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [null, 'bold', { type: 'italic' }] }] }] },
+      '*x*',
+    ],
     ['a root without a type', { content: [] }, ''],
   ])('malformed: %s', (_name, d, want) => expect(docToMarkdown(d as Doc)).toBe(want));
 });
@@ -119,7 +219,11 @@ describe('htmlToMarkdown', () => {
     ['document head is dropped', '<html><head><title>x</title><style>p{}</style><script>1</script></head><body><p>body</p></body></html>', 'body'],
     ['list', '<ul><li>a</li><li>b</li></ul><ol start="2"><li>x</li></ol>', '- a\n- b\n\n2. x'],
     ['task list', '<ul><li><input type="checkbox" checked> done</li><li><input type="checkbox"> todo</li></ul>', '- [x] done\n- [ ] todo'],
-    ['table', '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>x|y</td></tr></tbody></table>', '| a | b |\n| --- | --- |\n| 1 | x\\|y |'],
+    [
+      'table',
+      '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>x|y</td></tr></tbody></table>',
+      '| a | b |\n| --- | --- |\n| 1 | x\\|y |',
+    ],
     ['code block', '<pre><code class="language-py">x = 1\n</code></pre>', '```py\nx = 1\n```'],
     ['link and image', '<p><a href="https://h">t</a> <img src="s.png" alt="a"></p>', '[t](https://h) ![a](s.png)'],
   ])('%s', (_name, html, want) => expect(htmlToMarkdown(html)).toBe(want));
@@ -128,7 +232,9 @@ describe('htmlToMarkdown', () => {
 describe('properties (fast-check)', () => {
   // Markdown-heavy alphabet, so generated strings hit lists, marks, tables and fences.
   const md = fc
-    .array(fc.constantFrom('a', 'b', ' ', '\n', '*', '_', '~', '`', '#', '-', '1.', '>', '|', '[', ']', '(', ')', '!', '{@u}', '[ ]', 'http://x.y'), { maxLength: 40 })
+    .array(fc.constantFrom('a', 'b', ' ', '\n', '*', '_', '~', '`', '#', '-', '1.', '>', '|', '[', ']', '(', ')', '!', '{@u}', '[ ]', 'http://x.y'), {
+      maxLength: 40,
+    })
     .map((parts) => parts.join(''));
 
   it('markdownToDoc never emits an empty text node and docToMarkdown never throws', () => {
@@ -144,8 +250,52 @@ describe('properties (fast-check)', () => {
 
   // One parser (the one-line fast path is gone): the lines it used to take, and any line, give a valid doc.
   const lineAlphabet = fc.constantFrom(
-    'a', 'Z', '9', 'é', '字', ' ', '  ', '\t', '\u00a0', '**', '*', '_', '~', '`', '\\', '[', ']', '(', ')', '!', '<', '>', '&', '{', '}', '|',
-    '#', '-', '+', '=', '1.', '2)', ':', '.', ',', '"', "'", '@', '$', '%', '^', '\n', 'x.com', 'a@b.co', 'http://q', 'www.w',
+    'a',
+    'Z',
+    '9',
+    'é',
+    '字',
+    ' ',
+    '  ',
+    '\t',
+    '\u00a0',
+    '**',
+    '*',
+    '_',
+    '~',
+    '`',
+    '\\',
+    '[',
+    ']',
+    '(',
+    ')',
+    '!',
+    '<',
+    '>',
+    '&',
+    '{',
+    '}',
+    '|',
+    '#',
+    '-',
+    '+',
+    '=',
+    '1.',
+    '2)',
+    ':',
+    '.',
+    ',',
+    '"',
+    "'",
+    '@',
+    '$',
+    '%',
+    '^',
+    '\n',
+    'x.com',
+    'a@b.co',
+    'http://q',
+    'www.w',
   );
   const anyLine = fc.array(lineAlphabet, { maxLength: 30 }).map((p) => p.join(''));
   const word = fc.array(fc.constantFrom('a', 'Q', '7', 'ö', '名', 'y'), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));

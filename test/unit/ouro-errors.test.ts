@@ -85,7 +85,15 @@ describe('extractMessage', () => {
     ['Asset not found', 'Asset not found'],
     [{ message: 'm', detail: 'd' }, 'm'],
     [{ detail: 'only detail' }, 'only detail'],
-    [{ detail: [{ loc: ['body', 'name'], msg: 'field required' }, { loc: ['query', 'limit'], msg: 'too big' }] }, 'body.name: field required; query.limit: too big'],
+    [
+      {
+        detail: [
+          { loc: ['body', 'name'], msg: 'field required' },
+          { loc: ['query', 'limit'], msg: 'too big' },
+        ],
+      },
+      'body.name: field required; query.limit: too big',
+    ],
     [{ error: 'nested' }, 'nested'],
     [{ name: 'HttpError', reason: 'x' }, '{"name":"HttpError","reason":"x"}'],
   ])('%j → %s', (err, want) => expect(extractMessage(err)).toBe(want));
@@ -105,10 +113,30 @@ describe('unwrap', () => {
 
   const failures: [string, ReturnType<typeof res>, typeof OuroError, Partial<OuroError>][] = [
     ['200 with a string error', res(200, { data: null, error: 'Asset not found' }), OuroError, { status: 200, message: 'Asset not found' }],
-    ['200 with error.status 404', res(200, { data: null, error: { message: 'Asset abc not found', status: 404, code: 'asset_not_found' } }), OuroNotFoundError, { status: 404, code: 'asset_not_found' }],
-    ['200 with statusCode digit-string', res(200, { error: { message: 'no', statusCode: '403', code: 'update_forbidden' } }), OuroPermissionDeniedError, { status: 403, code: 'update_forbidden' }],
-    ['409 draft quest', res(409, { data: null, error: { message: 'draft', code: 'quest_draft_not_accepting_entries' } }), OuroConflictError, { code: 'quest_draft_not_accepting_entries' }],
-    ['FastAPI 422 detail list', res(422, { detail: [{ loc: ['body', 'pat'], msg: 'field required' }] }), OuroUnprocessableError, { message: 'body.pat: field required' }],
+    [
+      '200 with error.status 404',
+      res(200, { data: null, error: { message: 'Asset abc not found', status: 404, code: 'asset_not_found' } }),
+      OuroNotFoundError,
+      { status: 404, code: 'asset_not_found' },
+    ],
+    [
+      '200 with statusCode digit-string',
+      res(200, { error: { message: 'no', statusCode: '403', code: 'update_forbidden' } }),
+      OuroPermissionDeniedError,
+      { status: 403, code: 'update_forbidden' },
+    ],
+    [
+      '409 draft quest',
+      res(409, { data: null, error: { message: 'draft', code: 'quest_draft_not_accepting_entries' } }),
+      OuroConflictError,
+      { code: 'quest_draft_not_accepting_entries' },
+    ],
+    [
+      'FastAPI 422 detail list',
+      res(422, { detail: [{ loc: ['body', 'pat'], msg: 'field required' }] }),
+      OuroUnprocessableError,
+      { message: 'body.pat: field required' },
+    ],
     ['non-JSON 502', res(502, '<html>Bad gateway</html>'), OuroServerError, { status: 502, message: 'HTTP 502: <html>Bad gateway</html>' }],
     ['empty 503', res(503, ''), OuroServerError, { message: 'HTTP 503' }],
     ['500 with error null', res(500, { data: null, error: null }), OuroServerError, { status: 500 }],
@@ -122,7 +150,13 @@ describe('unwrap', () => {
   });
 
   it('surfaces SQLSTATE code and hint of the SQL error fixture', () => {
-    const out = unwrap({ status: 400, text: fixture('post-datasets-id-query-custom.error-400.json'), method: 'POST', path: '/datasets/d/query-custom', requestId: 'req-1' });
+    const out = unwrap({
+      status: 400,
+      text: fixture('post-datasets-id-query-custom.error-400.json'),
+      method: 'POST',
+      path: '/datasets/d/query-custom',
+      requestId: 'req-1',
+    });
     if (out.ok) throw new Error('expected a failure');
     expect(out.error).toBeInstanceOf(OuroBadRequestError);
     expect(out.error).toMatchObject({

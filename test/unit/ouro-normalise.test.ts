@@ -4,8 +4,7 @@ import { OuroError } from '../../src/ouro/errors.ts';
 import { byCreatedAt, column, conversation, entry, message, page, profile, quest, questItem, richText } from '../../src/ouro/normalise.ts';
 
 const where = { method: 'GET', path: '/x' };
-const fixture = (name: string) =>
-  (JSON.parse(readFileSync(new URL(`../fixtures/ouro/${name}`, import.meta.url), 'utf8')) as { data: unknown }).data;
+const fixture = (name: string) => (JSON.parse(readFileSync(new URL(`../fixtures/ouro/${name}`, import.meta.url), 'utf8')) as { data: unknown }).data;
 
 describe('richText', () => {
   const d = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'hi' }] }] };
@@ -63,7 +62,13 @@ describe('normalising variants', () => {
     expect(ms.sort(byCreatedAt).map((m) => m.id)).toEqual(['m1', 'm2', 'm0']);
   });
   it('page: pagination and legacy hasMore', () => {
-    expect(page([1], { pagination: { offset: 5, limit: 1, hasMore: true, total: 9 } }, {})).toEqual({ items: [1], hasMore: true, offset: 5, limit: 1, total: 9 });
+    expect(page([1], { pagination: { offset: 5, limit: 1, hasMore: true, total: 9 } }, {})).toEqual({
+      items: [1],
+      hasMore: true,
+      offset: 5,
+      limit: 1,
+      total: 9,
+    });
     expect(page([1], { hasMore: true }, { limit: 10, offset: 0 })).toEqual({ items: [1], hasMore: true, offset: 0, limit: 10 });
     expect(page([], {}, { limit: 10 })).toMatchObject({ hasMore: false });
   });

@@ -11,11 +11,14 @@ function setup(ttl: number) {
   let n = 0;
   let release: (() => void) | undefined;
   let gated = false;
-  const tm = new TokenManager(async () => {
-    n++;
-    if (gated) await new Promise<void>((r) => (release = r));
-    return { token: jwt(Math.floor(now / 1000) + ttl, n), keyName: 'k' };
-  }, () => now);
+  const tm = new TokenManager(
+    async () => {
+      n++;
+      if (gated) await new Promise<void>((r) => (release = r));
+      return { token: jwt(Math.floor(now / 1000) + ttl, n), keyName: 'k' };
+    },
+    () => now,
+  );
   return {
     tm,
     count: () => n,

@@ -4,8 +4,7 @@ import { buildQuery, encodeFilters } from '../../src/ouro/query.ts';
 import { uuid7, uuid7Time } from '../../src/ouro/uuid7.ts';
 import { batchBySize, createTableSql, inferColumns } from '../../src/ouro/resources/datasets.ts';
 
-const jwt = (payload: unknown) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
+const jwt = (payload: unknown) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
 
 describe('jwtExpiryMs / needsRefresh', () => {
   it.each([
@@ -61,7 +60,12 @@ describe('uuid7', () => {
 
 describe('dataset helpers', () => {
   it('infers column types from rows', () => {
-    expect(inferColumns([{ a: 1, b: 'x', c: null, d: true }, { a: 2.5, b: 'y', c: null, e: { k: 1 } }])).toEqual([
+    expect(
+      inferColumns([
+        { a: 1, b: 'x', c: null, d: true },
+        { a: 2.5, b: 'y', c: null, e: { k: 1 } },
+      ]),
+    ).toEqual([
       { name: 'a', type: 'DOUBLE PRECISION' },
       { name: 'b', type: 'TEXT' },
       { name: 'c', type: 'TEXT' },
@@ -70,9 +74,12 @@ describe('dataset helpers', () => {
     ]);
   });
   it('writes the SDK-style CREATE TABLE with the placeholder identifier', () => {
-    expect(createTableSql([{ name: 'sample', type: 'TEXT' }, { name: 'score', type: 'REAL' }])).toBe(
-      'CREATE TABLE IF NOT EXISTS datasets."dataset" (\n  "sample" TEXT,\n  "score" REAL\n)',
-    );
+    expect(
+      createTableSql([
+        { name: 'sample', type: 'TEXT' },
+        { name: 'score', type: 'REAL' },
+      ]),
+    ).toBe('CREATE TABLE IF NOT EXISTS datasets."dataset" (\n  "sample" TEXT,\n  "score" REAL\n)');
   });
   it('batches rows by JSON size', () => {
     const rows = Array.from({ length: 10 }, (_, i) => ({ v: 'x'.repeat(90), i }));

@@ -33,7 +33,14 @@ describe('safeError', () => {
       requestBody: { json: { content: 'a person’s words' } },
       rawError: { message: 'Unknown Webhook' },
     });
-    expect(safeError(err)).toEqual({ type: 'DiscordAPIError[10015]', message: 'Unknown Webhook', status: 404, code: 10015, method: 'POST', url: 'https://discord.com/api/v10/webhooks/1/[token]' });
+    expect(safeError(err)).toEqual({
+      type: 'DiscordAPIError[10015]',
+      message: 'Unknown Webhook',
+      status: 404,
+      code: 10015,
+      method: 'POST',
+      url: 'https://discord.com/api/v10/webhooks/1/[token]',
+    });
   });
 
   it('keeps the stack of our own errors', () => {

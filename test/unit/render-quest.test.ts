@@ -3,8 +3,20 @@ import { entryCounts, entryNotice, orderedItems, questCard } from '../../src/com
 import type { Quest, QuestEntry, QuestItem } from '../../src/ouro/index.ts';
 
 const rich = (text: string) => ({ json: null, text });
-const item = (id: string, text: string, sort_order?: number): QuestItem => ({ id, quest_id: 'q', description: rich(text), status: 'pending', ...(sort_order ? { sort_order } : {}) });
-const quest: Quest = { id: 'q1', name: 'Measure Tc', visibility: 'public', quest: { status: 'open', type: 'closable' }, items: [item('i2', 'second', 2), item('i1', 'first', 1)] };
+const item = (id: string, text: string, sort_order?: number): QuestItem => ({
+  id,
+  quest_id: 'q',
+  description: rich(text),
+  status: 'pending',
+  ...(sort_order ? { sort_order } : {}),
+});
+const quest: Quest = {
+  id: 'q1',
+  name: 'Measure Tc',
+  visibility: 'public',
+  quest: { status: 'open', type: 'closable' },
+  items: [item('i2', 'second', 2), item('i1', 'first', 1)],
+};
 const entry = (over: Partial<QuestEntry>): QuestEntry => ({
   id: 'e1',
   quest_id: 'q1',
@@ -24,13 +36,25 @@ describe('quest rendering', () => {
   });
 
   it('counts entries by status, ignoring unknown statuses', () => {
-    expect(entryCounts([{ status: 'submitted' }, { status: 'accepted' }, { status: 'accepted' }, { status: 'weird' }])).toEqual({ submitted: 1, accepted: 2, rejected: 0 });
+    expect(entryCounts([{ status: 'submitted' }, { status: 'accepted' }, { status: 'accepted' }, { status: 'weird' }])).toEqual({
+      submitted: 1,
+      accepted: 2,
+      rejected: 0,
+    });
   });
 
   it('a card has the name, status, counts and a link', () => {
     const card = questCard(quest, { submitted: 1, accepted: 2, rejected: 3 }, 'https://ouro.test');
     expect(card.text).toBe('Quest **Measure Tc** (open): 1 submitted · 2 accepted · 3 rejected — https://ouro.test/assets/q1');
-    expect(card.blocks[1]).toEqual({ type: 'fields', fields: [{ label: 'Status', value: 'open' }, { label: 'Submitted', value: '1' }, { label: 'Accepted', value: '2' }, { label: 'Rejected', value: '3' }] });
+    expect(card.blocks[1]).toEqual({
+      type: 'fields',
+      fields: [
+        { label: 'Status', value: 'open' },
+        { label: 'Submitted', value: '1' },
+        { label: 'Accepted', value: '2' },
+        { label: 'Rejected', value: '3' },
+      ],
+    });
   });
 
   it.each([
@@ -66,10 +90,17 @@ describe('quest rendering', () => {
   });
 });
 
-describe('people\'s text in cards is escaped', () => {
+describe("people's text in cards is escaped", () => {
   const evil = '[Open on Ouro](https://evil.example) **now** {@admin}';
   it('names and notes cannot add links, emphasis or mentions', () => {
-    const notice = entryNotice({ ...base, submitter: evil, quest: { id: 'q1', name: evil }, itemText: evil, entry: entry({ description: rich(evil) }), decidedBy: evil });
+    const notice = entryNotice({
+      ...base,
+      submitter: evil,
+      quest: { id: 'q1', name: evil },
+      itemText: evil,
+      entry: entry({ description: rich(evil) }),
+      decidedBy: evil,
+    });
     const all = [notice.text, ...notice.blocks.map((b) => ('markdown' in b ? b.markdown : ''))].join('\n');
     expect(all).not.toMatch(/(?<!\\)\[Open on Ouro\]\(/);
     expect(all).not.toMatch(/(?<!\\)\*\*now/);

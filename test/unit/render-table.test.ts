@@ -60,7 +60,13 @@ describe('toTable', () => {
   });
 
   it('uses schema types and order when given, and keeps the caller’s total', () => {
-    const t = toTable([{ b: 'x', a: '7' }], { columns: [{ name: 'a', type: 'integer' }, { name: 'b', type: 'text' }], totalRows: 1000 });
+    const t = toTable([{ b: 'x', a: '7' }], {
+      columns: [
+        { name: 'a', type: 'integer' },
+        { name: 'b', type: 'text' },
+      ],
+      totalRows: 1000,
+    });
     expect(t.columns).toEqual([
       { name: 'a', type: 'integer', align: 'right' },
       { name: 'b', type: 'text', align: 'left' },
@@ -90,7 +96,10 @@ describe('csv (RFC 4180)', () => {
   });
 
   it('writes a header and CRLF-terminated records', () => {
-    const t = toTable([{ a: 1, 'b,c': 'x"y' }, { a: null, 'b,c': '' }]);
+    const t = toTable([
+      { a: 1, 'b,c': 'x"y' },
+      { a: null, 'b,c': '' },
+    ]);
     expect(toCsv(t)).toBe('a,"b,c"\r\n1,"x""y"\r\n,""\r\n');
   });
 });
@@ -103,7 +112,19 @@ const table = (rows: (string | null)[][], cols: [string, 'left' | 'right'][], to
 
 describe('fitTable', () => {
   it('renders everything when it fits: right-aligned numbers, NULL, no footer', () => {
-    const r = fitTable(table([['Fe2B', '1015'], ['MnBi', null]], [['material', 'left'], ['tc', 'right']]), { maxChars: 500 });
+    const r = fitTable(
+      table(
+        [
+          ['Fe2B', '1015'],
+          ['MnBi', null],
+        ],
+        [
+          ['material', 'left'],
+          ['tc', 'right'],
+        ],
+      ),
+      { maxChars: 500 },
+    );
     expect(r.text).toBe(['material | tc', '---------+-----', 'Fe2B     | 1015', 'MnBi     | NULL'].join('\n'));
     expect(r).toMatchObject({ shownRows: 2, totalRows: 2, truncated: false });
   });

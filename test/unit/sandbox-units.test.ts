@@ -40,7 +40,9 @@ describe('pgType', () => {
 
 describe('columnsFromDdl', () => {
   it('reads pandas-style DDL, skips constraints, normalises names', () => {
-    const cols = columnsFromDdl('CREATE TABLE IF NOT EXISTS datasets."dataset" (\n"Sample" TEXT,\n "score" REAL NOT NULL,\n amount NUMERIC(10, 2),\n PRIMARY KEY ("Sample")\n)');
+    const cols = columnsFromDdl(
+      'CREATE TABLE IF NOT EXISTS datasets."dataset" (\n"Sample" TEXT,\n "score" REAL NOT NULL,\n amount NUMERIC(10, 2),\n PRIMARY KEY ("Sample")\n)',
+    );
     expect(cols.map((c) => [c.name, c.type])).toEqual([
       ['sample', 'text'],
       ['score', 'real'],

@@ -34,7 +34,14 @@ describe('Slack user directory', () => {
   it('names people and remembers them for a while', async () => {
     let now = 1_000;
     const dir = createDirectory({ client, now: () => now });
-    expect(await dir.person('U0BOB')).toEqual({ id: 'U0BOB', name: 'Bob Builder', avatarUrl: 'https://avatars.example/U0BOB.png', isAdmin: false, isBot: false, teamId: 'T0LAB' });
+    expect(await dir.person('U0BOB')).toEqual({
+      id: 'U0BOB',
+      name: 'Bob Builder',
+      avatarUrl: 'https://avatars.example/U0BOB.png',
+      isAdmin: false,
+      isBot: false,
+      teamId: 'T0LAB',
+    });
     expect(dir.cachedName('U0BOB')).toBe('Bob Builder');
     await dir.person('U0BOB');
     await dir.isAdmin('U0BOB');

@@ -35,31 +35,95 @@ function assertWithinLimits(blocks: SlackBlock[]): void {
 
 describe('toBlocks', () => {
   const cases: [string, Block[], (blocks: SlackBlock[]) => void][] = [
-    ['heading → header', [{ type: 'heading', text: 'Quest: Screening' }], (b) => expect(b).toEqual([{ type: 'header', text: { type: 'plain_text', text: 'Quest: Screening', emoji: true } }])],
+    [
+      'heading → header',
+      [{ type: 'heading', text: 'Quest: Screening' }],
+      (b) => expect(b).toEqual([{ type: 'header', text: { type: 'plain_text', text: 'Quest: Screening', emoji: true } }]),
+    ],
     ['long heading is clipped', [{ type: 'heading', text: 'h'.repeat(400) }], (b) => expect((b[0]!.text as { text: string }).text).toMatch(/…$/)],
-    ['text → mrkdwn section', [{ type: 'text', markdown: '**bold** & co' }], (b) => expect(b).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*bold* &amp; co' } }])],
-    ['long text splits into several sections', [{ type: 'text', markdown: 'word '.repeat(2000) }], (b) => {
-      expect(b.length).toBe(4);
-      expect(b.map((x) => (x.text as { text: string }).text).join(' ').split(/\s+/).filter(Boolean).length).toBe(2000);
-    }],
-    ['fields split at 10 per section', [{ type: 'fields', fields: Array.from({ length: 23 }, (_v, i) => ({ label: `L${i}`, value: `v${i}` })) }], (b) => {
-      expect(b.map((x) => (x.fields as unknown[]).length)).toEqual([10, 10, 3]);
-      expect((b[0]!.fields as { text: string }[])[0]!.text).toBe('*L0*\nv0');
-    }],
-    ['buttons split at 25 per actions block', [{ type: 'buttons', buttons: Array.from({ length: 30 }, (_v, i) => ({ actionId: `a${i}`, label: `B${i}`, value: `v${i}`, ...(i === 0 ? { style: 'primary' as const } : {}) })) }], (b) => {
-      expect(b.map((x) => (x.elements as unknown[]).length)).toEqual([25, 5]);
-      expect((b[0]!.elements as Record<string, unknown>[])[0]).toEqual({ type: 'button', action_id: 'a0', text: { type: 'plain_text', text: 'B0', emoji: true }, value: 'v0', style: 'primary' });
-    }],
-    ['long button label and value are cut', [{ type: 'buttons', buttons: [{ actionId: 'x', label: 'l'.repeat(200), value: 'v'.repeat(3000) }] }], () => undefined],
-    ['asset → linked title + context', [{ type: 'asset', asset: { id: '1', type: 'dataset', name: 'Sales <2024>', url: 'https://ouro.foundation/datasets/a/sales', visibility: 'public' }, summary: 'Monthly **sales**' }], (b) => {
-      expect((b[0]!.text as { text: string }).text).toBe('*<https://ouro.foundation/datasets/a/sales|Sales &lt;2024&gt;>*\nMonthly *sales*');
-      expect(b[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'dataset · public' }] });
-    }],
-    ['context and divider', [{ type: 'context', markdown: '_note_' }, { type: 'divider' }], (b) => expect(b).toEqual([{ type: 'context', elements: [{ type: 'mrkdwn', text: '_note_' }] }, { type: 'divider' }])],
-    ['more than 50 blocks says how many are hidden', Array.from({ length: 70 }, () => ({ type: 'divider' as const })), (b) => {
-      expect(b.length).toBe(50);
-      expect(b[49]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '21 more blocks not shown (Slack shows at most 50).' }] });
-    }],
+    [
+      'text → mrkdwn section',
+      [{ type: 'text', markdown: '**bold** & co' }],
+      (b) => expect(b).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*bold* &amp; co' } }]),
+    ],
+    [
+      'long text splits into several sections',
+      [{ type: 'text', markdown: 'word '.repeat(2000) }],
+      (b) => {
+        expect(b.length).toBe(4);
+        expect(
+          b
+            .map((x) => (x.text as { text: string }).text)
+            .join(' ')
+            .split(/\s+/)
+            .filter(Boolean).length,
+        ).toBe(2000);
+      },
+    ],
+    [
+      'fields split at 10 per section',
+      [{ type: 'fields', fields: Array.from({ length: 23 }, (_v, i) => ({ label: `L${i}`, value: `v${i}` })) }],
+      (b) => {
+        expect(b.map((x) => (x.fields as unknown[]).length)).toEqual([10, 10, 3]);
+        expect((b[0]!.fields as { text: string }[])[0]!.text).toBe('*L0*\nv0');
+      },
+    ],
+    [
+      'buttons split at 25 per actions block',
+      [
+        {
+          type: 'buttons',
+          buttons: Array.from({ length: 30 }, (_v, i) => ({
+            actionId: `a${i}`,
+            label: `B${i}`,
+            value: `v${i}`,
+            ...(i === 0 ? { style: 'primary' as const } : {}),
+          })),
+        },
+      ],
+      (b) => {
+        expect(b.map((x) => (x.elements as unknown[]).length)).toEqual([25, 5]);
+        expect((b[0]!.elements as Record<string, unknown>[])[0]).toEqual({
+          type: 'button',
+          action_id: 'a0',
+          text: { type: 'plain_text', text: 'B0', emoji: true },
+          value: 'v0',
+          style: 'primary',
+        });
+      },
+    ],
+    [
+      'long button label and value are cut',
+      [{ type: 'buttons', buttons: [{ actionId: 'x', label: 'l'.repeat(200), value: 'v'.repeat(3000) }] }],
+      () => undefined,
+    ],
+    [
+      'asset → linked title + context',
+      [
+        {
+          type: 'asset',
+          asset: { id: '1', type: 'dataset', name: 'Sales <2024>', url: 'https://ouro.foundation/datasets/a/sales', visibility: 'public' },
+          summary: 'Monthly **sales**',
+        },
+      ],
+      (b) => {
+        expect((b[0]!.text as { text: string }).text).toBe('*<https://ouro.foundation/datasets/a/sales|Sales &lt;2024&gt;>*\nMonthly *sales*');
+        expect(b[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'dataset · public' }] });
+      },
+    ],
+    [
+      'context and divider',
+      [{ type: 'context', markdown: '_note_' }, { type: 'divider' }],
+      (b) => expect(b).toEqual([{ type: 'context', elements: [{ type: 'mrkdwn', text: '_note_' }] }, { type: 'divider' }]),
+    ],
+    [
+      'more than 50 blocks says how many are hidden',
+      Array.from({ length: 70 }, () => ({ type: 'divider' as const })),
+      (b) => {
+        expect(b.length).toBe(50);
+        expect(b[49]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '21 more blocks not shown (Slack shows at most 50).' }] });
+      },
+    ],
   ];
   it.each(cases)('%s', (_name, blocks, check) => {
     const r = toBlocks(reply(...blocks));

@@ -77,20 +77,73 @@ const rich = (...elements: unknown[]) => [{ type: 'rich_text', block_id: 'x', el
 describe('richTextToMarkdown', () => {
   const cases: [string, unknown[], string][] = [
     ['plain', rich(section({ type: 'text', text: 'hello' })), 'hello'],
-    ['styles', rich(section({ type: 'text', text: 'b', style: { bold: true } }, { type: 'text', text: ' ' }, { type: 'text', text: 'i', style: { italic: true } }, { type: 'text', text: ' ' }, { type: 'text', text: 's', style: { strike: true } }, { type: 'text', text: ' ' }, { type: 'text', text: 'c*', style: { code: true } })), '**b** _i_ ~~s~~ `c*`'],
+    [
+      'styles',
+      rich(
+        section(
+          { type: 'text', text: 'b', style: { bold: true } },
+          { type: 'text', text: ' ' },
+          { type: 'text', text: 'i', style: { italic: true } },
+          { type: 'text', text: ' ' },
+          { type: 'text', text: 's', style: { strike: true } },
+          { type: 'text', text: ' ' },
+          { type: 'text', text: 'c*', style: { code: true } },
+        ),
+      ),
+      '**b** _i_ ~~s~~ `c*`',
+    ],
     ['style keeps edge spaces outside', rich(section({ type: 'text', text: 'bold ', style: { bold: true } }, { type: 'text', text: 'x' })), '**bold** x'],
     ['literal markdown characters escaped', rich(section({ type: 'text', text: 'a*b*c _d_ [e]' })), 'a\\*b\\*c \\_d\\_ \\[e\\]'],
     ['link', rich(section({ type: 'link', url: 'https://ouro.foundation', text: 'Ouro' })), '[Ouro](https://ouro.foundation)'],
     ['bare link', rich(section({ type: 'link', url: 'https://ouro.foundation' })), '<https://ouro.foundation>'],
-    ['mentions', rich(section({ type: 'user', user_id: 'U1' }, { type: 'text', text: ' in ' }, { type: 'channel', channel_id: 'C9' }, { type: 'text', text: ' ' }, { type: 'broadcast', range: 'here' })), '@Ada in #lab-notes @here'],
+    [
+      'mentions',
+      rich(
+        section(
+          { type: 'user', user_id: 'U1' },
+          { type: 'text', text: ' in ' },
+          { type: 'channel', channel_id: 'C9' },
+          { type: 'text', text: ' ' },
+          { type: 'broadcast', range: 'here' },
+        ),
+      ),
+      '@Ada in #lab-notes @here',
+    ],
     ['emoji unicode', rich(section({ type: 'emoji', name: 'scientist', unicode: '1f9d1-200d-1f52c' })), '🧑‍🔬'],
     ['emoji by name', rich(section({ type: 'emoji', name: 'tada' })), '🎉'],
-    ['bullet list', rich({ type: 'rich_text_list', style: 'bullet', elements: [section({ type: 'text', text: 'one' }), section({ type: 'text', text: 'two' })] }), '- one\n- two'],
-    ['ordered nested list', rich({ type: 'rich_text_list', style: 'ordered', elements: [section({ type: 'text', text: 'one' })] }, { type: 'rich_text_list', style: 'bullet', indent: 1, elements: [section({ type: 'text', text: 'sub' })] }), '1. one\n   - sub'],
-    ['a negative list indent counts as none (fuzzing found a RangeError)', rich({ type: 'rich_text_list', style: 'bullet', indent: -1, elements: [section({ type: 'text', text: 'x' })] }), '- x'],
-    ['preformatted keeps emoji text', rich({ type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'x = 1 :tada: *y*' }] }), '```\nx = 1 :tada: *y*\n```'],
+    [
+      'bullet list',
+      rich({ type: 'rich_text_list', style: 'bullet', elements: [section({ type: 'text', text: 'one' }), section({ type: 'text', text: 'two' })] }),
+      '- one\n- two',
+    ],
+    [
+      'ordered nested list',
+      rich(
+        { type: 'rich_text_list', style: 'ordered', elements: [section({ type: 'text', text: 'one' })] },
+        { type: 'rich_text_list', style: 'bullet', indent: 1, elements: [section({ type: 'text', text: 'sub' })] },
+      ),
+      '1. one\n   - sub',
+    ],
+    [
+      'a negative list indent counts as none (fuzzing found a RangeError)',
+      rich({ type: 'rich_text_list', style: 'bullet', indent: -1, elements: [section({ type: 'text', text: 'x' })] }),
+      '- x',
+    ],
+    [
+      'preformatted keeps emoji text',
+      rich({ type: 'rich_text_preformatted', elements: [{ type: 'text', text: 'x = 1 :tada: *y*' }] }),
+      '```\nx = 1 :tada: *y*\n```',
+    ],
     ['quote', rich({ type: 'rich_text_quote', elements: [{ type: 'text', text: 'quoted\nlines' }] }), '> quoted\n> lines'],
-    ['section then list then section', rich(section({ type: 'text', text: 'intro' }), { type: 'rich_text_list', style: 'bullet', elements: [section({ type: 'text', text: 'a' })] }, section({ type: 'text', text: 'outro' })), 'intro\n- a\noutro'],
+    [
+      'section then list then section',
+      rich(
+        section({ type: 'text', text: 'intro' }),
+        { type: 'rich_text_list', style: 'bullet', elements: [section({ type: 'text', text: 'a' })] },
+        section({ type: 'text', text: 'outro' }),
+      ),
+      'intro\n- a\noutro',
+    ],
   ];
   it.each(cases)('%s', (_name, blocks, expected) => {
     expect(richTextToMarkdown(blocks, names)).toBe(expected);

@@ -13,7 +13,21 @@ describe('Slack app manifest', () => {
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
     expect(m.settings.socket_mode_enabled).toBe(false);
     expect(m.features.unfurl_domains).toEqual(['ouro.foundation']);
-    expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['chat:write', 'chat:write.customize', 'commands', 'channels:history', 'groups:history', 'users:read', 'files:write', 'links:read', 'links:write', 'app_mentions:read', 'channels:read']));
+    expect(m.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'chat:write',
+        'chat:write.customize',
+        'commands',
+        'channels:history',
+        'groups:history',
+        'users:read',
+        'files:write',
+        'links:read',
+        'links:write',
+        'app_mentions:read',
+        'channels:read',
+      ]),
+    );
     expect(m.oauth_config.scopes.bot).toEqual([...BOT_SCOPES]);
   });
 
@@ -27,7 +41,7 @@ describe('Slack app manifest', () => {
     ['HTTP mode', { socketMode: false, url: 'https://bridge.example.org' }],
     ['Socket Mode', { socketMode: true }],
     ['a 35-character name of emoji', { socketMode: true, name: '🧪'.repeat(35) }],
-  ] as const)('%s: the manifest passes the rules of Slack\'s manifest schema', (_mode, opts) => {
+  ] as const)("%s: the manifest passes the rules of Slack's manifest schema", (_mode, opts) => {
     const parsed = slackManifestSchema.safeParse(slackManifest(opts));
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
   });
@@ -76,7 +90,11 @@ describe('ouro-bridge manifest', () => {
     ['another platform', ['manifest', 'discord'], /only slack/],
     ['an unknown flag', ['manifest', 'slack', '--sockt-mode'], /unknown option --sockt-mode/],
     ['no URL in HTTP mode', ['manifest', 'slack'], /--url/],
-    ['a name over Slack\'s limit', ['manifest', 'slack', '--socket-mode', '--name', 'A very long name for the Ouro bridge app'], /--name may be at most 35 characters/],
+    [
+      "a name over Slack's limit",
+      ['manifest', 'slack', '--socket-mode', '--name', 'A very long name for the Ouro bridge app'],
+      /--name may be at most 35 characters/,
+    ],
   ];
   it.each(usage)('exits 2 on %s with a clear line', async (_name, args, message) => {
     const r = await run(args);

@@ -23,13 +23,23 @@ describe('pacer', () => {
     const pacer = createPacer({ intervalMs: 1000, now: c.now, sleep: c.sleep });
     const started: [string, number][] = [];
     const burst = Array.from({ length: 5 }, (_v, i) =>
-      pacer.run('C1', async () => {
-        started.push([`m${i}`, c.now()]);
-        return i;
-      }, { spaced: true }),
+      pacer.run(
+        'C1',
+        async () => {
+          started.push([`m${i}`, c.now()]);
+          return i;
+        },
+        { spaced: true },
+      ),
     );
     expect(await Promise.all(burst)).toEqual([0, 1, 2, 3, 4]);
-    expect(started).toEqual([['m0', 0], ['m1', 1000], ['m2', 2000], ['m3', 3000], ['m4', 4000]]);
+    expect(started).toEqual([
+      ['m0', 0],
+      ['m1', 1000],
+      ['m2', 2000],
+      ['m3', 3000],
+      ['m4', 4000],
+    ]);
   });
 
   it('does not hold one channel for another', async () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { teamsOf } from '../../src/adapters/slack/places.ts';
 
 /** Users' home teams as the directory's cache knows them (U0NEW not yet: looked up after the ack). */
-const directory = { known: (id: string) => (id === 'U0NEW' ? undefined : { id, name: id, isAdmin: false, isBot: false, teamId: id === 'U0EXT' ? 'T0OTHER' : 'T0LAB' }) };
+const directory = {
+  known: (id: string) => (id === 'U0NEW' ? undefined : { id, name: id, isAdmin: false, isBot: false, teamId: id === 'U0EXT' ? 'T0OTHER' : 'T0LAB' }),
+};
 
 describe('teamsOf: every team a Slack request speaks for', () => {
   it.each([

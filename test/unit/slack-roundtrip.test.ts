@@ -18,11 +18,41 @@ const seen = (markdown: string) =>
 // :tada: legitimately becomes 🎉 (outside code), so it is not a word on either side.
 // Bare numbers are left out: "1." shown as a list number is not text in the rendered HTML.
 const words = (t: string) =>
-  (seen(t).replace(/:tada:|🎉/g, ' ').match(/[A-Za-z0-9]+/g) ?? []).filter((w) => !/^\d+$/.test(w)).sort();
+  (
+    seen(t)
+      .replace(/:tada:|🎉/g, ' ')
+      .match(/[A-Za-z0-9]+/g) ?? []
+  )
+    .filter((w) => !/^\d+$/.test(w))
+    .sort();
 
 const token = fc.constantFrom(
-  'alpha', 'beta', 'gamma7', '**', '*', '_', '~~', '~', '`', '```', '<', '>', '&', '|', '#', ':tada:',
-  '[x](https://a.org/b_c)', '<https://a.org>', '\n', '\n\n', '- ', '1. ', '> ', '# ', ' ', '    ',
+  'alpha',
+  'beta',
+  'gamma7',
+  '**',
+  '*',
+  '_',
+  '~~',
+  '~',
+  '`',
+  '```',
+  '<',
+  '>',
+  '&',
+  '|',
+  '#',
+  ':tada:',
+  '[x](https://a.org/b_c)',
+  '<https://a.org>',
+  '\n',
+  '\n\n',
+  '- ',
+  '1. ',
+  '> ',
+  '# ',
+  ' ',
+  '    ',
 );
 
 it('keeps the words of any Markdown through mrkdwn and back', () => {

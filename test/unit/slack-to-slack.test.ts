@@ -56,7 +56,15 @@ describe('toSlack', () => {
     expect(out).not.toMatch(/<(?!https:\/\/x\.org\|l>)/);
   });
 
-  const roundTrips = ['**bold** and _italic_', '~~gone~~ but 3 < 4 & 5 > 2', 'a [link](https://ouro.foundation/posts/1) here', '- first\n- second', '> a quote', '`code <x>`', '```\nblock & more\n```'];
+  const roundTrips = [
+    '**bold** and _italic_',
+    '~~gone~~ but 3 < 4 & 5 > 2',
+    'a [link](https://ouro.foundation/posts/1) here',
+    '- first\n- second',
+    '> a quote',
+    '`code <x>`',
+    '```\nblock & more\n```',
+  ];
   it.each(roundTrips)('round-trips %j through mrkdwn', (md) => {
     expect(mrkdwnToMarkdown(toSlack(md))).toBe(md);
   });

@@ -33,8 +33,7 @@ async function poison(t: TestStore): Promise<void> {
 const engines = (['sqlite', 'postgres'] as const).filter((e) => e === 'sqlite' || TEST_DATABASE_URL);
 
 const key = { platform: 'slack' as const, workspace: 'T1', channel: 'C1', thread: '100.1' };
-const put = (chatMessageId: string, ouroMessageIds: string[]) =>
-  ({ ...key, chatMessageId, conversationId: 'conv-1', ouroMessageIds, origin: 'chat' as const });
+const put = (chatMessageId: string, ouroMessageIds: string[]) => ({ ...key, chatMessageId, conversationId: 'conv-1', ouroMessageIds, origin: 'chat' as const });
 
 describe.each(engines)('putMessage, calls made together (%s)', (engine) => {
   let t: TestStore | undefined;

@@ -77,8 +77,7 @@ async function saveImages(reply: RichReply, n: number, dir: string): Promise<{ r
 }
 
 export function createOutbound(state: ConsoleState, print: (text: string) => void, limits: RenderLimits, filesDir = join(tmpdir(), 'ouro-bridge-console')) {
-  const bodyOf = (message: OutboundMessage, n: number) =>
-    message.rich ? renderRich(message.rich, limits, n) : message.text.split('\n');
+  const bodyOf = (message: OutboundMessage, n: number) => (message.rich ? renderRich(message.rich, limits, n) : message.text.split('\n'));
 
   return {
     async post(ref: ChatRef, message: OutboundMessage): Promise<PostedMessage> {
@@ -136,7 +135,9 @@ export function createOutbound(state: ConsoleState, print: (text: string) => voi
       state.messages.set(n, { thread, mine: false, deleted: false, edits: 0, ...(buttons?.length ? { buttons } : {}) });
       const who = visibility === 'invoker' ? '[ouro, only you]' : '[ouro]';
       const saved = await saveImages(reply, n, filesDir);
-      print(formatEntry(`#${n}${thread === undefined ? '' : ` in #${thread}`} ${who}`, [...renderRich(saved.reply, limits, n), ...saved.lines], indentFor(thread)));
+      print(
+        formatEntry(`#${n}${thread === undefined ? '' : ` in #${thread}`} ${who}`, [...renderRich(saved.reply, limits, n), ...saved.lines], indentFor(thread)),
+      );
     },
 
     async uploadFile(ref: ChatRef, file: { name: string; mime: string; content: string | Uint8Array; title?: string }): Promise<void> {

@@ -26,9 +26,7 @@ const cut = (s: string, max: number) => truncate(s, max);
 export function renderTable(table: Table, limits: RenderLimits = DEFAULT_LIMITS): string[] {
   const shown = table.rows.slice(0, limits.maxRows);
   const cells = shown.map((row) => table.columns.map((_, i) => cut(oneLine(row[i] ?? 'NULL'), limits.maxCell)));
-  const widths = table.columns.map((c, i) =>
-    Math.max(cut(c.name, limits.maxCell).length, ...cells.map((r) => r[i]!.length)),
-  );
+  const widths = table.columns.map((c, i) => Math.max(cut(c.name, limits.maxCell).length, ...cells.map((r) => r[i]!.length)));
   const fmt = (values: string[]) =>
     values
       .map((v, i) => (table.columns[i]!.align === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
@@ -45,9 +43,7 @@ export function renderTable(table: Table, limits: RenderLimits = DEFAULT_LIMITS)
 const oneLine = (s: string) => s.replace(/\r?\n/g, ' ');
 
 export function renderButtons(buttons: Button[], messageNumber?: number): string {
-  return buttons
-    .map((b) => `[${b.label}]${messageNumber === undefined ? '' : ` (!press ${messageNumber} ${b.actionId})`}`)
-    .join('  ');
+  return buttons.map((b) => `[${b.label}]${messageNumber === undefined ? '' : ` (!press ${messageNumber} ${b.actionId})`}`).join('  ');
 }
 
 function renderBlock(block: Block, limits: RenderLimits, messageNumber?: number): string[] {

@@ -22,10 +22,6 @@ export function hasManageServer(bits: string | bigint | null | undefined): boole
 }
 
 /** BRIDGE_ADMINS holds chat user ids; Discord ids are snowflakes, compared as strings. */
-export function isBridgeAdmin(
-  userId: string,
-  permissions: string | bigint | null | undefined,
-  bridgeAdmins: readonly string[] = [],
-): boolean {
+export function isBridgeAdmin(userId: string, permissions: string | bigint | null | undefined, bridgeAdmins: readonly string[] = []): boolean {
   return hasManageServer(permissions) || bridgeAdmins.includes(userId);
 }

@@ -86,7 +86,11 @@ const USER: Sub[] = [
       { name: 'type', description: 'Only this asset type', render: 'flag', choices: ['dataset', 'post', 'file', 'quest', 'conversation', 'service'] },
     ],
   },
-  { path: ['routes'], description: 'List the service routes you can run here', options: [{ name: 'terms', description: 'A service or words to look for', render: 'rest' }] },
+  {
+    path: ['routes'],
+    description: 'List the service routes you can run here',
+    options: [{ name: 'terms', description: 'A service or words to look for', render: 'rest' }],
+  },
   {
     path: ['route'],
     description: 'Run a service route on Ouro',
@@ -96,7 +100,11 @@ const USER: Sub[] = [
       { name: 'params', description: 'name=value words, e.g. temperature=300', render: 'rest' },
     ],
   },
-  { path: ['quest', 'list'], description: 'List quests', options: [{ name: 'status', description: 'Which quests', render: 'word', choices: ['open', 'closed', 'all'] }] },
+  {
+    path: ['quest', 'list'],
+    description: 'List quests',
+    options: [{ name: 'status', description: 'Which quests', render: 'word', choices: ['open', 'closed', 'all'] }],
+  },
   { path: ['quest', 'show'], description: 'Show a quest and its items', options: [quest()] },
   {
     path: ['quest', 'submit'],
@@ -124,7 +132,11 @@ const USER: Sub[] = [
   { path: ['unwatch'], description: 'Stop posting a quest here', options: [quest()] },
   { path: ['watches'], description: 'Quests watched in this channel' },
   { path: ['mirror', 'status'], description: 'How this channel is mirrored to Ouro' },
-  { path: ['post'], description: 'Save this thread as an Ouro post', options: [{ name: 'title', description: 'Title (default: the first line)', render: 'rest' }] },
+  {
+    path: ['post'],
+    description: 'Save this thread as an Ouro post',
+    options: [{ name: 'title', description: 'Title (default: the first line)', render: 'rest' }],
+  },
 ];
 
 const ADMIN: Sub[] = [
@@ -275,7 +287,11 @@ export function commandText(commandName: string, options: InteractionOption[] = 
     else if (o.render === 'bool') {
       if (v === true) flags.push(`--${o.flag ?? o.name}`);
     } else
-      for (const item of s.split(';').map((x) => x.trim()).filter(Boolean)) flags.push(`--${o.flag ?? o.name}`, quoteWord(item));
+      for (const item of s
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean))
+        flags.push(`--${o.flag ?? o.name}`, quoteWord(item));
   }
   return [...words, ...(rest ? [rest] : []), ...flags].join(' ');
 }

@@ -32,9 +32,7 @@ function convertProse(s: string, lookup: DiscordLookup): string {
     .replace(new RegExp(`${NOT_ESCAPED}<#(\\d+)>`, 'g'), (_m, id: string) => `#${lookup.channel?.(id) ?? id}`)
     .replace(new RegExp(`${NOT_ESCAPED}</([\\w -]+):\\d+>`, 'g'), (_m, name: string) => `/${name}`)
     .replace(new RegExp(`${NOT_ESCAPED}<a?:(\\w+):\\d+>`, 'g'), (_m, name: string) => `:${name}:`)
-    .replace(new RegExp(`${NOT_ESCAPED}<t:(-?\\d+)(?::([tTdDfFR]))?>`, 'g'), (m, sec: string, style?: string) =>
-      formatTimestamp(Number(sec), style) ?? m,
-    )
+    .replace(new RegExp(`${NOT_ESCAPED}<t:(-?\\d+)(?::([tTdDfFR]))?>`, 'g'), (m, sec: string, style?: string) => formatTimestamp(Number(sec), style) ?? m)
     .replace(new RegExp(`${NOT_ESCAPED}\\|\\|([\\s\\S]+?)${NOT_ESCAPED}\\|\\|`, 'g'), (_m, inner: string) => `(spoiler: ${inner})`)
     .replace(/^-# +/gm, '');
 }
@@ -45,7 +43,13 @@ function quoteToEnd(s: string): string {
   if (!m) return s;
   const head = s.slice(0, m.index);
   const rest = s.slice(m.index + m[0].length);
-  return head + rest.split('\n').map((line) => `> ${line}`).join('\n');
+  return (
+    head +
+    rest
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n')
+  );
 }
 
 /** Discord timestamp styles rendered in UTC; undefined for a time outside JavaScript's range. */

@@ -110,8 +110,14 @@ export function attachInbound(d: InboundDeps): () => void {
 
   const onInteraction = (i: Interaction) => {
     if (i.guildId && !d.guildAllowed(i.guildId)) {
-      const refuse = i.isAutocomplete() ? i.respond([]) : i.isRepliable() ? i.reply({ content: GUILD_NOT_ALLOWED, flags: MessageFlags.Ephemeral }) : Promise.resolve();
-      void Promise.resolve(refuse).catch((err: unknown) => logger.warn({ err, interactionId: i.id }, 'discord: could not answer an interaction from a server not allowed'));
+      const refuse = i.isAutocomplete()
+        ? i.respond([])
+        : i.isRepliable()
+          ? i.reply({ content: GUILD_NOT_ALLOWED, flags: MessageFlags.Ephemeral })
+          : Promise.resolve();
+      void Promise.resolve(refuse).catch((err: unknown) =>
+        logger.warn({ err, interactionId: i.id }, 'discord: could not answer an interaction from a server not allowed'),
+      );
       return;
     }
     const run = i.isChatInputCommand()
@@ -216,7 +222,10 @@ function invokerOf(d: InboundDeps, i: ChatInputCommandInteraction | ButtonIntera
   };
 }
 
-function replyTarget(i: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction, deferred: DiscordReplyTarget['deferred']): DiscordReplyTarget {
+function replyTarget(
+  i: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
+  deferred: DiscordReplyTarget['deferred'],
+): DiscordReplyTarget {
   return {
     platform: 'discord',
     interactionId: i.id,

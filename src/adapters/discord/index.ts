@@ -174,8 +174,13 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
     if (allowedGuilds) {
       const strangers = [...client.guilds.cache.values()].filter((g) => !allowedGuilds.has(g.id)).map((g) => `${g.name} (${g.id})`);
-      if (!allowedGuilds.size) logger.warn('DISCORD_ALLOWED_GUILDS is not set: the bridge serves no Discord server; list the ids of the servers it should serve');
-      if (strangers.length) logger.warn({ guilds: strangers }, 'the bot sits in Discord servers not in DISCORD_ALLOWED_GUILDS: it answers there only with a refusal; remove it from them and turn off "Public Bot"');
+      if (!allowedGuilds.size)
+        logger.warn('DISCORD_ALLOWED_GUILDS is not set: the bridge serves no Discord server; list the ids of the servers it should serve');
+      if (strangers.length)
+        logger.warn(
+          { guilds: strangers },
+          'the bot sits in Discord servers not in DISCORD_ALLOWED_GUILDS: it answers there only with a refusal; remove it from them and turn off "Public Bot"',
+        );
     }
   }
 

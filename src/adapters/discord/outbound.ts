@@ -135,7 +135,8 @@ export class Outbound {
       this.rest.patch(`/channels/${target.channelId}/messages/${messageId}`, { body: { ...payload, content: withAuthor(body.content, author?.name) } });
     const webhookFirst = known ? known.via === 'webhook' : author !== undefined;
     // Unknown Message on the message's own route, or on both: a person deleted it.
-    const gone = (err: unknown) => (isCode(err, DiscordCode.UnknownMessage) ? new MessageGoneError(`Discord message ${messageId} is gone (Unknown Message)`) : err);
+    const gone = (err: unknown) =>
+      isCode(err, DiscordCode.UnknownMessage) ? new MessageGoneError(`Discord message ${messageId} is gone (Unknown Message)`) : err;
     try {
       await (webhookFirst ? viaWebhook() : viaBot());
     } catch (err) {
@@ -175,7 +176,8 @@ export class Outbound {
     const target = toDiscordTarget(ref);
     if (target.threadId) await this.ensureThread(target.parentId, target.threadId);
     // A view of the caller's bytes, not a copy (an Ouro file may be 10 MiB).
-    const data = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength);
+    const data =
+      typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength);
     await this.botSend(target.channelId, { content: file.title ?? '', embeds: [], components: [], files: [{ name: file.name, contentType: file.mime, data }] });
   }
 
@@ -186,7 +188,13 @@ export class Outbound {
     return parts.map((content) => ({ content, embeds: [], components: [], files: [] }));
   }
 
-  private async executeWebhook(rest: REST, channelId: string, threadId: string | undefined, body: DiscordMessageBody, author: NonNullable<OutboundMessage['author']>): Promise<string> {
+  private async executeWebhook(
+    rest: REST,
+    channelId: string,
+    threadId: string | undefined,
+    body: DiscordMessageBody,
+    author: NonNullable<OutboundMessage['author']>,
+  ): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const hook = await this.webhooks.forChannel(channelId);
       try {
@@ -276,7 +284,11 @@ function threadQuery(threadId: string | undefined): URLSearchParams {
 
 /** Discord rejects webhook usernames over 80 characters or containing "discord"/"clyde". */
 export function webhookName(name: string): string {
-  const safe = name.replace(/discord/gi, 'Dlscord').replace(/clyde/gi, 'Clyd3').trim() || 'Ouro';
+  const safe =
+    name
+      .replace(/discord/gi, 'Dlscord')
+      .replace(/clyde/gi, 'Clyd3')
+      .trim() || 'Ouro';
   return truncate(safe, LIMITS.webhookUsername);
 }
 

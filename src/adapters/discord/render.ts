@@ -22,7 +22,6 @@ import { fitTableBlock, tableToCsv } from './table.ts';
 import { toDiscord } from './to-discord.ts';
 import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
-
 export interface DiscordFile {
   name: string;
   contentType: string;
@@ -49,7 +48,10 @@ export const cut = (s: string, max: number): string => truncate(s, max);
 export function renderReply(reply: RichReply): DiscordMessageBody {
   const blocks: Block[] = reply.blocks.length ? reply.blocks : [{ type: 'text', markdown: reply.text }];
   const notes: string[] = [];
-  const files: DiscordFile[] = (reply.files ?? []).map((f) => ({ ...fileFor(f.name, f.mime, f.content, notes), ...(f.alt ? { description: truncate(f.alt, LIMITS.attachmentDescription) } : {}) }));
+  const files: DiscordFile[] = (reply.files ?? []).map((f) => ({
+    ...fileFor(f.name, f.mime, f.content, notes),
+    ...(f.alt ? { description: truncate(f.alt, LIMITS.attachmentDescription) } : {}),
+  }));
   const fieldEmbeds = renderFields(blocks, notes);
   const components = renderButtons(blocks, notes);
 

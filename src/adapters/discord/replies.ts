@@ -55,7 +55,13 @@ export class Replies {
   async reply(target: ReplyTarget, reply: RichReply, visibility: Visibility): Promise<void> {
     const t = asDiscordTarget(target);
     const body = renderReply(reply);
-    const payload = { content: body.content, embeds: body.embeds, components: body.components, allowed_mentions: { parse: [] }, ...attachmentDescriptions(body.files) };
+    const payload = {
+      content: body.content,
+      embeds: body.embeds,
+      components: body.components,
+      allowed_mentions: { parse: [] },
+      ...attachmentDescriptions(body.files),
+    };
     const base = `/webhooks/${t.applicationId}/${t.token}` as const;
     const wantEphemeral = visibility === 'invoker';
     this.expire();

@@ -26,21 +26,23 @@ export function toDiscord(markdown: string): string {
 }
 
 function convertProse(s: string): string {
-  return s
-    .replace(/@(everyone|here)\b/g, `@${ZWSP}$1`)
-    .replace(/(?<!\\)<(@[!&]?\d+|#\d+|t:-?\d+(?::\w)?|a?:\w+:\d+)>/g, '\\<$1>')
-    .replace(/\|\|/g, '\\|\\|')
-    // Bounded spans keep every pattern linear in the text (an unbounded lazy span rescans to the end from each opener).
-    .replace(/(^|[^\w\\_])__(?=\S)([^\n]{0,500}?\S)__(?![\w_])/g, '$1**$2**')
-    .replace(/^#{4,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm, '**$1**')
-    .replace(/!\[([^\][\n]{0,300})\]\(([^()\s]{1,2000})(?:\s+"[^"\n]{0,300}")?\)/g, (_m, alt: string, url: string) => (alt ? `[${alt}](${url})` : url))
-    .replace(LINK, (m, label: string, url: string) => {
-      const real = spoofedHost(label, url);
-      return real ? `${m} (${real})` : m;
-    })
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/gm, '──────────')
-    .replace(/^-# /gm, '\\-# ');
+  return (
+    s
+      .replace(/@(everyone|here)\b/g, `@${ZWSP}$1`)
+      .replace(/(?<!\\)<(@[!&]?\d+|#\d+|t:-?\d+(?::\w)?|a?:\w+:\d+)>/g, '\\<$1>')
+      .replace(/\|\|/g, '\\|\\|')
+      // Bounded spans keep every pattern linear in the text (an unbounded lazy span rescans to the end from each opener).
+      .replace(/(^|[^\w\\_])__(?=\S)([^\n]{0,500}?\S)__(?![\w_])/g, '$1**$2**')
+      .replace(/^#{4,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm, '**$1**')
+      .replace(/!\[([^\][\n]{0,300})\]\(([^()\s]{1,2000})(?:\s+"[^"\n]{0,300}")?\)/g, (_m, alt: string, url: string) => (alt ? `[${alt}](${url})` : url))
+      .replace(LINK, (m, label: string, url: string) => {
+        const real = spoofedHost(label, url);
+        return real ? `${m} (${real})` : m;
+      })
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/gm, '──────────')
+      .replace(/^-# /gm, '\\-# ')
+  );
 }
 
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
@@ -88,7 +90,11 @@ function renderPipeTable(rows: string[]): string {
   );
   const widths: number[] = [];
   for (const row of cells) row.forEach((c, k) => (widths[k] = Math.max(widths[k] ?? 0, c.length)));
-  const line = (row: string[]) => widths.map((w, k) => (row[k] ?? '').padEnd(w)).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    widths
+      .map((w, k) => (row[k] ?? '').padEnd(w))
+      .join('  ')
+      .trimEnd();
   const [head, ...body] = cells;
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return ['```', line(head!), rule, ...body.map(line), '```'].join('\n');

@@ -56,9 +56,7 @@ export class WebhookRegistry {
   private async findOrCreate(channelId: string): Promise<ChannelWebhook> {
     const { applicationId, botUserId } = this.identity();
     const hooks = (await this.rest.get(`/channels/${channelId}/webhooks`)) as ApiWebhook[];
-    const mine = hooks.find(
-      (h) => h.token && ((applicationId && h.application_id === applicationId) || (botUserId && h.user?.id === botUserId)),
-    );
+    const mine = hooks.find((h) => h.token && ((applicationId && h.application_id === applicationId) || (botUserId && h.user?.id === botUserId)));
     const hook = mine ?? ((await this.rest.post(`/channels/${channelId}/webhooks`, { body: { name: WEBHOOK_NAME } })) as ApiWebhook);
     if (!hook.token) throw new Error(`Discord returned webhook ${hook.id} without a token`);
     this.own.add(hook.id);

@@ -48,12 +48,7 @@ export function displayName(u: RawUser, fallback: string): string {
   return u.profile?.display_name || u.profile?.real_name || u.real_name || u.name || fallback;
 }
 
-export function createDirectory(opts: {
-  client: WebClient;
-  bridgeAdmins?: readonly string[];
-  ttlMs?: number;
-  now?: () => number;
-}): Directory {
+export function createDirectory(opts: { client: WebClient; bridgeAdmins?: readonly string[]; ttlMs?: number; now?: () => number }): Directory {
   const ttl = opts.ttlMs ?? USER_CACHE_TTL_MS;
   const now = opts.now ?? Date.now;
   const admins = new Set(opts.bridgeAdmins ?? []);

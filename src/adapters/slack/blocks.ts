@@ -10,7 +10,6 @@ import { CSV_MAX_BYTES, LIMITS } from './limits.ts';
 import { codeBlockBody, escapeSlack, toSlack } from './to-slack.ts';
 import { boundaryAtOrBefore, head, truncate } from '../../text/cut.ts';
 
-
 export type SlackBlock = Record<string, unknown> & { type: string };
 
 export interface RenderedReply {

@@ -99,9 +99,7 @@ export function mrkdwnToMarkdown(text: string, names: NameLookup = {}): string {
 
 /** Slack emphasis: the marker hugs non-space text and sits at a word boundary. */
 function inlineStyles(line: string): string {
-  return line
-    .replace(/(^|[^\w*])\*(?!\s)([^*\n]*?[^\s*])\*(?![\w*])/g, '$1**$2**')
-    .replace(/(^|[^\w~])~(?!\s)([^~\n]*?[^\s~])~(?![\w~])/g, '$1~~$2~~');
+  return line.replace(/(^|[^\w*])\*(?!\s)([^*\n]*?[^\s*])\*(?![\w*])/g, '$1**$2**').replace(/(^|[^\w~])~(?!\s)([^~\n]*?[^\s~])~(?![\w~])/g, '$1~~$2~~');
 }
 
 function angleToken(inner: string, names: NameLookup): string {
@@ -140,7 +138,10 @@ export function richTextToMarkdown(blocks: readonly unknown[] | undefined, names
   const rich = (blocks ?? []).filter((b): b is Node => !!b && typeof b === 'object' && (b as Node).type === 'rich_text');
   if (rich.length === 0) return undefined;
   const parts = rich.map((b) => blockElements(asNodes(b.elements), names));
-  return parts.join('\n').replace(/^\n+|\n+$/g, '').replace(/\n{3,}/g, '\n\n');
+  return parts
+    .join('\n')
+    .replace(/^\n+|\n+$/g, '')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 function asNodes(value: unknown): Node[] {
@@ -169,14 +170,19 @@ function blockElements(elements: Node[], names: NameLookup): string {
       }
       case 'rich_text_preformatted': {
         startLine();
-        const code = asNodes(el.elements).map((n) => plain(n, names)).join('');
+        const code = asNodes(el.elements)
+          .map((n) => plain(n, names))
+          .join('');
         out += `\`\`\`\n${code.replace(/\n$/, '')}\n\`\`\`\n`;
         break;
       }
       case 'rich_text_quote': {
         startLine();
         const text = inlines(asNodes(el.elements), names).replace(/\n$/, '');
-        out += `${text.split('\n').map((l) => `> ${l}`).join('\n')}\n`;
+        out += `${text
+          .split('\n')
+          .map((l) => `> ${l}`)
+          .join('\n')}\n`;
         break;
       }
       default:

@@ -56,7 +56,7 @@ export async function resolveSlackInvoker(inv: Invoker, deps: Pick<InboundDeps, 
     if (deps.gate && p.teamId && !deps.gate.allows(p.teamId, { kind: 'command', user: inv.id })) return null;
     return { id: inv.id, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: await deps.directory.isAdmin(inv.id) };
   } catch (err) {
-    deps.logger.warn({ err, user: inv.id }, 'slack users.info failed; the command is not run (its person\'s team is unknown)');
+    deps.logger.warn({ err, user: inv.id }, "slack users.info failed; the command is not run (its person's team is unknown)");
     return null;
   }
 }
@@ -165,7 +165,13 @@ export function registerInbound(app: App, deps: InboundDeps): void {
   // slash command inside a thread). The answer goes into the thread.
   app.shortcut({ callback_id: SAVE_THREAD_CALLBACK, type: 'message_action' }, async ({ ack, shortcut }) => {
     await ack();
-    const s = shortcut as { team?: { id?: string } | null; channel?: { id?: string }; user: { id: string; name?: string; username?: string }; message?: { ts?: string; thread_ts?: string }; trigger_id: string };
+    const s = shortcut as {
+      team?: { id?: string } | null;
+      channel?: { id?: string };
+      user: { id: string; name?: string; username?: string };
+      message?: { ts?: string; thread_ts?: string };
+      trigger_id: string;
+    };
     const team = s.team?.id ?? '';
     const channel = s.channel?.id ?? '';
     const thread = s.message?.thread_ts ?? s.message?.ts;

@@ -110,7 +110,13 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const blog = boltLogger(logger, throttle);
   const receiver = socket
     ? new AckAfterProcessingReceiver({ appToken: opts.appToken!, logger: blog, installerOptions: { clientOptions } })
-    : new HTTPReceiver({ signingSecret: opts.signingSecret!, logger: blog, processBeforeResponse: true, endpoints: [SLACK_EVENTS_PATH], bodyLimit: SLACK_BODY_LIMIT });
+    : new HTTPReceiver({
+        signingSecret: opts.signingSecret!,
+        logger: blog,
+        processBeforeResponse: true,
+        endpoints: [SLACK_EVENTS_PATH],
+        bodyLimit: SLACK_BODY_LIMIT,
+      });
   const app = new App({ token: opts.botToken, receiver, clientOptions, logger: blog, deferInitialization: true });
   const self: SelfIds = {};
   const directory = createDirectory({ client: app.client, bridgeAdmins: opts.bridgeAdmins });
@@ -200,7 +206,11 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
             refuseBeforeBody(req.headers, Date.now()) ??
             (large && largeInFlight >= LARGE_IN_FLIGHT ? { status: 503 as const, reason: `${LARGE_IN_FLIGHT} large requests already being read` } : undefined);
           if (refused) {
-            throttle.warn(`slack:${req.socket.remoteAddress ?? '?'}`, { status: refused.status, reason: refused.reason }, 'slack request refused before reading its body');
+            throttle.warn(
+              `slack:${req.socket.remoteAddress ?? '?'}`,
+              { status: refused.status, reason: refused.reason },
+              'slack request refused before reading its body',
+            );
             res.writeHead(refused.status, refused.status === 503 ? { 'retry-after': '1' } : {}).end();
             return;
           }

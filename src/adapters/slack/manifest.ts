@@ -46,15 +46,18 @@ export function slackManifest(opts: ManifestOptions): Record<string, unknown> {
   const name = (opts.name ?? 'Ouro').trim();
   if (!name) throw new ManifestError('--name must not be empty');
   if (codePoints(name) > LIMITS.appName) {
-    throw new ManifestError(`--name may be at most ${LIMITS.appName} characters (Slack's limit on an app name); ${JSON.stringify(name)} has ${codePoints(name)}`);
+    throw new ManifestError(
+      `--name may be at most ${LIMITS.appName} characters (Slack's limit on an app name); ${JSON.stringify(name)} has ${codePoints(name)}`,
+    );
   }
   let requestUrl: string | undefined;
   if (opts.socketMode && opts.url) throw new ManifestError('--url is not used in Socket Mode (Slack needs no URL then); give one or the other');
   if (!opts.socketMode) {
-    if (!opts.url) throw new ManifestError('HTTP mode needs the bridge\'s public URL (--url https://…), or use --socket-mode');
+    if (!opts.url) throw new ManifestError("HTTP mode needs the bridge's public URL (--url https://…), or use --socket-mode");
     if (!/^https:\/\/[^\s/]+/.test(opts.url)) throw new ManifestError(`--url must be an https:// URL Slack can reach, got ${JSON.stringify(opts.url)}`);
     requestUrl = `${opts.url.replace(/\/+$/, '')}/slack/events`;
-    if (requestUrl.length > LIMITS.commandUrl) throw new ManifestError(`--url is too long: Slack takes a command URL of at most ${LIMITS.commandUrl} characters`);
+    if (requestUrl.length > LIMITS.commandUrl)
+      throw new ManifestError(`--url is too long: Slack takes a command URL of at most ${LIMITS.commandUrl} characters`);
   }
   // The slash command names its URL `url`; event subscriptions and interactivity say `request_url`.
   const commandAt = requestUrl ? { url: requestUrl } : {};

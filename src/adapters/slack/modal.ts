@@ -59,9 +59,7 @@ export function questCreateModal(origin: ModalOrigin): Record<string, unknown> {
 
 type ViewState = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
 
-export type ModalResult =
-  | { ok: true; text: string; origin: ModalOrigin | undefined }
-  | { ok: false; errors: Record<string, string> };
+export type ModalResult = { ok: true; text: string; origin: ModalOrigin | undefined } | { ok: false; errors: Record<string, string> };
 
 /**
  * Quotes a word group for the command grammar (src/commands/parse.ts): a group closes at a

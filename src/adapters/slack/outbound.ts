@@ -53,7 +53,6 @@ export interface Outbound {
   fetch?: typeof fetch;
 }
 
-
 const EMPTY_TEXT = '_(empty message)_';
 
 function messageArgs(message: OutboundMessage): { text: string; blocks?: SlackBlock[]; files: FileAttachment[] } {
@@ -155,7 +154,9 @@ export async function reply(o: Outbound, target: ReplyTarget, content: RichReply
 export async function uploadFile(o: Outbound, ref: ChatRef, file: FileAttachment): Promise<void> {
   const target = toSlackTarget(ref);
   const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : file.content;
-  const ticket = await o.pacer.run(target.channel, () => o.client.files.getUploadURLExternal({ filename: file.name, length: bytes.byteLength, ...(file.alt ? { alt_text: file.alt.slice(0, 1000) } : {}) }));
+  const ticket = await o.pacer.run(target.channel, () =>
+    o.client.files.getUploadURLExternal({ filename: file.name, length: bytes.byteLength, ...(file.alt ? { alt_text: file.alt.slice(0, 1000) } : {}) }),
+  );
   if (!ticket.upload_url || !ticket.file_id) throw new Error('files.getUploadURLExternal returned no upload_url/file_id');
   const res = await (o.fetch ?? fetch)(ticket.upload_url, {
     method: 'POST',
@@ -180,7 +181,9 @@ export async function unfurl(o: Outbound, target: ReplyTarget, previews: Record<
   for (const [url, preview] of Object.entries(previews)) unfurls[url] = { blocks: toBlocks(preview, { csv: false }).blocks };
   if (Object.keys(unfurls).length === 0) return;
   const where =
-    t.unfurlId && t.source ? { unfurl_id: t.unfurlId, source: t.source as 'composer' | 'conversations_history' } : { channel: t.channel, ts: t.messageTs ?? '' };
+    t.unfurlId && t.source
+      ? { unfurl_id: t.unfurlId, source: t.source as 'composer' | 'conversations_history' }
+      : { channel: t.channel, ts: t.messageTs ?? '' };
   await retryRateLimited(() => o.client.apiCall('chat.unfurl', { ...where, unfurls }));
 }
 

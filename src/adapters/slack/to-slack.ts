@@ -21,7 +21,9 @@ export const codeBlockBody = (code: string) => escapeSlack(code).replace(/```/g,
 
 export function toSlack(markdown: string): string {
   const tokens = parser.parse(markdown, {});
-  return renderBlocks(tokens, 0, undefined).text.replace(/\n{3,}/g, '\n\n').trim();
+  return renderBlocks(tokens, 0, undefined)
+    .text.replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 interface Rendered {
@@ -48,7 +50,12 @@ function renderBlocks(tokens: Token[], start: number, stop: string | undefined):
         continue;
       case 'blockquote_open': {
         const r = renderBlocks(tokens, i + 1, 'blockquote_close');
-        parts.push(r.text.split('\n').map((l) => `> ${l}`).join('\n'));
+        parts.push(
+          r.text
+            .split('\n')
+            .map((l) => `> ${l}`)
+            .join('\n'),
+        );
         i = r.next;
         continue;
       }
@@ -120,7 +127,12 @@ function renderTable(tokens: Token[], start: number): Rendered {
     else if (t.type === 'inline' && row) row.push(plainInline(t.children ?? []));
   }
   const widths = rows[0]?.map((_c, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join(' | ')
+      .trimEnd(),
+  );
   if (lines.length > 1) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('-+-'));
   return { text: `\`\`\`\n${codeBlockBody(lines.join('\n'))}\n\`\`\``, next: i + 1 };
 }

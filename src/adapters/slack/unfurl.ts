@@ -53,7 +53,9 @@ export interface UnfurlOuro {
     schema(id: string): Promise<{ name: string; type?: string }[]>;
     data(id: string, opts: { limit: number }): Promise<{ items: Record<string, unknown>[]; total?: number }>;
   };
-  quests: { get(id: string): Promise<Asset & { quest?: { status?: string; type?: string }; items?: unknown[]; progress?: { total: number; resolved: number } }> };
+  quests: {
+    get(id: string): Promise<Asset & { quest?: { status?: string; type?: string }; items?: unknown[]; progress?: { total: number; resolved: number } }>;
+  };
   posts: { get(id: string): Promise<Asset>; downloadMarkdown(id: string): Promise<string> };
 }
 
@@ -100,17 +102,40 @@ async function preview(ouro: UnfurlOuro, type: OuroAssetType, summary: Asset, ur
   const name = summary.name ?? summary.id;
   const blocks: Block[] = [];
   if (type === 'dataset') {
-    const [asset, columns, data] = await Promise.all([ouro.datasets.get(summary.id), ouro.datasets.schema(summary.id), ouro.datasets.data(summary.id, { limit: PREVIEW_ROWS })]);
+    const [asset, columns, data] = await Promise.all([
+      ouro.datasets.get(summary.id),
+      ouro.datasets.schema(summary.id),
+      ouro.datasets.data(summary.id, { limit: PREVIEW_ROWS }),
+    ]);
     const rows = data.items.slice(0, PREVIEW_ROWS);
-    blocks.push({ type: 'asset', asset: { id: asset.id, type: 'dataset', name, url, visibility: asset.visibility }, ...(asset.description?.text ? { summary: opening(asset.description.text) } : {}) });
-    blocks.push({ type: 'table', table: toTable(rows, { columns: columns.map((c) => ({ name: c.name, type: c.type })), totalRows: data.total ?? rows.length }), caption: `${columns.length} columns` });
+    blocks.push({
+      type: 'asset',
+      asset: { id: asset.id, type: 'dataset', name, url, visibility: asset.visibility },
+      ...(asset.description?.text ? { summary: opening(asset.description.text) } : {}),
+    });
+    blocks.push({
+      type: 'table',
+      table: toTable(rows, { columns: columns.map((c) => ({ name: c.name, type: c.type })), totalRows: data.total ?? rows.length }),
+      caption: `${columns.length} columns`,
+    });
     return { text: `Dataset ${name}`, blocks };
   }
   if (type === 'quest') {
     const q = await ouro.quests.get(summary.id);
     const progress = q.progress ? `${q.progress.resolved} of ${q.progress.total} items done` : `${q.items?.length ?? 0} items`;
-    blocks.push({ type: 'asset', asset: { id: q.id, type: 'quest', name, url, visibility: q.visibility }, ...(q.description?.text ? { summary: opening(q.description.text) } : {}) });
-    blocks.push({ type: 'fields', fields: [{ label: 'Status', value: q.quest?.status ?? 'open' }, { label: 'Progress', value: progress }, ...(q.quest?.type ? [{ label: 'Type', value: q.quest.type }] : [])] });
+    blocks.push({
+      type: 'asset',
+      asset: { id: q.id, type: 'quest', name, url, visibility: q.visibility },
+      ...(q.description?.text ? { summary: opening(q.description.text) } : {}),
+    });
+    blocks.push({
+      type: 'fields',
+      fields: [
+        { label: 'Status', value: q.quest?.status ?? 'open' },
+        { label: 'Progress', value: progress },
+        ...(q.quest?.type ? [{ label: 'Type', value: q.quest.type }] : []),
+      ],
+    });
     return { text: `Quest ${name}: ${q.quest?.status ?? 'open'}, ${progress}`, blocks };
   }
   const markdown = await ouro.posts.downloadMarkdown(summary.id);

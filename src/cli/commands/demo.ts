@@ -62,9 +62,13 @@ Try, one line at a time:
   >1 first reply             reply in thread #1: the thread becomes an Ouro conversation
   !ouro alice 1 hi from Ouro alice answers on Ouro; her message comes back into thread #1
   !edit 2 better reply       edits reach Ouro too (and !delete 2)
-${o.aliceKey ? `  /ouro login ${o.aliceKey}
+${
+  o.aliceKey
+    ? `  /ouro login ${o.aliceKey}
                              act as alice on Ouro (her sandbox API key); /ouro whoami, /ouro logout
-` : ''}  /ouro help                 the bridge's commands: /ouro datasets, /ouro query penguins, /ouro quest list…
+`
+    : ''
+}  /ouro help                 the bridge's commands: /ouro datasets, /ouro query penguins, /ouro quest list…
   /help                      the console's keys
 Ctrl-D or Ctrl-C quits. Bridge logs: ${o.logFile}
 `;
@@ -129,7 +133,16 @@ export const command: CliCommand = {
       });
       const { url } = await app.start();
       sandbox.setWebhookUrl(`${url}/ouro/webhooks/${secret}`);
-      console.print(intro({ sandboxUrl: sandbox.url, bridgeUrl: url, org: org?.name ?? SEED_IDS.orgLab, logFile, users: Object.keys(sandbox.users), aliceKey: sandbox.userApiKeys.alice }));
+      console.print(
+        intro({
+          sandboxUrl: sandbox.url,
+          bridgeUrl: url,
+          org: org?.name ?? SEED_IDS.orgLab,
+          logFile,
+          users: Object.keys(sandbox.users),
+          aliceKey: sandbox.userApiKeys.alice,
+        }),
+      );
       await Promise.race([untilSignal(), ended]);
       console.print('\nstopping…');
       return 0;

@@ -19,7 +19,11 @@ const USAGE = `Usage: ouro-bridge jobs <list|retry|drop> [options]
 
 Reads DATABASE_URL like \`start\` does.`;
 
-const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+const when = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function formatJobs(jobs: Job[]): string {
@@ -34,7 +38,11 @@ export function formatJobs(jobs: Job[]): string {
     cut((j.lastError ?? '').replace(/\s+/g, ' '), 60),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

@@ -11,7 +11,7 @@ export const command: CliCommand = {
     'Usage: ouro-bridge manifest slack [--socket-mode] [--url https://bridge.example.org] [--name Ouro]',
     '',
     '  --socket-mode   the app connects out over a WebSocket (set SLACK_APP_TOKEN); no public URL needed',
-    '  --url URL       the bridge\'s public https URL; events, /ouro and buttons go to URL/slack/events',
+    "  --url URL       the bridge's public https URL; events, /ouro and buttons go to URL/slack/events",
     '  --name NAME     the app and bot name shown in Slack (default Ouro)',
     '',
     'Paste the output into api.slack.com/apps → Create New App → From a manifest.',

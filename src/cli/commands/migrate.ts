@@ -48,8 +48,9 @@ export const command: CliCommand = {
     if (schema !== undefined && target.engine !== 'postgres') throw new UsageError('--schema is for PostgreSQL only');
     const copyFrom = flags['copy-from'] as string | undefined;
     const source = copyFrom === undefined ? undefined : parseDatabaseUrl(copyFrom);
-    if (source && target.engine !== 'postgres') throw new UsageError('--copy-from copies into PostgreSQL: set --database-url (or DATABASE_URL) to postgres://…');
-    if (source && source.engine !== 'sqlite') throw new UsageError('--copy-from takes the SQLite store\'s path (or sqlite:PATH)');
+    if (source && target.engine !== 'postgres')
+      throw new UsageError('--copy-from copies into PostgreSQL: set --database-url (or DATABASE_URL) to postgres://…');
+    if (source && source.engine !== 'sqlite') throw new UsageError("--copy-from takes the SQLite store's path (or sqlite:PATH)");
     // Checked before migrating, so a mistyped path changes nothing.
     if (source?.engine === 'sqlite' && !existsSync(source.path)) throw new UsageError(`--copy-from: no SQLite store at ${source.path}`);
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: false });
@@ -69,7 +70,9 @@ export const command: CliCommand = {
     if (source?.engine !== 'sqlite' || target.engine !== 'postgres') return 0;
     try {
       const copied = await copySqliteToPostgres(source, target, { logger, ...(schema ? { schema } : {}) });
-      const rows = Object.entries(copied.tables).map(([t, n]) => `  ${t}: ${n.copied} copied${n.read !== n.copied ? ` (${n.read - n.copied} already there)` : ''}`);
+      const rows = Object.entries(copied.tables).map(
+        ([t, n]) => `  ${t}: ${n.copied} copied${n.read !== n.copied ? ` (${n.read - n.copied} already there)` : ''}`,
+      );
       process.stdout.write(`copied ${describeTarget(source)} into ${where}:\n${rows.join('\n')}\n`);
       return 0;
     } catch (err) {

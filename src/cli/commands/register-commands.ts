@@ -33,7 +33,9 @@ export async function registerCommands(config: Config, args: string[], out: Node
   } finally {
     await adapter.client.destroy();
   }
-  out.write(guild ? `Registered /ouro and /ouro-admin in server ${guild}.\n` : 'Registered /ouro and /ouro-admin globally (may take up to an hour to appear).\n');
+  out.write(
+    guild ? `Registered /ouro and /ouro-admin in server ${guild}.\n` : 'Registered /ouro and /ouro-admin globally (may take up to an hour to appear).\n',
+  );
   return 0;
 }
 

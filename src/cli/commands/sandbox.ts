@@ -62,9 +62,7 @@ export const command: CliCommand = {
       databaseUrl: config.sandbox.databaseUrl,
       logger,
     });
-    const humans = Object.keys(sandbox.users).map((name) =>
-      sandbox.userApiKeys[name] ? `${name} (API key ${sandbox.userApiKeys[name]})` : name,
-    );
+    const humans = Object.keys(sandbox.users).map((name) => (sandbox.userApiKeys[name] ? `${name} (API key ${sandbox.userApiKeys[name]})` : name));
     process.stdout.write(
       [
         `Ouro sandbox listening on ${sandbox.url}`,

@@ -38,4 +38,3 @@ export function itemOf(quest: Quest, entry: QuestEntry): { itemNumber?: number; 
   const i = items.findIndex((it) => it.id === entry.item_id);
   return i < 0 ? {} : { itemNumber: i + 1, itemText: items[i]!.description?.text };
 }
-

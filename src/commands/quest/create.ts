@@ -36,7 +36,9 @@ export const questCreateSpec: CommandSpec = {
     const url = questUrl(deps.webBaseUrl, quest);
     const list = items.map((t, i) => `${i + 1}. ${t}`).join('\n');
     return {
-      reply: textReply(`Created quest **${name}** (${flags.has('continuous') ? 'continuous' : 'closable'}, open) — [open on Ouro](${url}) · id \`${quest.id}\`${list ? `\n${list}` : ''}`),
+      reply: textReply(
+        `Created quest **${name}** (${flags.has('continuous') ? 'continuous' : 'closable'}, open) — [open on Ouro](${url}) · id \`${quest.id}\`${list ? `\n${list}` : ''}`,
+      ),
       shows: [quest],
     };
   },

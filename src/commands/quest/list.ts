@@ -27,12 +27,21 @@ export const questListSpec: CommandSpec = {
       return want === 'all' || (want === 'open' ? s === 'open' : s === 'closed' || s === 'cancelled');
     });
     const title = `${want === 'all' ? 'Quests' : `${want[0]!.toUpperCase()}${want.slice(1)} quests`}${link?.orgId ? ` in ${link.teamName ?? link.orgName ?? 'the linked org'}` : ''}`;
-    if (!matches.length) return { reply: { text: `No ${want === 'all' ? '' : `${want} `}quests found.`, blocks: [{ type: 'text', markdown: `No ${want === 'all' ? '' : `${want} `}quests found.` }] } };
+    if (!matches.length)
+      return {
+        reply: {
+          text: `No ${want === 'all' ? '' : `${want} `}quests found.`,
+          blocks: [{ type: 'text', markdown: `No ${want === 'all' ? '' : `${want} `}quests found.` }],
+        },
+      };
     const lines = matches.map((q) => {
       const p = q.progress ? ` — ${q.progress.resolved}/${q.progress.total} items done` : '';
       return `• [${q.name ?? q.id}](${questUrl(deps.webBaseUrl, q)}) (${q.quest?.status ?? 'open'})${p} · id \`${q.id}\``;
     });
-    const blocks: Block[] = [{ type: 'heading', text: title }, { type: 'text', markdown: lines.join('\n') }];
+    const blocks: Block[] = [
+      { type: 'heading', text: title },
+      { type: 'text', markdown: lines.join('\n') },
+    ];
     return { reply: { text: `**${title}**\n${lines.join('\n')}`, blocks }, shows: matches };
   },
 };

@@ -58,7 +58,16 @@ export const questReviewSpec: CommandSpec = {
   ouroDecidesForLinked: true,
   async handler(ctx) {
     const quest = await loadQuest(ctx, ctx.args.quest!);
-    const { notice } = await reviewEntry(ctx.deps, ctx.ouro, quest, ctx.args['entry-id']!, ctx.args.decision as Decision, ctx.input.user, ctx.args.comment, ctx.actingAs === 'person');
+    const { notice } = await reviewEntry(
+      ctx.deps,
+      ctx.ouro,
+      quest,
+      ctx.args['entry-id']!,
+      ctx.args.decision as Decision,
+      ctx.input.user,
+      ctx.args.comment,
+      ctx.actingAs === 'person',
+    );
     return { reply: notice, shows: [quest] };
   },
 };

@@ -39,7 +39,9 @@ export const questSubmitSpec: CommandSpec = {
     const key = Object.keys((item as { submission_assets?: Record<string, unknown> | null }).submission_assets ?? {})[0] ?? 'asset';
     const entry = await ouro.quests.submit(quest.id, { itemId: item.id, assets: { [key]: assetId }, description });
     return {
-      reply: textReply(`Submitted entry \`${entry.id}\` for item ${number} (“${item.description?.text ?? ''}”) of **${quest.name ?? quest.id}**. Reviewers will see it.`),
+      reply: textReply(
+        `Submitted entry \`${entry.id}\` for item ${number} (“${item.description?.text ?? ''}”) of **${quest.name ?? quest.id}**. Reviewers will see it.`,
+      ),
       shows: [quest],
     };
   },

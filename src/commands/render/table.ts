@@ -59,10 +59,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-export function toTable(
-  rows: readonly Record<string, unknown>[],
-  opts: { columns?: readonly ColumnInfo[]; totalRows?: number } = {},
-): Table {
+export function toTable(rows: readonly Record<string, unknown>[], opts: { columns?: readonly ColumnInfo[]; totalRows?: number } = {}): Table {
   const cols = columnsOf(rows, opts.columns);
   const names = cols.map((c) => c.name);
   const out: (string | null)[][] = new Array(rows.length);

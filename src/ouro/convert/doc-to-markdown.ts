@@ -22,7 +22,9 @@ export function docToMarkdown(doc: Doc | DocNode | null | undefined, opts: DocTo
   if (!root) return '';
   const ctx: Ctx = { mentions: opts.mentions ?? 'at' };
   const blocks = root.type === 'doc' ? (root.content ?? []) : [root];
-  return renderBlocks(blocks, ctx, '\n\n').replace(/\n{3,}/g, '\n\n').trim();
+  return renderBlocks(blocks, ctx, '\n\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 interface Ctx {
@@ -43,7 +45,9 @@ function saneNode(x: unknown): DocNode | undefined {
   if (typeof x.text === 'string') node.text = x.text;
   if (Array.isArray(x.content)) node.content = x.content.map(saneNode).filter((n): n is DocNode => n !== undefined);
   if (Array.isArray(x.marks)) {
-    node.marks = x.marks.filter((m): m is DocMark => isObject(m) && typeof m.type === 'string').map((m) => (isObject(m.attrs) ? { type: m.type, attrs: m.attrs } : { type: m.type }));
+    node.marks = x.marks
+      .filter((m): m is DocMark => isObject(m) && typeof m.type === 'string')
+      .map((m) => (isObject(m.attrs) ? { type: m.type, attrs: m.attrs } : { type: m.type }));
   }
   return node;
 }
@@ -93,9 +97,7 @@ function renderBlock(node: DocNode, ctx: Ctx): string {
     default:
       // Inline content at block level, or an unknown block: render what it holds.
       if (isInline(node)) return renderInline([node], ctx);
-      return children.length && children.every(isInline)
-        ? renderInline(children, ctx)
-        : renderBlocks(children, ctx, '\n\n');
+      return children.length && children.every(isInline) ? renderInline(children, ctx) : renderBlocks(children, ctx, '\n\n');
   }
 }
 
@@ -121,7 +123,13 @@ function listItem(marker: string, item: DocNode, ctx: Ctx): string {
   });
   const body = parts.join('');
   const indent = ' '.repeat(marker.startsWith('- [') ? 2 : marker.length);
-  return marker + body.split('\n').map((l, i) => (i === 0 || l === '' ? l : indent + l)).join('\n');
+  return (
+    marker +
+    body
+      .split('\n')
+      .map((l, i) => (i === 0 || l === '' ? l : indent + l))
+      .join('\n')
+  );
 }
 
 function isList(node: DocNode): boolean {

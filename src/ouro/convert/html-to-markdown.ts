@@ -47,7 +47,10 @@ function createService(): TurndownService {
         const start = Number(parent.getAttribute('start') ?? 1) || 1;
         marker = `${start + Array.prototype.indexOf.call(parent.children, el(node))}. `;
       }
-      const body = content.replace(/^\n+/, '').replace(/\n+$/, '\n').replace(/\n(?=.)/g, `\n${' '.repeat(marker.length)}`);
+      const body = content
+        .replace(/^\n+/, '')
+        .replace(/\n+$/, '\n')
+        .replace(/\n(?=.)/g, `\n${' '.repeat(marker.length)}`);
       return marker + body + (el(node).nextSibling && !body.endsWith('\n') ? '\n' : '');
     },
   });

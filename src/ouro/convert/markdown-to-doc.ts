@@ -114,7 +114,9 @@ function plainDoc(text: string): Doc {
     .replace(/\r\n?/g, '\n')
     .split(/\n[ \t]*\n/)
     .filter((block) => block.trim())
-    .map((block) => paragraph(block.split('\n').flatMap((line, i) => [...(i ? [{ type: 'hardBreak' }] : []), ...(line ? [{ type: 'text', text: line }] : [])])));
+    .map((block) =>
+      paragraph(block.split('\n').flatMap((line, i) => [...(i ? [{ type: 'hardBreak' }] : []), ...(line ? [{ type: 'text', text: line }] : [])])),
+    );
   return { type: 'doc', content: content.length ? content : [{ type: 'paragraph' }] };
 }
 
@@ -184,7 +186,8 @@ function toTaskListIfAll(list: DocNode): DocNode {
   const isTask = (i: DocNode) => TASK_PREFIX.test(firstText(i)?.text ?? '');
   if (items.length === 0 || !items.some(isTask)) return list;
   // Mixed with plain items, Ouro's parser draws a checkbox its editor drops: the item keeps its text only.
-  if (!items.every(isTask)) return { ...list, content: items.map((item) => (isTask(item) ? { ...item, content: [paragraph(afterCheckbox(item)), ...item.content!.slice(1)] } : item)) };
+  if (!items.every(isTask))
+    return { ...list, content: items.map((item) => (isTask(item) ? { ...item, content: [paragraph(afterCheckbox(item)), ...item.content!.slice(1)] } : item)) };
   return {
     type: 'taskList',
     content: items.map((item) => ({

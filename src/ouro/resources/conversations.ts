@@ -33,7 +33,11 @@ export function conversationsResource(t: Transport): OuroClient['conversations']
       const where = { method: 'GET', path: '/conversations' };
       const query = { limit: opts.limit ?? 20, offset: opts.offset ?? 0, org_id: opts.orgId };
       const res = await t.send<unknown>({ method: 'GET', path: where.path, query, signal });
-      return page(asArray(res.data, where).map((c) => conversation(c, where)), res.body, query);
+      return page(
+        asArray(res.data, where).map((c) => conversation(c, where)),
+        res.body,
+        query,
+      );
     },
     async update(id, partial, signal) {
       const path = `/conversations/${seg(id)}`;

@@ -61,7 +61,15 @@ export function datasetsResource(t: Transport): OuroClient['datasets'] {
     async query(id, sql, signal) {
       const where = { method: 'POST', path: `/datasets/${seg(id)}/query-custom` };
       // Read-only on the server, so a 429/503 may be repeated; a timeout is not (the query may be heavy).
-      const data = await t.call({ method: 'POST', path: where.path, body: { query: sql }, idempotent: true, noRetryOnTimeout: true, maxBytes: MAX_ANSWER_BYTES, signal });
+      const data = await t.call({
+        method: 'POST',
+        path: where.path,
+        body: { query: sql },
+        idempotent: true,
+        noRetryOnTimeout: true,
+        maxBytes: MAX_ANSWER_BYTES,
+        signal,
+      });
       return check(rowsSchema, data, where, 'data');
     },
     async data(id, opts = {}, signal) {

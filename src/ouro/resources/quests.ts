@@ -65,7 +65,11 @@ export function questsResource(t: Transport): OuroClient['quests'] {
       const where = { method: 'GET', path: `${base(id)}/entries` };
       const query = { status: opts.status, limit: opts.limit ?? 50, offset: opts.offset ?? 0 };
       const res = await t.send<unknown>({ method: 'GET', path: where.path, query, signal });
-      return page(asArray(res.data, where).map((e) => entry(e, where)), res.body, query);
+      return page(
+        asArray(res.data, where).map((e) => entry(e, where)),
+        res.body,
+        query,
+      );
     },
     async entries(id, opts = {}, signal) {
       const all: QuestEntry[] = [];

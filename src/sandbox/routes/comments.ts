@@ -14,7 +14,13 @@ import type { AnyAsset, CommentRec, SandboxState, UserRec } from '../state.ts';
 
 function present(s: SandboxState, c: CommentRec): Record<string, unknown> {
   const { root_id: _root, ...rest } = c;
-  return { ...presentBase(s, c as unknown as AnyAsset), ...rest, name: '', visibility: 'inherit', description: { json: c.content.json, text: c.content.text.slice(0, 200) } };
+  return {
+    ...presentBase(s, c as unknown as AnyAsset),
+    ...rest,
+    name: '',
+    visibility: 'inherit',
+    description: { json: c.content.json, text: c.content.text.slice(0, 200) },
+  };
 }
 
 export const commentsRoutes: RouteModule = (r, app: App) => {
@@ -38,7 +44,8 @@ export const commentsRoutes: RouteModule = (r, app: App) => {
     const root = parentComment ? rootOf(parentComment) : findAsset(s, parentId);
     if (!root || !canSee(s, ctx.user, root)) throw notFound('Asset', parentId);
     // Threads are one level deep: a reply to a reply goes under the top-level comment.
-    const top = parentComment && s.comments.find((x) => x.id === parentComment.parent_id) ? s.comments.find((x) => x.id === parentComment.parent_id)! : parentComment;
+    const top =
+      parentComment && s.comments.find((x) => x.id === parentComment.parent_id) ? s.comments.find((x) => x.id === parentComment.parent_id)! : parentComment;
     const at = app.clock.iso();
     const c: CommentRec = {
       id: uuidv7(),

@@ -106,9 +106,7 @@ export const entriesRoutes: RouteModule = (r, app) => {
     const limit = intParam(ctx.query, 'limit', 50, 1, 200);
     const offset = intParam(ctx.query, 'offset', 0, 0);
     // Ouro's order is not documented; the sandbox lists oldest first, a stable order for paging.
-    const all = s.entries
-      .filter((e) => e.quest_id === q.id && (!status || e.status === status))
-      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const all = s.entries.filter((e) => e.quest_id === q.id && (!status || e.status === status)).sort((a, b) => a.created_at.localeCompare(b.created_at));
     const page = all.slice(offset, offset + limit);
     return ok(page.map(presentEntry), { pagination: { offset, limit, hasMore: offset + page.length < all.length, total: all.length } });
   });

@@ -26,13 +26,26 @@ function extensionOf(name: string): string {
 
 /** The metadata Ouro derives from a storage object (§4.7 step 2). */
 function objectMetadata(o: StoredObject): Record<string, unknown> {
-  return { id: o.id, name: o.path.split('/').pop(), bucket: o.bucket, path: o.path, type: o.type, mimeType: o.type, extension: extensionOf(o.name), size: o.bytes.length };
+  return {
+    id: o.id,
+    name: o.path.split('/').pop(),
+    bucket: o.bucket,
+    path: o.path,
+    type: o.type,
+    mimeType: o.type,
+    extension: extensionOf(o.name),
+    size: o.bytes.length,
+  };
 }
 
 /** CSV files get their first rows as a preview, as Ouro shows them. */
 function previewOf(o: StoredObject): unknown {
   if (o.type !== 'text/csv') return null;
-  return o.bytes.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/).slice(0, 12);
+  return o.bytes
+    .subarray(0, 64 * 1024)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .slice(0, 12);
 }
 
 export const filesRoutes: RouteModule = (r, app: App) => {

@@ -29,7 +29,14 @@ function finish(app: App, action: ActionRec, response: unknown): void {
   action.logs.push({ level: 'info', message: 'Action finished', created_at: at });
 }
 
-export function runRoute(app: App, route: RouteRec, action: ActionRec, config: Record<string, unknown>, input: AnyAsset | undefined, user: UserRec): RouteOutcome {
+export function runRoute(
+  app: App,
+  route: RouteRec,
+  action: ActionRec,
+  config: Record<string, unknown>,
+  input: AnyAsset | undefined,
+  user: UserRec,
+): RouteOutcome {
   switch (route.behaviour) {
     case 'relax': {
       if (!input) throw new ApiError(422, 'validation_error', 'input asset "structure" is required');

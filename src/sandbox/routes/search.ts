@@ -27,7 +27,10 @@ function parseJsonParam(v: string | null, name: string): Record<string, unknown>
 }
 
 function searchable(a: AnyAsset): { source: string; text: string }[] {
-  const out = [{ source: 'name', text: a.name ?? '' }, { source: 'description', text: a.description?.text ?? '' }];
+  const out = [
+    { source: 'name', text: a.name ?? '' },
+    { source: 'description', text: a.description?.text ?? '' },
+  ];
   if (a.asset_type === 'post') out.push({ source: 'content', text: a.content.text });
   return out;
 }
@@ -43,7 +46,8 @@ export const searchRoutes: RouteModule = (r, app) => {
     const filters = parseJsonParam(ctx.query.get('filters'), 'filters');
     parseJsonParam(ctx.query.get('metadata_filters'), 'metadata_filters');
     for (const k of Object.keys(filters)) {
-      if (!(FILTER_KEYS as readonly string[]).includes(k)) throw new ApiError(400, 'invalid_parameter', `unknown filter ${k}; known: ${FILTER_KEYS.join(', ')}`);
+      if (!(FILTER_KEYS as readonly string[]).includes(k))
+        throw new ApiError(400, 'invalid_parameter', `unknown filter ${k}; known: ${FILTER_KEYS.join(', ')}`);
       // Ouro passes a blank UUID filter to PostgreSQL, which fails the request (docs/ouro-api.md §4.9).
       if (UUID_KEYS.has(k) && filters[k] === '') {
         throw new ApiError(500, '22P02', 'invalid input syntax for type uuid: ""');

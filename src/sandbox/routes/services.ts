@@ -93,7 +93,17 @@ export const servicesRoutes: RouteModule = (r, app: App) => {
       input_asset_id: inputId ?? null,
       output_asset_id: null,
       response: null,
-      input_assets: input ? [{ name: 'input', is_primary: true, asset_id: input.id, asset_type: input.asset_type, asset: { id: input.id, asset_type: input.asset_type, name: input.name } }] : [],
+      input_assets: input
+        ? [
+            {
+              name: 'input',
+              is_primary: true,
+              asset_id: input.id,
+              asset_type: input.asset_type,
+              asset: { id: input.id, asset_type: input.asset_type, name: input.name },
+            },
+          ]
+        : [],
       output_assets: [],
       finishes_at: null,
       logs: [{ level: 'info', message: 'Action started', created_at: at }],
@@ -105,7 +115,11 @@ export const servicesRoutes: RouteModule = (r, app: App) => {
     const outcome = runRoute(app, x, action, config, input, ctx.user);
     app.changed();
     if (outcome.kind === 'failed') {
-      return { kind: 'json', status: outcome.status, body: { data: null, action: presentAction(action), metadata: {}, error: { message: outcome.message, status: outcome.status } } };
+      return {
+        kind: 'json',
+        status: outcome.status,
+        body: { data: null, action: presentAction(action), metadata: {}, error: { message: outcome.message, status: outcome.status } },
+      };
     }
     if (outcome.kind === 'async') {
       return { kind: 'json', status: 202, body: { data: null, action: presentAction(action), metadata: { requiresPolling: true }, error: null } };
@@ -115,7 +129,7 @@ export const servicesRoutes: RouteModule = (r, app: App) => {
 
   r.add('GET', '/actions/:id', (ctx) => {
     const a = s.actions.find((x) => x.id === ctx.params.id);
-    if (!a || (a.user_id !== ctx.user.id)) throw notFound('Action', ctx.params.id!);
+    if (!a || a.user_id !== ctx.user.id) throw notFound('Action', ctx.params.id!);
     return ok(presentAction(a));
   });
 

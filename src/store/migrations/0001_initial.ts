@@ -67,14 +67,7 @@ export async function up(db: AnyDb, engine: Engine): Promise<void> {
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('thread', 'text', (c) => c.notNull())
     .addColumn('chat_message_id', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('message_ouro_ids_pk', [
-      'ouro_message_id',
-      'platform',
-      'workspace',
-      'channel',
-      'thread',
-      'chat_message_id',
-    ])
+    .addPrimaryKeyConstraint('message_ouro_ids_pk', ['ouro_message_id', 'platform', 'workspace', 'channel', 'thread', 'chat_message_id'])
     .execute();
 
   await db.schema
@@ -88,9 +81,7 @@ export async function up(db: AnyDb, engine: Engine): Promise<void> {
   // worker still holding an old id must not complete someone else's job.
   await db.schema
     .createTable('jobs')
-    .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
-      engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-    )
+    .addColumn('id', engine === 'postgres' ? 'bigserial' : 'integer', (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('lane', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
@@ -114,20 +105,10 @@ export async function up(db: AnyDb, engine: Engine): Promise<void> {
     .columns(['lane', 'id'])
     .where(sql.ref('state'), 'in', [sql.lit('pending'), sql.lit('running')])
     .execute();
-  await db.schema
-    .createIndex('jobs_running_lane')
-    .on('jobs')
-    .column('lane')
-    .where(sql.ref('state'), '=', sql.lit('running'))
-    .execute();
+  await db.schema.createIndex('jobs_running_lane').on('jobs').column('lane').where(sql.ref('state'), '=', sql.lit('running')).execute();
   // For purgeDoneJobs. Deliberately no plain index on `state`: without statistics SQLite
   // prefers it over the partial indexes above and the claim query degrades to a sort.
-  await db.schema
-    .createIndex('jobs_done_updated')
-    .on('jobs')
-    .column('updated_at')
-    .where(sql.ref('state'), '=', sql.lit('done'))
-    .execute();
+  await db.schema.createIndex('jobs_done_updated').on('jobs').column('updated_at').where(sql.ref('state'), '=', sql.lit('done')).execute();
 
   await db.schema
     .createTable('watches')

@@ -37,7 +37,10 @@ export function splitChannelKey(key: string): ChannelQuest | undefined {
 }
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema.alterTable('watches').addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('watches')
+    .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('watches').addColumn('failing_since', 'bigint').execute();
   await db.schema.alterTable('watches').addColumn('last_error', 'text').execute();
   await db.schema.alterTable('watches').addColumn('paused_at', 'bigint').execute();
