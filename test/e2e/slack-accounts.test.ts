@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log.ts';
 import { SEED_IDS, SEED_KEYS } from '../../src/sandbox/index.ts';
 import { TEAM } from '../helpers/fake-slack.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 
 const C = 'C0LAB';
 let s: SlackStack;
@@ -52,17 +52,7 @@ beforeAll(async () => {
       return { commands: createCommandRunner({ ouro, store, bridgeAdmins: [], accounts, logger }), accounts, logger };
     },
   });
-  await s.store.upsertChannelLink({
-    platform: 'slack',
-    workspace: TEAM,
-    channel: C,
-    orgId: SEED_IDS.orgLab,
-    orgName: 'Ouro Lab',
-    teamId: null,
-    teamName: null,
-    mirrorMode: 'threads',
-    updatedBy: 'test',
-  });
+  await linkToLab(s.store, C, 'threads');
 }, 60_000);
 afterAll(async () => {
   await s?.close();

@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { TEAM } from '../helpers/fake-slack.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 
 const C = 'C0ACK';
 /** Slack's deadline for the ack of an event. */
@@ -23,17 +22,7 @@ describe('Slack: the ack does not wait for users.info', () => {
       clientOptions: { retries: 0 },
       bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
     });
-    await s.store.upsertChannelLink({
-      platform: 'slack',
-      workspace: TEAM,
-      channel: C,
-      orgId: SEED_IDS.orgLab,
-      orgName: 'Ouro Lab',
-      teamId: null,
-      teamName: null,
-      mirrorMode: 'threads',
-      updatedBy: 'test',
-    });
+    await linkToLab(s.store, C, 'threads');
   }, 60_000);
   afterAll(async () => {
     await s?.close();

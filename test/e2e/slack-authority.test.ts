@@ -11,7 +11,7 @@ import { createCommandRunner } from '../../src/commands/index.ts';
 import { noticeKey } from '../../src/commands/watch-baseline.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 import { eventually } from '../helpers/eventually.ts';
 
 const LAB = 'C0LAB';
@@ -37,17 +37,7 @@ beforeAll(async () => {
     [LAB, 'threads'],
     [CONNECT, 'channel'],
   ] as const) {
-    await s.store.upsertChannelLink({
-      platform: 'slack',
-      workspace: TEAM,
-      channel,
-      orgId: SEED_IDS.orgLab,
-      orgName: 'Ouro Lab',
-      teamId: null,
-      teamName: null,
-      mirrorMode,
-      updatedBy: 'test',
-    });
+    await linkToLab(s.store, channel, mirrorMode);
   }
 }, 60_000);
 afterAll(async () => {

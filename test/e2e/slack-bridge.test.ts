@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/log.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
 import { pngFacts } from '../helpers/png.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 import { eventually, sleep } from '../helpers/eventually.ts';
 
 const C = 'C0LAB';
@@ -41,17 +41,7 @@ async function startStack(mode: 'http' | 'socket'): Promise<SlackStack> {
     },
   });
   for (const channel of [C, 'C0ACCEPT', 'C0MODAL', 'C0LINKS']) {
-    await s.store.upsertChannelLink({
-      platform: 'slack',
-      workspace: TEAM,
-      channel,
-      orgId: SEED_IDS.orgLab,
-      orgName: 'Ouro Lab',
-      teamId: null,
-      teamName: null,
-      mirrorMode: 'threads',
-      updatedBy: 'test',
-    });
+    await linkToLab(s.store, channel, 'threads');
   }
   return s;
 }

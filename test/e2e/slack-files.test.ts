@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { TEAM } from '../helpers/fake-slack.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 import { eventually } from '../helpers/eventually.ts';
 
 const C = 'C0FILES';
@@ -19,17 +19,7 @@ let s: SlackStack;
 
 beforeAll(async () => {
   s = await startSlackStack({ sandbox: { seed: 'demo' }, clientOptions: { retries: 0 } });
-  await s.store.upsertChannelLink({
-    platform: 'slack',
-    workspace: TEAM,
-    channel: C,
-    orgId: SEED_IDS.orgLab,
-    orgName: 'Ouro Lab',
-    teamId: null,
-    teamName: null,
-    mirrorMode: 'threads',
-    updatedBy: 'test',
-  });
+  await linkToLab(s.store, C, 'threads');
 });
 afterAll(async () => {
   await s?.close();

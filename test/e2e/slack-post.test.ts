@@ -10,7 +10,7 @@ import { createCommandRunner } from '../../src/commands/index.ts';
 import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { TEAM } from '../helpers/fake-slack.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 
 const C = 'C0POST';
 let s: SlackStack;
@@ -21,17 +21,7 @@ beforeAll(async () => {
     clientOptions: { retries: 0 },
     bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
   });
-  await s.store.upsertChannelLink({
-    platform: 'slack',
-    workspace: TEAM,
-    channel: C,
-    orgId: SEED_IDS.orgLab,
-    orgName: 'Ouro Lab',
-    teamId: null,
-    teamName: null,
-    mirrorMode: 'threads',
-    updatedBy: 'test',
-  });
+  await linkToLab(s.store, C, 'threads');
 });
 afterAll(async () => {
   await s?.close();

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRunner } from '../../src/commands/index.ts';
-import { SEED_IDS } from '../../src/sandbox/index.ts';
 import { SERVICE_IDS } from '../../src/sandbox/seed-services.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { TEAM, type FakeSlack, type Hook } from '../helpers/fake-slack.ts';
-import { startSlackStack, type SlackStack } from '../helpers/slack-stack.ts';
+import type { FakeSlack, Hook } from '../helpers/fake-slack.ts';
+import { startSlackStack, type SlackStack, linkToLab } from '../helpers/slack-stack.ts';
 
 const C = 'C0ROUTES';
 const hookFor = (fake: FakeSlack, responseUrl: string): Hook | undefined => fake.hooks.find((h) => `${fake.url}/hooks/${h.id}` === responseUrl);
@@ -22,17 +21,7 @@ describe('Slack: /ouro route', () => {
       clientOptions: { retries: 0 },
       bridge: (ouro, store) => ({ commands: createCommandRunner({ ouro, store, bridgeAdmins: [] }) }),
     });
-    await s.store.upsertChannelLink({
-      platform: 'slack',
-      workspace: TEAM,
-      channel: C,
-      orgId: SEED_IDS.orgLab,
-      orgName: 'Ouro Lab',
-      teamId: null,
-      teamName: null,
-      mirrorMode: 'off',
-      updatedBy: 'test',
-    });
+    await linkToLab(s.store, C, 'off');
   }, 60_000);
   afterAll(async () => {
     await s?.close();

@@ -9,8 +9,9 @@ import { createHttpServer, readBody, sendJson } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
-import type { Store } from '../../src/store/types.ts';
-import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import type { MirrorMode, Store } from '../../src/store/types.ts';
+import { SEED_IDS } from '../../src/sandbox/seed.ts';
+import { startFakeSlack, TEAM, type FakeSlack } from './fake-slack.ts';
 import { makeTestStore } from './store.ts';
 
 export const SLACK_SIGNING_SECRET = 'stack-signing-secret';
@@ -90,4 +91,19 @@ export async function startSlackStack(opts: SlackStackOptions = {}): Promise<Sla
       await testStore.cleanup();
     },
   };
+}
+
+/** Links `channel` of the fake's team to the demo seed's "Ouro Lab" org, as `/ouro link "Ouro Lab"` and `/ouro mirror <mode>` would. */
+export async function linkToLab(store: Store, channel: string, mirrorMode: MirrorMode): Promise<void> {
+  await store.upsertChannelLink({
+    platform: 'slack',
+    workspace: TEAM,
+    channel,
+    orgId: SEED_IDS.orgLab,
+    orgName: 'Ouro Lab',
+    teamId: null,
+    teamName: null,
+    mirrorMode,
+    updatedBy: 'test',
+  });
 }
