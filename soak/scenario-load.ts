@@ -129,6 +129,8 @@ export async function loadScenario(o: LoadOptions): Promise<Row> {
     // Half declare a large body (1 MB), half a small one (60 KB): both kinds of slot are tried.
     const slow = Array.from({ length: o.slowRequests }, (_, i) => slowRequest(bridge!.url, i % 2 ? 1_000_000 : 60_000, deadline));
     const users = ['U0ADA', 'U0BOB', 'U0CAT', 'U0DAN', 'U0EVE'];
+    // People Slack knows (users.info answers), as everyone who can type a command is.
+    for (const id of users) if (!world.slack.users.has(id)) world.slack.users.set(id, { id, name: id });
     const commands = Array.from({ length: o.queries }, (_, i) =>
       world.slack.command(`query ${dataset.id} SELECT * FROM {{table}}`, { channel: CHANNEL, user: users[i % users.length]! }),
     );

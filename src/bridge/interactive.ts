@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Platform } from '../store/types.ts';
 import { channelKeyOf } from './chat-ref.ts';
 import type { InteractiveEvent } from './inbox.ts';
-import type { ButtonPressed, ChatAdapter, CommandInvoked, Invoker, LinkShared, ReplyTarget } from './types.ts';
+import { InvokerUnknownError, type ButtonPressed, type ChatAdapter, type CommandInvoked, type Invoker, type LinkShared, type ReplyTarget } from './types.ts';
 
 /** Fills link previews (Slack unfurls); the Slack engineer provides it. Default: none. */
 export type LinkSharedHook = (event: LinkShared, adapter: ChatAdapter) => Promise<void>;
@@ -59,6 +59,7 @@ export function createInteractive(deps: InteractiveDeps) {
       });
       await reply(adapter, e.replyTo, result.reply, result.visibility);
     } catch (err) {
+      if (err instanceof InvokerUnknownError) return reply(adapter, e.replyTo, textReply(err.forInvoker), 'invoker');
       logger.error({ err, command: commandForLog(e.text) }, 'command failed');
       await reply(adapter, e.replyTo, textReply(INTERNAL_FAILURE), 'invoker');
     }
@@ -89,6 +90,7 @@ export function createInteractive(deps: InteractiveDeps) {
       }
       await reply(adapter, e.replyTo, result.reply, result.visibility);
     } catch (err) {
+      if (err instanceof InvokerUnknownError) return reply(adapter, e.replyTo, textReply(err.forInvoker), 'invoker');
       logger.error({ err, actionId: e.actionId }, 'button press failed');
       await reply(adapter, e.replyTo, textReply(INTERNAL_FAILURE), 'invoker');
     }

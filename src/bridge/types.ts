@@ -31,6 +31,17 @@ export interface ChatUser {
   isBot?: boolean;
 }
 
+/**
+ * Thrown by `ChatAdapter.resolveInvoker` when the platform could not say who the person is
+ * (a failed lookup): the command is not run, and `forInvoker` tells them why, in words.
+ */
+export class InvokerUnknownError extends Error {
+  override readonly name = 'InvokerUnknownError';
+  constructor(readonly forInvoker: string) {
+    super(forInvoker);
+  }
+}
+
 export interface Invoker extends ChatUser {
   /** The platform says this person may administer the bridge (Slack admin/owner, Discord Manage Server). */
   isPlatformAdmin: boolean;
@@ -263,7 +274,8 @@ export interface ChatAdapter {
    * Completes the invoker of a command or button press, recorded before the ack from what
    * the adapter knew without waiting (admin rights unknown there): runs after the ack,
    * before the command; may wait on the platform. Null: the person may not use the bridge
-   * from where they are (a place the operator does not allow); the event is dropped.
+   * from where they are (a place the operator does not allow); the event is dropped. A failed
+   * lookup throws InvokerUnknownError.
    */
   resolveInvoker?(invoker: Invoker): Promise<Invoker | null>;
   /** Channel display name, for naming conversations (`#materials-lab (Slack)`). */

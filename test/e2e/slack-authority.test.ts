@@ -55,6 +55,17 @@ async function answer(text: string, o: { channel: string; user?: string }): Prom
 }
 
 describe('places the operator allows', () => {
+  it('does not run the command of a person Slack cannot look up (their team is unknown), and says so', async () => {
+    s.fake.users.set('U0NEW', { id: 'U0NEW', name: 'New Person' });
+    s.fake.fail('users.info', 'fatal_error');
+    try {
+      const text = await answer('datasets', { channel: LAB, user: 'U0NEW' });
+      expect(text).toContain('Slack did not tell the bridge who you are just now, so nothing was done');
+    } finally {
+      s.fake.fail('users.info', undefined);
+    }
+  });
+
   it('acknowledges a command from a foreign team and does nothing else', async () => {
     const foreign = await s.fake.command(`link "Ouro Lab"`, { channel: 'C0FOREIGN', team: STRANGER });
     expect(foreign.status).toBe(200);

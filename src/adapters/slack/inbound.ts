@@ -8,7 +8,7 @@
  * socket-ack.ts (a failure sends no ack); either way Slack delivers again. Raw payloads handed on lose Slack's legacy verification `token`.
  */
 import type { App } from '@slack/bolt';
-import type { BridgeInbox, InboundEvent, Invoker } from '../../bridge/types.ts';
+import { InvokerUnknownError, type BridgeInbox, type InboundEvent, type Invoker } from '../../bridge/types.ts';
 import type { PlaceGate } from '../place-gate.ts';
 import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
@@ -48,7 +48,7 @@ function knownInvoker(userId: string, fallbackName: string | undefined, deps: In
  * (cached), and the person's own team, which the place gate (places.ts) could check before
  * the ack only when it was cached: a person of a team the operator does not allow (a Slack
  * Connect guest) gets null, and nothing is done for them. When Slack does not answer, the
- * team stays unknown and the command is not run either (fail closed).
+ * team stays unknown and the command is not run either (fail closed), with a worded answer.
  */
 export async function resolveSlackInvoker(inv: Invoker, deps: Pick<InboundDeps, 'directory' | 'logger'> & { gate?: PlaceGate }): Promise<Invoker | null> {
   try {
@@ -56,8 +56,9 @@ export async function resolveSlackInvoker(inv: Invoker, deps: Pick<InboundDeps, 
     if (deps.gate && p.teamId && !deps.gate.allows(p.teamId, { kind: 'command', user: inv.id })) return null;
     return { id: inv.id, name: p.name, ...(p.avatarUrl ? { avatarUrl: p.avatarUrl } : {}), isPlatformAdmin: await deps.directory.isAdmin(inv.id) };
   } catch (err) {
+    // Whose team the person is on is unknown: nothing is done for them (fail closed), in words.
     deps.logger.warn({ err, user: inv.id }, "slack users.info failed; the command is not run (its person's team is unknown)");
-    return null;
+    throw new InvokerUnknownError('Slack did not tell the bridge who you are just now, so nothing was done; please try again in a minute.');
   }
 }
 
