@@ -6,7 +6,7 @@
  * exactly as live events: same kinds, same idempotency keys, so a message seen live and in
  * catch-up is recorded once, and the worker's loop guard and mirror rules apply unchanged.
  *
- * Places: every thread link of the platform that still carries messages (threads.carries)
+ * Places: every thread link of the platform that still carries messages (threads.isMirrored)
  * and every `channel`-mode channel's top level. Not covered: threads started in a `threads`
  * channel while nobody listened (no link exists yet to say where to look), and edits and
  * deletes made meanwhile.
@@ -68,7 +68,7 @@ export interface CatchUpDeps {
   logger: Logger;
   now: () => number;
   /** Whether a thread link still carries messages (its channel kept the mode that made it). */
-  carries(link: ThreadLink): Promise<boolean>;
+  isMirrored(link: ThreadLink): Promise<boolean>;
 }
 
 /** Where reading starts: the newest known chat message, else the thread's root (a thread link with nothing mapped yet). */
@@ -118,7 +118,7 @@ export function createCatchUp(d: CatchUpDeps) {
       for (const place of places) {
         const anchor = anchorOf(place);
         const link = place.conversationId === null ? undefined : { ...place, conversationId: place.conversationId, createdAt: 0 };
-        if (!anchor || (link && !(await d.carries(link)))) report.skipped++;
+        if (!anchor || (link && !(await d.isMirrored(link)))) report.skipped++;
         else todo.push({ place, anchor });
       }
       let next = 0;

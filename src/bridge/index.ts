@@ -189,7 +189,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
     pastedKey: (ref, userId) => void pastedKey(ref, userId).catch((err: unknown) => logger.warn({ err }, 'pasted-key notice failed')),
   });
   const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
-  const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, carries: threads.carries });
+  const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, isMirrored: threads.isMirrored });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
 
   function startReconcileTimer(): void {

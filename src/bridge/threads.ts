@@ -2,7 +2,7 @@
  * Which Ouro conversation a chat message belongs to, creating it when the mirror mode says
  * so. Rules, in order:
  *  1. A thread link wins: one a person made (`mirror attach`) whatever the channel's mode;
- *     one made here while the channel keeps the mode it was made for (see `carries`).
+ *     one made here while the channel keeps the mode it was made for (see `isMirrored`).
  *  2. No channel link, or mode `off`: not mirrored.
  *  3. Mode `channel`: the channel's top level ↔ one conversation (thread key ''); replies in
  *     threads are not mirrored unless attached.
@@ -156,11 +156,11 @@ export function createThreads(ctx: BridgeContext) {
   }
 
   /**
-   * Whether a thread link carries messages (both ways). A link the bridge made for a mirror
+   * Whether a thread link still mirrors messages (both ways). A link the bridge made for a mirror
    * mode lasts while the channel keeps that mode (`mirror off` stops it; switching back
    * resumes it); a link a person made (`mirror attach`) lasts until it is detached.
    */
-  async function carries(link: ThreadLink): Promise<boolean> {
+  async function isMirrored(link: ThreadLink): Promise<boolean> {
     const cacheKey = `${encodeChatRef(refOfThreadKey(link))}|${link.conversationId}`;
     let made = madeBy.get(cacheKey);
     if (made === undefined) {
@@ -178,7 +178,7 @@ export function createThreads(ctx: BridgeContext) {
     readRoot,
     writeRoot,
     forgetRoot,
-    carries,
+    isMirrored,
 
     /**
      * Where a new message at `ref` goes. `job` is the message's job: a reply whose root is not
@@ -187,7 +187,7 @@ export function createThreads(ctx: BridgeContext) {
     async resolve(ref: ChatRef, job: Pick<Job, 'id' | 'createdAt'>): Promise<Resolution & { root?: StoredRoot }> {
       const key = threadKeyOf(ref);
       const existing = await store.getThreadLink(key);
-      if (existing && !(await carries(existing))) return { action: 'skip', reason: 'the channel left the mirror mode that linked this thread' };
+      if (existing && !(await isMirrored(existing))) return { action: 'skip', reason: 'the channel left the mirror mode that linked this thread' };
       if (existing) {
         // A root still waiting to go in first (only `threads` channels remember roots).
         const laneKey = encodeChatRef(ref);

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ThreadLink } from '../store/types.ts';
 import { copiesByThread } from './chat-copies.ts';
-import { isMessageGone } from './gone.ts';
+import { isMessageGone } from './message-gone.ts';
 import { docToMarkdown } from '../ouro/convert/doc-to-markdown.ts';
 import type { Doc } from '../ouro/types.ts';
 import { ouroAuthorId } from './author.ts';
@@ -219,7 +219,7 @@ export function createToChat(ctx: BridgeContext, threads: Threads) {
       // meanwhile is not replayed into them when mirroring resumes (as chat messages said
       // meanwhile are not sent to Ouro).
       const links: ThreadLink[] = [];
-      for (const link of all) if (await threads.carries(link)) links.push(link);
+      for (const link of all) if (await threads.isMirrored(link)) links.push(link);
       const cursor = await store.getRelayCursor(conversationId);
       const { newer: messages, relayed } = await read(conversationId, cursor);
       const bot = ctx.botUserId();

@@ -18,7 +18,7 @@ import type { DeletedPayload, EditedPayload, PostedPayload } from './jobs.ts';
 import { postOnce, recordPost } from './post-once.ts';
 import { isDuplicateMessage, RetryLaterError } from './retry.ts';
 import { copiesByThread } from './chat-copies.ts';
-import { isMessageGone } from './gone.ts';
+import { isMessageGone } from './message-gone.ts';
 import { ROOT_WAIT_RUNS, rootWaitMs, type StoredRoot, type Threads } from './threads.ts';
 import type { ChatFile, ChatRef, ChatUser } from './types.ts';
 import { createAsPerson } from './as-person.ts';
@@ -104,7 +104,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
   /** The other threads linked to the conversation that still carry messages. */
   async function otherThreads(conversationId: string, source: ThreadKey): Promise<ThreadKey[]> {
     const others = (await store.threadsOfConversation(conversationId)).filter((t) => !sameThread(t, source));
-    for (let i = others.length - 1; i >= 0; i--) if (!(await threads.carries(others[i]!))) others.splice(i, 1);
+    for (let i = others.length - 1; i >= 0; i--) if (!(await threads.isMirrored(others[i]!))) others.splice(i, 1);
     return others;
   }
 
@@ -231,7 +231,7 @@ export function createToOuro(ctx: BridgeContext, threads: Threads) {
         await threads.writeRoot(ev.ref, root);
         // Its thread went ahead without it (the root came too late): it goes in now, late, not never.
         const late = await store.getThreadLink({ ...key, thread: ev.messageId });
-        if (late && (await threads.carries(late))) {
+        if (late && (await threads.isMirrored(late))) {
           logger.warn({ ref: encodeChatRef(ev.ref), messageId: ev.messageId }, 'thread root recorded after its thread started; relayed late');
           await relayRoot(late.conversationId, { ...ev.ref, thread: ev.messageId }, root, job.attempts);
         }

@@ -216,7 +216,7 @@ export interface ChatAdapter {
    * that splits long posts lays the new text over them (and deletes parts it no longer
    * needs); any other adapter edits or deletes each of them like `messageId`.
    * `edit` skips a message the platform says no longer exists (a person deleted it) and
-   * throws MessageGoneError (gone.ts) when none of the post's messages exists any more;
+   * throws MessageGoneError (message-gone.ts) when none of the post's messages exists any more;
    * `delete` of a message already gone succeeds.
    */
   edit(ref: ChatRef, messageId: string, message: OutboundMessage, parts?: readonly string[]): Promise<void>;

@@ -15,7 +15,7 @@ import { noticeKey, snapshotOf } from '../commands/watch-baseline.ts';
 import type { Store } from '../store/types.ts';
 import type { Watch } from './types.ts';
 import type { ChatAdapter, ChatRef } from '../bridge/types.ts';
-import { isMessageGone } from '../bridge/gone.ts';
+import { isMessageGone } from '../bridge/message-gone.ts';
 import type { EntryEvent } from './diff.ts';
 
 export const channelId = (w: Pick<Watch, 'platform' | 'workspace' | 'channel'>) => `${w.platform}/${w.workspace}/${w.channel}`;

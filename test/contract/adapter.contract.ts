@@ -13,7 +13,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeInbox, ChannelRef, ChatAdapter, ChatRef, CommandInvoked, InboundEvent, ResolvableMessage } from '../../src/bridge/types.ts';
 import { textReply } from '../../src/chat/reply.ts';
-import { MessageGoneError } from '../../src/bridge/gone.ts';
+import { MessageGoneError } from '../../src/bridge/message-gone.ts';
 import { sleep } from '../helpers/eventually.ts';
 
 export interface ReceivedOp {

@@ -18,7 +18,7 @@ import type {
   PostProbe,
   ReplyTarget,
 } from '../../src/bridge/types.ts';
-import { MessageGoneError } from '../../src/bridge/gone.ts';
+import { MessageGoneError } from '../../src/bridge/message-gone.ts';
 import type { RichReply, Visibility } from '../../src/chat/reply.ts';
 import type { Platform } from '../../src/store/types.ts';
 

@@ -63,7 +63,7 @@ function deps(adapter: ChatAdapter | undefined, inbox: BridgeInbox, o: Partial<C
     inbox,
     logger: silentLogger,
     now: () => Date.now() + ANCHOR_MARGIN_MS + 1_000, // everything recorded so far is older than the margin
-    carries: async () => true,
+    isMirrored: async () => true,
     ...o,
   };
 }
@@ -92,8 +92,8 @@ describe('catch-up core', () => {
       ]),
     );
     const { inbox, keys } = recordingInbox();
-    const carries = async (l: ThreadLink) => l.thread !== '200';
-    const report = await createCatchUp(deps(adapter, inbox, { carries })).run('discord');
+    const isMirrored = async (l: ThreadLink) => l.thread !== '200';
+    const report = await createCatchUp(deps(adapter, inbox, { isMirrored })).run('discord');
     expect(reads.map((r) => [r.ref.thread, r.after])).toEqual([['100', '100']]);
     expect(keys).toEqual(['101']);
     expect(report).toMatchObject({ places: 1, skipped: 2 });

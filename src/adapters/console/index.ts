@@ -10,7 +10,7 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { AdapterHealth, BridgeInbox, ChannelRef, ChatAdapter, ChatRef, Invoker, OutboundMessage } from '../../bridge/types.ts';
-import { editEach } from '../../bridge/gone.ts';
+import { editEach } from '../../bridge/message-gone.ts';
 import { HELP_LINES, parseLine, type ConsoleAction } from './inbound.ts';
 import { CONSOLE_CHANNEL, CONSOLE_WORKSPACE, createOutbound, type ConsoleReplyTarget, type ConsoleState } from './outbound.ts';
 import { DEFAULT_LIMITS, formatEntry, indentFor, messageHeader, type RenderLimits } from './render.ts';

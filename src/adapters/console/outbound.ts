@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Button, FileAttachment } from '../../chat/reply.ts';
 import type { ChatRef, OutboundMessage, PostedMessage, PostProbe, ReplyTarget, RichReply, Visibility } from '../../bridge/types.ts';
-import { MessageGoneError } from '../../bridge/gone.ts';
+import { MessageGoneError } from '../../bridge/message-gone.ts';
 import { formatEntry, indentFor, messageHeader, renderRich, type RenderLimits } from './render.ts';
 
 export const CONSOLE_WORKSPACE = 'local';

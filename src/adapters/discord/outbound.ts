@@ -14,7 +14,7 @@
  */
 import type { REST } from 'discord.js';
 import type { ChatRef, OutboundMessage, PostedMessage } from '../../bridge/types.ts';
-import { editEach, isMessageGone, MessageGoneError } from '../../bridge/gone.ts';
+import { editEach, isMessageGone, MessageGoneError } from '../../bridge/message-gone.ts';
 import type { Logger } from '../../log.ts';
 import { toDiscordTarget } from './ids.ts';
 import { layOver, renderReply, renderText, type DiscordMessageBody } from './render.ts';

@@ -9,7 +9,7 @@
  */
 import { App, HTTPReceiver, LogLevel, type SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterHealth, BridgeInbox, ChatAdapter, ChatRef, OutboundMessage, ReplyTarget } from '../../bridge/types.ts';
-import { editEach } from '../../bridge/gone.ts';
+import { editEach } from '../../bridge/message-gone.ts';
 import type { RichReply, Visibility } from '../../chat/reply.ts';
 import type { HttpServer } from '../../http/server.ts';
 import { silentLogger, type Logger } from '../../log.ts';

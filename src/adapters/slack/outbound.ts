@@ -5,7 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { ChatRef, OutboundMessage, PostedMessage, ReplyTarget } from '../../bridge/types.ts';
-import { MessageGoneError } from '../../bridge/gone.ts';
+import { MessageGoneError } from '../../bridge/message-gone.ts';
 import type { FileAttachment, RichReply, Visibility } from '../../chat/reply.ts';
 import type { Logger } from '../../log.ts';
 import { clip, clipMessage, toBlocks, type SlackBlock } from './blocks.ts';
