@@ -232,60 +232,36 @@ export function registerInbound(app: App, deps: InboundDeps): void {
     });
   });
 
-  app.view(QUEST_MODAL_CALLBACK, async ({ ack, body, view }) => {
-    const result = questCommandFromView(view);
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: result.errors });
-      return;
-    }
-    const origin = result.origin;
-    if (!origin) {
-      await ack({ response_action: 'errors', errors: { name: 'This form lost track of its channel; run /ouro quest create again.' } });
-      return;
-    }
-    const user = body.user.id;
-    const replyTo: SlackReplyTarget = {
-      platform: 'slack',
-      team: origin.team,
-      channel: origin.channel,
-      user,
-      ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}),
-    };
-    await deliver({
-      kind: 'command.invoked',
-      key: `slack:view:${view.id}:${view.hash}`,
-      ref: slackRef(origin.team, origin.channel, origin.thread),
-      invoker: knownInvoker(user, body.user.name, deps),
-      text: result.text,
-      replyTo,
-      raw: withoutToken(body),
+  /**
+   * A submitted form becomes the command it stands for. `keepRaw: false` for the login form:
+   * its payload holds the person's API key, which must not travel on with the event.
+   */
+  const commandForm = (callback: string, parse: typeof questCommandFromView, field: string, rerun: string, keepRaw: boolean) =>
+    app.view(callback, async ({ ack, body, view }) => {
+      const result = parse(view);
+      if (!result.ok) {
+        await ack({ response_action: 'errors', errors: result.errors });
+        return;
+      }
+      const origin = result.origin;
+      if (!origin) {
+        await ack({ response_action: 'errors', errors: { [field]: `This form lost track of its channel; run ${rerun} again.` } });
+        return;
+      }
+      const user = body.user.id;
+      await deliver({
+        kind: 'command.invoked',
+        key: `slack:view:${view.id}:${view.hash}`,
+        ref: slackRef(origin.team, origin.channel, origin.thread),
+        invoker: knownInvoker(user, body.user.name, deps),
+        text: result.text,
+        replyTo: { platform: 'slack', team: origin.team, channel: origin.channel, user, ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}) },
+        ...(keepRaw ? { raw: withoutToken(body) } : {}),
+      });
+      await ack();
     });
-    await ack();
-  });
-
-  // The key goes straight to the command runner (not the job queue): it is never stored in clear.
-  app.view(LOGIN_MODAL_CALLBACK, async ({ ack, body, view }) => {
-    const result = loginCommandFromView(view);
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: result.errors });
-      return;
-    }
-    const origin = result.origin;
-    if (!origin) {
-      await ack({ response_action: 'errors', errors: { key: 'This form lost track of its channel; run /ouro login again.' } });
-      return;
-    }
-    const user = body.user.id;
-    await deliver({
-      kind: 'command.invoked',
-      key: `slack:view:${view.id}:${view.hash}`,
-      ref: slackRef(origin.team, origin.channel, origin.thread),
-      invoker: knownInvoker(user, body.user.name, deps),
-      text: result.text,
-      replyTo: { platform: 'slack', team: origin.team, channel: origin.channel, user, ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}) },
-    });
-    await ack();
-  });
+  commandForm(QUEST_MODAL_CALLBACK, questCommandFromView, 'name', '/ouro quest create', true);
+  commandForm(LOGIN_MODAL_CALLBACK, loginCommandFromView, 'key', '/ouro login', false);
 
   app.event('link_shared', async ({ event, body }) => {
     const e = event as { channel: string; user: string; message_ts: string; thread_ts?: string; links: { url: string }[]; unfurl_id?: string; source?: string };
