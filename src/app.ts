@@ -32,7 +32,7 @@ import { createLeader, createSoleLeader, runExclusive, type Leader } from './bri
 import { createQuestNotifier } from './quests/index.ts';
 import { createAccounts } from './accounts/index.ts';
 import { createCommandRunner } from './commands/index.ts';
-import { suggestAssets } from './commands/autocomplete.ts';
+import { suggestAssets, suggestRoutes } from './commands/autocomplete.ts';
 import { createOuroClient, type OuroClient } from './ouro/index.ts';
 import { warnAboutAllowedOrgs } from './allowed-orgs.ts';
 // Pure (no Slack SDK): the link.shared hook that previews Ouro links through adapter.unfurl.
@@ -294,7 +294,10 @@ async function platformAdapters(
         ...config.discord,
         bridgeAdmins: config.bridgeAdmins,
         logger: deps.logger,
-        autocomplete: (kind, query, channel) => suggestAssets({ ...deps, allowedOrgs: config.ouro.allowedOrgs }, kind, query, channel),
+        autocomplete: (kind, query, channel) => {
+          const lookup = { ...deps, allowedOrgs: config.ouro.allowedOrgs };
+          return kind === 'route' ? suggestRoutes(lookup, query, channel) : suggestAssets(lookup, kind, query, channel);
+        },
         // Replicas connect the gateway only while holding its lease (createApp).
         connectGatewayOnStart: !deps.replicated,
       }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suggestRoutes } from '../../src/commands/autocomplete.ts';
 import { createCommandRunner } from '../../src/commands/index.ts';
 import type { Block } from '../../src/chat/reply.ts';
 import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
@@ -55,6 +56,16 @@ describe('/ouro routes', () => {
     expect(r.reply.text).not.toContain('relax-structure');
     const outside = await run('routes', max, random);
     expect(outside.reply.text).toBe('No service routes (public only: this channel is not linked).');
+  });
+});
+
+describe('route autocomplete (Discord)', () => {
+  it('offers the channel’s routes by name, narrowed by what was typed, and none outside the scope', async () => {
+    const all = await suggestRoutes({ ouro, store: ts.store }, '', lab);
+    expect(all.map((c) => c.value)).toEqual(['alice/relax-structure', 'alice/screen-candidates', 'alice/predict-magnetisation', 'alice/legacy-convert']);
+    expect(all[0]!.name).toBe('alice/relax-structure — Relax an atomic structure and write a report post');
+    expect((await suggestRoutes({ ouro, store: ts.store }, 'magnet', lab)).map((c) => c.value)).toEqual(['alice/predict-magnetisation']);
+    expect(await suggestRoutes({ ouro, store: ts.store }, '', random)).toEqual([]);
   });
 });
 

@@ -27,7 +27,7 @@ const T = { sub: 1, group: 2, string: 3, integer: 4, boolean: 5 } as const;
  * `flag` `--name value`, `bool` `--name`, `items` a `;`-separated list → `--item "…"` each.
  */
 export type Render = 'word' | 'rest' | 'flag' | 'bool' | 'items';
-type Complete = 'dataset' | 'quest';
+type Complete = 'dataset' | 'quest' | 'route';
 
 export interface Opt {
   name: string;
@@ -95,7 +95,7 @@ const USER: Sub[] = [
     path: ['route'],
     description: 'Run a service route on Ouro',
     options: [
-      { name: 'route', description: 'entity/route-slug or id (see /ouro routes)', render: 'word', required: true },
+      { name: 'route', description: 'entity/route-slug or id (see /ouro routes)', render: 'word', required: true, autocomplete: 'route' },
       { name: 'input', description: 'Id of the asset to run it on', render: 'flag' },
       { name: 'params', description: 'name=value words, e.g. temperature=300', render: 'rest' },
     ],

@@ -38,7 +38,7 @@ import { DiscordCode, discordCode, isCode } from './rest-errors.ts';
 import { truncate } from '../../text/cut.ts';
 import { LIMITS } from './limits.ts';
 
-export type AutocompleteLookup = (kind: 'dataset' | 'quest', query: string, channel: ChannelRef) => Promise<{ name: string; value: string }[]>;
+export type AutocompleteLookup = (kind: 'dataset' | 'quest' | 'route', query: string, channel: ChannelRef) => Promise<{ name: string; value: string }[]>;
 
 export interface InboundDeps {
   client: Client;
