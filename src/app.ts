@@ -22,7 +22,7 @@ import { hostname } from 'node:os';
 import { ConfigError, type Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics, type AppMetrics } from './metrics.ts';
-import { createHttpServer, type HttpServer } from './http/server.ts';
+import { createHttpServer, type HttpLimits, type HttpServer } from './http/server.ts';
 import { registerCoreRoutes, type LeaseView } from './http/routes.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -58,6 +58,8 @@ export interface AppOptions {
   tuning?: BridgeTuning;
   /** PostgreSQL only: the schema the store lives in (tests isolate with one each). */
   storeSchema?: string;
+  /** The HTTP port's timeouts and connection cap (tests shorten the timeouts). */
+  httpLimits?: HttpLimits;
   /** How long `stop()` waits for queued jobs before leaving them for the next start. */
   drainTimeoutMs?: number;
   /** Lease timing on PostgreSQL (tests use short ones); defaults in src/bridge/leader.ts. */
@@ -117,7 +119,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   try {
     const ouro = createOuroClient({ baseUrl: config.ouro.baseUrl, apiKey: config.ouro.apiKey, logger });
     cleanups.unshift(() => ouro.close());
-    const http = createHttpServer(logger);
+    const http = createHttpServer(logger, opts.httpLimits);
     const replicated = store.engine === 'postgres';
     const adapters = [...(await platformAdapters(config, { logger, http, ouro, store, replicated })), ...(opts.adapters ?? [])];
     const instanceId = config.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

@@ -40,8 +40,11 @@ export const HTTP_LIMITS = {
   maxConnections: 256,
 } as const;
 
-export function createHttpServer(logger: Logger): HttpServer {
-  const l = HTTP_LIMITS;
+export type HttpLimits = { [K in keyof typeof HTTP_LIMITS]: number };
+
+/** `limits`: the production ones; tests shorten the timeouts so a stalled request is cut sooner. */
+export function createHttpServer(logger: Logger, limits: HttpLimits = HTTP_LIMITS): HttpServer {
+  const l = limits;
   const routes: Route[] = [];
   const server = createServer(
     { headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, connectionsCheckingInterval: l.checkEveryMs },
