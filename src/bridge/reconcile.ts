@@ -11,6 +11,8 @@ import { JOB, type SyncPayload } from './jobs.ts';
 import { ROOT_STATE_PREFIX } from './threads.ts';
 import { OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS } from './to-chat.ts';
 import { AS_PERSON_PREFIX, AS_PERSON_RETENTION_MS } from './as-person.ts';
+import { PENDING_PREFIX, PENDING_TTL_MS } from '../commands/route-run.ts';
+import { ROUTE_MESSAGE_PREFIX, ROUTE_MESSAGE_RETENTION_MS } from './route-poll.ts';
 
 /**
  * Done jobs are kept this long because their idempotency keys die with them: platform
@@ -67,6 +69,9 @@ export function createReconciler(deps: ReconcileDeps) {
     const roots = await store.purgeState(ROOT_STATE_PREFIX, ROOT_RETENTION_MS);
     const digests = await store.purgeState(OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS);
     await store.purgeState(AS_PERSON_PREFIX, AS_PERSON_RETENTION_MS);
+    // Priced runs nobody confirmed (refused after PENDING_TTL_MS anyway), and followed runs long over.
+    await store.purgeState(PENDING_PREFIX, PENDING_TTL_MS);
+    await store.purgeState(ROUTE_MESSAGE_PREFIX, ROUTE_MESSAGE_RETENTION_MS);
     logger.debug(
       {
         conversations: conversations.length,

@@ -14,6 +14,10 @@ import { postOnce } from './post-once.ts';
 import { PermanentError, RetryLaterError } from './retry.ts';
 
 /** The message's id and the status it shows, under `route-msg:<action id>`. */
+export const ROUTE_MESSAGE_PREFIX = 'route-msg:';
+/** Kept past any run the poll follows (its timeout is at most twice a route's p95) and a replay of the job. */
+export const ROUTE_MESSAGE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 interface Shown {
   messageId: string;
   status: string;
@@ -23,7 +27,7 @@ export function createRoutePoll(ctx: BridgeContext) {
   return async function poll(p: RoutePollPayload): Promise<void> {
     const adapter = ctx.adapters.get(p.target.platform);
     if (!adapter) throw new PermanentError(`no ${p.target.platform} adapter to post the run of ${p.title} to`);
-    const key = `route-msg:${p.actionId}`;
+    const key = `${ROUTE_MESSAGE_PREFIX}${p.actionId}`;
     // A person's run is theirs on Ouro: polled with their client while their link works.
     const client = (p.person && (await createAsPerson(ctx).writerForPerson(p.person))?.ouro) || ctx.ouro;
     const action = await client.services.action(p.actionId);
