@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOrigin, QUEST_MODAL_CALLBACK, questCommandFromView, questCreateModal, quoteArg } from '../../src/adapters/slack/modal.ts';
+import { originMetadata, parseOrigin, QUEST_MODAL_CALLBACK, questCommandFromView, questCreateModal, quoteArg } from '../../src/adapters/slack/modal.ts';
 import { tokenize } from '../../src/commands/parse.ts';
 
 const values = (name: string | null, items = '', type = 'closable') => ({
@@ -37,5 +37,21 @@ describe('quest modal', () => {
     const tokens = tokenize(quoteArg(text));
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.value.replace(/″/g, '"').replace(/[“”]/g, '"')).toBe(text.replace(/[“”]/g, '"'));
+  });
+});
+
+describe('originMetadata: where a form was opened, as private_metadata', () => {
+  const origin = { team: 'T1', channel: 'C1', thread: '1.2' };
+  it.each([
+    ['a short origin, whole', { ...origin, responseUrl: 'https://hooks.slack.com/x' }, { ...origin, responseUrl: 'https://hooks.slack.com/x' }],
+    [
+      'an origin over 3,000 characters, without its response URL (still JSON)',
+      { ...origin, responseUrl: `https://hooks.slack.com/${'x'.repeat(3000)}` },
+      origin,
+    ],
+  ])('%s', (_name, given, kept) => {
+    const metadata = originMetadata(given);
+    expect(metadata.length).toBeLessThanOrEqual(3000);
+    expect(parseOrigin(metadata)).toEqual(kept);
   });
 });

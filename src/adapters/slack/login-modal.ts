@@ -3,7 +3,7 @@
  * channel. Its submission becomes the command `login <key>`, answered to the person only.
  * `private_metadata` carries where the command was typed (view_submission has no channel).
  */
-import { parseOrigin, type ModalOrigin } from './modal.ts';
+import { commandModal, parseOrigin, type ModalOrigin } from './modal.ts';
 
 export const LOGIN_MODAL_CALLBACK = 'ouro_login';
 
@@ -11,13 +11,11 @@ export const LOGIN_MODAL_CALLBACK = 'ouro_login';
 const KEY_MAX = 200;
 
 export function loginModal(origin: ModalOrigin): Record<string, unknown> {
-  return {
-    type: 'modal',
-    callback_id: LOGIN_MODAL_CALLBACK,
-    private_metadata: JSON.stringify(origin).slice(0, 3000),
-    title: { type: 'plain_text', text: 'Link your Ouro account' },
-    submit: { type: 'plain_text', text: 'Link' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return commandModal({
+    callback: LOGIN_MODAL_CALLBACK,
+    origin,
+    title: 'Link your Ouro account',
+    submit: 'Link',
     blocks: [
       {
         type: 'input',
@@ -27,7 +25,7 @@ export function loginModal(origin: ModalOrigin): Record<string, unknown> {
         element: { type: 'plain_text_input', action_id: 'value', max_length: KEY_MAX },
       },
     ],
-  };
+  });
 }
 
 type ViewState = Record<string, Record<string, { value?: string | null }>>;

@@ -5,6 +5,8 @@
  * `private_metadata` carries where the command was typed, since view_submission has no channel.
  */
 
+import { LIMITS } from './limits.ts';
+
 export const QUEST_MODAL_CALLBACK = 'ouro_quest_create';
 
 export interface ModalOrigin {
@@ -14,17 +16,40 @@ export interface ModalOrigin {
   responseUrl?: string;
 }
 
-/** Slack limits: private_metadata ≤ 3,000 chars; a plain_text_input ≤ 3,000 chars. */
+/** A plain_text_input takes up to 3,000 characters; a quest name needs far fewer. */
 const NAME_MAX = 200;
 
-export function questCreateModal(origin: ModalOrigin): Record<string, unknown> {
+/**
+ * Where a form's command was typed, as `private_metadata` (Slack: at most 3,000 characters).
+ * Always whole JSON: an origin too long to fit drops its response URL (the answer then goes
+ * with chat.postMessage or chat.postEphemeral instead), never half of itself.
+ */
+export function originMetadata(origin: ModalOrigin): string {
+  const whole = JSON.stringify(origin);
+  if (whole.length <= LIMITS.privateMetadata) return whole;
+  const { responseUrl: _dropped, ...rest } = origin;
+  return JSON.stringify(rest);
+}
+
+/** A modal whose submission becomes a command: the shape both of the bridge's forms share. */
+export function commandModal(o: { callback: string; origin: ModalOrigin; title: string; submit: string; blocks: unknown[] }): Record<string, unknown> {
   return {
     type: 'modal',
-    callback_id: QUEST_MODAL_CALLBACK,
-    private_metadata: JSON.stringify(origin).slice(0, 3000),
-    title: { type: 'plain_text', text: 'New Ouro quest' },
-    submit: { type: 'plain_text', text: 'Create' },
+    callback_id: o.callback,
+    private_metadata: originMetadata(o.origin),
+    title: { type: 'plain_text', text: o.title },
+    submit: { type: 'plain_text', text: o.submit },
     close: { type: 'plain_text', text: 'Cancel' },
+    blocks: o.blocks,
+  };
+}
+
+export function questCreateModal(origin: ModalOrigin): Record<string, unknown> {
+  return commandModal({
+    callback: QUEST_MODAL_CALLBACK,
+    origin,
+    title: 'New Ouro quest',
+    submit: 'Create',
     blocks: [
       {
         type: 'input',
@@ -54,7 +79,7 @@ export function questCreateModal(origin: ModalOrigin): Record<string, unknown> {
         },
       },
     ],
-  };
+  });
 }
 
 type ViewState = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
