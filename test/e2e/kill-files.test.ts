@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
+import { linkToLab } from '../helpers/slack-stack.ts';
 import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,17 +61,7 @@ beforeAll(async () => {
   seeded = new Set(sandbox.state.conversations.map((c) => c.id));
   fake = await startFakeSlack();
   const store = await openStore({ engine: 'sqlite', path: dbPath });
-  await store.upsertChannelLink({
-    platform: 'slack',
-    workspace: TEAM,
-    channel: C,
-    orgId: SEED_IDS.orgLab,
-    orgName: 'Ouro Lab',
-    teamId: null,
-    teamName: null,
-    mirrorMode: 'channel',
-    updatedBy: 'kill-test',
-  });
+  await linkToLab(store, C, 'channel');
   await store.close();
 });
 
