@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
 import { linkToLab } from '../helpers/slack-stack.ts';
-import { startFakeSlack, TEAM, type FakeSlack } from '../helpers/fake-slack.ts';
+import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const C = 'C0KILL';
