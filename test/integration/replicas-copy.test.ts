@@ -60,7 +60,7 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
     const first = await migrate('--database-url', TEST_DATABASE_URL!, '--schema', schema, '--copy-from', file);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('applied 4 migration(s)');
+    expect(first.stdout).toContain('applied 5 migration(s)');
     expect(first.stdout).toContain(`copied SQLite ${file} into PostgreSQL`);
     expect(first.stdout).toContain('  jobs: 5 copied\n');
     expect(first.stdout).toContain('  message_map: 1 copied\n');
