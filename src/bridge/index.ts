@@ -201,7 +201,15 @@ export function createBridge(opts: BridgeOptions): Bridge {
     wake: worker.wake,
     ...(opts.onComment ? { onComment: opts.onComment } : {}),
   });
-  const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, isMirrored: threads.isMirrored });
+  const catchUp = createCatchUp({
+    store: opts.store,
+    adapters,
+    inbox,
+    logger,
+    now,
+    isMirrored: threads.isMirrored,
+    ...(opts.commentReplies ? { extraPlaces: opts.commentReplies.catchUpPlaces } : {}),
+  });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
 
   function startReconcileTimer(): void {

@@ -6,7 +6,7 @@
 import type { RouteAction } from '../ouro/index.ts';
 import type { CommandRunner } from '../commands/types.ts';
 import type { Logger } from '../log.ts';
-import type { Job, Store } from '../store/types.ts';
+import type { CatchUpPlace, Job, Platform, Store } from '../store/types.ts';
 import type { ChatAdapter, MessageEdited, MessagePosted } from './types.ts';
 
 /** A message as `messages.list` returns it; only the fields the core reads. */
@@ -147,4 +147,6 @@ export interface BridgeOptions {
 export interface CommentRepliesPort {
   posted(job: Job, event: Omit<MessagePosted, 'raw'>): Promise<boolean>;
   edited(job: Job, event: Omit<MessageEdited, 'raw'>): Promise<boolean>;
+  /** The card threads of `platform` a catch-up reads (./catch-up.ts), each from its newest reply recorded before `anchorBefore`. */
+  catchUpPlaces(platform: Platform, opts: { anchorBefore: number }): Promise<CatchUpPlace[]>;
 }

@@ -16,7 +16,7 @@ import type { Comment } from '../ouro/index.ts';
 import type { Accounts } from '../accounts/types.ts';
 import { isKeyRejected } from '../accounts/types.ts';
 import { channelScope } from '../commands/scope.ts';
-import type { Job, Store } from '../store/types.ts';
+import type { CatchUpPlace, Job, Platform, Store } from '../store/types.ts';
 import type { ChatRef, ChatUser, MessageEdited, MessagePosted } from '../bridge/types.ts';
 import { chatCopyText, ouroTextFor } from '../bridge/author.ts';
 import { RetryLaterError } from '../bridge/retry.ts';
@@ -153,6 +153,29 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
   }
 
   return {
+    /**
+     * Card threads to read after an outage: each from the newest reply the bridge recorded
+     * there before `anchorBefore` (the catch-up's margin), else from the card. Follows are
+     * few (a handful per channel), so every card is read, however old.
+     */
+    async catchUpPlaces(platform: Platform, opts: { anchorBefore: number }): Promise<CatchUpPlace[]> {
+      const follows = (await store.listFollows({ platform })).filter((f) => f.cardMessageId !== null && f.pausedAt === null);
+      return Promise.all(
+        follows.map(async (f) => {
+          const replies = (await store.getCommentCopies(f)).filter((c) => c.origin === 'chat' && c.chatMessageId !== null && c.toldAt < opts.anchorBefore);
+          const newest = replies.sort((a, b) => a.toldAt - b.toldAt).at(-1);
+          return {
+            platform: f.platform,
+            workspace: f.workspace,
+            channel: f.channel,
+            thread: f.cardMessageId!,
+            conversationId: null,
+            newestChatMessageId: newest?.chatMessageId ?? null,
+            lastActivityAt: f.createdAt,
+          };
+        }),
+      );
+    },
     /** True when the message is under a comment card (handled here, never mirrored). */
     async posted(job: Job, ev: Posted): Promise<boolean> {
       const follow = await followOf(ev.ref);
