@@ -1,7 +1,7 @@
 /**
  * Chat → Ouro comments: a message in the thread of a followed asset's card answers on Ouro.
- * It becomes a reply to the comment last told in that thread (threads on Ouro are one
- * level deep, so a reply to a reply hangs under its top-level comment), or a comment on the
+ * It becomes a reply to the comment last told in that thread when it was written (threads on
+ * Ouro are one level deep, so a reply to a reply hangs under its top-level comment), or a comment on the
  * asset when the thread holds none yet. A person who linked their Ouro account writes as
  * themselves; anyone else through the bot, their name in front, and only where the channel
  * may see the asset. An edit in chat edits the comment; a delete leaves it (Ouro deletes a
@@ -69,8 +69,10 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
   async function write(job: Job, follow: Follow, ev: Posted): Promise<void> {
     if (await store.copyByChatMessage(follow, ev.messageId)) return; // done before a crash
     const copies = await store.getCommentCopies(follow);
+    // The comment last in the thread when the person wrote: a message read back after an
+    // outage answers what stood then, not what was posted since.
     const last = copies
-      .filter((c) => c.chatMessageId !== null)
+      .filter((c) => c.chatMessageId !== null && c.toldAt <= ev.at)
       .sort((a, b) => a.toldAt - b.toldAt)
       .at(-1);
     const parentId = last?.commentId ?? follow.assetId;

@@ -87,7 +87,7 @@ describe('Slack: following comments across a restart of the runtime', () => {
       orgName: 'Ouro Lab',
       teamId: null,
       teamName: null,
-      mirrorMode: 'threads',
+      mirrorMode: 'off', // replies under a card reach Ouro whether the channel mirrors or not
       updatedBy: 'test',
     });
     await fake.command('follow screening_runs', { channel: C });
