@@ -74,11 +74,11 @@ export const SCHEDULER_LEASE = 'scheduler';
 /** One shard (shard 0 of 1) until sharding is configurable. */
 export const DISCORD_GATEWAY_LEASE = 'discord-gateway:0';
 /**
- * How long one quest's poll may hold its cross-replica lock: far above a poll's duration
- * (a whole tick of 100 quests × 200 entries took 0.6 s in the benchmark), and a crashed
- * poller delays that quest's notices by two minutes at most.
+ * How long one quest's or followed asset's poll may hold its cross-replica lock: far above a
+ * poll's duration (a whole tick of 100 quests × 200 entries took 0.6 s in the benchmark), and
+ * a crashed poller delays that quest's or asset's notices by two minutes at most.
  */
-const QUEST_POLL_LOCK_MS = 120_000;
+const POLL_LOCK_MS = 120_000;
 
 export interface App {
   readonly config: Config;
@@ -133,7 +133,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       cron: config.questPollCron,
       allowedOrgs: config.ouro.allowedOrgs,
       logger,
-      ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
+      ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, POLL_LOCK_MS, poll) } : {}),
     });
     const comments = createCommentNotifier({
       ouro,
@@ -142,7 +142,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       cron: config.commentPollCron,
       allowedOrgs: config.ouro.allowedOrgs,
       logger,
-      ...(replicated ? { exclusive: (assetId, poll) => runExclusive(store, `comment-poll:${assetId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
+      ...(replicated ? { exclusive: (assetId, poll) => runExclusive(store, `comment-poll:${assetId}`, instanceId, POLL_LOCK_MS, poll) } : {}),
     });
     const accounts = createAccounts({
       store,
@@ -162,7 +162,6 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       accounts,
     });
-    let botUserId: () => string | undefined = () => undefined;
     const commentReplies = createCommentReplies({
       ouro,
       store,
@@ -170,7 +169,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       accounts,
       allowedOrgs: config.ouro.allowedOrgs,
       logger,
-      botUserId: () => botUserId(),
+      // Called while jobs run, after the bridge below has started.
+      botUserId: () => bridge.botUserId(),
       tell: (ref, userId, text) => tellPrivately(adapters, logger, ref, userId, text),
     });
     const bridge = createBridge({
@@ -191,7 +191,6 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       ...opts.tuning,
       reconcileOnStart: false,
     });
-    botUserId = bridge.botUserId;
 
     // Catch-up (src/bridge/catch-up.ts): Discord on every fresh gateway session, which only
     // the gateway's holder has; Slack once per scheduler lease taken (start, takeover) and on

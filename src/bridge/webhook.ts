@@ -1,10 +1,12 @@
 /**
- * Ouro webhook deliveries → "sync conversation" jobs. The route has already checked the
- * path secret. `new-message` is acted on, and `comment` on a followed asset polls that
- * asset's comments at once (src/comments; the schedule's poll is the fallback, so a
- * delivery lost here only waits for it); a repeated `delivery_id` is dropped; events
- * the bridge's own account caused, and conversations no chat thread mirrors, are skipped. The delivery's text is never used: the job
- * re-reads the conversation. Answers at once (Ouro does not wait for the relay).
+ * Ouro webhook deliveries. The route has already checked the path secret.
+ * - `new-message` → a "sync conversation" job; events the bridge's own account caused, and
+ *   conversations no chat thread mirrors, are skipped. The delivery's text is never used:
+ *   the job re-reads the conversation.
+ * - `comment` on a followed asset → a poll of that asset's comments now (src/comments); the
+ *   schedule's poll is the fallback, so a delivery lost here only waits for it.
+ * A repeated `delivery_id` is dropped; other events are ignored. Answers at once (Ouro does
+ * not wait for the relay).
  */
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
