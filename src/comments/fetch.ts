@@ -11,11 +11,14 @@ import type { FollowableType } from './types.ts';
 import type { FollowedAsset } from './render.ts';
 
 /**
- * Top-level comments whose replies a poll reads: the newest 50 by creation (one request
- * each). The window only moves forward, so nothing leaves it and comes back; a reply under
- * an older comment arrives through the `comment` webhook's hint. Following reads them all once.
+ * Top-level comments whose replies a poll reads: those of the last 7 days, at most the 50
+ * newest (one request each). Discussion happens while a comment is fresh, and a quiet asset
+ * then costs one request a tick however many comments it has. The window only moves
+ * forward, so nothing leaves it and comes back; a reply under an older comment arrives
+ * through the `comment` webhook's hint. Following reads them all once.
  */
 export const REPLY_SCAN = 50;
+export const REPLY_WINDOW_MS = 7 * 24 * 3600_000;
 /** Requests at once while reading replies: quick, without crowding Ouro's rate limit. */
 const READS_AT_ONCE = 4;
 
@@ -32,10 +35,22 @@ export async function fetchFollowed(
 
 const byAge = (a: Comment, b: Comment) => String(a.created_at ?? '').localeCompare(String(b.created_at ?? '')) || a.id.localeCompare(b.id);
 
-/** The asset's comments and replies, oldest first; `also` names top-level comments whose replies are read too. */
-export async function commentsOf(ouro: Pick<CommandOuro, 'comments'>, assetId: string, scan = REPLY_SCAN, also: readonly string[] = []): Promise<Comment[]> {
+/**
+ * The asset's comments and replies, oldest first. Replies are read under the top-level
+ * comments created since `since` (at most `scan` of them, the newest), and under those `also` names.
+ */
+export async function commentsOf(
+  ouro: Pick<CommandOuro, 'comments'>,
+  assetId: string,
+  opts: { since?: number; scan?: number; also?: readonly string[] } = {},
+): Promise<Comment[]> {
+  const { since = Number.NEGATIVE_INFINITY, scan = Number.POSITIVE_INFINITY, also = [] } = opts;
   const top = await ouro.comments.list(assetId);
-  const newest = [...top].sort(byAge).reverse().slice(0, scan);
+  const newest = top
+    .filter((c) => Date.parse(String(c.created_at ?? '')) >= since || c.created_at === undefined)
+    .sort(byAge)
+    .reverse()
+    .slice(0, scan);
   const tops = new Set(top.map((c) => c.id));
   // A hint may name a reply (a reply to a reply): its replies live under its top-level comment.
   const hinted = await Promise.all(also.map(async (id) => (tops.has(id) ? id : (await ouro.comments.get(id).catch(() => undefined))?.parent_id)));

@@ -20,7 +20,7 @@ import type { CatchUpPlace, Job, Platform, Store } from '../store/types.ts';
 import type { ChatRef, ChatUser, MessageEdited, MessagePosted } from '../bridge/types.ts';
 import { chatCopyText, ouroTextFor } from '../bridge/author.ts';
 import { RetryLaterError } from '../bridge/retry.ts';
-import { commentsOf, fetchFollowed, type CommentsOuro } from './fetch.ts';
+import { commentsOf, fetchFollowed, REPLY_SCAN, REPLY_WINDOW_MS, type CommentsOuro } from './fetch.ts';
 import type { CommentNotifier } from './notifier.ts';
 import { commentText, digestOf } from './render.ts';
 import type { CommentCopy, Follow } from './types.ts';
@@ -37,6 +37,9 @@ export interface CommentRepliesDeps {
   tell(ref: ChatRef, userId: string, text: string): Promise<void>;
   now?: () => number;
 }
+
+/** Chat message ids in time order: by length, then as text (Discord snowflakes grow in length; Slack ts do not). */
+const byChatId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Another replica holds the asset's turn (a poll takes well under a second). */
 const BUSY_RETRY_MS = 1_000;
@@ -70,10 +73,11 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
     if (await store.copyByChatMessage(follow, ev.messageId)) return; // done before a crash
     const copies = await store.getCommentCopies(follow);
     // The comment last in the thread when the person wrote: a message read back after an
-    // outage answers what stood then, not what was posted since.
+    // outage answers what stood then, not what was posted since. Chat ids are in the
+    // platform's own time order (Slack ts, Discord snowflakes), unlike our clock.
     const last = copies
-      .filter((c) => c.chatMessageId !== null && c.toldAt <= ev.at)
-      .sort((a, b) => a.toldAt - b.toldAt)
+      .filter((c) => c.chatMessageId !== null && byChatId(c.chatMessageId, ev.messageId) < 0)
+      .sort((a, b) => byChatId(a.chatMessageId!, b.chatMessageId!))
       .at(-1);
     const parentId = last?.commentId ?? follow.assetId;
     const files = ev.files?.map((f) => ({ name: f.name, ...(f.url ? { url: f.url } : {}) }));
@@ -115,7 +119,7 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
   async function adopt(job: Job, follow: Follow, userId: string | undefined, text: string, copies: readonly CommentCopy[]): Promise<Comment | undefined> {
     if (job.attempts === 0 || !userId) return undefined;
     const known = new Set(copies.map((c) => c.commentId));
-    const all = await commentsOf(deps.ouro, follow.assetId);
+    const all = await commentsOf(deps.ouro, follow.assetId, { since: now() - REPLY_WINDOW_MS, scan: REPLY_SCAN });
     return all.find((c) => !known.has(c.id) && c.user_id === userId && commentText(c) === text.trim());
   }
 
@@ -165,7 +169,7 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
       return Promise.all(
         follows.map(async (f) => {
           const replies = (await store.getCommentCopies(f)).filter((c) => c.origin === 'chat' && c.chatMessageId !== null && c.toldAt < opts.anchorBefore);
-          const newest = replies.sort((a, b) => a.toldAt - b.toldAt).at(-1);
+          const newest = replies.sort((a, b) => byChatId(a.chatMessageId!, b.chatMessageId!)).at(-1);
           return {
             platform: f.platform,
             workspace: f.workspace,

@@ -16,13 +16,13 @@ import type { Store } from '../store/types.ts';
 import type { ChatAdapter } from '../bridge/types.ts';
 import { createPoller } from '../poller.ts';
 import { createWatchHealth, PAUSE_AFTER_FAILURES } from '../quests/watch-health.ts';
-import { commentsOf, fetchFollowed, type CommentsOuro } from './fetch.ts';
+import { commentsOf, fetchFollowed, REPLY_SCAN, REPLY_WINDOW_MS, type CommentsOuro } from './fetch.ts';
 import { deliverToFollow, unseen } from './deliver.ts';
 import { commentText, digestOf } from './render.ts';
 import type { Follow, FollowKey } from './types.ts';
 
 export interface CommentTickStats {
-  /** Assets polled (one comment read, plus one per recent top-level comment). */
+  /** Assets polled (one comment read, plus one per top-level comment of the last week, at most 50). */
   assets: number;
   failed: number;
   delivered: number;
@@ -77,7 +77,7 @@ export function createCommentNotifier(opts: CommentNotifierOptions): CommentNoti
     stats.assets++;
     let comments: Comment[];
     try {
-      comments = await commentsOf(opts.ouro, assetId, undefined, also);
+      comments = await commentsOf(opts.ouro, assetId, { since: now() - REPLY_WINDOW_MS, scan: REPLY_SCAN, also });
     } catch (err) {
       stats.failed++;
       alog.warn({ err }, 'comment poll failed; retrying next tick');
@@ -150,7 +150,7 @@ export function createCommentNotifier(opts: CommentNotifierOptions): CommentNoti
     },
     withAsset: (assetId, fn) => poller.run(assetId, fn),
     async baseline(key) {
-      const comments = await commentsOf(opts.ouro, key.assetId, Number.POSITIVE_INFINITY);
+      const comments = await commentsOf(opts.ouro, key.assetId);
       const at = now();
       await opts.store.putCommentCopies(
         comments.map((c) => ({
