@@ -96,7 +96,7 @@ function benchRender(): BenchResult[] {
 }
 
 /** Counts posts and edits; a chat platform with nothing behind it. */
-class CountingAdapter implements ChatAdapter {
+export class CountingAdapter implements ChatAdapter {
   readonly platform = 'console' as const;
   posts = 0;
   edits = 0;

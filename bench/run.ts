@@ -3,7 +3,7 @@
  * exports one function returning rows of `{ name, value, note }`. A module not in this build
  * is skipped with a line; one that fails prints its error and the others still run.
  *
- *   node … bench/run.ts [name…]     run only the named ones (ouro-client, store, mirror, commands, charts)
+ *   node … bench/run.ts [name…]     run only the named ones (ouro-client, store, mirror, commands, comments, charts, file-upload)
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,6 +22,7 @@ const MODULES: { file: string; fn: string }[] = [
   { file: 'store.ts', fn: 'benchStore' },
   { file: 'mirror.ts', fn: 'benchMirror' },
   { file: 'commands.ts', fn: 'benchCommands' },
+  { file: 'comments.ts', fn: 'benchComments' },
   { file: 'charts.ts', fn: 'benchCharts' },
   { file: 'file-upload.ts', fn: 'benchFileUpload' },
 ];
