@@ -15,7 +15,7 @@ import type { AssetScope } from './visibility.ts';
 
 /** The parts of the Ouro client commands and quest notifications use (the real client fits). */
 export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'posts' | 'services'> &
-  Partial<Pick<OuroClient, 'messages' | 'auth' | 'comments'>>;
+  Partial<Pick<OuroClient, 'messages' | 'auth' | 'comments' | 'files'>>;
 
 export interface QuestPoller {
   /** Polls one quest now (after a new watch), delivering what changed. */

@@ -10,6 +10,7 @@
 import type { App } from '@slack/bolt';
 import { InvokerUnknownError, type BridgeInbox, type InboundEvent, type Invoker } from '../../bridge/types.ts';
 import type { PlaceGate } from '../place-gate.ts';
+import { unescapeSlack } from './from-slack.ts';
 import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
 import { SAVE_THREAD_CALLBACK } from './manifest.ts';
@@ -72,6 +73,17 @@ export function isUnfurlable(url: string, domains: readonly string[]): boolean {
   }
 }
 
+/**
+ * The command a mention of the app asks for. Slack runs no slash command inside a thread, so
+ * `@Ouro route …` in a thread runs `route …` there (its input may be the thread's file);
+ * anything else, a bare mention included, is answered with help as before.
+ */
+export function mentionCommand(text: string | undefined, botUserId: string | undefined): string {
+  const own = botUserId ? new RegExp(`^\\s*<@${botUserId}(?:\\|[^>]*)?>[\\s:,]*`) : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*/;
+  const rest = unescapeSlack((text ?? '').replace(own, '')).trim();
+  return /^route\s+\S/i.test(rest) ? rest : 'help';
+}
+
 const isQuestCreateWithoutArgs = (text: string) => /^quest\s+create$/i.test(text.trim());
 const isLoginWithoutArgs = (text: string) => /^login$/i.test(text.trim());
 
@@ -103,7 +115,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       key: `slack:${e.channel}:${e.ts}:mention`,
       ref: slackRef(team, e.channel, threadOf(e)),
       invoker: knownInvoker(e.user, undefined, deps),
-      text: 'help',
+      text: mentionCommand(e.text, deps.self.userId),
       replyTo,
       raw: e,
     });
