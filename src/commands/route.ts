@@ -3,6 +3,7 @@ import { parseArgs, tokenize } from './parse.ts';
 import type { Block } from '../chat/reply.ts';
 import { isUuid } from './resolve.ts';
 import { buildRouteInput, declaredInput, declaredParams, paramLines, routeName, RouteParamError, routeUsage } from './route-params.ts';
+import { routeForm } from './route-form.ts';
 import { resolveRouteInput } from './route-input.ts';
 import { executeRun, savePending } from './route-run.ts';
 import { routesInScope } from './routes.ts';
@@ -37,7 +38,8 @@ async function runRoute(ctx: CommandContext): Promise<HandlerResult> {
     .map((t) => t.value);
   const inputFlag = ctx.flags.get('input')?.[0];
   const title = routeName(route);
-  if (!words.length && inputFlag === undefined && declaredParams(route).some((p) => p.required)) {
+  // Named alone but needing answers: the usage, and a form where the platform has them.
+  if (!words.length && inputFlag === undefined && (declaredParams(route).some((p) => p.required) || declaredInput(route))) {
     return {
       reply: {
         text: usageText(route),
@@ -45,6 +47,7 @@ async function runRoute(ctx: CommandContext): Promise<HandlerResult> {
           { type: 'text', markdown: `**${title}** — ${route.route.description ?? route.name}` },
           { type: 'text', markdown: usageText(route) },
         ],
+        form: routeForm(route),
       },
       visibility: 'invoker',
     };
@@ -109,7 +112,8 @@ export const routeSpec: CommandSpec = {
     'Runs a route of an Ouro service in this channel’s org/team. Name it as `entity/route-slug` (see `/ouro routes`) or by id. ' +
     'Parameters are `name=value` words, checked against the route’s declaration before anything is sent; `--input` names the asset it runs on: ' +
     'its id, or `"the file above"` for the newest file shared in this thread and mirrored to Ouro (on Slack, mention the app in the thread: `@Ouro route …`). ' +
-    'A route with a price asks you to confirm first. A long run posts a message here that follows it to the end.',
+    'A route with a price asks you to confirm first. A long run posts a message here that follows it to the end. ' +
+    'Named alone, a route that needs parameters answers with its usage; on Slack it opens a form of them instead.',
   example: '/ouro route alice/relax-structure temperature=300 --input "the file above"',
   args: [
     { name: 'route', required: true },

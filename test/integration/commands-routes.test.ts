@@ -114,6 +114,19 @@ describe('/ouro route', () => {
     const bare = await run('route alice/screen-candidates');
     expect(bare.visibility).toBe('invoker');
     expect(bare.reply.text).toContain('Usage: `/ouro route alice/screen-candidates run=<string> [count=<integer>]`');
+    // The form a platform with forms opens instead (Slack); others show the usage above.
+    expect(bare.reply.form?.fields.map((f) => [f.name, f.type, f.required])).toEqual([
+      ['run', 'text', true],
+      ['count', 'integer', false],
+    ]);
+    const relax = await run('route alice/relax-structure');
+    expect(relax.visibility).toBe('invoker');
+    expect(relax.reply.text).toContain('Usage: `/ouro route alice/relax-structure [temperature=<number>] --input <file id>`');
+    expect(relax.reply.form?.fields.map((f) => [f.name, f.flag ?? false])).toEqual([
+      ['temperature', false],
+      ['input', true],
+    ]);
+    expect(uses(SERVICE_IDS.relax)).toBe(before);
   });
 
   it('--input "the file above" runs on the newest file the mirror carried from this thread', async () => {

@@ -16,6 +16,7 @@ import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './
 import { SAVE_THREAD_CALLBACK } from './manifest.ts';
 import { QUEST_MODAL_CALLBACK, questCommandFromView, type ModalOrigin } from './modal.ts';
 import { LOGIN_MODAL_CALLBACK, loginCommandFromView } from './login-modal.ts';
+import { FORM_MODAL_CALLBACK, formCommandFromView } from './form-modal.ts';
 import type { SlackReplyTarget } from './outbound.ts';
 
 export type { SelfIds } from './messages.ts';
@@ -86,6 +87,7 @@ export function mentionCommand(text: string | undefined, botUserId: string | und
 
 const isQuestCreateWithoutArgs = (text: string) => /^quest\s+create$/i.test(text.trim());
 const isLoginWithoutArgs = (text: string) => /^login$/i.test(text.trim());
+const isRouteWithoutArgs = (text: string) => /^route\s+\S+$/i.test(text.trim());
 
 export function registerInbound(app: App, deps: InboundDeps): void {
   const { logger } = deps;
@@ -154,6 +156,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       channel: command.channel_id,
       user: command.user_id,
       responseUrl: command.response_url,
+      triggerId: command.trigger_id,
     };
     try {
       await deliver({
@@ -170,8 +173,9 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       await ack({ response_type: 'ephemeral', text: 'The bridge could not take this command right now; please try again in a minute.' });
       return;
     }
-    // Help answers at once; anything else may take a while (queries, Ouro calls).
-    await ack(text === '' || /^help\b/i.test(text) ? undefined : { response_type: 'ephemeral', text: 'Working on it…' });
+    // Help answers at once; a route named alone may open its form instead of answering; anything
+    // else may take a while (queries, Ouro calls).
+    await ack(text === '' || /^help\b/i.test(text) || isRouteWithoutArgs(text) ? undefined : { response_type: 'ephemeral', text: 'Working on it…' });
   });
 
   // "Save thread to Ouro" on a message: `/ouro post` for the message's thread (Slack runs no
@@ -274,6 +278,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
     });
   commandForm(QUEST_MODAL_CALLBACK, questCommandFromView, 'name', '/ouro quest create', true);
   commandForm(LOGIN_MODAL_CALLBACK, loginCommandFromView, 'key', '/ouro login', false);
+  commandForm(FORM_MODAL_CALLBACK, formCommandFromView, 'value', 'the command', true);
 
   app.event('link_shared', async ({ event, body }) => {
     const e = event as { channel: string; user: string; message_ts: string; thread_ts?: string; links: { url: string }[]; unfurl_id?: string; source?: string };
