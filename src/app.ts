@@ -30,6 +30,9 @@ import type { ChatAdapter } from './bridge/types.ts';
 import { createBridge, type Bridge } from './bridge/index.ts';
 import { createLeader, createSoleLeader, runExclusive, type Leader } from './bridge/leader.ts';
 import { createQuestNotifier } from './quests/index.ts';
+import { createCommentNotifier } from './comments/notifier.ts';
+import { createCommentReplies } from './comments/from-chat.ts';
+import { tellPrivately } from './bridge/tell.ts';
 import { createAccounts } from './accounts/index.ts';
 import { createCommandRunner } from './commands/index.ts';
 import { suggestAssets, suggestRoutes } from './commands/autocomplete.ts';
@@ -132,6 +135,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       ...(replicated ? { exclusive: (questId, poll) => runExclusive(store, `quest-poll:${questId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
     });
+    const comments = createCommentNotifier({
+      ouro,
+      store,
+      adapters,
+      cron: config.commentPollCron,
+      allowedOrgs: config.ouro.allowedOrgs,
+      logger,
+      ...(replicated ? { exclusive: (assetId, poll) => runExclusive(store, `comment-poll:${assetId}`, instanceId, QUEST_POLL_LOCK_MS, poll) } : {}),
+    });
     const accounts = createAccounts({
       store,
       bot: ouro,
@@ -140,7 +152,27 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
     });
     cleanups.unshift(() => accounts.close());
-    const commands = createCommandRunner({ ouro, store, bridgeAdmins: config.bridgeAdmins, allowedOrgs: config.ouro.allowedOrgs, notifier, logger, accounts });
+    const commands = createCommandRunner({
+      ouro,
+      store,
+      bridgeAdmins: config.bridgeAdmins,
+      allowedOrgs: config.ouro.allowedOrgs,
+      notifier,
+      comments,
+      logger,
+      accounts,
+    });
+    let botUserId: () => string | undefined = () => undefined;
+    const commentReplies = createCommentReplies({
+      ouro,
+      store,
+      notifier: comments,
+      accounts,
+      allowedOrgs: config.ouro.allowedOrgs,
+      logger,
+      botUserId: () => botUserId(),
+      tell: (ref, userId, text) => tellPrivately(adapters, logger, ref, userId, text),
+    });
     const bridge = createBridge({
       store,
       ouro,
@@ -152,10 +184,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       bridgeAdmins: config.bridgeAdmins,
       fileMaxBytes: config.fileMaxBytes,
       onLinkShared: createOuroUnfurler({ ouro, store, logger, allowedOrgs: config.ouro.allowedOrgs }),
+      commentReplies,
+      onComment: (assetId, also) =>
+        void comments.pollNow(assetId, also).catch((err: unknown) => logger.warn({ err, assetId }, 'comment poll after a webhook failed')),
       ...(opts.workerId ? { workerId: opts.workerId } : {}),
       ...opts.tuning,
       reconcileOnStart: false,
     });
+    botUserId = bridge.botUserId;
 
     // Catch-up (src/bridge/catch-up.ts): Discord on every fresh gateway session, which only
     // the gateway's holder has; Slack once per scheduler lease taken (start, takeover) and on
@@ -171,12 +207,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         SCHEDULER_LEASE,
         () => {
           notifier.start();
+          comments.start();
           bridge.startReconcileTimer();
           if (slack) catchUp('slack');
         },
         () => {
           // A tick already running finishes; no new one starts here.
           notifier.stop();
+          comments.stop();
           bridge.stopReconcileTimer();
         },
       ),

@@ -24,6 +24,13 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A node-cron schedule, every minute when unset. */
+const cronSetting = optionalString
+  .transform((v) => v ?? '* * * * *')
+  .refine((v) => [5, 6].includes(v.split(/\s+/).length) && validateCron(v), {
+    message: 'expected a node-cron expression of 5 or 6 fields, e.g. "* * * * *"',
+  });
+
 const url = (what: string) =>
   optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), {
     message: `expected an http(s) URL for ${what}`,
@@ -83,11 +90,8 @@ const schema = z.object({
   BRIDGE_SECRET_KEY_NEW: optionalString.refine((v) => v === undefined || parseSecretKey(v) !== undefined, {
     message: 'expected 32 random bytes as base64 or 64 hex digits (only `ouro-bridge rotate-secret` reads it)',
   }),
-  QUEST_POLL_CRON: optionalString
-    .transform((v) => v ?? '* * * * *')
-    .refine((v) => [5, 6].includes(v.split(/\s+/).length) && validateCron(v), {
-      message: 'expected a node-cron expression of 5 or 6 fields, e.g. "* * * * *"',
-    }),
+  QUEST_POLL_CRON: cronSetting,
+  COMMENT_POLL_CRON: cronSetting,
   BRIDGE_INSTANCE_ID: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{1,200}$/.test(v), {
     message: "expected 1 to 200 printable ASCII characters without spaces (this replica's name in leases and logs)",
   }),
@@ -128,6 +132,8 @@ export interface Config {
   /** BRIDGE_SECRET_KEY_NEW: only `ouro-bridge rotate-secret` reads it. */
   readonly secretKeyNew?: Buffer;
   readonly questPollCron: string;
+  /** When followed assets' comments are polled (the `comment` webhook, when Ouro sends it, is faster). */
+  readonly commentPollCron: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Largest chat file uploaded to Ouro as an asset; larger ones are mirrored as links. */
   readonly fileMaxBytes: number;
@@ -199,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     ...(e.BRIDGE_SECRET_KEY ? { secretKey: parseSecretKey(e.BRIDGE_SECRET_KEY)! } : {}),
     ...(e.BRIDGE_SECRET_KEY_NEW ? { secretKeyNew: parseSecretKey(e.BRIDGE_SECRET_KEY_NEW)! } : {}),
     questPollCron: e.QUEST_POLL_CRON,
+    commentPollCron: e.COMMENT_POLL_CRON,
     logLevel: e.LOG_LEVEL as Config['logLevel'],
     fileMaxBytes: e.FILE_MAX_BYTES,
     ...(e.BRIDGE_INSTANCE_ID ? { instanceId: e.BRIDGE_INSTANCE_ID } : {}),

@@ -8,7 +8,7 @@
  */
 import { PASTED_KEY_NOTICE } from '../accounts/key-shape.ts';
 import { ouroIdentity } from '../accounts/types.ts';
-import { textReply } from '../chat/reply.ts';
+import { tellPrivately } from './tell.ts';
 import type { PersonKey } from '../store/types.ts';
 import type { BridgeContext } from './context.ts';
 import type { OuroPort } from './ports.ts';
@@ -41,6 +41,7 @@ function parseLabel(v: string): PersonKey | undefined {
 
 export function createAsPerson(ctx: BridgeContext) {
   const members = new Map<string, true>();
+  const tell = (ref: ChatRef, chatUserId: string, text: string) => tellPrivately(ctx.adapters.values(), ctx.logger, ref, chatUserId, text);
 
   async function writerForPerson(person: PersonKey): Promise<PersonWriter | undefined> {
     if (!ctx.accounts?.enabled) return undefined;
@@ -92,17 +93,4 @@ export function createAsPerson(ctx: BridgeContext) {
     /** A key pasted into a message: the person is told privately (the message went nowhere). */
     pastedKey: (ref: ChatRef, chatUserId: string) => tell(ref, chatUserId, PASTED_KEY_NOTICE),
   };
-
-  async function tell(ref: ChatRef, chatUserId: string, text: string): Promise<void> {
-    const adapter = ctx.adapters.get(ref.platform);
-    if (!adapter?.tellPrivately) {
-      ctx.logger.warn({ platform: ref.platform }, 'this platform cannot tell a person privately; notice not sent');
-      return;
-    }
-    try {
-      await adapter.tellPrivately(ref, chatUserId, textReply(text));
-    } catch (err) {
-      ctx.logger.warn({ err, platform: ref.platform }, 'private notice could not be delivered');
-    }
-  }
 }

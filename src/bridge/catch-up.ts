@@ -6,8 +6,9 @@
  * exactly as live events: same kinds, same idempotency keys, so a message seen live and in
  * catch-up is recorded once, and the worker's loop guard and mirror rules apply unchanged.
  *
- * Places: every thread link of the platform that still carries messages (threads.isMirrored)
- * and every `channel`-mode channel's top level. Not covered: threads started in a `threads`
+ * Places: every thread link of the platform that still carries messages (threads.isMirrored),
+ * every `channel`-mode channel's top level, and the thread of every comment card (`extraPlaces`,
+ * src/comments/from-chat.ts: replies there become Ouro comments). Not covered: threads started in a `threads`
  * channel while nobody listened (no link exists yet to say where to look), and edits and
  * deletes made meanwhile.
  *
@@ -69,6 +70,8 @@ export interface CatchUpDeps {
   now: () => number;
   /** Whether a thread link still carries messages (its channel kept the mode that made it). */
   isMirrored(link: ThreadLink): Promise<boolean>;
+  /** More places to read that are not mirrored: comment cards' threads. */
+  extraPlaces?: (platform: Platform, opts: { anchorBefore: number }) => Promise<CatchUpPlace[]>;
 }
 
 /** Where reading starts: the newest known chat message, else the thread's root (a thread link with nothing mapped yet). */
@@ -113,7 +116,11 @@ export function createCatchUp(d: CatchUpDeps) {
     const started = d.now();
     const report: CatchUpReport = { platform, places: 0, skipped: 0, failed: 0, found: 0, recorded: 0, ms: 0 };
     try {
-      const places = await d.store.catchUpPlaces(platform, { activeSince: started - CATCH_UP_WINDOW_MS, anchorBefore: started - ANCHOR_MARGIN_MS });
+      const anchorBefore = started - ANCHOR_MARGIN_MS;
+      const places = [
+        ...(await d.store.catchUpPlaces(platform, { activeSince: started - CATCH_UP_WINDOW_MS, anchorBefore })),
+        ...((await d.extraPlaces?.(platform, { anchorBefore })) ?? []),
+      ];
       const todo: { place: CatchUpPlace; anchor: string }[] = [];
       for (const place of places) {
         const anchor = anchorOf(place);

@@ -135,11 +135,15 @@ export function createBridge(opts: BridgeOptions): Bridge {
     switch (job.kind) {
       case JOB.posted: {
         const p = job.payload as PostedPayload;
-        return toOuro.posted(job, { ...p, event: await resolveEvent(adapters, p.event) });
+        const event = await resolveEvent(adapters, p.event);
+        if (await opts.commentReplies?.posted(job, event)) return;
+        return toOuro.posted(job, { ...p, event });
       }
       case JOB.edited: {
         const p = job.payload as EditedPayload;
-        return toOuro.edited(job, { ...p, event: await resolveEvent(adapters, p.event) });
+        const event = await resolveEvent(adapters, p.event);
+        if (await opts.commentReplies?.edited(job, event)) return;
+        return toOuro.edited(job, { ...p, event });
       }
       case JOB.deleted:
         return toOuro.deleted(job, job.payload as DeletedPayload);
@@ -188,8 +192,24 @@ export function createBridge(opts: BridgeOptions): Bridge {
     interactive: interactive.handle,
     pastedKey: (ref, userId) => void pastedKey(ref, userId).catch((err: unknown) => logger.warn({ err }, 'pasted-key notice failed')),
   });
-  const handleOuroWebhook = createWebhookHandler({ store: opts.store, logger, metrics, now, botUserId: () => bot, wake: worker.wake });
-  const catchUp = createCatchUp({ store: opts.store, adapters, inbox, logger, now, isMirrored: threads.isMirrored });
+  const handleOuroWebhook = createWebhookHandler({
+    store: opts.store,
+    logger,
+    metrics,
+    now,
+    botUserId: () => bot,
+    wake: worker.wake,
+    ...(opts.onComment ? { onComment: opts.onComment } : {}),
+  });
+  const catchUp = createCatchUp({
+    store: opts.store,
+    adapters,
+    inbox,
+    logger,
+    now,
+    isMirrored: threads.isMirrored,
+    ...(opts.commentReplies ? { extraPlaces: opts.commentReplies.catchUpPlaces } : {}),
+  });
   const reconcile = createReconciler({ store: opts.store, logger, now, wake: worker.wake });
 
   function startReconcileTimer(): void {

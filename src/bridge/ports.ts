@@ -6,8 +6,8 @@
 import type { RouteAction } from '../ouro/index.ts';
 import type { CommandRunner } from '../commands/types.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/types.ts';
-import type { ChatAdapter } from './types.ts';
+import type { CatchUpPlace, Job, Platform, Store } from '../store/types.ts';
+import type { ChatAdapter, MessageEdited, MessagePosted } from './types.ts';
 
 /** A message as `messages.list` returns it; only the fields the core reads. */
 export interface OuroMessageLike {
@@ -134,4 +134,19 @@ export interface BridgeOptions {
   fileMaxBytes?: number;
   /** Where downloads wait for their upload (default the OS temp directory). */
   fileTmpDir?: string;
+  /** Messages under a followed asset's comment card become Ouro comments (src/comments/from-chat.ts). */
+  commentReplies?: CommentRepliesPort;
+  /** A `comment` webhook for an asset some channel follows: poll its comments now. */
+  onComment?: (assetId: string, alsoRepliesOf: string[]) => void;
+}
+
+/**
+ * Chat messages in the thread of a comment card (src/comments/from-chat.ts). Each answers
+ * true when the message belongs to such a thread and was dealt with there (not mirrored).
+ */
+export interface CommentRepliesPort {
+  posted(job: Job, event: Omit<MessagePosted, 'raw'>): Promise<boolean>;
+  edited(job: Job, event: Omit<MessageEdited, 'raw'>): Promise<boolean>;
+  /** The card threads of `platform` a catch-up reads (./catch-up.ts), each from its newest reply recorded before `anchorBefore`. */
+  catchUpPlaces(platform: Platform, opts: { anchorBefore: number }): Promise<CatchUpPlace[]>;
 }

@@ -1,12 +1,14 @@
 /**
  * Ouro webhook deliveries → "sync conversation" jobs. The route has already checked the
- * path secret. Only `new-message` is acted on; a repeated `delivery_id` is dropped; events
+ * path secret. `new-message` is acted on, and `comment` on a followed asset polls that
+ * asset's comments at once (src/comments; the schedule's poll is the fallback, so a
+ * delivery lost here only waits for it); a repeated `delivery_id` is dropped; events
  * the bridge's own account caused, and conversations no chat thread mirrors, are skipped. The delivery's text is never used: the job
  * re-reads the conversation. Answers at once (Ouro does not wait for the relay).
  */
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
-import { parseWebhook } from '../ouro/webhooks.ts';
+import { commentTarget, parseWebhook, type WebhookDelivery } from '../ouro/webhooks.ts';
 import { conversationLane } from './chat-ref.ts';
 import { JOB, type SyncPayload } from './jobs.ts';
 import type { BridgeMetrics } from './ports.ts';
@@ -19,6 +21,8 @@ export interface WebhookDeps {
   now: () => number;
   botUserId(): string | undefined;
   wake(): void;
+  /** See BridgeOptions.onComment. */
+  onComment?: (assetId: string, alsoRepliesOf: string[]) => void;
 }
 
 export type WebhookAnswer = { status: number; body: unknown };
@@ -35,6 +39,22 @@ export function createWebhookHandler(deps: WebhookDeps) {
     }
   };
 
+  async function comment(d: WebhookDelivery): Promise<WebhookAnswer> {
+    const target = commentTarget(d.data);
+    const onComment = deps.onComment;
+    // Only an asset some channel follows is read: anyone holding the URL could name others.
+    if (!onComment || !target || (await store.listFollows({ assetId: target.assetId })).length === 0) {
+      logger.debug({ deliveryId: d.deliveryId, assetId: target?.assetId }, 'comment webhook for an asset nobody follows ignored');
+      return { status: 200, body: { status: 'ignored', reason: 'asset not followed' } };
+    }
+    if (d.deliveryId && !(await store.recordDelivery(d.deliveryId))) {
+      metrics.duplicateDropped('webhook');
+      return { status: 200, body: { status: 'duplicate' } };
+    }
+    onComment(target.assetId, target.repliesTo ? [target.repliesTo] : []);
+    return { status: 200, body: { status: 'accepted', event: d.event } };
+  }
+
   async function handle(body: unknown): Promise<WebhookAnswer> {
     const parsed = parseWebhook(body);
     if (!parsed.ok) {
@@ -43,6 +63,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
     }
     const d = parsed.delivery;
     metrics.eventReceived(d.event, 'ouro');
+    if (d.event === 'comment') return comment(d);
     if (d.event !== 'new-message') {
       logger.debug({ event: d.event }, 'Ouro webhook event ignored');
       return { status: 200, body: { status: 'ignored', event: d.event } };

@@ -31,9 +31,11 @@ import { pressRoute, ROUTE_BUTTONS } from './route-confirm.ts';
 import { routesSpec } from './routes.ts';
 import { datasetsSpec, searchSpec } from './search.ts';
 import { channelScope, OURO_DECIDES } from './scope.ts';
-import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller } from './spec.ts';
+import { UserError, type CommandDeps, type CommandOuro, type CommandSpec, type QuestPoller, type CommentPoller } from './spec.ts';
 import type { ButtonInput, CommandResult, CommandRunner } from './types.ts';
 import { unwatchSpec, watchesSpec, watchSpec } from './watch.ts';
+import { followSpec } from './follow.ts';
+import { unfollowSpec } from './unfollow.ts';
 import { noticeKey } from './watch-baseline.ts';
 
 export type { CommandOuro, CommandSpec, QuestPoller };
@@ -51,6 +53,7 @@ export interface CommandRunnerDeps {
   /** Where asset links point; default https://ouro.foundation. */
   webBaseUrl?: string;
   notifier?: QuestPoller;
+  comments?: CommentPoller;
   logger?: Logger;
   /** Linked Ouro accounts (src/accounts); absent: every command acts as the bot. */
   accounts?: Accounts;
@@ -79,6 +82,8 @@ export function commandSpecs(registry: () => Registry): CommandSpec[] {
     watchSpec,
     unwatchSpec,
     watchesSpec,
+    followSpec,
+    unfollowSpec,
     postSpec,
     routesSpec,
     routeSpec,
@@ -95,6 +100,7 @@ export function createCommandRunner(input: CommandRunnerDeps): CommandRunner {
     allowedOrgs: input.allowedOrgs ?? [],
     webBaseUrl: (input.webBaseUrl ?? DEFAULT_WEB_BASE_URL).replace(/\/+$/, ''),
     notifier: input.notifier,
+    ...(input.comments ? { comments: input.comments } : {}),
     logger: input.logger ?? silentLogger,
     ...(input.accounts ? { accounts: input.accounts } : {}),
   };

@@ -33,7 +33,7 @@ function noFileAbove(ctx: CommandContext): UserError {
 }
 
 async function read(ctx: CommandContext, type: string, id: string): Promise<AssetScope & { id: string }> {
-  if (type === 'file' && ctx.ouro.files) return ctx.ouro.files.get(id);
+  if (type === 'file') return ctx.ouro.files.get(id);
   return findAsset(ctx.ouro, id, type);
 }
 

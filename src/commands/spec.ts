@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import type { Accounts, AccountLink } from '../accounts/types.ts';
 import type { OuroClient } from '../ouro/index.ts';
 import type { ChannelKey, ChannelLink, Store } from '../store/types.ts';
+import type { FollowKey } from '../comments/types.ts';
 import type { FlagKind } from './parse.ts';
 import type { RichReply, Visibility } from '../chat/reply.ts';
 import type { CommandInput } from './types.ts';
@@ -14,14 +15,25 @@ import type { Scope } from './scope.ts';
 import type { AssetScope } from './visibility.ts';
 
 /** The parts of the Ouro client commands and quest notifications use (the real client fits). */
-export type CommandOuro = Pick<OuroClient, 'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'posts' | 'services'> &
-  Partial<Pick<OuroClient, 'messages' | 'auth' | 'comments' | 'files'>>;
+export type CommandOuro = Pick<
+  OuroClient,
+  'assets' | 'datasets' | 'quests' | 'organizations' | 'teams' | 'users' | 'conversations' | 'posts' | 'services' | 'files' | 'comments'
+> &
+  Partial<Pick<OuroClient, 'messages' | 'auth'>>;
 
 export interface QuestPoller {
   /** Polls one quest now (after a new watch), delivering what changed. */
   pollNow(questId: string): Promise<void>;
   /** Records the quest's current entries as told to `channel`, so a new watch does not replay history. */
   baseline?(questId: string, channel: ChannelKey): Promise<void>;
+}
+
+/** The comment notifier, as `follow` uses it (src/comments/notifier.ts). */
+export interface CommentPoller {
+  /** Polls one asset now (after a new follow): its card appears. */
+  pollNow(assetId: string): Promise<void>;
+  /** Records the asset's current comments as known to the channel, so a new follow does not replay them. */
+  baseline(key: FollowKey): Promise<number>;
 }
 
 export interface CommandDeps {
@@ -33,6 +45,7 @@ export interface CommandDeps {
   /** Where asset links point; default https://ouro.foundation. */
   webBaseUrl: string;
   notifier?: QuestPoller;
+  comments?: CommentPoller;
   logger: Logger;
   /** Linked Ouro accounts; absent or disabled: every command acts as the bot. */
   accounts?: Accounts;

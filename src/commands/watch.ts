@@ -3,6 +3,8 @@ import { loadQuest } from './quest/common.ts';
 import { UserError, type CommandSpec } from './spec.ts';
 import { HEALTHY, type WatchHealth } from '../quests/types.ts';
 import { baselineQuest } from './watch-baseline.ts';
+import { fetchFollowed } from '../comments/fetch.ts';
+import type { AssetScope } from './visibility.ts';
 
 export const WATCH_STATUSES = ['submitted', 'accepted', 'rejected'] as const;
 
@@ -78,38 +80,51 @@ export const unwatchSpec: CommandSpec = {
 export const watchesSpec: CommandSpec = {
   name: 'watches',
   usage: 'watches',
-  summary: 'List the quests this channel watches',
-  help: 'Shows each watched quest and the entry statuses that are posted.',
+  summary: 'List the quests this channel watches and the assets whose comments it follows',
+  help: 'Shows each watched quest with the entry statuses that are posted, and each followed asset, with any trouble posting here.',
   example: '/ouro watches',
   args: [],
   admin: false,
   async handler(ctx) {
     const { input, deps } = ctx;
-    const watches = await deps.store.listWatches({ ...input.channel });
-    if (!watches.length) return { reply: textReply('This channel watches no quests. Start with `/ouro watch <quest>`.') };
-    // A quest the channel's scope no longer allows (its link changed) is listed by id only.
-    const quests = await Promise.all(
-      watches.map((w) =>
-        deps.ouro.quests.get(w.questId).then(
-          (q) => (ctx.scope.allows(q) ? q : undefined),
-          () => undefined,
-        ),
-      ),
-    );
-    const lines = watches.map((w, i) => `• ${quests[i]?.name ?? '(quest unavailable here)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${healthNote(w)}`);
+    const [watches, follows] = await Promise.all([deps.store.listWatches({ ...input.channel }), deps.store.listFollows({ ...input.channel })]);
+    if (!watches.length && !follows.length) {
+      return { reply: textReply('This channel watches no quests and follows no comments. Start with `/ouro watch <quest>` or `/ouro follow <asset>`.') };
+    }
+    // An asset the channel's scope no longer allows (its link changed) is listed by id only.
+    const visible = <T extends AssetScope>(p: Promise<T>) =>
+      p.then(
+        (a) => (ctx.scope.allows(a) ? a : undefined),
+        () => undefined,
+      );
+    const quests = await Promise.all(watches.map((w) => visible(deps.ouro.quests.get(w.questId))));
+    const assets = await Promise.all(follows.map((f) => visible(fetchFollowed(deps.ouro, f.assetType, f.assetId))));
+    const sections: string[] = [];
+    if (watches.length) {
+      const lines = watches.map(
+        (w, i) => `• ${quests[i]?.name ?? '(quest unavailable here)'} — ${w.statuses.join(', ')} · id \`${w.questId}\`${healthNote(w)}`,
+      );
+      sections.push(`**Watched quests**\n${lines.join('\n')}`);
+    }
+    if (follows.length) {
+      const lines = follows.map(
+        (f, i) => `• ${assets[i]?.name ?? '(unavailable here)'} — ${f.assetType} comments · id \`${f.assetId}\`${healthNote(f, 'follow')}`,
+      );
+      sections.push(`**Followed comments**\n${lines.join('\n')}`);
+    }
     return {
-      reply: textReply(`**Watched quests**\n${lines.join('\n')}`),
-      shows: quests.filter((q) => q !== undefined),
+      reply: textReply(sections.join('\n\n')),
+      shows: [...quests, ...assets].filter((a) => a !== undefined),
     };
   },
 };
 
 /** A watch whose deliveries fail, as `/ouro watches` says it. */
-function healthNote(t: WatchHealth): string {
+function healthNote(t: WatchHealth, resumeWith: 'watch' | 'follow' = 'watch'): string {
   if (t.failures === 0) return '';
   const since = new Date(t.failingSince ?? t.pausedAt ?? 0).toISOString().slice(0, 16).replace('T', ' ');
   const paused = t.pausedAt !== null;
   const state = paused ? '**paused**: posting here failed' : `posting here has failed ${t.failures} time${t.failures === 1 ? '' : 's'}`;
-  const resume = paused ? '; `/ouro watch` it again to resume' : '';
+  const resume = paused ? `; \`/ouro ${resumeWith}\` it again to resume` : '';
   return `\n  ⚠ ${state} since ${since} UTC (${t.lastError})${resume}`;
 }

@@ -158,3 +158,22 @@ function notificationIds(env: Record<string, unknown>, data: Record<string, unkn
   }
   return [...out];
 }
+
+/** What a `comment` delivery is about (§6.3): the commented asset, and the comment answered when it is a reply. */
+export interface CommentTarget {
+  assetId: string;
+  /** The comment the new one replies to; absent for a comment on the asset itself. */
+  repliesTo?: string;
+}
+
+const refId = (v: unknown): string | undefined => (v && typeof v === 'object' ? str((v as { id?: unknown }).id) : undefined);
+const refType = (v: unknown): string | undefined => (v && typeof v === 'object' ? str((v as { type?: unknown }).type) : undefined);
+
+/** Canonical keys first (`root_asset`, `parent_asset`), then the legacy ones (`root_asset_id`, `target_id`). */
+export function commentTarget(data: Record<string, unknown>): CommentTarget | undefined {
+  const parentType = refType(data.parent_asset) ?? str(data.target_asset_type);
+  const parentId = refId(data.parent_asset) ?? str(data.target_id);
+  const assetId = refId(data.root_asset) ?? str(data.root_asset_id) ?? (parentType !== 'comment' ? parentId : undefined);
+  if (!assetId) return undefined;
+  return parentType === 'comment' && parentId ? { assetId, repliesTo: parentId } : { assetId };
+}

@@ -11,7 +11,6 @@
  * job queue was not used: its jobs complete only through the core worker's claim, which
  * serves every lane, and a second consumer would take the core's jobs.
  */
-import { schedule as cronSchedule } from 'node-cron';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Quest, QuestEntry } from '../ouro/index.ts';
 import type { CommandOuro } from '../commands/spec.ts';
@@ -22,6 +21,8 @@ import type { ChatAdapter } from '../bridge/types.ts';
 import { deliverToWatch } from './deliver.ts';
 import { diffEntries } from './diff.ts';
 import { createWatchHealth, PAUSE_AFTER_FAILURES } from './watch-health.ts';
+import type { Watch } from './types.ts';
+import { createPoller } from '../poller.ts';
 
 export interface TickStats {
   /** Distinct quests polled (one entries fetch each). */
@@ -98,27 +99,35 @@ const emptyStats = (): TickStats => ({ quests: 0, watches: 0, failed: 0, changes
 export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
   const log = (opts.logger ?? silentLogger).child({ component: 'quest-notifier' });
   const webBaseUrl = (opts.webBaseUrl ?? 'https://ouro.foundation').replace(/\/+$/, '');
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
-  const schedule = opts.schedule ?? ((cron, fn) => cronSchedule(cron, fn, { noOverlap: true }));
-  let task: { stop(): void } | undefined;
-  let running: Promise<TickStats> | undefined;
-  // One poll of a quest at a time (a tick and a new watch's pollNow could meet).
-  const locks = new Map<string, Promise<unknown>>();
-  const health = createWatchHealth(opts.store, opts.now ?? Date.now, opts.pauseAfterFailures ?? PAUSE_AFTER_FAILURES);
-
-  function withLock(questId: string, fn: () => Promise<void>): Promise<void> {
-    const prev = locks.get(questId) ?? Promise.resolve();
-    const exclusive = opts.exclusive;
-    const run = exclusive
-      ? async () => {
-          if (!(await exclusive(questId, fn))) log.debug({ questId }, 'quest is being polled by another replica; skipped');
-        }
-      : fn;
-    const next = prev.catch(() => undefined).then(run);
-    locks.set(questId, next);
-    void next.finally(() => locks.get(questId) === next && locks.delete(questId)).catch(() => undefined);
-    return next;
-  }
+  const health = createWatchHealth(
+    (w: Watch, h) => opts.store.setWatchHealth(w, h),
+    'quest',
+    opts.now ?? Date.now,
+    opts.pauseAfterFailures ?? PAUSE_AFTER_FAILURES,
+  );
+  // Ouro display names, looked up once a tick (a fresh map per tick).
+  let names = new Map<string, string>();
+  let watchCount = 0;
+  const poller = createPoller<TickStats>({
+    cron: opts.cron,
+    ...(opts.schedule ? { schedule: opts.schedule } : {}),
+    concurrency: opts.concurrency ?? 4,
+    ...(opts.exclusive ? { exclusive: opts.exclusive } : {}),
+    logger: log,
+    async keys() {
+      names = new Map();
+      const watches = await opts.store.listWatches();
+      watchCount = watches.length;
+      return watches.map((w) => w.questId);
+    },
+    stats: emptyStats,
+    poll: (questId, stats) => pollQuest(questId, stats, names),
+    ticked(stats, ms) {
+      stats.watches = watchCount;
+      stats.ms = ms;
+      if (stats.changes || stats.failed || stats.paused) log.info(stats, 'quest tick');
+    },
+  });
 
   async function pollQuest(questId: string, stats: TickStats, names: Map<string, string>): Promise<void> {
     const qlog = log.child({ questId });
@@ -176,46 +185,13 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
     }
   }
 
-  async function runTick(): Promise<TickStats> {
-    const started = performance.now();
-    const stats = emptyStats();
-    const names = new Map<string, string>(); // Ouro display names, looked up once a tick
-    const watches = await opts.store.listWatches();
-    stats.watches = watches.length;
-    const queue = [...new Set(watches.map((w) => w.questId))];
-    const worker = async () => {
-      for (let questId = queue.shift(); questId; questId = queue.shift()) {
-        await withLock(questId, () => pollQuest(questId, stats, names));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-    stats.ms = performance.now() - started;
-    if (stats.changes || stats.failed || stats.paused) log.info(stats, 'quest tick');
-    return stats;
-  }
-
-  /** A tick already running is joined rather than doubled. */
-  function tick(): Promise<TickStats> {
-    running ??= runTick().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
   return {
-    start() {
-      if (task) return;
-      task = schedule(opts.cron, () => {
-        void tick().catch((err: unknown) => log.error({ err }, 'quest tick failed'));
-      });
-    },
-    stop() {
-      task?.stop();
-      task = undefined;
-    },
-    tick,
+    start: poller.start,
+    stop: poller.stop,
+    tick: poller.tick,
     async pollNow(questId) {
-      await withLock(questId, () => pollQuest(questId, emptyStats(), new Map()));
+      if (!(await poller.run(questId, () => pollQuest(questId, emptyStats(), new Map()))))
+        log.debug({ questId }, 'quest is being polled by another replica; skipped');
     },
     async baseline(questId, channel) {
       const channels = channel ? [channel] : await opts.store.listWatches({ questId });

@@ -5,11 +5,13 @@
  * watch is paused. That is logged once, as an error; later ticks skip it; `/ouro watches`
  * lists it as paused; `/ouro watch` of the quest in that channel resumes it, and it then
  * posts what it missed. The count, the first failure, the last error and the pause are
- * columns of the watch's row (QuestStore.setWatchHealth).
+ * columns of the watch's row (QuestStore.setWatchHealth). Follows of an asset's comments
+ * (src/comments) keep the same record on their rows, paused and resumed the same way.
  */
 import { stripTokens } from '../redact.ts';
 import type { Logger } from '../log.ts';
-import type { QuestStore, Watch } from './types.ts';
+import type { ChannelKey } from '../store/types.ts';
+import type { WatchHealth } from './types.ts';
 import { HEALTHY } from './types.ts';
 import { channelId } from './deliver.ts';
 
@@ -22,27 +24,35 @@ const ERROR_CHARS = 500;
 // Shown by `/ouro watches` and kept on the row: tokens in URLs (Discord webhooks) are stripped first.
 const errorText = (err: unknown) => stripTokens(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, ERROR_CHARS);
 
-export function createWatchHealth(store: Pick<QuestStore, 'setWatchHealth'>, now: () => number, pauseAfter: number) {
+/** What is watched, in log lines: `quest` (resumed by `/ouro watch`) or `comment` (resumed by `/ouro follow`). */
+const RESUME = { quest: '`/ouro watch` of the quest', comment: '`/ouro follow` of the asset' } as const;
+
+export function createWatchHealth<W extends ChannelKey & WatchHealth>(
+  set: (w: W, health: WatchHealth) => Promise<void>,
+  what: keyof typeof RESUME,
+  now: () => number,
+  pauseAfter: number,
+) {
   return {
     /** Counts a failed delivery; pauses the watch at the limit. */
-    async failed(w: Watch, err: unknown, log: Logger): Promise<void> {
+    async failed(w: W, err: unknown, log: Logger): Promise<void> {
       const failures = w.failures + 1;
       const failingSince = w.failingSince ?? now();
       const pausedAt = failures >= pauseAfter ? now() : null;
-      await store.setWatchHealth(w, { failures, failingSince, lastError: errorText(err), pausedAt });
+      await set(w, { failures, failingSince, lastError: errorText(err), pausedAt });
       const where = { channel: channelId(w), failures, since: new Date(failingSince).toISOString() };
       if (pausedAt !== null) {
-        log.error({ ...where, err }, 'quest watch paused: its deliveries keep failing; `/ouro watch` of the quest in that channel resumes it');
+        log.error({ ...where, err }, `${what} watch paused: its deliveries keep failing; ${RESUME[what]} in that channel resumes it`);
       } else {
-        log.warn({ ...where, err }, 'quest delivery failed; retrying next tick');
+        log.warn({ ...where, err }, `${what} delivery failed; retrying next tick`);
       }
     },
 
     /** A delivery worked: the count starts over. */
-    async worked(w: Watch, log: Logger): Promise<void> {
+    async worked(w: W, log: Logger): Promise<void> {
       if (w.failures === 0) return;
-      await store.setWatchHealth(w, HEALTHY);
-      log.info({ channel: channelId(w), failures: w.failures }, 'quest deliveries work again');
+      await set(w, HEALTHY);
+      log.info({ channel: channelId(w), failures: w.failures }, `${what} deliveries work again`);
     },
   };
 }

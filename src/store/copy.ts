@@ -8,7 +8,8 @@
  * again (after an interruption) and adds only what is missing; rows the target already has
  * are never overwritten. What is copied:
  * - every mapping: channel and thread links, relay cursors, the message map (both indexes),
- *   watches and their entry snapshots, key/value state (identities, thread roots);
+ *   watches and their entry snapshots, follows and their comment copies, key/value state
+ *   (identities, thread roots);
  * - the queue: every job, in order (new ids, same idempotency keys; a job that was running
  *   when the process stopped becomes pending again, and done jobs keep dedupe working for
  *   platform redeliveries); dedupe keys not yet expired and recorded webhook deliveries.
@@ -39,6 +40,8 @@ const TABLES: readonly { table: keyof Database; key: readonly string[] }[] = [
   { table: 'jobs', key: ['idempotency_key'] },
   // Sealed keys travel as they are: they are bound to the chat person, not to the engine.
   { table: 'account_links', key: ['platform', 'workspace', 'chat_user_id'] },
+  { table: 'follows', key: ['platform', 'workspace', 'channel', 'asset_id'] },
+  { table: 'comment_copies', key: ['platform', 'workspace', 'channel', 'asset_id', 'comment_id'] },
 ];
 
 /** Rows a statement: 500 × 13 columns stays far below PostgreSQL's 65,535 parameters. */

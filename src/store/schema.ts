@@ -1,6 +1,7 @@
 import type { Generated, Kysely, Selectable } from 'kysely';
 import type { ChannelLink, Job, JobState, MessageMapping, MirrorMode, Platform, ThreadLink } from './types.ts';
 import type { QuestTables } from '../quests/schema.ts';
+import type { CommentTables } from '../comments/schema.ts';
 
 /**
  * The tables as Kysely sees them (snake_case columns) and the row → domain mappers.
@@ -117,8 +118,8 @@ export interface AccountLinksTable {
   broken_at: number | null;
 }
 
-/** The core tables and the quest tables (src/quests/schema.ts). */
-export interface Database extends QuestTables {
+/** The core tables, the quest tables (src/quests/schema.ts) and the comment tables (src/comments/schema.ts). */
+export interface Database extends QuestTables, CommentTables {
   channel_links: ChannelLinksTable;
   thread_links: ThreadLinksTable;
   relay_cursors: RelayCursorsTable;

@@ -11,6 +11,7 @@ import { claimJobs } from './claim.ts';
 import * as links from './links.ts';
 import { catchUpPlaces } from './catch-up.ts';
 import * as quests from '../quests/store.ts';
+import * as follows from '../comments/store.ts';
 import * as dedupe from './dedupe-and-state.ts';
 import * as leases from './leases.ts';
 import * as accounts from './accounts.ts';
@@ -116,4 +117,15 @@ export class SqlStore implements Store {
   getSnapshots: Store['getSnapshots'] = (k) => quests.getSnapshots(this.ctx, k);
   putSnapshots: Store['putSnapshots'] = (s) => quests.putSnapshots(this.ctx, s);
   deleteSnapshots: Store['deleteSnapshots'] = (k) => quests.deleteSnapshots(this.ctx, k);
+
+  addFollow: Store['addFollow'] = (f) => follows.addFollow(this.ctx, f);
+  removeFollow: Store['removeFollow'] = (k) => follows.removeFollow(this.ctx, k);
+  listFollows: Store['listFollows'] = (f) => follows.listFollows(this.ctx, f);
+  followByCard: Store['followByCard'] = (c, id) => follows.followByCard(this.ctx, c, id);
+  setFollowCard: Store['setFollowCard'] = (k, id) => follows.setFollowCard(this.ctx, k, id);
+  setFollowHealth: Store['setFollowHealth'] = (k, h) => follows.setFollowHealth(this.ctx, k, h);
+  getCommentCopies: Store['getCommentCopies'] = (k) => follows.getCommentCopies(this.ctx, k);
+  putCommentCopies: Store['putCommentCopies'] = (c) => follows.putCommentCopies(this.ctx, c);
+  copyByChatMessage: Store['copyByChatMessage'] = (k, id) => follows.copyByChatMessage(this.ctx, k, id);
+  deleteCommentCopies: Store['deleteCommentCopies'] = (k) => follows.deleteCommentCopies(this.ctx, k);
 }

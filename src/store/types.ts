@@ -1,4 +1,5 @@
 import type { QuestStore } from '../quests/types.ts';
+import type { FollowStore } from '../comments/types.ts';
 
 export type { EntrySnapshot } from '../quests/types.ts';
 
@@ -106,8 +107,11 @@ export interface LeaseInfo {
   expiresAt: number;
 }
 
-/** The quest methods (watches, entry snapshots) are declared with their tables in src/quests. */
-export interface Store extends QuestStore {
+/**
+ * The quest methods (watches, entry snapshots) are declared with their tables in src/quests,
+ * the comment follows with theirs in src/comments.
+ */
+export interface Store extends QuestStore, FollowStore {
   readonly engine: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Throws when the store cannot be reached (for /readyz and doctor). */

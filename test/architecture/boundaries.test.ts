@@ -1,10 +1,10 @@
 /**
  * The dependency direction of the design, checked mechanically: the core (src/bridge), the
- * commands (src/commands), the quest notifier (src/quests) and the reply model (src/chat)
- * import no platform SDK, no HTTP library or server, and no database driver; and they never
- * reach into the runtime parts that sit above them. The quest tables' queries
- * (src/quests/store.ts, schema.ts) are part of the store: they may use Kysely and the
- * store's internals, nothing else of the list, and only the store imports them.
+ * commands (src/commands), the quest and comment notifiers (src/quests, src/comments) and the
+ * reply model (src/chat) import no platform SDK, no HTTP library or server, and no database
+ * driver; and they never reach into the runtime parts that sit above them. The quest and
+ * comment tables' queries (store.ts, schema.ts of each) are part of the store: they may use
+ * Kysely and the store's internals, nothing else of the list, and only the store imports them.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const GUARDED = ['src/bridge', 'src/commands', 'src/quests', 'src/chat'];
-const QUEST_STORE = ['src/quests/store.ts', 'src/quests/schema.ts'];
+const GUARDED = ['src/bridge', 'src/commands', 'src/quests', 'src/comments', 'src/chat'];
+const QUEST_STORE = ['src/quests/store.ts', 'src/quests/schema.ts', 'src/comments/store.ts', 'src/comments/schema.ts'];
 
 const FORBIDDEN_PACKAGES: [RegExp, string][] = [
   [/^@slack\//, 'Slack SDK'],
@@ -96,23 +96,24 @@ function sourcesUnder(dir: string): { path: string; source: string }[] {
 }
 
 describe('architecture boundaries', () => {
-  it('src/bridge, src/commands, src/quests and src/chat import no platform SDK, HTTP library or database driver', () => {
+  it('src/bridge, src/commands, src/quests, src/comments and src/chat import no platform SDK, HTTP library or database driver', () => {
     const files = GUARDED.flatMap(sourcesUnder).filter((f) => !QUEST_STORE.includes(f.path));
     expect(files.length).toBeGreaterThan(0);
     expect(files.some((f) => f.path === 'src/bridge/types.ts')).toBe(true);
     expect(files.some((f) => f.path === 'src/quests/notifier.ts')).toBe(true);
+    expect(files.some((f) => f.path === 'src/comments/from-chat.ts')).toBe(true);
     expect(files.some((f) => f.path === 'src/chat/reply.ts')).toBe(true);
     expect(findViolations(files)).toEqual([]);
   });
 
-  it('the quest store uses only Kysely and the store; only the store imports it', () => {
-    const store = sourcesUnder('src/quests').filter((f) => QUEST_STORE.includes(f.path));
+  it('the quest and comment stores use only Kysely and the store; only the store imports them', () => {
+    const store = [...sourcesUnder('src/quests'), ...sourcesUnder('src/comments')].filter((f) => QUEST_STORE.includes(f.path));
     expect(store.map((f) => f.path).sort()).toEqual([...QUEST_STORE].sort());
     const allowed = (v: Violation) => v.specifier === 'kysely' || v.why.startsWith('reaches up into src/store/');
     expect(findViolations(store).filter((v) => !allowed(v))).toEqual([]);
-    const importers = ['src/bridge', 'src/commands', 'src/quests', 'src/adapters', 'src/app.ts']
+    const importers = ['src/bridge', 'src/commands', 'src/quests', 'src/comments', 'src/adapters', 'src/app.ts']
       .flatMap((d) => (d.endsWith('.ts') ? [{ path: d, source: readFileSync(join(ROOT, d), 'utf8') }] : sourcesUnder(d)))
-      .filter((f) => importSpecifiers(f.source).some((s) => /\/quests\/store\.ts$/.test(s)));
+      .filter((f) => importSpecifiers(f.source).some((s) => /\/(quests|comments)\/store\.ts$/.test(s)));
     expect(importers.map((f) => f.path)).toEqual([]);
   });
 

@@ -29,7 +29,9 @@ describe('ouro-bridge migrate', () => {
     const file = join(dir, 'sub', 'bridge.db');
     const first = await migrate('--database-url', `sqlite:${file}`);
     expect(first).toMatchObject({ code: 0 });
-    expect(first.stdout).toContain(`SQLite ${file}: applied 4 migration(s):\n  0001_initial\n  0002_leases\n  0003_quests\n  0004_account_links`);
+    expect(first.stdout).toContain(
+      `SQLite ${file}: applied 5 migration(s):\n  0001_initial\n  0002_leases\n  0003_quests\n  0004_account_links\n  0005_follows`,
+    );
     const db = new BetterSqlite3(file, { readonly: true });
     const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all();
     const journal = db.pragma('journal_mode', { simple: true });
@@ -37,7 +39,7 @@ describe('ouro-bridge migrate', () => {
     expect(tables).toEqual(expect.arrayContaining(['jobs', 'message_map', 'thread_links', 'watches', 'kv_state']));
     expect(journal).toBe('wal');
     const second = await migrate('--database-url', file);
-    expect(second.stdout).toContain('up to date (4 migration(s) applied earlier)');
+    expect(second.stdout).toContain('up to date (5 migration(s) applied earlier)');
   });
 
   it('answers bad usage with exit code 2 and the usage text', async () => {

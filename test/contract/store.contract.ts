@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/types.ts';
 import { describeJobQueueContract } from './store-jobs.contract.ts';
 import { describeJobFenceContract } from './store-job-fence.contract.ts';
 import { describeCatchUpPlacesContract } from './store-catch-up.contract.ts';
+import { describeFollowsContract } from './store-follows.contract.ts';
 import { sleep } from '../helpers/eventually.ts';
 
 /**
@@ -298,5 +299,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     describeJobQueueContract(() => ({ store, fx }));
     describeJobFenceContract(() => ({ store, fx }));
     describeCatchUpPlacesContract(() => ({ store, fx }));
+    describeFollowsContract(() => ({ store }));
   });
 }

@@ -242,7 +242,7 @@ describe('doctor names the part that is broken, with its fix', () => {
     const { code, checks } = await diagnose({ DATABASE_URL: path });
     expect(code).toBe(1);
     expect(failed(checks)).toEqual(['store/migrated']);
-    expect(find(checks, 'store', 'migrated').detail).toBe('4 pending: 0001_initial, 0002_leases, 0003_quests, 0004_account_links');
+    expect(find(checks, 'store', 'migrated').detail).toBe('5 pending: 0001_initial, 0002_leases, 0003_quests, 0004_account_links, 0005_follows');
     expect(find(checks, 'store', 'migrated').fix).toContain('run ouro-bridge migrate');
   });
 
@@ -334,8 +334,8 @@ describe('pendingMigrations (what the store check reads)', () => {
   it('on SQLite: lists what is not applied, applies nothing', async () => {
     const target = { engine: 'sqlite' as const, path: join(dir, 'pending.db') };
     await (await openStore(target, { migrate: false })).close();
-    expect(await pendingMigrations(target)).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links']);
-    expect(await pendingMigrations(target)).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links']); // reading changed nothing
+    expect(await pendingMigrations(target)).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links', '0005_follows']);
+    expect(await pendingMigrations(target)).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links', '0005_follows']); // reading changed nothing
     await migrateStore(target);
     expect(await pendingMigrations(target)).toEqual([]);
   });
@@ -347,8 +347,8 @@ describe('pendingMigrations (what the store check reads)', () => {
     });
     it('lists what is not applied in the schema, applies nothing', async () => {
       const target = { engine: 'postgres' as const, url: TEST_DATABASE_URL! };
-      expect(await pendingMigrations(target, { schema })).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links']);
-      expect(await pendingMigrations(target, { schema })).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links']);
+      expect(await pendingMigrations(target, { schema })).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links', '0005_follows']);
+      expect(await pendingMigrations(target, { schema })).toEqual(['0001_initial', '0002_leases', '0003_quests', '0004_account_links', '0005_follows']);
       await migrateStore(target, { schema });
       expect(await pendingMigrations(target, { schema })).toEqual([]);
     });

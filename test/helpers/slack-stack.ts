@@ -5,6 +5,7 @@
  */
 import { createSlackAdapter, type SlackAdapterOptions } from '../../src/adapters/slack/index.ts';
 import { createBridge, type Bridge, type BridgeOptions } from '../../src/bridge/index.ts';
+import type { ChatAdapter } from '../../src/bridge/types.ts';
 import { createHttpServer, readBody, sendJson } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
@@ -33,8 +34,8 @@ export interface SlackStackOptions {
   ouroTimeoutMs?: number;
   /** The Slack Web API client's options; omitted: its defaults (retries on, as in production). */
   clientOptions?: SlackAdapterOptions['clientOptions'];
-  /** More of the bridge's options (commands, unfurls), given the stack's client and store. */
-  bridge?: (ouro: OuroClient, store: Store, sandbox: Sandbox) => Partial<BridgeOptions>;
+  /** More of the bridge's options (commands, unfurls), given the stack's client, store, sandbox and Slack adapter. */
+  bridge?: (ouro: OuroClient, store: Store, sandbox: Sandbox, adapter: ChatAdapter) => Partial<BridgeOptions>;
   /** Runs after the bridge started, before the adapter connects to Slack. */
   beforeAdapter?: (ouro: OuroClient) => Promise<void>;
 }
@@ -62,7 +63,7 @@ export async function startSlackStack(opts: SlackStackOptions = {}): Promise<Sla
     retry: { baseMs: 20, maxMs: 300, maxAttempts: 30 },
     pollMs: 20,
     reconcileEveryMs: 0,
-    ...opts.bridge?.(ouro, store, sandbox),
+    ...opts.bridge?.(ouro, store, sandbox, adapter),
   });
   http.route('POST', '/ouro/webhooks/test', async (req, res) => {
     const answer = await bridge.handleOuroWebhook(JSON.parse(await readBody(req)));

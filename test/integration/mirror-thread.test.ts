@@ -184,8 +184,8 @@ describe('Ouro → chat', () => {
 
   it('rejects a malformed delivery with 400 and ignores other events', async () => {
     expect((await m.redeliver({ data: {} })).status).toBe(400);
-    const other = await m.redeliver({ delivery_id: 'd2', event: 'comment', data: { text: 'x' } });
-    expect(other).toEqual({ status: 200, body: { status: 'ignored', event: 'comment' } });
+    const other = await m.redeliver({ delivery_id: 'd2', event: 'reaction', data: { text: 'x' } });
+    expect(other).toEqual({ status: 200, body: { status: 'ignored', event: 'reaction' } });
     expect(await m.store.countJobs()).toMatchObject({ pending: 0, done: 0 });
   });
 });

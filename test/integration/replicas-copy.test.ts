@@ -45,6 +45,9 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
     await lite.addWatch({ ...chan, questId: 'q1', statuses: ['accepted'], createdBy: 'U1' });
     await lite.setWatchCard({ ...chan, questId: 'q1' }, '9.9');
     await lite.putSnapshots([{ ...chan, questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: null }]);
+    await lite.addFollow({ ...chan, assetId: 'd1', assetType: 'dataset', createdBy: 'U1' });
+    await lite.setFollowCard({ ...chan, assetId: 'd1' }, '8.8');
+    await lite.putCommentCopies([{ ...chan, assetId: 'd1', commentId: 'c1', chatMessageId: '8.9', origin: 'ouro', digest: 'x', writtenBy: null, toldAt: 5 }]);
     await lite.setState('identity:slack', 'U0BOT');
     expect(await lite.claimKey('slack-event:Ev1', 60_000)).toBe(true);
     expect(await lite.recordDelivery('d1')).toBe(true);
@@ -60,7 +63,7 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
     const first = await migrate('--database-url', TEST_DATABASE_URL!, '--schema', schema, '--copy-from', file);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('applied 4 migration(s)');
+    expect(first.stdout).toContain('applied 5 migration(s)');
     expect(first.stdout).toContain(`copied SQLite ${file} into PostgreSQL`);
     expect(first.stdout).toContain('  jobs: 5 copied\n');
     expect(first.stdout).toContain('  message_map: 1 copied\n');
@@ -74,6 +77,8 @@ describe.skipIf(!TEST_DATABASE_URL)('moving a SQLite store into PostgreSQL', () 
       expect(await pg.getRelayCursor('conv-1')).toEqual({ createdAt: '2026-11-29T10:00:00Z', messageId: 'm2' });
       expect(await pg.listWatches()).toMatchObject([{ questId: 'q1', statuses: ['accepted'], cardMessageId: '9.9' }]);
       expect(await pg.getSnapshots({ ...chan, questId: 'q1' })).toEqual([{ ...chan, questId: 'q1', entryId: 'e1', status: 'submitted', updatedAt: null }]);
+      expect(await pg.listFollows()).toMatchObject([{ assetId: 'd1', assetType: 'dataset', cardMessageId: '8.8' }]);
+      expect(await pg.copyByChatMessage({ ...chan, assetId: 'd1' }, '8.9')).toMatchObject({ commentId: 'c1', origin: 'ouro', toldAt: 5 });
       expect(await pg.getState('identity:slack')).toBe('U0BOT');
       expect(await pg.claimKey('slack-event:Ev1', 60_000)).toBe(false); // still a repeat
       expect(await pg.recordDelivery('d1')).toBe(false);

@@ -46,7 +46,13 @@ describe('Ouro webhook handler', () => {
   const cases: [string, unknown, number, unknown][] = [
     ['not an object', 'hello', 400, { error: 'body: expected a JSON object with "event" and "data"' }],
     ['no data', { event: 'new-message' }, 400, { error: 'data: required' }],
-    ['another event', delivery({ event: 'comment' }), 200, { status: 'ignored', event: 'comment' }],
+    ['another event', delivery({ event: 'reaction' }), 200, { status: 'ignored', event: 'reaction' }],
+    [
+      'a comment on an asset nobody follows',
+      delivery({ event: 'comment' }, { root_asset: { id: 'asset-1', type: 'post' } }),
+      200,
+      { status: 'ignored', reason: 'asset not followed' },
+    ],
     ['no conversation', delivery({}, { conversation_id: undefined }), 200, { status: 'ignored', reason: 'no conversation_id' }],
     ['the bot itself', delivery({}, { user: { id: BOT } }), 200, { status: 'skipped', reason: 'own message' }],
     ['a conversation no thread mirrors', delivery({}, { conversation_id: 'conv-elsewhere' }), 200, { status: 'ignored', reason: 'conversation not mirrored' }],

@@ -22,6 +22,7 @@ describe('command definitions', () => {
       [
         'chart',
         'datasets',
+        'follow',
         'help',
         'login',
         'logout',
@@ -34,6 +35,7 @@ describe('command definitions', () => {
         'route',
         'routes',
         'search',
+        'unfollow',
         'unwatch',
         'watch',
         'watches',

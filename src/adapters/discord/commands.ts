@@ -130,7 +130,17 @@ const USER: Sub[] = [
     ],
   },
   { path: ['unwatch'], description: 'Stop posting a quest here', options: [quest()] },
-  { path: ['watches'], description: 'Quests watched in this channel' },
+  { path: ['watches'], description: 'Quests watched and comments followed in this channel' },
+  {
+    path: ['follow'],
+    description: 'Post new comments on an Ouro asset in this channel',
+    options: [{ name: 'asset', description: 'Dataset, post, file or quest: id, link or name', render: 'rest', required: true }],
+  },
+  {
+    path: ['unfollow'],
+    description: 'Stop posting an asset’s comments here',
+    options: [{ name: 'asset', description: 'Dataset, post, file or quest: id, link or name', render: 'rest', required: true }],
+  },
   { path: ['mirror', 'status'], description: 'How this channel is mirrored to Ouro' },
   {
     path: ['post'],

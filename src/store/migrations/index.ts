@@ -5,6 +5,7 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_leases.ts';
 import * as m0003 from './0003_quests.ts';
 import * as m0004 from './0004_account_links.ts';
+import * as m0005 from './0005_follows.ts';
 
 /**
  * The migration list, static (no directory scan, so it works the same under tsx, vitest
@@ -16,6 +17,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0002_leases': { up: (db) => m0002.up(db), down: (db) => m0002.down(db) },
     '0003_quests': { up: (db) => m0003.up(db), down: (db) => m0003.down(db) },
     '0004_account_links': { up: (db) => m0004.up(db), down: (db) => m0004.down(db) },
+    '0005_follows': { up: (db) => m0005.up(db), down: (db) => m0005.down(db) },
   };
 }
 
