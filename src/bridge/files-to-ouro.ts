@@ -16,7 +16,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileTooLargeError } from '../ouro/errors.ts';
 import type { Job } from '../store/types.ts';
+import { recordThreadFile } from '../commands/thread-file.ts';
 import { ouroFor } from './acting.ts';
+import { threadKeyOf } from './chat-ref.ts';
 import type { BridgeContext } from './context.ts';
 import type { FilePlacement } from './ports.ts';
 import { classify, isDuplicateMessage } from './retry.ts';
@@ -120,6 +122,8 @@ export async function carryFiles(
       }
       done.assetId = uploadId;
       await ctx.store.setState(key, JSON.stringify(done));
+      // A new asset (not one a rerun reuses) is the thread's newest file: `--input "the file above"`.
+      await recordThreadFile(ctx.store, threadKeyOf(where.ref), { assetId: uploadId, name: file.name });
       out.push({ name: file.name, assetId: uploadId, size: done.size, mime: done.mime });
     } catch (err) {
       if (err instanceof FileTooLargeError) await giveUp(`over the ${formatBytes(max)} limit`, err.size ?? file.size, err);

@@ -29,7 +29,7 @@ type PostOnceContext = Pick<BridgeContext, 'store' | 'logger' | 'now'>;
 /**
  * Posts `message` for Ouro message `ouroMessageId` into `target`, once. `writtenAt` is when
  * the message was written (ms; NaN when unknown): no post of it can be older, which bounds
- * the search.
+ * the search. `recovered`: an earlier run's post was found and is returned instead.
  */
 export async function postOnce(
   ctx: PostOnceContext,
@@ -38,7 +38,7 @@ export async function postOnce(
   ouroMessageId: string,
   message: OutboundMessage,
   writtenAt: number,
-): Promise<PostedMessage> {
+): Promise<PostedMessage & { recovered?: true }> {
   const ref = refOfThreadKey(target);
   const marked: OutboundMessage = { ...message, marker: ouroMessageId };
   const first = await ctx.store.claimKey(postIntentKey(target, ouroMessageId), POST_INTENT_TTL_MS);
@@ -56,7 +56,8 @@ export async function postOnce(
       const mapped = await ctx.store.getMessageByChat({ ...target, chatMessageId: candidate.messageId });
       if (mapped && !mapped.ouroMessageIds.includes(ouroMessageId)) continue;
       ctx.logger.info({ ...log, messageId: candidate.messageId }, 'an earlier run posted this message already; mapping that post');
-      return candidate;
+      // It shows what that run posted, which may differ from `message` now.
+      return { ...candidate, recovered: true };
     }
     ctx.logger.debug(log, 'an earlier run left an intent but no post; posting now');
   }

@@ -13,6 +13,7 @@ import { OURO_TEXT_PREFIX, OURO_TEXT_RETENTION_MS } from './to-chat.ts';
 import { AS_PERSON_PREFIX, AS_PERSON_RETENTION_MS } from './as-person.ts';
 import { PENDING_PREFIX, PENDING_TTL_MS } from '../commands/route-run.ts';
 import { ROUTE_MESSAGE_PREFIX, ROUTE_MESSAGE_RETENTION_MS } from './route-poll.ts';
+import { THREAD_FILE_PREFIX, THREAD_FILE_RETENTION_MS } from '../commands/thread-file.ts';
 
 /**
  * Done jobs are kept this long because their idempotency keys die with them: platform
@@ -72,6 +73,7 @@ export function createReconciler(deps: ReconcileDeps) {
     // Priced runs nobody confirmed (refused after PENDING_TTL_MS anyway), and followed runs long over.
     await store.purgeState(PENDING_PREFIX, PENDING_TTL_MS);
     await store.purgeState(ROUTE_MESSAGE_PREFIX, ROUTE_MESSAGE_RETENTION_MS);
+    await store.purgeState(THREAD_FILE_PREFIX, THREAD_FILE_RETENTION_MS);
     logger.debug(
       {
         conversations: conversations.length,

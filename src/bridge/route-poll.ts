@@ -43,6 +43,8 @@ export function createRoutePoll(ctx: BridgeContext) {
     const shown = stored ? (JSON.parse(stored) as Shown) : undefined;
     if (!shown) {
       const posted = await postOnce(ctx, adapter, p.target, `action:${p.actionId}`, message, p.startedAt);
+      // A run killed after posting and before recording it: that post shows an older status.
+      if (posted.recovered) await adapter.edit(refOfThreadKey(p.target), posted.messageId, message);
       await ctx.store.setState(key, JSON.stringify({ messageId: posted.messageId, status: action.status } satisfies Shown));
     } else if (shown.status !== action.status || overdue) {
       await adapter.edit(refOfThreadKey(p.target), shown.messageId, message);

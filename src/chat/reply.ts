@@ -62,11 +62,36 @@ export interface FileAttachment {
   inlineOnly?: boolean;
 }
 
+/** One answer a form asks for: sent as `name=value`, or as `--name value` when `flag`. */
+export interface FormField {
+  name: string;
+  label: string;
+  hint?: string;
+  required: boolean;
+  type: 'text' | 'integer' | 'number' | 'boolean';
+  flag?: boolean;
+}
+
+/**
+ * A form that asks for what a command lacks. A platform with forms (a Slack modal) may open
+ * it instead of showing the reply; its submission runs `command` with the answers added, as
+ * if typed. Every other platform shows the reply, which must stand alone (a usage line).
+ */
+export interface CommandForm {
+  title: string;
+  /** Markdown above the fields. */
+  intro?: string;
+  submit: string;
+  command: string;
+  fields: FormField[];
+}
+
 export interface RichReply {
   /** Plain Markdown summary: notifications, screen readers and platforms that show no blocks. */
   text: string;
   blocks: Block[];
   files?: FileAttachment[];
+  form?: CommandForm;
 }
 
 /** Who sees an answer: the whole channel, or only the person who ran the command. */

@@ -267,7 +267,7 @@ describe.each(['http', 'socket'] as const)('Slack adapter (%s): inbound', (mode)
     // Recorded from what was known without waiting; completed after the ack (resolveInvoker).
     expect(e.invoker).toMatchObject({ id: 'U0BOB', isPlatformAdmin: false });
     expect(await r.adapter.resolveInvoker!(e.invoker)).toMatchObject({ id: 'U0BOB', name: 'Bob Builder', isPlatformAdmin: false });
-    expect(e.replyTo).toEqual({ platform: 'slack', team: TEAM, channel: C, user: 'U0BOB', responseUrl: slow.responseUrl });
+    expect(e.replyTo).toEqual({ platform: 'slack', team: TEAM, channel: C, user: 'U0BOB', responseUrl: slow.responseUrl, triggerId: slow.triggerId });
     const h = await r.inbox.waitFor('command.invoked', (c) => c.text === 'help');
     expect((await r.adapter.resolveInvoker!(h.invoker))?.isPlatformAdmin).toBe(true);
   });

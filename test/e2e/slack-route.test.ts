@@ -45,6 +45,57 @@ describe('Slack: /ouro route', () => {
     expect(running()).toHaveLength(1);
   });
 
+  it('a route named alone opens a modal of its parameters; submitting it runs the route with those values', async () => {
+    const before = s.fake.callsOf('views.open').length;
+    const cmd = await s.fake.command('route alice/screen-candidates', { channel: C, user: 'U0BOB' });
+    expect(cmd.body ?? '').toBe('');
+    await eventually(() => expect(s.fake.callsOf('views.open')).toHaveLength(before + 1));
+    const open = s.fake.callsOf('views.open').at(-1)!;
+    expect(open.args.trigger_id).toBe(cmd.triggerId);
+    const view = open.args.view as { callback_id: string; title: { text: string }; blocks: Record<string, any>[] };
+    expect(view.callback_id).toBe('ouro_command_form');
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(JSON.stringify(view.blocks[0])).toContain('alice/screen-candidates');
+    const inputs = view.blocks.filter((b) => b.type === 'input');
+    expect(inputs.map((b) => [b.block_id, b.element.type, b.optional])).toEqual([
+      ['p:run', 'plain_text_input', false],
+      ['p:count', 'number_input', true],
+    ]);
+    expect(inputs[1]!.element.is_decimal_allowed).toBe(false);
+    expect(inputs[0]!.hint.text).toContain('path parameter');
+    // The usage is not answered as well: the form stands in for it.
+    expect(hookFor(s.fake, cmd.responseUrl)).toBeUndefined();
+
+    // A required answer left empty is refused on its field, and nothing runs.
+    const runs = () => s.sandbox.state.actions.filter((a) => a.route_id === SERVICE_IDS.screen).length;
+    const n = runs();
+    const empty = await s.fake.submitView(
+      { 'p:run': { value: { type: 'plain_text_input', value: ' ' } }, 'p:count': { value: { type: 'number_input', value: null } } },
+      'U0BOB',
+    );
+    expect(empty.body).toMatchObject({ response_action: 'errors', errors: { 'p:run': 'This one is required.' } });
+
+    await s.fake.submitView(
+      { 'p:run': { value: { type: 'plain_text_input', value: 'r 9' } }, 'p:count': { value: { type: 'number_input', value: '4' } } },
+      'U0BOB',
+    );
+    await eventually(() => expect(hookFor(s.fake, cmd.responseUrl)?.body.text).toMatch(/^Started \*alice\/screen-candidates\*/));
+    expect(runs()).toBe(n + 1);
+    const action = s.sandbox.state.actions.filter((a) => a.route_id === SERVICE_IDS.screen).at(-1)!;
+    expect(action.response).toMatchObject({ run: 'r 9', screened: 4 });
+  });
+
+  it('answers with the usage when the modal cannot open (the 3 s trigger expired)', async () => {
+    s.fake.fail('views.open', 'expired_trigger_id');
+    try {
+      const cmd = await s.fake.command('route alice/relax-structure', { channel: C });
+      await eventually(() => expect(hookFor(s.fake, cmd.responseUrl)?.body.text).toContain('Usage: `/ouro route alice/relax-structure'));
+      expect(hookFor(s.fake, cmd.responseUrl)!.body.response_type).toBe('ephemeral');
+    } finally {
+      s.fake.fail('views.open', undefined);
+    }
+  });
+
   it('runs a priced route only after its asker presses Confirm', async () => {
     const uses = () => s.sandbox.requests.filter((r) => r.path === `/services/${SERVICE_IDS.service}/routes/${SERVICE_IDS.premium}/use`).length;
     const cmd = await s.fake.command('route alice/predict-magnetisation composition=Fe2Ni', { channel: C, user: 'U0BOB' });

@@ -49,7 +49,20 @@ const run = (text: string) => runner.run({ text, user: bob, channel });
 describe('routes as the linked person', () => {
   it('a sync run and a confirmed priced run are actions of Bob’s, not the bot’s', async () => {
     expect((await run(`login ${SEED_KEYS.bob}`)).reply.text).toContain('Linked to Ouro as @bob');
-    const sync = await run(`route alice/relax-structure --input ${SEED_IDS.datasetScreening}`);
+    const up = await bot.files.upload({
+      source: { bytes: Buffer.from('data_Fe2Ni\n') },
+      name: 'Fe2Ni.cif',
+      mime: 'chemical/x-cif',
+      visibility: 'organization',
+    });
+    const file = await bot.files.createAsset({
+      uploadId: up.id,
+      name: 'Fe2Ni.cif',
+      visibility: 'organization',
+      orgId: SEED_IDS.orgLab,
+      teamId: SEED_IDS.teamMaterials,
+    });
+    const sync = await run(`route alice/relax-structure --input ${file.id}`);
     expect(sync.reply.text).toContain('✅ done');
     expect(sandbox().state.actions.at(-1)).toMatchObject({ route_id: SERVICE_IDS.relax, user_id: SEED_IDS.bob });
 

@@ -6,6 +6,7 @@ import type { CommandRunner, CommandUser } from '../../src/commands/types.ts';
 import { createOuroClient, type OuroClient } from '../../src/ouro/index.ts';
 import { SERVICE_IDS } from '../../src/sandbox/seed-services.ts';
 import { SEED_IDS } from '../../src/sandbox/seed.ts';
+import { recordThreadFile } from '../../src/commands/thread-file.ts';
 import type { ChannelKey } from '../../src/store/types.ts';
 import { withSandbox } from '../helpers/sandbox.ts';
 import { makeTestStore, type TestStore } from '../helpers/store.ts';
@@ -21,12 +22,22 @@ const random: ChannelKey = { platform: 'slack', workspace: 'T1', channel: 'C_RAN
 let ts: TestStore;
 let ouro: OuroClient;
 let runner: CommandRunner;
+/** A .cif file asset in the channel's org/team, and one private to another org. */
+let structure = '';
+let foreign = '';
+
+async function fileAsset(name: string, place: { orgId: string; teamId: string }, visibility: 'private' | 'organization'): Promise<string> {
+  const up = await ouro.files.upload({ source: { bytes: Buffer.from('data_Fe2Ni\n') }, name, mime: 'chemical/x-cif', visibility });
+  return (await ouro.files.createAsset({ uploadId: up.id, name, visibility, ...place })).id;
+}
 
 beforeAll(async () => {
   ts = await makeTestStore('sqlite');
   ouro = createOuroClient({ baseUrl: sandbox().url, apiKey: sandbox().apiKey, retries: 0 });
   runner = createCommandRunner({ ouro, store: ts.store, bridgeAdmins: [], webBaseUrl: 'https://ouro.test' });
   await runner.run({ text: 'link "Ouro Lab" materials', user: ada, channel: lab });
+  structure = await fileAsset('Fe2Ni.cif', { orgId: SEED_IDS.orgLab, teamId: SEED_IDS.teamMaterials }, 'organization');
+  foreign = await fileAsset('secret.cif', { orgId: SEED_IDS.orgHelix, teamId: SEED_IDS.teamConfidential }, 'private');
 });
 afterAll(async () => {
   await ouro?.close();
@@ -71,7 +82,7 @@ describe('route autocomplete (Discord)', () => {
 
 describe('/ouro route', () => {
   it('runs a sync route on an input asset and answers with the response and the output post', async () => {
-    const r = await run(`route alice/relax-structure temperature=310 --input ${SEED_IDS.datasetScreening}`);
+    const r = await run(`route alice/relax-structure temperature=310 --input ${structure}`);
     expect(r.visibility).toBe('public');
     expect(r.reply.text).toContain('**alice/relax-structure** — ✅ done');
     const fields = r.reply.blocks.find((b) => b.type === 'fields');
@@ -82,11 +93,11 @@ describe('/ouro route', () => {
       ]),
     });
     const post = r.reply.blocks.find((b) => b.type === 'asset');
-    expect(post).toMatchObject({ asset: { type: 'post', name: 'Relaxation report: screening_runs' } });
+    expect(post).toMatchObject({ asset: { type: 'post', name: 'Relaxation report: Fe2Ni.cif' } });
   });
 
   it('finds a route by its slug alone in the channel’s scope', async () => {
-    const r = await run(`route relax-structure --input ${SEED_IDS.datasetScreening}`);
+    const r = await run(`route relax-structure --input ${structure}`);
     expect(r.reply.text).toContain('✅ done');
   });
 
@@ -95,14 +106,59 @@ describe('/ouro route', () => {
     const missing = await run('route alice/relax-structure temperature=300');
     expect(missing.reply.text).toContain('This route runs on a file: give `--input <file id>`.');
     expect(missing.reply.text).toContain('Usage: `/ouro route alice/relax-structure [temperature=<number>] --input <file id>`');
-    const typed = await run(`route alice/relax-structure temperature=hot --input ${SEED_IDS.datasetScreening}`);
+    const typed = await run(`route alice/relax-structure temperature=hot --input ${structure}`);
     expect(typed.reply.text).toContain('`temperature` must be a number, not “hot”.');
-    const unknown = await run(`route alice/relax-structure pressure=2 --input ${SEED_IDS.datasetScreening}`);
+    const unknown = await run(`route alice/relax-structure pressure=2 --input ${structure}`);
     expect(unknown.reply.text).toContain('This route takes no `pressure`; it takes `temperature`.');
     expect(uses(SERVICE_IDS.relax)).toBe(before);
     const bare = await run('route alice/screen-candidates');
     expect(bare.visibility).toBe('invoker');
     expect(bare.reply.text).toContain('Usage: `/ouro route alice/screen-candidates run=<string> [count=<integer>]`');
+    // The form a platform with forms opens instead (Slack); others show the usage above.
+    expect(bare.reply.form?.fields.map((f) => [f.name, f.type, f.required])).toEqual([
+      ['run', 'text', true],
+      ['count', 'integer', false],
+    ]);
+    const relax = await run('route alice/relax-structure');
+    expect(relax.visibility).toBe('invoker');
+    expect(relax.reply.text).toContain('Usage: `/ouro route alice/relax-structure [temperature=<number>] --input <file id>`');
+    expect(relax.reply.form?.fields.map((f) => [f.name, f.flag ?? false])).toEqual([
+      ['temperature', false],
+      ['input', true],
+    ]);
+    expect(uses(SERVICE_IDS.relax)).toBe(before);
+  });
+
+  it('--input "the file above" runs on the newest file the mirror carried from this thread', async () => {
+    const thread = '1700000000.000100';
+    const none = await run('route alice/relax-structure --input "the file above"', max, lab, thread);
+    expect(none.visibility).toBe('invoker');
+    expect(none.reply.text).toContain('No file shared in this thread has reached Ouro');
+    expect(none.reply.text).toContain('`--input <file id>`');
+    await recordThreadFile(ts.store, { ...lab, thread }, { assetId: structure, name: 'Fe2Ni.cif' });
+    const before = uses(SERVICE_IDS.relax);
+    for (const words of ['"the file above"', 'above', '“the file above”']) {
+      const r = await run(`route alice/relax-structure --input ${words}`, max, lab, thread);
+      expect(r.reply.text).toContain('✅ done');
+      expect(sandbox().state.actions.at(-1)!.input_asset_id).toBe(structure);
+    }
+    expect(uses(SERVICE_IDS.relax)).toBe(before + 3);
+    // Another thread, or the channel's top level, has no file above; on Slack the answer says how to reach a thread.
+    const top = await run('route alice/relax-structure --input above', max, lab);
+    expect(top.reply.text).toContain('No file shared in this channel’s top level has reached Ouro');
+    expect(top.reply.text).toContain('mention the bridge’s app in the thread');
+  });
+
+  it('--input must be an asset the channel may use: another org’s private file is refused, nothing sent', async () => {
+    const before = uses(SERVICE_IDS.relax);
+    const r = await run(`route alice/relax-structure --input ${foreign}`);
+    expect(r.visibility).toBe('invoker');
+    expect(r.reply.text).toContain('That file is not public and not in the org/team this channel is linked to');
+    const word = await run('route alice/relax-structure --input structure.cif');
+    expect(word.reply.text).toContain('`--input` takes an Ouro asset id (a UUID, as in the asset’s URL) or "the file above"');
+    const missing = await run('route alice/relax-structure --input 0193a5c0-0000-7000-8000-00000000dead');
+    expect(missing.reply.text).toContain('No Ouro file with id `0193a5c0-0000-7000-8000-00000000dead` that the bridge can read.');
+    expect(uses(SERVICE_IDS.relax)).toBe(before);
   });
 
   it('a failing route shows Ouro’s reason, not a stack', async () => {

@@ -86,6 +86,26 @@ describe('following an async route run', () => {
     expect(stored[0]!.text).toContain('✅ done');
   });
 
+  it('a post whose answer was lost while the run ended is found again and edited to the result', async () => {
+    // The "running" post is written, its answer lost, and the run ends before the job's rerun
+    // (as when the bridge is killed between posting and recording): the post found must not keep "running".
+    m.slack.failAfterWrite = 1;
+    const post = m.slack.post.bind(m.slack);
+    m.slack.post = async (ref, message) => {
+      try {
+        return await post(ref, message);
+      } finally {
+        for (const a of m.sandbox.state.actions) a.finishes_at = Date.now() - 1;
+      }
+    };
+    const { actionId } = await startRun();
+    await eventually(async () => expect(await m.store.countJobs()).toMatchObject({ pending: 0, running: 0 }));
+    const stored = m.slack.messages.filter((x) => x.marker === `action:${actionId}`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.text).toContain('✅ done');
+    expect(postsOf(actionId)).toHaveLength(1);
+  });
+
   it('gives up after the timeout with a worded note, leaving no job behind', async () => {
     const { actionId, payload } = await startRun();
     await eventually(() => expect(postsOf(actionId)).toHaveLength(1));

@@ -96,7 +96,7 @@ const USER: Sub[] = [
     description: 'Run a service route on Ouro',
     options: [
       { name: 'route', description: 'entity/route-slug or id (see /ouro routes)', render: 'word', required: true, autocomplete: 'route' },
-      { name: 'input', description: 'Id of the asset to run it on', render: 'flag' },
+      { name: 'input', description: 'Id of the asset to run it on, or "the file above" (the newest file shared in this thread)', render: 'flag' },
       { name: 'params', description: 'name=value words, e.g. temperature=300', render: 'rest' },
     ],
   },

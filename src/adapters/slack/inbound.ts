@@ -10,11 +10,13 @@
 import type { App } from '@slack/bolt';
 import { InvokerUnknownError, type BridgeInbox, type InboundEvent, type Invoker } from '../../bridge/types.ts';
 import type { PlaceGate } from '../place-gate.ts';
+import { unescapeSlack } from './from-slack.ts';
 import { slackRef, threadOf } from './ids.ts';
 import { isOwn, translateMessage, type MessageDeps, type SlackMessage } from './messages.ts';
 import { SAVE_THREAD_CALLBACK } from './manifest.ts';
 import { QUEST_MODAL_CALLBACK, questCommandFromView, type ModalOrigin } from './modal.ts';
 import { LOGIN_MODAL_CALLBACK, loginCommandFromView } from './login-modal.ts';
+import { FORM_MODAL_CALLBACK, formCommandFromView } from './form-modal.ts';
 import type { SlackReplyTarget } from './outbound.ts';
 
 export type { SelfIds } from './messages.ts';
@@ -72,8 +74,20 @@ export function isUnfurlable(url: string, domains: readonly string[]): boolean {
   }
 }
 
+/**
+ * The command a mention of the app asks for. Slack runs no slash command inside a thread, so
+ * `@Ouro route …` in a thread runs `route …` there (its input may be the thread's file);
+ * anything else, a bare mention included, is answered with help as before.
+ */
+export function mentionCommand(text: string | undefined, botUserId: string | undefined): string {
+  const own = botUserId ? new RegExp(`^\\s*<@${botUserId}(?:\\|[^>]*)?>[\\s:,]*`) : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*/;
+  const rest = unescapeSlack((text ?? '').replace(own, '')).trim();
+  return /^route\s+\S/i.test(rest) ? rest : 'help';
+}
+
 const isQuestCreateWithoutArgs = (text: string) => /^quest\s+create$/i.test(text.trim());
 const isLoginWithoutArgs = (text: string) => /^login$/i.test(text.trim());
+const isRouteWithoutArgs = (text: string) => /^route\s+\S+$/i.test(text.trim());
 
 export function registerInbound(app: App, deps: InboundDeps): void {
   const { logger } = deps;
@@ -103,7 +117,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       key: `slack:${e.channel}:${e.ts}:mention`,
       ref: slackRef(team, e.channel, threadOf(e)),
       invoker: knownInvoker(e.user, undefined, deps),
-      text: 'help',
+      text: mentionCommand(e.text, deps.self.userId),
       replyTo,
       raw: e,
     });
@@ -142,6 +156,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       channel: command.channel_id,
       user: command.user_id,
       responseUrl: command.response_url,
+      triggerId: command.trigger_id,
     };
     try {
       await deliver({
@@ -158,8 +173,9 @@ export function registerInbound(app: App, deps: InboundDeps): void {
       await ack({ response_type: 'ephemeral', text: 'The bridge could not take this command right now; please try again in a minute.' });
       return;
     }
-    // Help answers at once; anything else may take a while (queries, Ouro calls).
-    await ack(text === '' || /^help\b/i.test(text) ? undefined : { response_type: 'ephemeral', text: 'Working on it…' });
+    // Help answers at once; a route named alone may open its form instead of answering; anything
+    // else may take a while (queries, Ouro calls).
+    await ack(text === '' || /^help\b/i.test(text) || isRouteWithoutArgs(text) ? undefined : { response_type: 'ephemeral', text: 'Working on it…' });
   });
 
   // "Save thread to Ouro" on a message: `/ouro post` for the message's thread (Slack runs no
@@ -262,6 +278,7 @@ export function registerInbound(app: App, deps: InboundDeps): void {
     });
   commandForm(QUEST_MODAL_CALLBACK, questCommandFromView, 'name', '/ouro quest create', true);
   commandForm(LOGIN_MODAL_CALLBACK, loginCommandFromView, 'key', '/ouro login', false);
+  commandForm(FORM_MODAL_CALLBACK, formCommandFromView, 'value', 'the command', true);
 
   app.event('link_shared', async ({ event, body }) => {
     const e = event as { channel: string; user: string; message_ts: string; thread_ts?: string; links: { url: string }[]; unfurl_id?: string; source?: string };

@@ -20,8 +20,17 @@ export const LIMITS = {
   username: 80,
   // files.getUploadURLExternal (docs.slack.dev/reference/methods/files.getUploadURLExternal): a file may be up to 1 GB.
   fileBytes: 1024 ** 3,
-  // views.open (docs.slack.dev/reference/surfaces/views): private_metadata up to 3,000 characters.
+  // views.open (docs.slack.dev/reference/surfaces/views): private_metadata up to 3,000 characters,
+  // a modal's title, submit and close texts up to 24, at most 100 blocks.
   privateMetadata: 3000,
+  viewTitle: 24,
+  viewBlocks: 100,
+  // Input block (docs.slack.dev/reference/block-kit/blocks/input-block): label and hint up to
+  // 2,000 characters, block_id up to 255; plain_text_input max_length up to 3,000.
+  inputLabel: 2000,
+  inputHint: 2000,
+  blockId: 255,
+  plainTextInput: 3000,
   // App manifest schema (github.com/slackapi/manifest-schema, manifest.schema.1.0.0.json):
   // display_information.name 1–35, features.bot_user.display_name 1–80, slash command URL ≤ 3,000,
   // event_subscriptions / interactivity request_url ≤ 3,500.

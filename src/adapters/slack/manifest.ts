@@ -9,7 +9,7 @@ import { LIMITS } from './limits.ts';
 export const OURO_UNFURL_DOMAINS: readonly string[] = ['ouro.foundation'];
 
 export const BOT_SCOPES: readonly string[] = [
-  'app_mentions:read', // app_mention → help
+  'app_mentions:read', // app_mention → help, or `@Ouro route …` in a thread
   'channels:history', // message.channels: mirror public channels; conversations.replies/history: find a relayed post again
   'channels:read', // conversations.info: channel names for conversations
   'chat:write', // chat.postMessage / update / delete / postEphemeral

@@ -14,6 +14,8 @@ export interface ModalOrigin {
   channel: string;
   thread?: string;
   responseUrl?: string;
+  /** A command form's command (form-modal.ts), which the answers complete. */
+  command?: string;
 }
 
 /** A plain_text_input takes up to 3,000 characters; a quest name needs far fewer. */

@@ -6,7 +6,7 @@
 import type { App } from '@slack/bolt';
 import type { ChatRef, OutboundMessage, PostedMessage, ReplyTarget } from '../../bridge/types.ts';
 import { MessageGoneError } from '../../bridge/message-gone.ts';
-import type { FileAttachment, RichReply, Visibility } from '../../chat/reply.ts';
+import type { CommandForm, FileAttachment, RichReply, Visibility } from '../../chat/reply.ts';
 import type { Logger } from '../../log.ts';
 import { clip, clipMessage, toBlocks, type SlackBlock } from './blocks.ts';
 import { LIMITS } from './limits.ts';
@@ -14,6 +14,7 @@ import { relayMetadata } from './find-posted.ts';
 import { toSlackTarget } from './ids.ts';
 import { retryRateLimited, type Pacer } from './pacing.ts';
 import { toSlack } from './to-slack.ts';
+import { formModal } from './form-modal.ts';
 import { slackErrorCode } from './web-errors.ts';
 
 type WebClient = App['client'];
@@ -26,6 +27,8 @@ export type SlackReplyTarget = {
   user: string;
   responseUrl?: string;
   thread?: string;
+  /** `/ouro`: lets a reply that carries a form open it as a modal (valid 3 s after the command). */
+  triggerId?: string;
   /** link_shared: the message whose links are unfurled, or the composer's unfurl id. */
   messageTs?: string;
   unfurlId?: string;
@@ -125,8 +128,30 @@ async function respond(o: Outbound, url: string, body: Record<string, unknown>):
   return false;
 }
 
+/** Opens the reply's form as a modal; false when it cannot (too big for one, or the trigger expired): the reply is shown then. */
+async function openForm(o: Outbound, t: SlackReplyTarget, form: CommandForm, triggerId: string): Promise<boolean> {
+  const view = formModal(form, {
+    team: t.team,
+    channel: t.channel,
+    ...(t.thread ? { thread: t.thread } : {}),
+    ...(t.responseUrl ? { responseUrl: t.responseUrl } : {}),
+  });
+  if (!view) return false;
+  try {
+    await openView(o, triggerId, view);
+    return true;
+  } catch (err) {
+    o.logger.warn(
+      { err: slackErrorCode(err) ?? (err instanceof Error ? err.message : err) },
+      'slack views.open failed for a command form; answering with its usage instead',
+    );
+    return false;
+  }
+}
+
 export async function reply(o: Outbound, target: ReplyTarget, content: RichReply, visibility: Visibility): Promise<void> {
   const t = asSlackTarget(target);
+  if (content.form && t.triggerId && (await openForm(o, t, content.form, t.triggerId))) return;
   const { text, blocks, files } = toBlocks(content);
   await o.pacer.run(t.channel, async () => {
     const payload = { text, blocks, ...(t.thread ? { thread_ts: t.thread } : {}) };
