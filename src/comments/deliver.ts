@@ -1,36 +1,16 @@
-/**
- * Bringing one following channel up to date with one asset's comments: the asset's card
- * (posted once, edited as its count changes) and, in the card's thread, one message per
- * comment or reply the channel has not seen, oldest first; a comment edited on Ouro is
- * edited in chat. Each message is recorded right after it is posted, so a restart repeats
- * nothing recorded; a failed post stops the run, and the next poll goes on from there.
- */
-import type { Logger } from '../log.ts';
 import type { Comment } from '../ouro/index.ts';
-import type { CommandOuro } from '../commands/spec.ts';
 import { assetUrl } from '../commands/resolve.ts';
 import { userName } from '../commands/quest/common.ts';
 import { channelScope } from '../commands/scope.ts';
 import type { AssetScope } from '../commands/visibility.ts';
-import type { Store } from '../store/types.ts';
-import type { ChatAdapter, ChatRef } from '../bridge/types.ts';
+import type { ChatRef } from '../bridge/types.ts';
 import { isMessageGone } from '../bridge/message-gone.ts';
-import { channelId } from '../quests/deliver.ts';
+import { channelId, type DeliverContext as QuestDeliverContext } from '../quests/deliver.ts';
 import { commentNotice, commentText, digestOf, followCard, type FollowedAsset } from './render.ts';
-import type { CommentCopy, Follow } from './types.ts';
+import type { CommentCopy, Follow, FollowKey } from './types.ts';
 
-export interface DeliverContext {
-  ouro: Pick<CommandOuro, 'users'>;
-  store: Store;
-  adapters: readonly ChatAdapter[];
-  webBaseUrl: string;
-  /** OURO_ALLOWED_ORGS: a channel linked to an org no longer allowed counts as unlinked. */
-  allowedOrgs?: readonly string[];
-  logger: Logger;
-  /** Ouro user id → display name, shared by the channels of one poll. */
-  names: Map<string, string>;
-  now: () => number;
-}
+/** As a quest's (../quests/deliver.ts), with the clock that stamps each record. */
+export type DeliverContext = QuestDeliverContext & { now: () => number };
 
 export interface DeliverResult {
   delivered: number;
@@ -39,6 +19,26 @@ export interface DeliverResult {
   skipped: number;
   failed: boolean;
   error?: unknown;
+}
+
+/** The record of what `follow`'s channel knows of comment `c`. */
+export function copyOf(
+  follow: FollowKey,
+  c: Comment,
+  o: { origin: CommentCopy['origin']; chatMessageId: string | null; writtenBy?: string | null; at: number },
+): CommentCopy {
+  return {
+    platform: follow.platform,
+    workspace: follow.workspace,
+    channel: follow.channel,
+    assetId: follow.assetId,
+    commentId: c.id,
+    chatMessageId: o.chatMessageId,
+    origin: o.origin,
+    digest: digestOf(commentText(c)),
+    writtenBy: o.writtenBy ?? null,
+    toldAt: o.at,
+  };
 }
 
 /** What a channel has not been told: comments it never saw, and seen ones whose text changed. */
@@ -64,18 +64,7 @@ export async function deliverToFollow(
   const result: DeliverResult = { delivered: 0, edited: 0, skipped: 0, failed: false };
   const log = ctx.logger.child({ assetId: follow.assetId, channel: channelId(follow) });
   const { fresh, changed } = unseen(copies, comments);
-  const copy = (c: Comment, origin: CommentCopy['origin'], chatMessageId: string | null, writtenBy: string | null = null): CommentCopy => ({
-    platform: follow.platform,
-    workspace: follow.workspace,
-    channel: follow.channel,
-    assetId: follow.assetId,
-    commentId: c.id,
-    chatMessageId,
-    origin,
-    digest: digestOf(commentText(c)),
-    writtenBy,
-    toldAt: ctx.now(),
-  });
+  const copy = (c: Comment, origin: CommentCopy['origin'], chatMessageId: string | null) => copyOf(follow, c, { origin, chatMessageId, at: ctx.now() });
 
   const link = await ctx.store.getChannelLink(follow);
   if (!channelScope(link, ctx.allowedOrgs).allows(asset)) {

@@ -22,6 +22,7 @@ import { chatCopyText, ouroTextFor } from '../bridge/author.ts';
 import { RetryLaterError } from '../bridge/retry.ts';
 import { commentsOf, fetchFollowed, REPLY_SCAN, REPLY_WINDOW_MS, type CommentsOuro } from './fetch.ts';
 import type { CommentNotifier } from './notifier.ts';
+import { copyOf } from './deliver.ts';
 import { commentText, digestOf } from './render.ts';
 import type { CommentCopy, Follow } from './types.ts';
 
@@ -123,18 +124,8 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
     return all.find((c) => !known.has(c.id) && c.user_id === userId && commentText(c) === text.trim());
   }
 
-  const record = (follow: Follow, c: Comment, chatMessageId: string, writtenBy: string | null): CommentCopy => ({
-    platform: follow.platform,
-    workspace: follow.workspace,
-    channel: follow.channel,
-    assetId: follow.assetId,
-    commentId: c.id,
-    chatMessageId,
-    origin: 'chat',
-    digest: digestOf(commentText(c)),
-    writtenBy,
-    toldAt: now(),
-  });
+  const record = (follow: Follow, c: Comment, chatMessageId: string, writtenBy: string | null) =>
+    copyOf(follow, c, { origin: 'chat', chatMessageId, writtenBy, at: now() });
 
   async function change(follow: Follow, ev: Edited): Promise<void> {
     const copy = await store.copyByChatMessage(follow, ev.messageId);

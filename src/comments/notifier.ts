@@ -17,8 +17,7 @@ import type { ChatAdapter } from '../bridge/types.ts';
 import { createPoller } from '../poller.ts';
 import { createWatchHealth, PAUSE_AFTER_FAILURES } from '../quests/watch-health.ts';
 import { commentsOf, fetchFollowed, REPLY_SCAN, REPLY_WINDOW_MS, type CommentsOuro } from './fetch.ts';
-import { deliverToFollow, unseen } from './deliver.ts';
-import { commentText, digestOf } from './render.ts';
+import { copyOf, deliverToFollow, unseen } from './deliver.ts';
 import type { Follow, FollowKey } from './types.ts';
 
 export interface CommentTickStats {
@@ -100,23 +99,12 @@ export function createCommentNotifier(opts: CommentNotifierOptions): CommentNoti
           return undefined;
         });
         if (!asset) return;
-        let r;
-        try {
-          r = await deliverToFollow(
-            { ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: alog, names, now },
-            f,
-            asset,
-            comments,
-            copies,
-          );
-        } catch (err) {
-          await health.failed(f, err, alog);
-          continue;
-        }
-        stats.delivered += r.delivered;
-        stats.edited += r.edited;
-        stats.skipped += r.skipped;
-        await (r.failed ? health.failed(f, r.error, alog) : health.worked(f, alog));
+        const ctx = { ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: alog, names, now };
+        const fetched = asset;
+        const r = await health.track(f, alog, () => deliverToFollow(ctx, f, fetched, comments, copies));
+        stats.delivered += r?.delivered ?? 0;
+        stats.edited += r?.edited ?? 0;
+        stats.skipped += r?.skipped ?? 0;
       } catch (err) {
         alog.warn({ err, channel: f.channel }, 'comment delivery failed; retrying next tick');
       }
@@ -152,20 +140,8 @@ export function createCommentNotifier(opts: CommentNotifierOptions): CommentNoti
     async baseline(key) {
       const comments = await commentsOf(opts.ouro, key.assetId);
       const at = now();
-      await opts.store.putCommentCopies(
-        comments.map((c) => ({
-          ...pick(key),
-          commentId: c.id,
-          chatMessageId: null,
-          origin: 'before',
-          digest: digestOf(commentText(c)),
-          writtenBy: null,
-          toldAt: at,
-        })),
-      );
+      await opts.store.putCommentCopies(comments.map((c) => copyOf(key, c, { origin: 'before', chatMessageId: null, at })));
       return comments.length;
     },
   };
 }
-
-const pick = (k: FollowKey): FollowKey => ({ platform: k.platform, workspace: k.workspace, channel: k.channel, assetId: k.assetId });

@@ -4,6 +4,7 @@ import { optionalText, requireInt, requirePlatform, requireText, StoreInputError
 import type { WatchHealth } from '../quests/types.ts';
 import { FOLLOWABLE, type CommentCopy, type Follow, type FollowKey, type FollowStore } from './types.ts';
 import { toCopy, toFollow } from './schema.ts';
+import { healthColumns } from '../quests/schema.ts';
 
 /** The queries behind FollowStore (./types.ts). */
 
@@ -97,12 +98,7 @@ export async function setFollowHealth(ctx: Ctx, key: FollowKey, h: WatchHealth):
   const k = followKey(key);
   await ctx.db
     .updateTable('follows')
-    .set({
-      failures: requireInt('failures', h.failures, 0),
-      failing_since: h.failingSince === null ? null : requireInt('failingSince', h.failingSince, 0),
-      last_error: optionalText('lastError', h.lastError),
-      paused_at: h.pausedAt === null ? null : requireInt('pausedAt', h.pausedAt, 0),
-    })
+    .set(healthColumns(h))
     .where('platform', '=', k.platform)
     .where('workspace', '=', k.workspace)
     .where('channel', '=', k.channel)

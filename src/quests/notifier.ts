@@ -163,22 +163,11 @@ export function createQuestNotifier(opts: QuestNotifierOptions): QuestNotifier {
           return undefined;
         });
         if (!quest) return;
-        let r;
-        try {
-          r = await deliverToWatch(
-            { ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: qlog, names },
-            w,
-            quest,
-            counts,
-            events,
-          );
-        } catch (err) {
-          await health.failed(w, err, qlog);
-          continue;
-        }
-        stats.delivered += r.delivered;
-        stats.skipped += r.skipped;
-        await (r.failed ? health.failed(w, r.error, qlog) : health.worked(w, qlog));
+        const ctx = { ouro: opts.ouro, store: opts.store, adapters: opts.adapters, webBaseUrl, allowedOrgs: opts.allowedOrgs, logger: qlog, names };
+        const fetched = quest;
+        const r = await health.track(w, qlog, () => deliverToWatch(ctx, w, fetched, counts, events));
+        stats.delivered += r?.delivered ?? 0;
+        stats.skipped += r?.skipped ?? 0;
       } catch (err) {
         qlog.warn({ err, channel: w.channel }, 'quest delivery failed; retrying next tick');
       }

@@ -1,5 +1,6 @@
 import type { Platform } from '../store/types.ts';
-import type { EntrySnapshot, Watch } from './types.ts';
+import { optionalText, requireInt } from '../store/context.ts';
+import type { EntrySnapshot, Watch, WatchHealth } from './types.ts';
 
 /**
  * The quest tables as Kysely sees them, and their row → domain mappers. Same conventions as
@@ -64,5 +65,15 @@ export function toSnapshot(r: EntrySnapshotsTable): EntrySnapshot {
     entryId: r.entry_id,
     status: r.status,
     updatedAt: r.updated_at,
+  };
+}
+
+/** A delivery health as the columns of its row (watches, follows), checked on the way in. */
+export function healthColumns(h: WatchHealth) {
+  return {
+    failures: requireInt('failures', h.failures, 0),
+    failing_since: h.failingSince === null ? null : requireInt('failingSince', h.failingSince, 0),
+    last_error: optionalText('lastError', h.lastError),
+    paused_at: h.pausedAt === null ? null : requireInt('pausedAt', h.pausedAt, 0),
   };
 }

@@ -1,8 +1,8 @@
 import type { ChannelKey } from '../store/types.ts';
 import { writeTx } from '../store/engine.ts';
-import { optionalText, requireInt, requirePlatform, requireText, StoreInputError, type StoreContext } from '../store/context.ts';
+import { optionalText, requirePlatform, requireText, StoreInputError, type StoreContext } from '../store/context.ts';
 import type { EntrySnapshot, Watch, WatchHealth, WatchKey } from './types.ts';
-import { toSnapshot, toWatch } from './schema.ts';
+import { healthColumns, toSnapshot, toWatch } from './schema.ts';
 
 /** The queries behind QuestStore: watches (a channel subscribed to a quest) and what each channel was told. */
 
@@ -94,12 +94,7 @@ export async function setWatchHealth(ctx: StoreContext, key: WatchKey, health: W
   const k = watchKey(key);
   await ctx.db
     .updateTable('watches')
-    .set({
-      failures: requireInt('failures', health.failures, 0),
-      failing_since: health.failingSince === null ? null : requireInt('failingSince', health.failingSince, 0),
-      last_error: optionalText('lastError', health.lastError),
-      paused_at: health.pausedAt === null ? null : requireInt('pausedAt', health.pausedAt, 0),
-    })
+    .set(healthColumns(health))
     .where('platform', '=', k.platform)
     .where('workspace', '=', k.workspace)
     .where('channel', '=', k.channel)

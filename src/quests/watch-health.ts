@@ -48,6 +48,22 @@ export function createWatchHealth<W extends ChannelKey & WatchHealth>(
       }
     },
 
+    /**
+     * Runs one delivery and records how it went: thrown, or a post that failed (`failed`),
+     * counts; a delivery that worked starts the count over. Undefined when it threw.
+     */
+    async track<R extends { failed: boolean; error?: unknown }>(w: W, log: Logger, deliver: () => Promise<R>): Promise<R | undefined> {
+      let r: R;
+      try {
+        r = await deliver();
+      } catch (err) {
+        await this.failed(w, err, log);
+        return undefined;
+      }
+      await (r.failed ? this.failed(w, r.error, log) : this.worked(w, log));
+      return r;
+    },
+
     /** A delivery worked: the count starts over. */
     async worked(w: W, log: Logger): Promise<void> {
       if (w.failures === 0) return;
