@@ -82,19 +82,17 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
       .at(-1);
     const parentId = last?.commentId ?? follow.assetId;
     const files = ev.files?.map((f) => ({ name: f.name, ...(f.url ? { url: f.url } : {}) }));
-    let writer = await personal(ev.ref, ev.author);
-    if (!writer) {
+    /** The bot writes only where the channel may see the asset; anyone else is told why not. */
+    const botMay = async () => {
       const asset = await fetchFollowed(deps.ouro, follow.assetType, follow.assetId);
-      if (!channelScope(await store.getChannelLink(follow), deps.allowedOrgs).allows(asset)) {
-        logger.warn({ assetId: follow.assetId }, 'a reply under a comment card was not sent: the bot may not comment on this asset from this channel');
-        await deps.tell(
-          ev.ref,
-          ev.author.id,
-          'Your reply was not posted on Ouro: this channel may not comment on that asset as the bridge. `/ouro login` to answer as yourself.',
-        );
-        return;
-      }
-    }
+      if (channelScope(await store.getChannelLink(follow), deps.allowedOrgs).allows(asset)) return true;
+      logger.warn({ assetId: follow.assetId }, 'a reply under a comment card was not sent: the bot may not comment on this asset from this channel');
+      const why = 'Your reply was not posted on Ouro: this channel may not comment on that asset as the bridge. `/ouro login` to answer as yourself.';
+      await deps.tell(ev.ref, ev.author.id, why);
+      return false;
+    };
+    let writer = await personal(ev.ref, ev.author);
+    if (!writer && !(await botMay())) return;
     const text = writer ? chatCopyText(ev.text, files) : ouroTextFor(ev.author, ev.ref.platform, ev.text, { files });
     let made: Comment;
     try {
@@ -111,6 +109,7 @@ export function createCommentReplies(deps: CommentRepliesDeps) {
       // Their key stopped working: the bot writes it for them, named, as for mirrored messages.
       logger.info({ assetId: follow.assetId }, 'a linked person’s key was refused; the bot writes their comment for them');
       writer = undefined;
+      if (!(await botMay())) return;
       made = await deps.ouro.comments.create(parentId, ouroTextFor(ev.author, ev.ref.platform, ev.text, { files }));
     }
     await store.putCommentCopies([record(follow, made, ev.messageId, writer ? ev.author.id : null)]);

@@ -44,6 +44,8 @@ let runner: CommandRunner;
 let bridge: Bridge;
 let receiver: Server;
 const webhookAnswers: unknown[] = [];
+/** What people were told privately. */
+const told: { userId: string; text: string }[] = [];
 
 /** A bridge process: the notifier, the replies from chat and the command runner over the same store. */
 async function startProcess(): Promise<void> {
@@ -63,7 +65,7 @@ async function startProcess(): Promise<void> {
     accounts,
     logger: silentLogger,
     botUserId: () => SEED_IDS.bot,
-    tell: async () => {},
+    tell: async (_ref, userId, text) => void told.push({ userId, text }),
   });
   runner = createCommandRunner({ ouro: bot, store: store, bridgeAdmins: [], accounts, comments: notifier, webBaseUrl: 'https://ouro.test' });
   bridge = createBridge({
@@ -214,6 +216,12 @@ describe('/ouro follow: Ouro comments in the channel, replies in chat back on Ou
     await notifier.tick();
     expect(slack.bridgePosts(OPEN.channel)).toEqual([]);
     expect(slack.messages.filter((m) => m.ref.channel === OPEN.channel)).toEqual([]);
+    // A reply under such a card (an old one) is not written by the bot; its author is told why.
+    await store.setFollowCard({ ...OPEN, assetId: SEED_IDS.datasetPrivate }, 'old-card');
+    await slack.say(ada, OPEN.channel, 'Which supplier?', { thread: 'old-card' });
+    await eventually(() => expect(told).toContainEqual({ userId: ada.id, text: expect.stringContaining('was not posted on Ouro') }));
+    await bridge.drain();
+    expect(sandbox().state.comments.filter((c) => c.content.text.includes('Which supplier?'))).toEqual([]);
   });
 
   it('/ouro watches lists the follow; unfollow ends it', async () => {
