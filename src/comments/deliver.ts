@@ -73,7 +73,11 @@ export async function deliverToFollow(
       { visibility: asset.visibility, assetOrg: asset.org_id, linkOrg: link?.orgId ?? null, comments: fresh.length },
       'comments not posted: the asset is neither public nor in the org/team this channel is linked to',
     );
-    await ctx.store.putCommentCopies(fresh.map((c) => copy(c, 'before', null)));
+    const told = new Map(copies.map((c) => [c.commentId, c]));
+    await ctx.store.putCommentCopies([
+      ...fresh.map((c) => copy(c, 'before', null)),
+      ...changed.map((c) => ({ ...told.get(c.id)!, digest: digestOf(commentText(c)) })),
+    ]);
     result.skipped = fresh.length;
     return result;
   }
@@ -148,7 +152,7 @@ export async function deliverToFollow(
         }
       }
     }
-    await ctx.store.putCommentCopies([{ ...was, digest: digestOf(commentText(c)), toldAt: was.toldAt }]);
+    await ctx.store.putCommentCopies([{ ...was, digest: digestOf(commentText(c)) }]);
   }
   return result;
 }
