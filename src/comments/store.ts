@@ -52,10 +52,7 @@ export async function removeFollow(ctx: Ctx, key: FollowKey): Promise<boolean> {
   const k = followKey(key);
   const r = await ctx.db
     .deleteFrom('follows')
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('asset_id', '=', k.asset_id)
+    .where((eb) => eb.and(k))
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
@@ -74,10 +71,7 @@ export async function followByCard(ctx: Ctx, c: ChannelKey, cardMessageId: strin
   const row = await ctx.db
     .selectFrom('follows')
     .selectAll()
-    .where('platform', '=', c.platform)
-    .where('workspace', '=', c.workspace)
-    .where('channel', '=', c.channel)
-    .where('card_message_id', '=', cardMessageId)
+    .where((eb) => eb.and({ platform: c.platform, workspace: c.workspace, channel: c.channel, card_message_id: cardMessageId }))
     .executeTakeFirst();
   return row ? toFollow(row) : undefined;
 }
@@ -87,10 +81,7 @@ export async function setFollowCard(ctx: Ctx, key: FollowKey, cardMessageId: str
   await ctx.db
     .updateTable('follows')
     .set({ card_message_id: requireText('cardMessageId', cardMessageId) })
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('asset_id', '=', k.asset_id)
+    .where((eb) => eb.and(k))
     .execute();
 }
 
@@ -99,10 +90,7 @@ export async function setFollowHealth(ctx: Ctx, key: FollowKey, h: WatchHealth):
   await ctx.db
     .updateTable('follows')
     .set(healthColumns(h))
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('asset_id', '=', k.asset_id)
+    .where((eb) => eb.and(k))
     .execute();
 }
 
@@ -111,10 +99,7 @@ export async function getCommentCopies(ctx: Ctx, key: FollowKey): Promise<Commen
   const rows = await ctx.db
     .selectFrom('comment_copies')
     .selectAll()
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('asset_id', '=', k.asset_id)
+    .where((eb) => eb.and(k))
     .orderBy('told_at')
     .orderBy('comment_id')
     .execute();
@@ -159,11 +144,7 @@ export async function copyByChatMessage(ctx: Ctx, key: FollowKey, chatMessageId:
   const row = await ctx.db
     .selectFrom('comment_copies')
     .selectAll()
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('chat_message_id', '=', requireText('chatMessageId', chatMessageId))
-    .where('asset_id', '=', k.asset_id)
+    .where((eb) => eb.and({ ...k, chat_message_id: requireText('chatMessageId', chatMessageId) }))
     .executeTakeFirst();
   return row ? toCopy(row) : undefined;
 }
@@ -172,10 +153,7 @@ export async function deleteCommentCopies(ctx: Ctx, key: FollowKey): Promise<num
   const k = followKey(key);
   const r = await ctx.db
     .deleteFrom('comment_copies')
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('asset_id', '=', k.asset_id)
+    .where((eb) => eb.and(k))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

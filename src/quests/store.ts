@@ -55,10 +55,7 @@ export async function removeWatch(ctx: StoreContext, key: WatchKey): Promise<boo
   const k = watchKey(key);
   const r = await ctx.db
     .deleteFrom('watches')
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('quest_id', '=', k.quest_id)
+    .where((eb) => eb.and(k))
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
@@ -79,10 +76,7 @@ export async function setWatchCard(ctx: StoreContext, key: WatchKey, cardMessage
   const r = await ctx.db
     .updateTable('watches')
     .set({ card_message_id: requireText('cardMessageId', cardMessageId) })
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('quest_id', '=', k.quest_id)
+    .where((eb) => eb.and(k))
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) {
     ctx.log.warn({ watch: k, cardMessageId }, 'store: setWatchCard: no such watch (removed meanwhile?)');
@@ -95,10 +89,7 @@ export async function setWatchHealth(ctx: StoreContext, key: WatchKey, health: W
   await ctx.db
     .updateTable('watches')
     .set(healthColumns(health))
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('quest_id', '=', k.quest_id)
+    .where((eb) => eb.and(k))
     .execute();
 }
 
@@ -107,10 +98,7 @@ export async function getSnapshots(ctx: StoreContext, key: WatchKey): Promise<En
   const rows = await ctx.db
     .selectFrom('entry_snapshots')
     .selectAll()
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('quest_id', '=', k.quest_id)
+    .where((eb) => eb.and(k))
     .orderBy('entry_id')
     .execute();
   return rows.map(toSnapshot);
@@ -144,10 +132,7 @@ export async function deleteSnapshots(ctx: StoreContext, key: WatchKey): Promise
   const k = watchKey(key);
   const r = await ctx.db
     .deleteFrom('entry_snapshots')
-    .where('platform', '=', k.platform)
-    .where('workspace', '=', k.workspace)
-    .where('channel', '=', k.channel)
-    .where('quest_id', '=', k.quest_id)
+    .where((eb) => eb.and(k))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
