@@ -5,20 +5,19 @@
  * meanwhile). A new process on the same SQLite store finishes the job: one upload, one file
  * asset, one message embedding it.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
 import { linkToLab } from '../helpers/slack-stack.ts';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { startBridgeProcess } from '../helpers/bridge-process.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const C = 'C0KILL';
 const dir = mkdtempSync(join(tmpdir(), 'ouro-bridge-kill-files-'));
 const dbPath = join(dir, 'bridge.db');
@@ -28,25 +27,9 @@ const children: ChildProcessWithoutNullStreams[] = [];
 let seeded = new Set<string>();
 
 function startBridge() {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ouro-bridge.js'), 'start'], {
-    cwd: ROOT,
-    env: {
-      OURO_API_KEY: sandbox.apiKey,
-      OURO_BASE_URL: sandbox.url,
-      SLACK_BOT_TOKEN: fake.files.botToken,
-      SLACK_APP_TOKEN: 'xapp-kill-files',
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: `sqlite:${dbPath}`,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-    },
-  });
-  children.push(child);
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  child.stdout.on('data', () => {});
-  return { child, err: () => err };
+  const started = startBridgeProcess({ sandbox, fake, dbPath, appToken: 'xapp-kill-files' });
+  children.push(started.child);
+  return started;
 }
 
 const ours = () => sandbox.state.conversations.filter((c) => !seeded.has(c.id));

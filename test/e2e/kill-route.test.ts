@@ -7,11 +7,10 @@
  * between the post and its record in the store: the rerun then finds the post (post-once.ts)
  * and must still edit it, since it shows an older status than the run has by then.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { currentAction } from '../../src/sandbox/routes/services.ts';
@@ -19,9 +18,9 @@ import { SERVICE_IDS } from '../../src/sandbox/seed-services.ts';
 import { openStore } from '../../src/store/index.ts';
 import { waitUntil } from '../contract/adapter.contract.ts';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { startBridgeProcess } from '../helpers/bridge-process.ts';
 import { linkToLab } from '../helpers/slack-stack.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const C = 'C0KILLRUN';
 /** The action's work: long enough to kill the bridge in the middle, short enough for a quick test. */
 const WORK_MS = 3_000;
@@ -32,26 +31,9 @@ let fake: FakeSlack;
 const children: ChildProcessWithoutNullStreams[] = [];
 
 function startBridge() {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ouro-bridge.js'), 'start'], {
-    cwd: ROOT,
-    env: {
-      OURO_API_KEY: sandbox.apiKey,
-      OURO_BASE_URL: sandbox.url,
-      SLACK_BOT_TOKEN: fake.files.botToken,
-      SLACK_APP_TOKEN: 'xapp-kill-route',
-      SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: `sqlite:${dbPath}`,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      // KILL_LOG=debug shows the children's logs in a failure's message.
-      LOG_LEVEL: process.env.KILL_LOG ?? 'warn',
-    },
-  });
-  children.push(child);
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  child.stdout.on('data', () => {});
-  return { child, err: () => err };
+  const started = startBridgeProcess({ sandbox, fake, dbPath, appToken: 'xapp-kill-route', logLevel: process.env.KILL_LOG ?? 'warn' });
+  children.push(started.child);
+  return started;
 }
 
 const posts = () => fake.callsOf('chat.postMessage').filter((c) => c.args.channel === C);
